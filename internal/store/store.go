@@ -1,0 +1,243 @@
+// Package store keeps ferry's own state: connections (with encrypted credentials),
+// routes, links between records of two systems, polling cursors, log lines, the
+// webhook inbox and the issues of parked jobs. SQLite is the embedded default and
+// PostgreSQL the scale-out store; both run the same code over database/sql, and one
+// conformance suite (storetest) runs against each.
+//
+// The job queue's own tables belong to River and are migrated by package jobs.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrLinkConflict is returned by PutLink when the remote id or the local id is
+// already linked to a different partner record: linking it again would make one
+// record stand for two.
+var ErrLinkConflict = errors.New("link conflict")
+
+// Dialect names a database family.
+type Dialect string
+
+// Supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Connection is one configured account of a remote system.
+type Connection struct {
+	Name string
+	Kind string
+	// Settings is the kind's settings as JSON.
+	Settings []byte
+	// Credentials is the sealed (encrypted) credentials blob; the store never sees
+	// them in clear.
+	Credentials []byte
+	UpdatedAt   time.Time
+}
+
+// Route is one configured flow from one connection to another.
+type Route struct {
+	Name     string
+	Flow     string
+	From     string
+	To       string
+	Schedule string
+	// Options is the flow's options as JSON.
+	Options   []byte
+	Enabled   bool
+	UpdatedAt time.Time
+}
+
+// Link ties a record of the source (LocalID, e.g. "shop:1234") to the record a
+// route made for it in the target connection (RemoteID, e.g. Odoo sale.order 42).
+// (Connection, Kind, RemoteID) and (Connection, Kind, LocalID) are each unique.
+type Link struct {
+	// Connection is the connection holding RemoteID.
+	Connection string
+	// Kind is the entity kind ("order", "partner", "product", "variant", "stock").
+	Kind     string
+	LocalID  string
+	RemoteID string
+	// Hash is the content hash of what was last written, to skip unchanged records.
+	Hash string
+	// SourceVersion is the source's version of the record when it was last synced
+	// (its updated_at, or a counter).
+	SourceVersion string
+	// Data holds small extra facts as JSON (a label URL, the remote order number).
+	Data     []byte
+	SyncedAt time.Time
+}
+
+// LinkFilter selects links; empty fields match everything.
+type LinkFilter struct {
+	Connection string
+	Kind       string
+	// LocalIDs, when set, restricts to these local ids.
+	LocalIDs []string
+	// RemoteIDs, when set, restricts to these remote ids.
+	RemoteIDs []string
+	Limit     int
+	// AfterLocalID pages by local id (ascending).
+	AfterLocalID string
+}
+
+// Cursor is a route's position in a source, advanced only after the jobs of the
+// page it covers are durably enqueued.
+type Cursor struct {
+	Route string
+	// Name distinguishes several cursors of one route ("orders", "stock").
+	Name string
+	// Value is the position: a timestamp in RFC 3339 or a source-specific token.
+	Value     string
+	UpdatedAt time.Time
+}
+
+// Level is a log line's severity.
+type Level string
+
+// Levels of log lines.
+const (
+	LevelDebug Level = "debug"
+	LevelInfo  Level = "info"
+	LevelWarn  Level = "warn"
+	LevelError Level = "error"
+)
+
+// LogLine is one event people read in the log-lines view: a failure names the route,
+// the entity and the cause, and carries an excerpt of the remote exchange (secrets
+// redacted before it reaches the store).
+type LogLine struct {
+	ID      int64
+	Time    time.Time
+	Level   Level
+	Route   string
+	JobID   int64
+	Entity  string
+	Message string
+	// Remote is a redacted excerpt of the remote request and response.
+	Remote string
+}
+
+// LogFilter selects log lines; zero fields match everything. Lines come newest
+// first.
+type LogFilter struct {
+	Route  string
+	Level  Level
+	Entity string
+	Since  time.Time
+	Until  time.Time
+	// BeforeID pages backwards.
+	BeforeID int64
+	Limit    int
+}
+
+// InboxItem is a webhook received and verified, stored before it is answered 2xx.
+type InboxItem struct {
+	ID         int64
+	Connection string
+	Topic      string
+	// DedupKey identifies a delivery; a redelivery with the same key is dropped.
+	DedupKey    string
+	Payload     []byte
+	ReceivedAt  time.Time
+	ProcessedAt time.Time
+	Error       string
+}
+
+// IssueClass is why a job stopped without success.
+type IssueClass string
+
+// Issue classes. Transient failures are retried by the queue and never recorded
+// here.
+const (
+	// NeedsAction jobs are parked until a person fixes something (a mapping, a
+	// credential) or retries them; a change of DependsOn re-runs them.
+	NeedsAction IssueClass = "needs_action"
+	// Permanent jobs failed on input that will not get better by retrying.
+	Permanent IssueClass = "permanent"
+)
+
+// JobIssue records a parked or permanently failed job with its reason.
+type JobIssue struct {
+	JobID  int64
+	Route  string
+	Entity string
+	Class  IssueClass
+	Reason string
+	// DependsOn is the config key whose change should re-run the job
+	// ("mapping:shipping_method:DHL Express"); empty when none.
+	DependsOn  string
+	CreatedAt  time.Time
+	ResolvedAt time.Time
+}
+
+// IssueFilter selects job issues; zero fields match everything.
+type IssueFilter struct {
+	Route     string
+	Class     IssueClass
+	DependsOn string
+	// Open restricts to unresolved issues.
+	Open  bool
+	Limit int
+}
+
+// Store is ferry's state. Implementations are safe for concurrent use.
+type Store interface {
+	Dialect() Dialect
+	// DB is the underlying pool, shared with the job queue.
+	DB() *sql.DB
+	Close() error
+	Ping(ctx context.Context) error
+
+	PutConnection(ctx context.Context, c Connection) error
+	GetConnection(ctx context.Context, name string) (Connection, error)
+	ListConnections(ctx context.Context) ([]Connection, error)
+	DeleteConnection(ctx context.Context, name string) error
+
+	PutRoute(ctx context.Context, r Route) error
+	GetRoute(ctx context.Context, name string) (Route, error)
+	ListRoutes(ctx context.Context) ([]Route, error)
+	DeleteRoute(ctx context.Context, name string) error
+
+	// PutLink inserts or updates the link for (Connection, Kind, LocalID). It returns
+	// ErrLinkConflict if RemoteID is already linked to another LocalID, or LocalID
+	// to another RemoteID.
+	PutLink(ctx context.Context, l Link) error
+	GetLinkByLocal(ctx context.Context, connection, kind, localID string) (Link, error)
+	GetLinkByRemote(ctx context.Context, connection, kind, remoteID string) (Link, error)
+	ListLinks(ctx context.Context, f LinkFilter) ([]Link, error)
+	DeleteLink(ctx context.Context, connection, kind, localID string) error
+
+	GetCursor(ctx context.Context, route, name string) (Cursor, error)
+	PutCursor(ctx context.Context, c Cursor) error
+
+	AddLog(ctx context.Context, l LogLine) (int64, error)
+	ListLogs(ctx context.Context, f LogFilter) ([]LogLine, error)
+	// PruneLogs deletes lines older than before and returns how many.
+	PruneLogs(ctx context.Context, before time.Time) (int64, error)
+
+	// AddInbox stores a webhook; dup is true (and nothing is stored) when an item
+	// with the same Connection and DedupKey exists.
+	AddInbox(ctx context.Context, it InboxItem) (id int64, dup bool, err error)
+	// PendingInbox returns unprocessed items, oldest first.
+	PendingInbox(ctx context.Context, limit int) ([]InboxItem, error)
+	MarkInbox(ctx context.Context, id int64, processedAt time.Time, errMsg string) error
+
+	// PutIssue records or replaces the issue of a job.
+	PutIssue(ctx context.Context, is JobIssue) error
+	ListIssues(ctx context.Context, f IssueFilter) ([]JobIssue, error)
+	// ResolveIssue marks the job's issue resolved (when it is retried or succeeds).
+	ResolveIssue(ctx context.Context, jobID int64, at time.Time) error
+
+	// GetSetting and PutSetting keep small values ferry owns (the key check).
+	GetSetting(ctx context.Context, key string) (string, error)
+	PutSetting(ctx context.Context, key, value string) error
+}
