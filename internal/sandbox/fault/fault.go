@@ -220,3 +220,36 @@ func (in *Injector) Handler() http.Handler {
 		json.NewEncoder(w).Encode(map[string]any{"config": in.Get(), "stats": in.Stats()})
 	})
 }
+
+// UnmarshalJSON accepts latency as a Go duration string ("50ms") or as
+// nanoseconds.
+func (c *Config) UnmarshalJSON(b []byte) error {
+	type plain Config
+	var aux struct {
+		plain
+		Latency json.RawMessage `json:"latency"`
+	}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	*c = Config(aux.plain)
+	if len(aux.Latency) == 0 || string(aux.Latency) == "null" {
+		c.Latency = 0
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(aux.Latency, &s); err == nil {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("latency: %w", err)
+		}
+		c.Latency = d
+		return nil
+	}
+	var n int64
+	if err := json.Unmarshal(aux.Latency, &n); err != nil {
+		return fmt.Errorf("latency: want a duration like \"50ms\" or nanoseconds")
+	}
+	c.Latency = time.Duration(n)
+	return nil
+}
