@@ -1,11 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -398,9 +400,16 @@ func (s *sqlStore) GetLinkByRemote(ctx context.Context, connection, kind, remote
 	return l, nil
 }
 
-// ListLinks returns links by local id, then connection and kind. LocalIDs and
-// RemoteIDs each become one IN list, so keep batches to a few thousand ids.
+// maxInList caps the ids in one IN list, well under SQLite's 32766 and
+// PostgreSQL's 65535 parameters per statement; longer lists run in chunks.
+const maxInList = 1000
+
+// ListLinks returns links by local id, then connection and kind. An empty but
+// non-nil LocalIDs or RemoteIDs matches nothing.
 func (s *sqlStore) ListLinks(ctx context.Context, f LinkFilter) ([]Link, error) {
+	if len(f.LocalIDs) > maxInList || len(f.RemoteIDs) > maxInList {
+		return s.listLinksChunked(ctx, f)
+	}
 	var w where
 	if f.Connection != "" {
 		w.add("connection = ?", f.Connection)
@@ -431,6 +440,37 @@ func (s *sqlStore) ListLinks(ctx context.Context, f LinkFilter) ([]Link, error) 
 	out, err := collect(rows, scanLink)
 	if err != nil {
 		return nil, fmt.Errorf("store: list links: %w", err)
+	}
+	return out, nil
+}
+
+// listLinksChunked runs ListLinks once per chunk of the longer id list and merges
+// the results in ListLinks' order.
+func (s *sqlStore) listLinksChunked(ctx context.Context, f LinkFilter) ([]Link, error) {
+	ids, set := f.LocalIDs, func(g *LinkFilter, c []string) { g.LocalIDs = c }
+	if len(f.RemoteIDs) > len(f.LocalIDs) {
+		ids, set = f.RemoteIDs, func(g *LinkFilter, c []string) { g.RemoteIDs = c }
+	}
+	var out []Link
+	for c := range slices.Chunk(ids, maxInList) {
+		g := f
+		g.Limit = 0
+		set(&g, c)
+		part, err := s.ListLinks(ctx, g)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, part...)
+	}
+	slices.SortFunc(out, func(a, b Link) int {
+		return cmp.Or(cmp.Compare(a.LocalID, b.LocalID), cmp.Compare(a.Connection, b.Connection), cmp.Compare(a.Kind, b.Kind))
+	})
+	// Duplicate ids in the request would return a link twice.
+	out = slices.CompactFunc(out, func(a, b Link) bool {
+		return a.LocalID == b.LocalID && a.Connection == b.Connection && a.Kind == b.Kind
+	})
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[:f.Limit]
 	}
 	return out, nil
 }

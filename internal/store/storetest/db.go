@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -62,31 +63,52 @@ func PostgresURL(t testing.TB) string {
 	return u.String()
 }
 
+// server is the test server's URL, found once per process; err is why none
+// was reachable.
+var server struct {
+	once sync.Once
+	url  string
+	err  error
+}
+
 // connectAdmin connects to the test server and returns the URL that worked.
 func connectAdmin(t testing.TB) (string, *pgx.Conn) {
 	t.Helper()
-	candidates := []string{DefaultPostgresURL, "postgres://root@127.0.0.1:5432/test?sslmode=disable"}
-	if env := os.Getenv("FERRY_TEST_DATABASE_URL"); env != "" {
-		candidates = []string{env}
-	}
-	var firstErr error
-	for _, c := range candidates {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		conn, err := pgx.Connect(ctx, c)
-		cancel()
-		if err == nil {
-			return c, conn
+	server.once.Do(func() {
+		candidates := []string{DefaultPostgresURL, "postgres://root@127.0.0.1:5432/test?sslmode=disable"}
+		if env := os.Getenv("FERRY_TEST_DATABASE_URL"); env != "" {
+			candidates = []string{env}
 		}
-		if firstErr == nil {
-			firstErr = err
+		for _, c := range candidates {
+			conn, err := dial(c)
+			if err == nil {
+				conn.Close(context.Background())
+				server.url, server.err = c, nil
+				return
+			}
+			if server.err == nil {
+				server.err = err
+			}
 		}
+	})
+	if server.err != nil {
+		msg := "storetest: PostgreSQL unreachable (set FERRY_TEST_DATABASE_URL): %v"
+		if os.Getenv("CI") == "true" {
+			t.Fatalf(msg, server.err)
+		}
+		t.Skipf(msg, server.err)
 	}
-	msg := "storetest: PostgreSQL unreachable (set FERRY_TEST_DATABASE_URL): %v"
-	if os.Getenv("CI") == "true" {
-		t.Fatalf(msg, firstErr)
+	conn, err := dial(server.url)
+	if err != nil {
+		t.Fatalf("storetest: connect to PostgreSQL: %v", err)
 	}
-	t.Skipf(msg, firstErr)
-	return "", nil
+	return server.url, conn
+}
+
+func dial(url string) (*pgx.Conn, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return pgx.Connect(ctx, url)
 }
 
 func randomHex(n int) string {

@@ -253,25 +253,52 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 				}
 			}
 		}},
-		{"ListLinksManyLocalIDs", func(t *testing.T, s store.Store) {
-			var ids []string
-			for i := range 300 {
-				id := fmt.Sprintf("shop:%04d", i)
-				ids = append(ids, id)
-				if i%2 == 0 {
-					mustNil(t, s.PutLink(ctx, store.Link{Connection: "erp", Kind: "product", LocalID: id, RemoteID: fmt.Sprint(i)}))
-				}
+		{"ListLinksByteOrder", func(t *testing.T, s store.Store) {
+			// Ids sort by bytes in every dialect (a locale collation would put
+			// "b" before "C" and ignore the punctuation).
+			for i, id := range []string{"b", "C", "a-2", "a1", "A"} {
+				mustNil(t, s.PutLink(ctx, store.Link{Connection: "erp", Kind: "sku", LocalID: id, RemoteID: fmt.Sprint(i)}))
 			}
-			got, err := s.ListLinks(ctx, store.LinkFilter{Connection: "erp", Kind: "product", LocalIDs: ids})
+			got, err := s.ListLinks(ctx, store.LinkFilter{Connection: "erp", Kind: "sku"})
 			mustNil(t, err)
-			if len(got) != 150 {
-				t.Fatalf("got %d links, want 150", len(got))
+			var ids []string
+			for _, l := range got {
+				ids = append(ids, l.LocalID)
 			}
-			for i, l := range got {
-				if w := fmt.Sprintf("shop:%04d", 2*i); l.LocalID != w {
-					t.Fatalf("link %d is %s, want %s", i, l.LocalID, w)
+			diff(t, []string{"A", "C", "a-2", "a1", "b"}, ids)
+			page, err := s.ListLinks(ctx, store.LinkFilter{Connection: "erp", Kind: "sku", AfterLocalID: "C", Limit: 2})
+			mustNil(t, err)
+			if len(page) != 2 || page[0].LocalID != "a-2" || page[1].LocalID != "a1" {
+				t.Errorf("page after C: %+v, want a-2, a1", page)
+			}
+		}},
+		{"ListLinksManyIDs", func(t *testing.T, s store.Store) {
+			// More ids than fit one IN list comfortably; every second one is linked.
+			const n = 2100
+			var local, remote []string
+			for i := range n {
+				local = append(local, fmt.Sprintf("shop:%05d", i))
+				remote = append(remote, fmt.Sprint(i))
+			}
+			for i := 0; i < n; i += 2 {
+				mustNil(t, s.PutLink(ctx, store.Link{Connection: "erp", Kind: "product", LocalID: local[i], RemoteID: remote[i]}))
+			}
+			check := func(name string, f store.LinkFilter, wantN int) {
+				t.Helper()
+				got, err := s.ListLinks(ctx, f)
+				mustNil(t, err)
+				if len(got) != wantN {
+					t.Fatalf("%s: %d links, want %d", name, len(got), wantN)
+				}
+				for i, l := range got {
+					if w := fmt.Sprintf("shop:%05d", 2*i); l.LocalID != w {
+						t.Fatalf("%s: link %d is %s, want %s", name, i, l.LocalID, w)
+					}
 				}
 			}
+			check("by local ids", store.LinkFilter{Connection: "erp", Kind: "product", LocalIDs: append(local, local[0])}, n/2)
+			check("by remote ids", store.LinkFilter{Connection: "erp", Kind: "product", RemoteIDs: remote}, n/2)
+			check("with limit", store.LinkFilter{Connection: "erp", Kind: "product", LocalIDs: local, Limit: 600}, 600)
 		}},
 		{"LogsAddAndList", func(t *testing.T, s store.Store) {
 			in := store.LogLine{Time: at(0), Level: store.LevelError, Route: "orders", JobID: 12, Entity: "order 1001", Message: "odoo rejected the order", Remote: "POST /json2/sale.order → 400"}

@@ -1,9 +1,11 @@
 -- Timestamps are timestamptz (microsecond precision); NULL means unset.
 -- JSON columns are bytea so that the bytes ferry wrote come back unchanged.
+-- Ordered text columns use the "C" collation (byte order), the same order as
+-- SQLite's BINARY and Go's string comparison, so paging works alike everywhere.
 
 -- +goose Up
 CREATE TABLE connections (
-    name        text        NOT NULL PRIMARY KEY,
+    name        text        COLLATE "C" NOT NULL PRIMARY KEY,
     kind        text        NOT NULL,
     settings    bytea,
     credentials bytea,
@@ -11,7 +13,7 @@ CREATE TABLE connections (
 );
 
 CREATE TABLE routes (
-    name       text        NOT NULL PRIMARY KEY,
+    name       text        COLLATE "C" NOT NULL PRIMARY KEY,
     flow       text        NOT NULL,
     from_conn  text        NOT NULL,
     to_conn    text        NOT NULL,
@@ -22,10 +24,10 @@ CREATE TABLE routes (
 );
 
 CREATE TABLE links (
-    connection     text        NOT NULL,
-    kind           text        NOT NULL,
-    local_id       text        NOT NULL,
-    remote_id      text        NOT NULL,
+    connection     text        COLLATE "C" NOT NULL,
+    kind           text        COLLATE "C" NOT NULL,
+    local_id       text        COLLATE "C" NOT NULL,
+    remote_id      text        COLLATE "C" NOT NULL,
     hash           text        NOT NULL,
     source_version text        NOT NULL,
     data           bytea,
