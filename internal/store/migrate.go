@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"hash/crc64"
 	"io/fs"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -51,10 +53,35 @@ func Migrate(ctx context.Context, s Store) error {
 	if err != nil {
 		return fmt.Errorf("store: migrate %s: %w", d, err)
 	}
+	if d == SQLite {
+		return upSQLite(ctx, p)
+	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("store: migrate %s: %w", d, err)
 	}
 	return nil
+}
+
+// upSQLite applies the migrations, tolerating another process migrating the same
+// file at the same moment. SQLite has no advisory lock, but each migration runs in
+// its own BEGIN IMMEDIATE transaction, so the loser of a race fails cleanly
+// ("table already exists") and rolls back; it then finds nothing pending.
+func upSQLite(ctx context.Context, p *goose.Provider) error {
+	var err error
+	for attempt := 1; attempt <= 5; attempt++ {
+		if _, err = p.Up(ctx); err == nil {
+			return nil
+		}
+		if pending, perr := p.HasPending(ctx); perr == nil && !pending {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("store: migrate sqlite: %w", errors.Join(err, ctx.Err()))
+		case <-time.After(time.Duration(attempt) * 50 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("store: migrate sqlite: %w", err)
 }
 
 // schemaLocker returns a session lock keyed by the current schema, so processes

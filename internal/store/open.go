@@ -10,10 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
-	_ "modernc.org/sqlite" // Registers the "sqlite" database/sql driver.
+	"modernc.org/sqlite" // Registers the "sqlite" database/sql driver.
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Options configure Open.
@@ -33,10 +35,11 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// sqlitePragmas are applied to every SQLite connection: WAL for concurrent readers,
-// a 10 s busy timeout, NORMAL sync (safe with WAL), foreign keys on, and
-// BEGIN IMMEDIATE so a read never has to upgrade to a write lock mid-transaction.
-const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+// sqlitePragmas are applied, in order, to every SQLite connection: a 10 s busy
+// timeout (first, so the others wait for a lock too), WAL for concurrent readers,
+// NORMAL sync (safe with WAL), foreign keys on, and BEGIN IMMEDIATE so a read never
+// has to upgrade to a write lock mid-transaction.
+const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 	"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
 
 // target is a parsed Options.URL.
@@ -127,10 +130,30 @@ func openSQLite(ctx context.Context, tg target) (*sqlStore, error) {
 		return nil, fmt.Errorf("store: open sqlite %s: %w", tg.path, err)
 	}
 	db.SetMaxOpenConns(1)
-	if err := db.PingContext(ctx); err != nil {
+	if err := pingSQLite(ctx, db); err != nil {
 		return nil, errors.Join(fmt.Errorf("store: open sqlite %s: %w", tg.path, err), db.Close())
 	}
 	return &sqlStore{dialect: SQLite, db: db}, nil
+}
+
+// pingSQLite opens the first connection. Switching a new file to WAL can fail
+// with SQLITE_BUSY without waiting when another process opens it at the same
+// moment; the switch is then done by the other one, so a retry succeeds.
+func pingSQLite(ctx context.Context, db *sql.DB) error {
+	var err error
+	for attempt := 1; attempt <= 5; attempt++ {
+		err = db.PingContext(ctx)
+		var sqErr *sqlite.Error
+		if err == nil || !errors.As(err, &sqErr) || sqErr.Code()&0xff != sqlite3.SQLITE_BUSY {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(time.Duration(attempt) * 50 * time.Millisecond):
+		}
+	}
+	return err
 }
 
 func openPostgres(ctx context.Context, tg target, maxConns int) (*sqlStore, error) {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -104,5 +105,31 @@ func TestOpenBadURL(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "secret") {
 		t.Errorf("error %q leaks the password", err)
+	}
+}
+
+// TestOpenSQLiteConcurrently opens a new file from several pools at once, as two
+// ferry commands started together would: the WAL switch and the migrations race.
+func TestOpenSQLiteConcurrently(t *testing.T) {
+	t.Parallel()
+	for range 3 {
+		url := filepath.Join(t.TempDir(), "ferry.db")
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				s, err := Open(context.Background(), Options{URL: url})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if err := s.PutSetting(context.Background(), "k", "v"); err != nil {
+					t.Error(err)
+				}
+				if err := s.Close(); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
 	}
 }
