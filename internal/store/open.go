@@ -14,14 +14,14 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
-	"modernc.org/sqlite" // Registers the "sqlite" database/sql driver.
+	"modernc.org/sqlite" // Also registers the "sqlite" database/sql driver.
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Options configure Open.
 type Options struct {
 	// URL selects the database: "" for the SQLite file <DataDir>/ferry.db;
-	// "sqlite://<path>", "file:<path>" or a bare path ending in ".db" for a SQLite
+	// "sqlite://<path>", "file:<path>", "file://<path>" or a bare path ending in ".db" for a SQLite
 	// file; "postgres://…" or "postgresql://…" for PostgreSQL.
 	URL string
 	// DataDir holds the default SQLite file; it is created (mode 0700) if missing.
@@ -64,7 +64,13 @@ func parseURL(raw, dataDir string) (target, error) {
 	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
 		return target{dialect: Postgres, url: raw}, nil
 	case strings.HasPrefix(raw, "sqlite://"), strings.HasPrefix(raw, "file:"):
-		rest := strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite://"), "file:")
+		rest := raw
+		for _, prefix := range []string{"sqlite://", "file://", "file:"} {
+			if r, ok := strings.CutPrefix(raw, prefix); ok {
+				rest = r
+				break
+			}
+		}
 		path, query, _ := strings.Cut(rest, "?")
 		if path == "" {
 			return target{}, fmt.Errorf("store: database URL %q has no file path", raw)

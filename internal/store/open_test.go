@@ -23,6 +23,7 @@ func TestParseURL(t *testing.T) {
 		{url: "sqlite://rel/f.sqlite", want: target{dialect: SQLite, path: "rel/f.sqlite"}},
 		{url: "sqlite:///x.db?_pragma=cache_size(-20000)", want: target{dialect: SQLite, path: "/x.db", query: "_pragma=cache_size(-20000)"}},
 		{url: "file:/data/ferry.db", want: target{dialect: SQLite, path: "/data/ferry.db"}},
+		{url: "file:///data/ferry.db", want: target{dialect: SQLite, path: "/data/ferry.db"}},
 		{url: "data/ferry.db", want: target{dialect: SQLite, path: "data/ferry.db"}},
 		{url: "postgres://u:p@db:5432/ferry?sslmode=disable", want: target{dialect: Postgres, url: "postgres://u:p@db:5432/ferry?sslmode=disable"}},
 		{url: "postgresql://db/ferry", want: target{dialect: Postgres, url: "postgresql://db/ferry"}},
