@@ -189,7 +189,11 @@ type IssueFilter struct {
 	Limit int
 }
 
-// Store is ferry's state. Implementations are safe for concurrent use.
+// Store is ferry's state. Implementations are safe for concurrent use. Get and
+// Delete methods, MarkInbox and ResolveIssue return an error wrapping ErrNotFound
+// when the row does not exist. Put and Add methods set a zero UpdatedAt, SyncedAt,
+// Time, ReceivedAt or CreatedAt to the current time. Times are stored to the
+// microsecond and come back in UTC.
 type Store interface {
 	Dialect() Dialect
 	// DB is the underlying pool, shared with the job queue.
@@ -197,13 +201,17 @@ type Store interface {
 	Close() error
 	Ping(ctx context.Context) error
 
+	// PutConnection inserts or replaces the connection of that name.
 	PutConnection(ctx context.Context, c Connection) error
 	GetConnection(ctx context.Context, name string) (Connection, error)
+	// ListConnections returns all connections ordered by name.
 	ListConnections(ctx context.Context) ([]Connection, error)
 	DeleteConnection(ctx context.Context, name string) error
 
+	// PutRoute inserts or replaces the route of that name.
 	PutRoute(ctx context.Context, r Route) error
 	GetRoute(ctx context.Context, name string) (Route, error)
+	// ListRoutes returns all routes ordered by name.
 	ListRoutes(ctx context.Context) ([]Route, error)
 	DeleteRoute(ctx context.Context, name string) error
 
@@ -213,26 +221,35 @@ type Store interface {
 	PutLink(ctx context.Context, l Link) error
 	GetLinkByLocal(ctx context.Context, connection, kind, localID string) (Link, error)
 	GetLinkByRemote(ctx context.Context, connection, kind, remoteID string) (Link, error)
+	// ListLinks returns links ordered by LocalID (byte order), then Connection and
+	// Kind. An empty but non-nil LocalIDs or RemoteIDs matches nothing.
 	ListLinks(ctx context.Context, f LinkFilter) ([]Link, error)
 	DeleteLink(ctx context.Context, connection, kind, localID string) error
 
 	GetCursor(ctx context.Context, route, name string) (Cursor, error)
 	PutCursor(ctx context.Context, c Cursor) error
 
+	// AddLog stores a line and returns its id; ids grow in insertion order. An
+	// empty Level is stored as LevelInfo.
 	AddLog(ctx context.Context, l LogLine) (int64, error)
+	// ListLogs returns lines newest (highest id) first. Since is inclusive, Until
+	// exclusive; pass the last id of a page as BeforeID for the next one.
 	ListLogs(ctx context.Context, f LogFilter) ([]LogLine, error)
 	// PruneLogs deletes lines older than before and returns how many.
 	PruneLogs(ctx context.Context, before time.Time) (int64, error)
 
 	// AddInbox stores a webhook; dup is true (and nothing is stored) when an item
-	// with the same Connection and DedupKey exists.
+	// with the same Connection and DedupKey exists; id is then the stored item's.
 	AddInbox(ctx context.Context, it InboxItem) (id int64, dup bool, err error)
-	// PendingInbox returns unprocessed items, oldest first.
+	// PendingInbox returns unprocessed items, oldest first; limit 0 means all.
 	PendingInbox(ctx context.Context, limit int) ([]InboxItem, error)
+	// MarkInbox records that the item was processed (errMsg says why it failed,
+	// empty on success), which takes it out of PendingInbox.
 	MarkInbox(ctx context.Context, id int64, processedAt time.Time, errMsg string) error
 
 	// PutIssue records or replaces the issue of a job.
 	PutIssue(ctx context.Context, is JobIssue) error
+	// ListIssues returns issues newest (CreatedAt, then JobID) first.
 	ListIssues(ctx context.Context, f IssueFilter) ([]JobIssue, error)
 	// ResolveIssue marks the job's issue resolved (when it is retried or succeeds).
 	ResolveIssue(ctx context.Context, jobID int64, at time.Time) error
