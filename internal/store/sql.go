@@ -671,6 +671,16 @@ func (s *sqlStore) ListIssues(ctx context.Context, f IssueFilter) ([]JobIssue, e
 	if f.DependsOn != "" {
 		w.add("depends_on = ?", f.DependsOn)
 	}
+	if f.JobIDs != nil {
+		if len(f.JobIDs) == 0 {
+			return nil, nil
+		}
+		args := make([]any, len(f.JobIDs))
+		for i, id := range f.JobIDs {
+			args[i] = id
+		}
+		w.add("job_id IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+")", args...)
+	}
 	if f.Open {
 		w.add("resolved_at IS NULL")
 	}

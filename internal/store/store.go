@@ -184,6 +184,8 @@ type IssueFilter struct {
 	Route     string
 	Class     IssueClass
 	DependsOn string
+	// JobIDs, when set, restricts to these jobs.
+	JobIDs []int64
 	// Open restricts to unresolved issues.
 	Open  bool
 	Limit int

@@ -173,6 +173,8 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 				{store.IssueFilter{Open: true, Class: store.NeedsAction, Route: "stock"}, []int64{3}},
 				{store.IssueFilter{Limit: 2}, []int64{4, 3}},
 				{store.IssueFilter{Route: "nope"}, []int64{}},
+				{store.IssueFilter{JobIDs: []int64{2, 4, 99}}, []int64{4, 2}},
+				{store.IssueFilter{JobIDs: []int64{}}, []int64{}},
 			}
 			for _, c := range cases {
 				if d := cmp.Diff(c.want, ids(c.f)); d != "" {

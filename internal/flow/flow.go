@@ -1,0 +1,318 @@
+// Package flow holds ferry's routes: each flow kind reads what changed in a source
+// connection, maps it through internal/model, and writes it to a target
+// connection, one page of records per job. A flow states what it needs of its two
+// connections as small interfaces defined here (OrderSource, StockSink, …); any
+// connection whose client has those methods can be either end, so a new connector
+// joins every flow it fits without new flow code.
+//
+// A route's pass runs as a job: it reads the source from the route's cursor (minus
+// an overlap window, so that records written during the last pass are not
+// missed), enqueues one job per page of changed records, and only then advances
+// the cursor. Record jobs are unique per (route, records, versions), link every
+// record they write in the store, and look a record up by its natural key in the
+// target before creating it, so a record is written once whatever crashes,
+// retries and overlapping passes happen.
+package flow
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/connector"
+	"github.com/ferryhub/ferry/internal/jobs"
+	"github.com/ferryhub/ferry/internal/store"
+)
+
+// Route is a configured route as a flow runs it.
+type Route struct {
+	Name    string
+	Flow    string
+	From    string
+	To      string
+	Options any
+}
+
+// Kind is one flow kind ("orders", "stock", …).
+type Kind struct {
+	Name  string
+	Title string
+	// NewOptions returns the flow's options with defaults set; config decodes a
+	// route's `options:` into it.
+	NewOptions func() any
+	// Register adds the flow's job kinds to reg; handlers reach the routes and
+	// connections through rt.
+	Register func(reg *jobs.Registry, rt *Runtime)
+	// Pass reads what changed in the route's source and enqueues jobs for it (or,
+	// with p.DryRun set, works it inline and writes nothing).
+	Pass func(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result, error)
+}
+
+// PassOptions change one pass of a route.
+type PassOptions struct {
+	// Since overrides the cursor: read changes from this time.
+	Since time.Time
+	// DryRun, when set, records what would be written instead of writing it, and
+	// leaves the cursor, the links and the queue as they are.
+	DryRun *DryRun
+}
+
+// Result counts what a pass or a job did with its records.
+type Result struct {
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Parked    int `json:"parked"`
+	Failed    int `json:"failed"`
+	// Enqueued is the number of jobs a pass enqueued.
+	Enqueued int `json:"enqueued,omitempty"`
+}
+
+// Add returns r plus o.
+func (r Result) Add(o Result) Result {
+	return Result{r.Created + o.Created, r.Updated + o.Updated, r.Unchanged + o.Unchanged, r.Parked + o.Parked, r.Failed + o.Failed, r.Enqueued + o.Enqueued}
+}
+
+var (
+	kindsMu sync.RWMutex
+	kinds   = map[string]Kind{}
+)
+
+// RegisterKind adds a flow kind; flow files call it from init.
+func RegisterKind(k Kind) {
+	kindsMu.Lock()
+	defer kindsMu.Unlock()
+	if _, dup := kinds[k.Name]; dup {
+		panic(fmt.Sprintf("flow: kind %q registered twice", k.Name))
+	}
+	kinds[k.Name] = k
+}
+
+// LookupKind returns the flow kind called name.
+func LookupKind(name string) (Kind, bool) {
+	kindsMu.RLock()
+	defer kindsMu.RUnlock()
+	k, ok := kinds[name]
+	return k, ok
+}
+
+// KindNames returns the registered flow kinds, sorted.
+func KindNames() []string {
+	kindsMu.RLock()
+	defer kindsMu.RUnlock()
+	out := make([]string, 0, len(kinds))
+	for n := range kinds {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Options returns fresh options of a flow kind, for config decoding.
+func Options(flow string) (any, bool) {
+	k, ok := LookupKind(flow)
+	if !ok || k.NewOptions == nil {
+		return nil, ok
+	}
+	return k.NewOptions(), true
+}
+
+// Runtime is what flows run with.
+type Runtime struct {
+	Store store.Store
+	Queue *jobs.Queue
+	Log   *slog.Logger
+	// Open opens a connection by name (with its credentials).
+	Open func(ctx context.Context, name string) (connector.Conn, error)
+
+	mu     sync.Mutex
+	routes map[string]Route
+	conns  map[string]connector.Conn
+}
+
+// NewRuntime returns a Runtime for the given routes.
+func NewRuntime(st store.Store, log *slog.Logger, open func(ctx context.Context, name string) (connector.Conn, error), routes []Route) *Runtime {
+	rt := &Runtime{Store: st, Log: log, Open: open, routes: map[string]Route{}, conns: map[string]connector.Conn{}}
+	for _, r := range routes {
+		rt.routes[r.Name] = r
+	}
+	return rt
+}
+
+// Route returns a configured route.
+func (rt *Runtime) Route(name string) (Route, error) {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	r, ok := rt.routes[name]
+	if !ok {
+		return Route{}, jobs.Permanentf("route %q is not configured (any more)", name)
+	}
+	return r, nil
+}
+
+// Routes returns the configured routes, sorted by name.
+func (rt *Runtime) Routes() []Route {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	out := make([]Route, 0, len(rt.routes))
+	for _, r := range rt.routes {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Conn returns the open connection called name, opening it once.
+func (rt *Runtime) Conn(ctx context.Context, name string) (connector.Conn, error) {
+	rt.mu.Lock()
+	c, ok := rt.conns[name]
+	rt.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	c, err := rt.Open(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if prev, ok := rt.conns[name]; ok {
+		return prev, nil
+	}
+	rt.conns[name] = c
+	return c, nil
+}
+
+// As returns connection name as capability T, or a needs-action error that says
+// the route's flow cannot use that connection.
+func As[T any](ctx context.Context, rt *Runtime, r Route, name, capability string) (T, error) {
+	var zero T
+	c, err := rt.Conn(ctx, name)
+	if err != nil {
+		return zero, jobs.NeedsActionErr(fmt.Sprintf("route %s: connection %s cannot be opened", r.Name, name), "connection:"+name, err)
+	}
+	t, ok := c.(T)
+	if !ok {
+		return zero, jobs.Permanentf("route %s (flow %s): connection %s cannot be %s", r.Name, r.Flow, name, capability)
+	}
+	return t, nil
+}
+
+// TickArgs is the periodic job of a route: one pass.
+type TickArgs struct {
+	Route string `json:"route"`
+}
+
+// Kind implements river.JobArgs.
+func (TickArgs) Kind() string { return "ferry.route_pass" }
+
+// JobRoute implements jobs.Args.
+func (a TickArgs) JobRoute() string { return a.Route }
+
+// JobEntity implements jobs.Args.
+func (a TickArgs) JobEntity() string { return "pass" }
+
+// Register adds the route pass job and every flow kind's jobs to reg.
+func Register(reg *jobs.Registry, rt *Runtime) {
+	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[TickArgs]) error {
+		r, err := rt.Route(job.Args.Route)
+		if err != nil {
+			return err
+		}
+		k, ok := LookupKind(r.Flow)
+		if !ok {
+			return jobs.Permanentf("route %s: unknown flow %q", r.Name, r.Flow)
+		}
+		res, err := k.Pass(ctx, rt, r, PassOptions{})
+		if err != nil {
+			return err
+		}
+		job.Log.Debug("route pass done", "enqueued", res.Enqueued, "unchanged", res.Unchanged)
+		return nil
+	})
+	for _, name := range KindNames() {
+		k, _ := LookupKind(name)
+		if k.Register != nil {
+			k.Register(reg, rt)
+		}
+	}
+}
+
+// Hash returns a stable content hash of v (its JSON encoding), to tell whether a
+// record changed since it was last written.
+func Hash(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("flow: hashing %T: %v", v, err))
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
+// DefaultOverlap is how far back a pass re-reads before its cursor: remote
+// timestamps have whole-second precision and records committed during the last
+// pass may carry a time before its end.
+const DefaultOverlap = 2 * time.Minute
+
+// ReadCursor returns where the route's named cursor stands, minus overlap, or
+// zero when the route has not run.
+func ReadCursor(ctx context.Context, st store.Store, route, name string, overlap time.Duration) (time.Time, error) {
+	c, err := st.GetCursor(ctx, route, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, c.Value)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("route %s: cursor %s is not a time: %q", route, name, c.Value)
+	}
+	return t.Add(-overlap), nil
+}
+
+// AdvanceCursor moves the route's named cursor to t unless it already stands
+// later; call it only after the jobs covering everything up to t are stored.
+func AdvanceCursor(ctx context.Context, st store.Store, route, name string, t time.Time) error {
+	if t.IsZero() {
+		return nil
+	}
+	c, err := st.GetCursor(ctx, route, name)
+	if err == nil {
+		if cur, perr := time.Parse(time.RFC3339Nano, c.Value); perr == nil && !t.After(cur) {
+			return nil
+		}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return st.PutCursor(ctx, store.Cursor{Route: route, Name: name, Value: t.UTC().Format(time.RFC3339Nano), UpdatedAt: time.Now().UTC()})
+}
+
+// DryRun collects what a dry-run pass would have written.
+type DryRun struct {
+	mu      sync.Mutex
+	Actions []Action `json:"actions"`
+}
+
+// Action is one write a dry run skipped.
+type Action struct {
+	// Op is "create", "update", "cancel", "confirm", …
+	Op     string `json:"op"`
+	Target string `json:"target"`
+	Entity string `json:"entity"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// Record adds an action.
+func (d *DryRun) Record(a Action) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.Actions = append(d.Actions, a)
+}

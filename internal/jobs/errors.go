@@ -1,0 +1,81 @@
+package jobs
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Class is how a job failure is handled.
+type Class string
+
+// Failure classes.
+const (
+	ClassTransient   Class = "transient"
+	ClassNeedsAction Class = "needs_action"
+	ClassPermanent   Class = "permanent"
+)
+
+// classified is an error with a class other than transient.
+type classified struct {
+	class     Class
+	reason    string
+	dependsOn string
+	err       error
+}
+
+func (e *classified) Error() string {
+	if e.err != nil && e.reason != "" {
+		return e.reason + ": " + e.err.Error()
+	}
+	if e.err != nil {
+		return e.err.Error()
+	}
+	return e.reason
+}
+
+func (e *classified) Unwrap() error { return e.err }
+
+// NeedsAction parks a job: it will not run again until a person acts. reason says
+// what to change ("shipping method \"DHL Express\" is not mapped to an Odoo
+// carrier: add it under Mappings → Shipping methods"); dependsOn names the config
+// key whose change re-runs the job ("mapping:shipping_method"), or is empty.
+func NeedsAction(reason, dependsOn string) error {
+	return &classified{class: ClassNeedsAction, reason: reason, dependsOn: dependsOn}
+}
+
+// NeedsActionErr is NeedsAction with an underlying error kept for errors.Is/As.
+func NeedsActionErr(reason, dependsOn string, err error) error {
+	return &classified{class: ClassNeedsAction, reason: reason, dependsOn: dependsOn, err: err}
+}
+
+// Permanent fails a job for good: its input is wrong and retrying cannot help.
+func Permanent(err error) error {
+	if err == nil {
+		err = errors.New("permanent failure")
+	}
+	return &classified{class: ClassPermanent, err: err}
+}
+
+// Permanentf is Permanent with a formatted message.
+func Permanentf(format string, args ...any) error {
+	return Permanent(fmt.Errorf(format, args...))
+}
+
+// ClassOf returns the class of err: transient unless it was made by NeedsAction
+// or Permanent (anywhere in its chain).
+func ClassOf(err error) Class {
+	var c *classified
+	if errors.As(err, &c) {
+		return c.class
+	}
+	return ClassTransient
+}
+
+// reasonOf returns the reason and dependency key of a classified error.
+func reasonOf(err error) (reason, dependsOn string) {
+	var c *classified
+	if errors.As(err, &c) {
+		return c.Error(), c.dependsOn
+	}
+	return err.Error(), ""
+}

@@ -1,0 +1,248 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/ferryhub/ferry/internal/store"
+)
+
+// State is a job's state as ferry shows it: River's states, with cancelled jobs
+// that carry an issue shown as parked or failed.
+type State string
+
+// Job states.
+const (
+	StateAvailable State = "available"
+	StateScheduled State = "scheduled"
+	StateRunning   State = "running"
+	StateRetryable State = "retryable"
+	StateCompleted State = "completed"
+	StateParked    State = "parked"
+	StateFailed    State = "failed"
+	StateCancelled State = "cancelled"
+	StatePending   State = "pending"
+)
+
+// States lists every state, in the order people read them.
+var States = []State{StateParked, StateFailed, StateRetryable, StateRunning, StateAvailable, StateScheduled, StatePending, StateCompleted, StateCancelled}
+
+// Info describes one job.
+type Info struct {
+	ID          int64     `json:"id"`
+	Kind        string    `json:"kind"`
+	Queue       string    `json:"queue"`
+	State       State     `json:"state"`
+	Route       string    `json:"route,omitempty"`
+	Entity      string    `json:"entity,omitempty"`
+	Attempt     int       `json:"attempt"`
+	MaxAttempts int       `json:"max_attempts"`
+	CreatedAt   time.Time `json:"created_at"`
+	ScheduledAt time.Time `json:"scheduled_at"`
+	FinalizedAt time.Time `json:"finalized_at,omitzero"`
+	// LastError is the newest error River recorded for the job.
+	LastError string `json:"last_error,omitempty"`
+	// Reason is why a parked or failed job stopped.
+	Reason    string `json:"reason,omitempty"`
+	DependsOn string `json:"depends_on,omitempty"`
+	Args      []byte `json:"args,omitempty"`
+}
+
+// Filter selects jobs for List; zero fields match everything.
+type Filter struct {
+	Route  string
+	Kinds  []string
+	States []State
+	// Limit caps the result; default 100.
+	Limit int
+}
+
+// Get returns one job.
+func (q *Queue) Get(ctx context.Context, id int64) (Info, error) {
+	row, err := q.client.JobGet(ctx, id)
+	if err != nil {
+		if errors.Is(err, river.ErrNotFound) {
+			return Info{}, fmt.Errorf("jobs: job %d: %w", id, store.ErrNotFound)
+		}
+		return Info{}, fmt.Errorf("jobs: get job %d: %w", id, err)
+	}
+	infos, err := q.describe(ctx, []*rivertype.JobRow{row})
+	if err != nil {
+		return Info{}, err
+	}
+	return infos[0], nil
+}
+
+// List returns jobs matching f, newest first.
+func (q *Queue) List(ctx context.Context, f Filter) ([]Info, error) {
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	want := map[State]bool{}
+	var riverStates []rivertype.JobState
+	for _, s := range f.States {
+		want[s] = true
+		switch s {
+		case StateParked, StateCancelled:
+			riverStates = append(riverStates, rivertype.JobStateCancelled)
+		case StateFailed:
+			riverStates = append(riverStates, rivertype.JobStateCancelled, rivertype.JobStateDiscarded)
+		default:
+			riverStates = append(riverStates, rivertype.JobState(s))
+		}
+	}
+	var out []Info
+	var cursor *river.JobListCursor
+	for len(out) < f.Limit {
+		p := river.NewJobListParams().OrderBy(river.JobListOrderByID, river.SortOrderDesc).First(f.Limit)
+		if len(riverStates) > 0 {
+			p = p.States(riverStates...)
+		} else {
+			p = p.States(allStates...)
+		}
+		if f.Route != "" {
+			p = p.TagsAny(routeTag(f.Route))
+		}
+		if len(f.Kinds) > 0 {
+			p = p.Kinds(f.Kinds...)
+		}
+		if cursor != nil {
+			p = p.After(cursor)
+		}
+		res, err := q.client.JobList(ctx, p)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: list: %w", err)
+		}
+		infos, err := q.describe(ctx, res.Jobs)
+		if err != nil {
+			return nil, err
+		}
+		for _, in := range infos {
+			if len(want) == 0 || want[in.State] {
+				out = append(out, in)
+			}
+		}
+		if len(res.Jobs) < f.Limit || res.LastCursor == nil {
+			break
+		}
+		cursor = res.LastCursor
+	}
+	if len(out) > f.Limit {
+		out = out[:f.Limit]
+	}
+	return out, nil
+}
+
+func (q *Queue) describe(ctx context.Context, rows []*rivertype.JobRow) ([]Info, error) {
+	var stopped []int64
+	for _, r := range rows {
+		if r.State == rivertype.JobStateCancelled || r.State == rivertype.JobStateDiscarded {
+			stopped = append(stopped, r.ID)
+		}
+	}
+	issues := map[int64]store.JobIssue{}
+	if len(stopped) > 0 {
+		list, err := q.store.ListIssues(ctx, store.IssueFilter{Open: true, JobIDs: stopped})
+		if err != nil {
+			return nil, fmt.Errorf("jobs: reading job issues: %w", err)
+		}
+		for _, is := range list {
+			issues[is.JobID] = is
+		}
+	}
+	out := make([]Info, len(rows))
+	for i, r := range rows {
+		var meta jobMeta
+		_ = json.Unmarshal(r.Metadata, &meta)
+		in := Info{
+			ID: r.ID, Kind: r.Kind, Queue: r.Queue, State: State(r.State), Route: meta.Route, Entity: meta.Entity,
+			Attempt: r.Attempt, MaxAttempts: r.MaxAttempts, CreatedAt: r.CreatedAt, ScheduledAt: r.ScheduledAt, Args: r.EncodedArgs,
+		}
+		if r.FinalizedAt != nil {
+			in.FinalizedAt = *r.FinalizedAt
+		}
+		if n := len(r.Errors); n > 0 {
+			in.LastError = r.Errors[n-1].Error
+		}
+		if is, ok := issues[r.ID]; ok {
+			in.Reason, in.DependsOn = is.Reason, is.DependsOn
+			if is.Class == store.NeedsAction {
+				in.State = StateParked
+			} else {
+				in.State = StateFailed
+			}
+		} else if r.State == rivertype.JobStateDiscarded {
+			in.State = StateFailed
+			in.Reason = in.LastError
+		}
+		out[i] = in
+	}
+	return out, nil
+}
+
+// Retry makes a parked, failed, cancelled, scheduled or retryable job run again now.
+// A running job is left alone.
+func (q *Queue) Retry(ctx context.Context, id int64) error {
+	row, err := q.client.JobRetry(ctx, id)
+	if err != nil {
+		if errors.Is(err, river.ErrNotFound) {
+			return fmt.Errorf("jobs: retry job %d: %w", id, store.ErrNotFound)
+		}
+		return fmt.Errorf("jobs: retry job %d: %w", id, err)
+	}
+	if row.State == rivertype.JobStateRunning {
+		return fmt.Errorf("jobs: job %d is running; it was left alone", id)
+	}
+	if err := q.store.ResolveIssue(ctx, id, time.Now().UTC()); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("jobs: retry job %d: %w", id, err)
+	}
+	var meta jobMeta
+	_ = json.Unmarshal(row.Metadata, &meta)
+	q.logLine(ctx, store.LevelInfo, id, meta.Route, meta.Entity, "retry requested", "")
+	return nil
+}
+
+// RetryIssues retries every open parked or failed job that f selects (a route's,
+// or those depending on a changed mapping) and returns how many it retried.
+func (q *Queue) RetryIssues(ctx context.Context, f store.IssueFilter) (int, error) {
+	f.Open = true
+	list, err := q.store.ListIssues(ctx, f)
+	if err != nil {
+		return 0, fmt.Errorf("jobs: listing issues: %w", err)
+	}
+	n := 0
+	var errs []error
+	for _, is := range list {
+		if err := q.Retry(ctx, is.JobID); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		n++
+	}
+	return n, errors.Join(errs...)
+}
+
+// Cancel stops a job that has not finished; a running job is cancelled as soon as
+// its handler notices.
+func (q *Queue) Cancel(ctx context.Context, id int64) error {
+	row, err := q.client.JobCancel(ctx, id)
+	if err != nil {
+		if errors.Is(err, river.ErrNotFound) {
+			return fmt.Errorf("jobs: cancel job %d: %w", id, store.ErrNotFound)
+		}
+		return fmt.Errorf("jobs: cancel job %d: %w", id, err)
+	}
+	if err := q.store.ResolveIssue(ctx, id, time.Now().UTC()); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("jobs: cancel job %d: %w", id, err)
+	}
+	var meta jobMeta
+	_ = json.Unmarshal(row.Metadata, &meta)
+	q.logLine(ctx, store.LevelInfo, id, meta.Route, meta.Entity, "cancelled by an operator", "")
+	return nil
+}

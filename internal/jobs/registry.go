@@ -1,0 +1,150 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/ferryhub/ferry/internal/remote"
+	"github.com/ferryhub/ferry/internal/store"
+)
+
+// Job is one run of a job, as a handler sees it.
+type Job[T Args] struct {
+	ID          int64
+	Attempt     int
+	MaxAttempts int
+	Args        T
+	// Log is a logger with the job, route and entity attached.
+	Log *slog.Logger
+}
+
+// HandlerFunc does the work of one job kind. It returns nil on success, an error
+// made by NeedsAction or Permanent to stop the job, or any other error to have
+// it retried.
+type HandlerFunc[T Args] func(ctx context.Context, job *Job[T]) error
+
+// Registry collects the job kinds of the flows before the Queue opens.
+type Registry struct {
+	workers *river.Workers
+	kinds   []string
+	q       *Queue
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry { return &Registry{workers: river.NewWorkers()} }
+
+// Kinds returns the registered job kinds in registration order.
+func (r *Registry) Kinds() []string { return r.kinds }
+
+func (r *Registry) bind(q *Queue) { r.q = q }
+
+// Register adds the handler for the job kind of T. Registering a kind twice panics.
+func Register[T Args](r *Registry, h HandlerFunc[T]) {
+	var zero T
+	river.AddWorker(r.workers, &worker[T]{reg: r, handle: h})
+	r.kinds = append(r.kinds, zero.Kind())
+}
+
+type worker[T Args] struct {
+	river.WorkerDefaults[T]
+	reg    *Registry
+	handle HandlerFunc[T]
+}
+
+func (w *worker[T]) Work(ctx context.Context, rj *river.Job[T]) error {
+	q := w.reg.q
+	args := rj.Args
+	log := q.log.With("job", rj.ID, "kind", rj.Kind, "route", args.JobRoute(), "entity", args.JobEntity())
+	start := time.Now()
+	err := w.handle(ctx, &Job[T]{ID: rj.ID, Attempt: rj.Attempt, MaxAttempts: rj.MaxAttempts, Args: args, Log: log})
+	outcome := q.settle(ctx, rj.ID, rj.Attempt, rj.MaxAttempts, args, err, log)
+	jobDuration.WithLabelValues(rj.Kind, outcome).Observe(time.Since(start).Seconds())
+	switch outcome {
+	case "ok":
+		return nil
+	case "parked", "failed_permanent":
+		return river.JobCancel(err)
+	case "snoozed":
+		return river.JobSnooze(remote.RetryAfterOf(err))
+	}
+	return err
+}
+
+// settle records what a job's error means and returns the outcome label.
+func (q *Queue) settle(ctx context.Context, id int64, attempt, maxAttempts int, args Args, err error, log *slog.Logger) string {
+	if err == nil {
+		return "ok"
+	}
+	// Bookkeeping must outlive a cancelled job context (shutdown, timeout).
+	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	route, entity := args.JobRoute(), args.JobEntity()
+	class := ClassOf(err)
+	if class == ClassTransient {
+		if ra := remote.RetryAfterOf(err); ra > 0 && ctx.Err() == nil {
+			q.logLine(bctx, store.LevelInfo, id, route, entity, fmt.Sprintf("remote asked to wait %v; trying again then: %v", ra.Round(time.Second), err), remoteExcerpt(err))
+			return "snoozed"
+		}
+		if attempt < maxAttempts || errors.Is(err, context.Canceled) {
+			q.logLine(bctx, store.LevelWarn, id, route, entity, fmt.Sprintf("attempt %d of %d failed, will retry: %v", attempt, maxAttempts, err), remoteExcerpt(err))
+			return "retry"
+		}
+		reason := fmt.Sprintf("gave up after %d attempts: %v", attempt, err)
+		q.recordIssue(bctx, id, route, entity, store.Permanent, reason, "", log)
+		return "failed"
+	}
+	reason, dependsOn := reasonOf(err)
+	if class == ClassNeedsAction {
+		q.recordIssue(bctx, id, route, entity, store.NeedsAction, reason, dependsOn, log)
+		return "parked"
+	}
+	q.recordIssue(bctx, id, route, entity, store.Permanent, reason, "", log)
+	return "failed_permanent"
+}
+
+func (q *Queue) recordIssue(ctx context.Context, id int64, route, entity string, class store.IssueClass, reason, dependsOn string, log *slog.Logger) {
+	now := time.Now().UTC()
+	if err := q.store.PutIssue(ctx, store.JobIssue{JobID: id, Route: route, Entity: entity, Class: class, Reason: reason, DependsOn: dependsOn, CreatedAt: now}); err != nil {
+		// The job's own error still reaches River's error list; say why the issue
+		// row is missing.
+		log.Error("recording job issue", "err", err)
+	}
+	level := store.LevelError
+	verb := "failed"
+	if class == store.NeedsAction {
+		level, verb = store.LevelWarn, "parked (needs action)"
+	}
+	q.logLine(ctx, level, id, route, entity, verb+": "+reason, "")
+}
+
+func (q *Queue) logLine(ctx context.Context, level store.Level, id int64, route, entity, msg, remoteText string) {
+	if _, err := q.store.AddLog(ctx, store.LogLine{Time: time.Now().UTC(), Level: level, Route: route, JobID: id, Entity: entity, Message: msg, Remote: remoteText}); err != nil {
+		q.log.Error("writing log line", "err", err, "job", id)
+	}
+	q.log.Log(ctx, slogLevel(level), msg, "job", id, "route", route, "entity", entity)
+}
+
+func slogLevel(l store.Level) slog.Level {
+	switch l {
+	case store.LevelError:
+		return slog.LevelError
+	case store.LevelWarn:
+		return slog.LevelWarn
+	case store.LevelDebug:
+		return slog.LevelDebug
+	}
+	return slog.LevelInfo
+}
+
+func remoteExcerpt(err error) string {
+	var re *remote.Error
+	if errors.As(err, &re) {
+		return re.Body
+	}
+	return ""
+}
