@@ -135,15 +135,23 @@ type Runtime struct {
 	mu     sync.Mutex
 	routes map[string]Route
 	conns  map[string]connector.Conn
+	counts map[string]Result
 }
 
-// NewRuntime returns a Runtime for the given routes.
-func NewRuntime(st store.Store, log *slog.Logger, open func(ctx context.Context, name string) (connector.Conn, error), routes []Route) *Runtime {
-	rt := &Runtime{Store: st, Log: log, Open: open, routes: map[string]Route{}, conns: map[string]connector.Conn{}}
+// NewRuntime returns a Runtime for the given routes. Its Store, Queue and Open are
+// set by Bind once they exist: the queue needs the flows' job kinds before it can
+// open, and the handlers need the queue only when they run.
+func NewRuntime(log *slog.Logger, routes []Route) *Runtime {
+	rt := &Runtime{Log: log, routes: map[string]Route{}, conns: map[string]connector.Conn{}, counts: map[string]Result{}}
 	for _, r := range routes {
 		rt.routes[r.Name] = r
 	}
 	return rt
+}
+
+// Bind gives the runtime its store, queue and connection opener.
+func (rt *Runtime) Bind(st store.Store, q *jobs.Queue, open func(ctx context.Context, name string) (connector.Conn, error)) {
+	rt.Store, rt.Queue, rt.Open = st, q, open
 }
 
 // Route returns a configured route.
@@ -166,6 +174,24 @@ func (rt *Runtime) Routes() []Route {
 		out = append(out, r)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Count adds what a job of route did to the route's counts in this process.
+func (rt *Runtime) Count(route string, r Result) {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	rt.counts[route] = rt.counts[route].Add(r)
+}
+
+// Counts returns the counts of every route since the runtime started.
+func (rt *Runtime) Counts() map[string]Result {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	out := make(map[string]Result, len(rt.routes))
+	for name := range rt.routes {
+		out[name] = rt.counts[name]
+	}
 	return out
 }
 
@@ -219,23 +245,13 @@ func (a TickArgs) JobRoute() string { return a.Route }
 // JobEntity implements jobs.Args.
 func (a TickArgs) JobEntity() string { return "pass" }
 
-// Register adds the route pass job and every flow kind's jobs to reg.
+// Register adds the route pass jobs and every flow kind's jobs to reg.
 func Register(reg *jobs.Registry, rt *Runtime) {
 	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[TickArgs]) error {
-		r, err := rt.Route(job.Args.Route)
-		if err != nil {
-			return err
-		}
-		k, ok := LookupKind(r.Flow)
-		if !ok {
-			return jobs.Permanentf("route %s: unknown flow %q", r.Name, r.Flow)
-		}
-		res, err := k.Pass(ctx, rt, r, PassOptions{})
-		if err != nil {
-			return err
-		}
-		job.Log.Debug("route pass done", "enqueued", res.Enqueued, "unchanged", res.Unchanged)
-		return nil
+		return rt.pass(ctx, job.Args.Route, job.Log)
+	})
+	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[PassArgs]) error {
+		return rt.pass(ctx, job.Args.Route, job.Log)
 	})
 	for _, name := range KindNames() {
 		k, _ := LookupKind(name)
@@ -243,6 +259,25 @@ func Register(reg *jobs.Registry, rt *Runtime) {
 			k.Register(reg, rt)
 		}
 	}
+}
+
+// pass runs one pass of a route.
+func (rt *Runtime) pass(ctx context.Context, route string, log *slog.Logger) error {
+	r, err := rt.Route(route)
+	if err != nil {
+		return err
+	}
+	k, ok := LookupKind(r.Flow)
+	if !ok {
+		return jobs.Permanentf("route %s: unknown flow %q", r.Name, r.Flow)
+	}
+	res, err := k.Pass(ctx, rt, r, PassOptions{})
+	if err != nil {
+		return err
+	}
+	rt.Count(r.Name, Result{Unchanged: res.Unchanged})
+	log.Debug("route pass done", "enqueued", res.Enqueued, "unchanged", res.Unchanged)
+	return nil
 }
 
 // Hash returns a stable content hash of v (its JSON encoding), to tell whether a
@@ -316,3 +351,59 @@ func (d *DryRun) Record(a Action) {
 	defer d.mu.Unlock()
 	d.Actions = append(d.Actions, a)
 }
+
+// unfinished are the states of a job that will still run.
+var unfinished = []jobs.State{jobs.StateAvailable, jobs.StateRunning, jobs.StateRetryable, jobs.StateScheduled, jobs.StatePending}
+
+// PassNow enqueues a pass of each route and waits until every job of those routes
+// has finished (completed, parked, failed or cancelled), or ctx ends. The queue
+// must be running in this process or another.
+func PassNow(ctx context.Context, rt *Runtime, routes []string) error {
+	for _, name := range routes {
+		if _, err := rt.Route(name); err != nil {
+			return err
+		}
+		// A manual pass is its own job; the version keeps it apart from earlier ones.
+		if _, err := rt.Queue.Enqueue(ctx, jobs.Insert{Args: PassArgs{Route: name, At: time.Now().UTC().Format(time.RFC3339Nano)}}); err != nil {
+			return err
+		}
+	}
+	for {
+		busy := false
+		for _, name := range routes {
+			list, err := rt.Queue.List(ctx, jobs.Filter{Route: name, States: unfinished, Limit: 1})
+			if err != nil {
+				return err
+			}
+			if len(list) > 0 {
+				busy = true
+				break
+			}
+		}
+		if !busy {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// PassArgs is a pass of a route asked for by a person (`ferry sync`, `ferry demo
+// --once`, the dashboard's Run now).
+type PassArgs struct {
+	Route string `json:"route" river:"unique"`
+	// At makes each request its own job.
+	At string `json:"at" river:"unique"`
+}
+
+// Kind implements river.JobArgs.
+func (PassArgs) Kind() string { return "ferry.route_pass_now" }
+
+// JobRoute implements jobs.Args.
+func (a PassArgs) JobRoute() string { return a.Route }
+
+// JobEntity implements jobs.Args.
+func (a PassArgs) JobEntity() string { return "pass " + a.At }
