@@ -131,7 +131,7 @@ func TestOrderLifecycleStock(t *testing.T) {
 	checkError(t, f.do("POST", "/api/v1/orders", orderBody("HOODIE-L", 5)), 422, "HOODIE-L has 4 in stock")
 	checkError(t, f.do("POST", "/api/v1/orders", orderBody("NOPE", 1)), 422, "products[0].product_code")
 	checkError(t, f.do("POST", "/api/v1/orders", orderBody("TSHIRT", 1)), 422, "has variations")
-	checkError(t, f.do("POST", "/api/v1/orders", orderBody("TSHIRT-M", 0)), 422, "at least 1")
+	checkError(t, f.do("POST", "/api/v1/orders", orderBody("TSHIRT-M", 0)), 422, "quantity from 1")
 	if _, res, _ := stockOf(t, f, "HOODIE-L"); res != 1 {
 		t.Fatalf("a refused order reserved stock: %d", res)
 	}

@@ -682,6 +682,9 @@ func (s *Server) deleteVariation(q *req) (reply, error) {
 
 // ---- stock ----
 
+// maxStockQuantity caps stock quantities so sums cannot overflow.
+const maxStockQuantity = 1_000_000_000
+
 func (s *Server) listStock(q *req) (reply, error) {
 	field, desc, err := sortSpec(q, "updated_at")
 	if err != nil {
@@ -760,6 +763,9 @@ func (s *Server) patchStock(q *req) (reply, error) {
 	}
 	if qtySet && next.Quantity < 0 {
 		f.fail("quantity", "must not be negative, got %d", next.Quantity)
+	}
+	if qtySet && next.Quantity > maxStockQuantity {
+		f.fail("quantity", "%d is more than the %d this shop accepts", next.Quantity, maxStockQuantity)
 	}
 	if next.BalanceLimit < 0 {
 		f.fail("balance_limit", "must not be negative")

@@ -244,6 +244,12 @@ func (s *Server) getOrder(q *req) (reply, error) {
 // allExpands renders an order with everything, as actions answer.
 var allExpands = map[string]bool{"products": true, "shipments": true, "payments": true, "tax_summary": true}
 
+// Limits that keep order amounts far from int64 overflow.
+const (
+	maxOrderLines   = 500
+	maxLineQuantity = 100000
+)
+
 // orderInput is a new order; the HTTP body and CreateOrder both fill it.
 type orderInput struct {
 	VersionID           int
@@ -422,6 +428,9 @@ func (s *Server) createOrder(in orderInput, now time.Time) (*order, error) {
 	if len(in.Lines) == 0 {
 		return nil, fail("field products: an order needs at least one product line")
 	}
+	if len(in.Lines) > maxOrderLines {
+		return nil, fail("field products: %d lines; at most %d are accepted", len(in.Lines), maxOrderLines)
+	}
 	if in.Discount < 0 {
 		return nil, fail("field discount: must not be negative")
 	}
@@ -441,8 +450,8 @@ func (s *Server) createOrder(in orderInput, now time.Time) (*order, error) {
 		if !found {
 			return nil, fail("field products[%d].product_code: no product or variation has product_code %q", i, l.ProductCode)
 		}
-		if l.Quantity < 1 {
-			return nil, fail("field products[%d].quantity: %s needs a quantity of at least 1, got %d", i, l.ProductCode, l.Quantity)
+		if l.Quantity < 1 || l.Quantity > maxLineQuantity {
+			return nil, fail("field products[%d].quantity: %s needs a quantity from 1 to %d, got %d", i, l.ProductCode, maxLineQuantity, l.Quantity)
 		}
 		r := resolved{in: l}
 		r.p, _ = s.st.products.get(owner.productID)
