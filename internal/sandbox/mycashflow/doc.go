@@ -123,6 +123,8 @@
 //   - GET/PUT/POST /_sandbox/faults: the fault.Injector admin endpoint.
 //   - POST /_sandbox/orders: an empty body creates a random valid order; a body in
 //     the POST /orders shape creates that order. Answers 201 {"data": order}.
+//   - POST /_sandbox/drop-next-writes {"count": n}: the next n successful API
+//     writes take effect and then drop the connection (see DropNextWrites).
 //   - GET /_sandbox/state (record counts), /_sandbox/calls (route counters),
 //     /_sandbox/webhook-deliveries, /_sandbox/stock.
 //

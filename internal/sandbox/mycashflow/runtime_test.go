@@ -291,3 +291,20 @@ func TestManyOrders(t *testing.T) {
 		t.Fatalf("paged %d of %d orders", seen, f.srv.OrderCount())
 	}
 }
+
+func TestDropAfterCommit(t *testing.T) {
+	t.Parallel()
+	f := emptyShop(t)
+	f.srv.DropNextWrites(1)
+	raw, _ := json.Marshal(map[string]any{"product_code": "DROP-1", "name": "Pudotus", "price": 1})
+	req, _ := http.NewRequest("POST", f.ts.URL+"/api/v1/products", bytes.NewReader(raw))
+	req.SetBasicAuth("api@demo.example", "demo-key")
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+		t.Fatalf("write answered %d though it should drop", res.StatusCode)
+	}
+	if _, ok := f.srv.Product("DROP-1"); !ok {
+		t.Fatal("the dropped write did not take effect")
+	}
+	checkError(t, f.do("POST", "/api/v1/products", map[string]any{"product_code": "DROP-1", "name": "Pudotus", "price": 1}), 422, "already used")
+}

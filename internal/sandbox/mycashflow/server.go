@@ -81,6 +81,10 @@ type Server struct {
 	hookLog   []WebhookDelivery
 	hookRetry time.Duration
 
+	// dropWrites is how many more successful writes (non-GET API calls) take
+	// effect and then lose their connection; guarded by mu.
+	dropWrites int
+
 	handler http.Handler
 }
 
@@ -310,7 +314,16 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		if err == nil && rep.body != nil {
 			b, err = json.Marshal(rep.body)
 		}
+		drop := false
+		if err == nil && r.Method != http.MethodGet && s.dropWrites > 0 {
+			s.dropWrites--
+			drop = true
+		}
 		s.mu.Unlock()
+		if drop {
+			fault.Drop(w)
+			return
+		}
 		if err != nil {
 			var he *httpError
 			if errors.As(err, &he) {

@@ -524,6 +524,49 @@ func (s *Server) Counts() map[string]int {
 	}
 }
 
+// DropNextWrites makes the next n successful write calls (POST, PATCH, DELETE
+// under /api) take effect and then close the connection without an answer, as a
+// timeout after the remote committed does; clients must then look the record up
+// before writing again.
+func (s *Server) DropNextWrites(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dropWrites = max(n, 0)
+}
+
+// CategoryView is a category.
+type CategoryView struct {
+	ID, ParentID int // ParentID 0: a top-level category
+	Name         string
+	Visible      map[int]bool
+}
+
+// Categories returns every category in id order.
+func (s *Server) Categories() []CategoryView {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []CategoryView
+	for _, c := range s.st.categories.all() {
+		cv := CategoryView{ID: c.ID, ParentID: deref(c.ParentID), Name: c.Name, Visible: map[int]bool{}}
+		for _, v := range c.visibilities {
+			cv.Visible[v.VersionID] = v.IsVisible
+		}
+		out = append(out, cv)
+	}
+	return out
+}
+
+// Brands returns brand names by id.
+func (s *Server) Brands() map[int]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[int]string{}
+	for _, b := range s.st.brands.all() {
+		out[b.ID] = b.Name
+	}
+	return out
+}
+
 // Webhooks returns the subscriptions.
 func (s *Server) Webhooks() []WebhookView {
 	s.mu.Lock()
@@ -641,6 +684,16 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusCreated)
 		w.Write(b)
+	case path == "drop-next-writes" && (r.Method == http.MethodPost || r.Method == http.MethodPut):
+		var body struct {
+			Count int `json:"count"`
+		}
+		if err := json.NewDecoder(io.LimitReader(r.Body, 4096)).Decode(&body); err != nil || body.Count < 0 {
+			writeError(w, http.StatusBadRequest, "drop-next-writes: body must be {\"count\": n} with n ≥ 0")
+			return
+		}
+		s.DropNextWrites(body.Count)
+		writeJSON(w, http.StatusOK, body)
 	case path == "state" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, map[string]any{"counts": s.Counts()})
 	case path == "calls" && r.Method == http.MethodGet:
