@@ -531,7 +531,7 @@ func (s *Server) createOrder(in orderInput, now time.Time) (*order, error) {
 			sh.Weight = math.Round((sh.Weight+w*float64(l.Quantity))*1000) / 1000
 		}
 		if r.si != nil {
-			l.stockCode = r.in.ProductCode
+			l.stockID = r.si.ID
 		}
 		o.lines = append(o.lines, l)
 		o.Subtotal += l.UnitPrice * money(l.Quantity)
@@ -563,8 +563,7 @@ func (s *Server) createOrder(in orderInput, now time.Time) (*order, error) {
 		o.payments = append(o.payments, p)
 	}
 	for _, l := range o.lines {
-		if l.stockCode != "" {
-			si, _ := s.st.stockFor(l.stockCode)
+		if si, found := s.st.stock.get(l.stockID); found {
 			s.st.adjustStock(si, 0, l.Quantity, "order_reserved", o.ID, now)
 		}
 	}
@@ -615,7 +614,7 @@ func (s *Server) cancelOrder(o *order, now time.Time) error {
 		if l.Quantity <= 0 {
 			continue
 		}
-		if si, found := s.st.stockFor(l.stockCode); found && l.stockCode != "" {
+		if si, found := s.st.stock.get(l.stockID); found {
 			if l.DeliveredAt.IsZero() {
 				s.st.adjustStock(si, 0, -l.Quantity, "order_cancelled", o.ID, now)
 			} else {
@@ -626,9 +625,9 @@ func (s *Server) cancelOrder(o *order, now time.Time) error {
 		r.ID = s.st.next("line")
 		r.CreatedAt, r.UpdatedAt = stamp(now), stamp(now)
 		r.Quantity = -l.Quantity
-		r.ReturnToStock = l.stockCode != ""
+		r.ReturnToStock = l.stockID != 0
 		r.ReturnReasons = []string{"Order cancelled"}
-		r.stockCode = ""
+		r.stockID = 0
 		l.UpdatedAt = stamp(now)
 		returns = append(returns, &r)
 	}
@@ -736,7 +735,7 @@ func (s *Server) deliver(o *order, which func(*orderLine) bool, now time.Time) {
 		}
 		l.DeliveredAt = stamp(now)
 		l.UpdatedAt = stamp(now)
-		if si, found := s.st.stockFor(l.stockCode); found && l.stockCode != "" {
+		if si, found := s.st.stock.get(l.stockID); found {
 			s.st.adjustStock(si, -l.Quantity, -l.Quantity, "order_delivered", o.ID, now)
 		}
 	}

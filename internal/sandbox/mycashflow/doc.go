@@ -106,6 +106,11 @@
 //   - Writes reject unknown fields with a 422 naming the field; id, created_at and
 //     updated_at may be echoed back and are ignored. POST answers 201, DELETE 204.
 //   - Ids only grow per kind and are never reused (also after DELETE).
+//   - Limits (this sandbox's, to keep sums far from overflow): request bodies up
+//     to 1 MiB, at most 500 lines per order, line quantity 1..100000, stock
+//     quantity up to 10⁹.
+//   - updated_at has whole-second resolution, so two changes within one second
+//     leave the same updated_at; tests use Options.Now to step the clock.
 //   - Webhooks: POST /webhooks {"topic": "order.created", "expands": [...], "url"}
 //     answers 201 {"data": {uuid, user_id, topic, expands, url}}; only
 //     order.created is accepted. GET /webhooks and GET/DELETE /webhooks/{uuid}.

@@ -300,8 +300,9 @@ type orderLine struct {
 	ReturnToStock     bool     `json:"return_to_stock"`
 	ReturnReasons     []string `json:"-"`
 
-	// stockCode is the stock item this line reserved from ("" when none).
-	stockCode string
+	// stockID is the stock item this line reserved from (0 when none); by id, so
+	// a product_code renamed later still finds it.
+	stockID int
 }
 
 type document struct {
