@@ -748,6 +748,11 @@ func (s *Server) patchStock(q *req) (reply, error) {
 		cur = *si
 	} else {
 		cur = stockItem{Enabled: true}
+		if owner := s.st.codes[code]; owner.variationID == 0 {
+			if p, found := s.st.products.get(owner.productID); found {
+				cur.Barcode = p.Barcode
+			}
+		}
 	}
 	next := cur
 	f.str("barcode", &next.Barcode)

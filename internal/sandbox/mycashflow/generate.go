@@ -291,6 +291,7 @@ func (s *Server) generateOrder(r *genRand, created time.Time, step time.Duration
 			}
 			if GeneratedBase.Sub(created) > 120*24*time.Hour {
 				o.ArchivedAt = stamp(t.Add(2 * time.Hour))
+				o.UpdatedAt = o.ArchivedAt
 			}
 		}
 	case roll < 0.60 && len(o.shipments) > 1:

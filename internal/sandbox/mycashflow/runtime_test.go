@@ -308,3 +308,37 @@ func TestDropAfterCommit(t *testing.T) {
 	}
 	checkError(t, f.do("POST", "/api/v1/products", map[string]any{"product_code": "DROP-1", "name": "Pudotus", "price": 1}), 422, "already used")
 }
+
+// BenchmarkOrderPolling measures the incremental order poll on a 10,000-order
+// shop: one page of 100 orders by updated_at with lines expanded.
+func BenchmarkOrderPolling(b *testing.B) {
+	srv := New(Options{Orders: 10000, Products: 200, Now: func() time.Time { return GeneratedBase.Add(time.Hour) }})
+	h := srv.Handler()
+	path := "/api/v0/orders?sort=updated_at-asc&updated_at-from=2026-03-01T00:00:00%2B02:00&page_size=100&expand=products,shipments,payments"
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", path, nil)
+		req.SetBasicAuth("api@demo.example", "demo-key")
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}
+
+// BenchmarkCreateOrder measures POST /orders on a 10,000-order shop.
+func BenchmarkCreateOrder(b *testing.B) {
+	srv := New(Options{Orders: 10000, Products: 200})
+	srv.SetStock("MUG", 1_000_000_000)
+	h := srv.Handler()
+	body, _ := json.Marshal(orderBody("MUG", 1))
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("POST", "/api/v1/orders", bytes.NewReader(body))
+		req.SetBasicAuth("api@demo.example", "demo-key")
+		h.ServeHTTP(rec, req)
+		if rec.Code != 201 {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body.Bytes())
+		}
+	}
+}
