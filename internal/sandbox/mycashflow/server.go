@@ -35,6 +35,31 @@ type Options struct {
 	Now         func() time.Time // clock; default time.Now
 }
 
+// Validate reports options New cannot honour well: a store name that is not a
+// host label, a user that is not an e-mail, fault rates out of range, or counts
+// above 1,000,000. New itself never fails; callers such as `ferry sandbox` check
+// user input with Validate first.
+func (o Options) Validate() error {
+	for _, r := range o.Store {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return fmt.Errorf("mycashflow sandbox: store %q: use lower-case letters, digits and '-'", o.Store)
+		}
+	}
+	if o.User != "" && !strings.Contains(o.User, "@") {
+		return fmt.Errorf("mycashflow sandbox: user %q is not an e-mail address", o.User)
+	}
+	for name, n := range map[string]int{"products": o.Products, "customers": o.Customers, "orders": o.Orders} {
+		if n > 1_000_000 {
+			return fmt.Errorf("mycashflow sandbox: %d %s is more than 1,000,000", n, name)
+		}
+	}
+	fc := o.Faults
+	if fc.ErrorRate < 0 || fc.DropRate < 0 || fc.RateLimitRate < 0 || fc.ErrorRate+fc.DropRate+fc.RateLimitRate > 1 {
+		return fmt.Errorf("mycashflow sandbox: fault rates must be ≥ 0 and add up to at most 1")
+	}
+	return nil
+}
+
 func (o *Options) defaults() {
 	if o.Store == "" {
 		o.Store = "demo"

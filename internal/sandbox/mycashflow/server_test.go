@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ferryhub/ferry/internal/sandbox/fault"
 )
 
 // clock is a settable test clock.
@@ -272,5 +274,26 @@ func TestPagingFollowsNext(t *testing.T) {
 	}
 	for _, bad := range []string{"page=0", "page=x", "page_size=0", "page_size=10001", "sort=name-asc", "sort=id-up", "expand=nothing"} {
 		checkError(t, f.do("GET", "/api/v1/products?"+bad, nil), 400, "query parameter")
+	}
+}
+
+func TestOptionsValidate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		opts Options
+		ok   bool
+	}{
+		{"zero", Options{}, true},
+		{"custom", Options{Store: "my-shop", User: "api@shop.fi", Orders: 10000}, true},
+		{"bad store", Options{Store: "My Shop"}, false},
+		{"bad user", Options{User: "api"}, false},
+		{"too many", Options{Orders: 2_000_000}, false},
+		{"bad faults", Options{Faults: fault.Config{ErrorRate: 0.8, DropRate: 0.5}}, false},
+	}
+	for _, tc := range tests {
+		if err := tc.opts.Validate(); (err == nil) != tc.ok {
+			t.Errorf("%s: Validate() = %v", tc.name, err)
+		}
 	}
 }
