@@ -248,7 +248,7 @@ type campaign struct {
 
 type address struct {
 	Company       string `json:"company"`
-	VatCode       string `json:"vat_code,omitempty"`
+	VatCode       string `json:"vat_code"`
 	FirstName     string `json:"first_name"`
 	LastName      string `json:"last_name"`
 	StreetAddress string `json:"street_address"`
