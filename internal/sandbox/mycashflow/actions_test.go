@@ -564,6 +564,25 @@ func TestOrderExpandAndTaxSummary(t *testing.T) {
 func TestCatalogueResources(t *testing.T) {
 	t.Parallel()
 	f := emptyShop(t)
+	var withBrand, without int
+	for _, p := range f.must(200, "GET", "/api/v1/products?page_size=1000&expand=brand", nil).list() {
+		m := p.(map[string]any)
+		b, isObj := m["brand"].(map[string]any)
+		switch {
+		case m["brand_id"] == nil:
+			if a, ok := m["brand"].([]any); !ok || len(a) != 0 {
+				t.Fatalf("product %v without brand: brand %v", m["id"], m["brand"])
+			}
+			without++
+		case !isObj || num(b["id"]) != num(m["brand_id"]):
+			t.Fatalf("product %v: brand_id %v but brand %v", m["id"], m["brand_id"], m["brand"])
+		default:
+			withBrand++
+		}
+	}
+	if withBrand == 0 || without == 0 {
+		t.Fatalf("%d products with a brand, %d without", withBrand, without)
+	}
 	names := func(path string) []string {
 		var out []string
 		for _, it := range f.must(200, "GET", path, nil).list() {

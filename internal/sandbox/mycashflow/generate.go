@@ -146,9 +146,10 @@ func generate(st *state, opts Options) *genRand {
 			qty := r.pick(61)
 			si := &stockItem{ID: st.next("stock"), CreatedAt: stamp(created), UpdatedAt: stamp(created), SKU: code, Code: code,
 				Location: fmt.Sprintf("%c-%02d", 'A'+rune(r.pick(4)), 1+r.pick(20)), Enabled: true, Quantity: qty, Balance: qty,
-				BalanceAlert: r.chance(0.5), BalanceLimit: 5, ProductID: p.ID}
+				BalanceAlert: r.chance(0.5), BalanceLimit: 5, ProductID: p.ID, Barcode: p.Barcode}
 			if vid != 0 {
 				si.VariationID = intp(vid)
+				si.Barcode = ean13(6410000000000 + int64(si.ID)*10)
 			}
 			st.stock.put(si.ID, si)
 			st.stockByCode[code] = si.ID

@@ -504,7 +504,7 @@ func newState() *state {
 // product id); they are this sandbox's choice.
 var idBase = map[string]int{
 	"product": 100, "variation": 500, "stock": 9000, "stock_change": 1,
-	"category": 10, "brand": 1, "version": 0, "shipping_method": 0, "payment_method": 0,
+	"category": 10, "brand": 0, "version": 0, "shipping_method": 0, "payment_method": 0,
 	"customer_group": 0, "customer": 70, "campaign": 0, "campaign_price": 0,
 	"order": 1000, "line": 88000, "shipment": 3000, "payment": 4000,
 }
