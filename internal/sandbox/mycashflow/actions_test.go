@@ -535,6 +535,18 @@ func TestOrderExpandAndTaxSummary(t *testing.T) {
 				t.Fatalf("tax row inconsistent: %v", rm)
 			}
 		}
+		var compTax, totTax float64
+		for k, sign := range map[string]float64{"subtotal": 1, "shipping_costs": 1, "payment_costs": 1, "discount": -1} {
+			for _, row := range ts[k].([]any) {
+				compTax += sign * num(row.(map[string]any)["total_tax"])
+			}
+		}
+		for _, row := range ts["total"].([]any) {
+			totTax += num(row.(map[string]any)["total_tax"])
+		}
+		if d := compTax - totTax; d > 0.001 || d < -0.001 {
+			t.Fatalf("order %v: component taxes %v != total taxes %v", m["id"], compTax, totTax)
+		}
 		if d := tsum - num(m["total"]); d > 0.001 || d < -0.001 {
 			t.Fatalf("order %v: tax summary totals %v != total %v", m["id"], tsum, m["total"])
 		}

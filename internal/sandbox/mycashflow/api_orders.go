@@ -102,32 +102,47 @@ func summarize(o *order) taxSummary {
 	}
 	sort.Float64s(rates)
 	ts := taxSummary{Subtotal: []taxRow{}, Discount: []taxRow{}, ShippingCosts: []taxRow{}, PaymentCosts: []taxRow{}, Total: []taxRow{}}
-	totals := map[float64]money{}
+	// Total rows add up the component rows, so taxes sum without rounding drift.
+	totals := map[float64]*taxRow{}
+	add := func(row taxRow, sign money) {
+		t, ok := totals[row.TaxRate]
+		if !ok {
+			t = &taxRow{TaxRate: row.TaxRate}
+			totals[row.TaxRate] = t
+		}
+		t.Total += sign * row.Total
+		t.TotalTax += sign * row.TotalTax
+		t.TotalWithoutTax += sign * row.TotalWithoutTax
+	}
 	var sub money
 	for _, r := range rates {
 		sub += byRate[r]
 	}
 	left := o.Discount
 	for i, r := range rates {
-		ts.Subtotal = append(ts.Subtotal, taxOf(byRate[r], r))
-		totals[r] += byRate[r]
+		row := taxOf(byRate[r], r)
+		ts.Subtotal = append(ts.Subtotal, row)
+		add(row, 1)
 		if o.Discount != 0 && sub != 0 {
 			d := money(math.Round(float64(o.Discount) * float64(byRate[r]) / float64(sub)))
 			if i == len(rates)-1 {
 				d = left
 			}
 			left -= d
-			ts.Discount = append(ts.Discount, taxOf(d, r))
-			totals[r] -= d
+			drow := taxOf(d, r)
+			ts.Discount = append(ts.Discount, drow)
+			add(drow, -1)
 		}
 	}
 	if o.ShippingCosts != 0 {
-		ts.ShippingCosts = append(ts.ShippingCosts, taxOf(o.ShippingCosts, costVAT))
-		totals[costVAT] += o.ShippingCosts
+		row := taxOf(o.ShippingCosts, costVAT)
+		ts.ShippingCosts = append(ts.ShippingCosts, row)
+		add(row, 1)
 	}
 	if o.PaymentCosts != 0 {
-		ts.PaymentCosts = append(ts.PaymentCosts, taxOf(o.PaymentCosts, costVAT))
-		totals[costVAT] += o.PaymentCosts
+		row := taxOf(o.PaymentCosts, costVAT)
+		ts.PaymentCosts = append(ts.PaymentCosts, row)
+		add(row, 1)
 	}
 	all := make([]float64, 0, len(totals))
 	for r := range totals {
@@ -135,7 +150,7 @@ func summarize(o *order) taxSummary {
 	}
 	sort.Float64s(all)
 	for _, r := range all {
-		ts.Total = append(ts.Total, taxOf(totals[r], r))
+		ts.Total = append(ts.Total, *totals[r])
 	}
 	return ts
 }
