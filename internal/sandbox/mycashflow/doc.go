@@ -87,6 +87,10 @@
 //     PENDING_ACTIVATION payments are activated (PAID); every shipment is completed
 //     with tracking_code; every line is delivered; the order becomes completed.
 //     An empty body is allowed. send_emails records an order event.
+//   - POST /orders (201), cancel and quick-process answer {"data": order} with
+//     products, shipments, payments and tax_summary expanded.
+//   - Setting a shipment's tracking_code without completing it is not offered
+//     (PATCH on a shipment answers 405); use quick-process or shipment completion.
 //   - POST /orders/{id}/shipments/{sid}/complete accepts an optional
 //     {"tracking_code"} body (invented) and answers the shipment.
 //   - Payment actions answer the payment. activate needs PENDING_ACTIVATION; a PAID
