@@ -21,7 +21,8 @@
 //     WWW-Authenticate), 404 unknown id or path, 405 wrong method (with Allow),
 //     413 body over 1 MiB, 422 validation (the message names the field, e.g.
 //     "field quantity: must not be negative, got -1").
-//   - A path ending in "/" answers 404 in that shape, before routing.
+//   - A path ending in "/" answers 404 in that shape (checked after auth, before
+//     routing).
 //   - APIDisabled ("API" extension not installed): every /api call answers 403
 //     Forbidden in the error shape, even with good credentials or none.
 //   - Paging: default page_size 50, maximum 10000 (larger is a 400). meta is
@@ -54,7 +55,8 @@
 //     Campaign lines carry campaign_id and the campaign's unit_price.
 //     tax_summary: lines by VAT rate; the discount split over the rates in
 //     proportion to their subtotal (remainder on the highest rate); each row
-//     {tax_rate, total (incl. VAT), total_tax, total_without_tax}.
+//     {tax_rate, total (incl. VAT), total_tax, total_without_tax}; total rows
+//     are the sums of the component rows, so taxes add up to the cent.
 //   - POST /orders body (invented): {"version_id", "customer_id", "customer_information"
 //     {…}, "shipping_address" {…}, "shipping_method_id", "payment_method_id",
 //     "products": [{"product_code", "quantity", "unit_price"?}], "details",
