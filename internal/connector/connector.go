@@ -31,6 +31,9 @@ type Env struct {
 	Settings Settings
 	// Credentials holds the secret values by key (decrypted; never log them).
 	Credentials map[string]string
+	// RateLimit, when positive, overrides the settings' requests per second to
+	// this account (the config's connections.NAME.rate_limit).
+	RateLimit float64
 	// HTTPClient is used for all calls when set (tests); nil means the kind's own.
 	HTTPClient *http.Client
 	Logger     *slog.Logger

@@ -277,7 +277,7 @@ func (h *Hub) Conn(ctx context.Context, name string) (connector.Conn, error) {
 	if !ok {
 		return nil, fmt.Errorf("connection %s: settings of kind %s are not connector settings", name, c.Kind)
 	}
-	return kind.Open(ctx, connector.Env{Name: name, Settings: settings, Credentials: creds, Logger: h.Log.With("connection", name)})
+	return kind.Open(ctx, connector.Env{Name: name, Settings: settings, Credentials: creds, RateLimit: c.RateLimit, Logger: h.Log.With("connection", name)})
 }
 
 // Schemas returns the config schemas of the connector kinds and flow kinds
