@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ferryhub/ferry/internal/sandbox/fault"
+	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
+)
+
+func newSandboxCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Run a sandbox: a stateful fake of a remote system's API on a local port",
+		Long: `A sandbox speaks a remote system's API over HTTP, with generated data, so that ferry (or any
+tool) can be tried and tested without the real system. Faults can be injected at start with
+flags, or at run time: PUT /_sandbox/faults {"error_rate":0.2,"latency":"50ms"}.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return fmt.Errorf("sandbox needs a system: mycashflow or odoo (see 'ferry sandbox --help')")
+		},
+	}
+	cmd.AddCommand(newMCFSandboxCmd())
+	return cmd
+}
+
+type faultFlags struct {
+	errorRate, dropRate, limitRate float64
+	latency                        time.Duration
+}
+
+func (f *faultFlags) add(cmd *cobra.Command) {
+	cmd.Flags().Float64Var(&f.errorRate, "error-rate", 0, "share of requests (0..1) answered 5xx")
+	cmd.Flags().Float64Var(&f.dropRate, "drop-rate", 0, "share of requests (0..1) whose connection is dropped")
+	cmd.Flags().Float64Var(&f.limitRate, "rate-limit-rate", 0, "share of requests (0..1) answered 429 with Retry-After")
+	cmd.Flags().DurationVar(&f.latency, "latency", 0, "delay added to every request")
+}
+
+func (f *faultFlags) config() (fault.Config, error) {
+	for _, r := range []float64{f.errorRate, f.dropRate, f.limitRate} {
+		if r < 0 || r > 1 {
+			return fault.Config{}, fmt.Errorf("fault rates must be between 0 and 1")
+		}
+	}
+	if f.errorRate+f.dropRate+f.limitRate > 1 {
+		return fault.Config{}, fmt.Errorf("--error-rate, --drop-rate and --rate-limit-rate add up to more than 1")
+	}
+	return fault.Config{ErrorRate: f.errorRate, DropRate: f.dropRate, RateLimitRate: f.limitRate, Latency: f.latency}, nil
+}
+
+func newMCFSandboxCmd() *cobra.Command {
+	var o mcfsandbox.Options
+	var addr string
+	var every time.Duration
+	var ff faultFlags
+	cmd := &cobra.Command{
+		Use:   "mycashflow",
+		Short: "Run the MyCashflow API sandbox",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fc, err := ff.config()
+			if err != nil {
+				return err
+			}
+			o.Faults = fc
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("listening on %s: %w", addr, err)
+			}
+			sb := mcfsandbox.New(o)
+			if every > 0 {
+				sb.StartOrderStream(cmd.Context(), every)
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "MyCashflow sandbox for store %q\n", nonEmpty(o.Store, "demo"))
+			fmt.Fprintf(out, "  base URL:  http://%s/api/v1\n", ln.Addr())
+			fmt.Fprintf(out, "  API user:  %s\n", nonEmpty(o.User, "api@demo.example"))
+			fmt.Fprintf(out, "  API key:   %s\n", nonEmpty(o.APIKey, "demo-key"))
+			fmt.Fprintf(out, "  ferry connection settings: {store: %s, base_url: http://%s}\n", nonEmpty(o.Store, "demo"), ln.Addr())
+			return sb.Serve(cmd.Context(), ln)
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8081", "listen address")
+	cmd.Flags().StringVar(&o.Store, "store", "demo", "store name")
+	cmd.Flags().StringVar(&o.User, "user", "api@demo.example", "API user e-mail")
+	cmd.Flags().StringVar(&o.APIKey, "key", "demo-key", "API key")
+	cmd.Flags().Int64Var(&o.Seed, "seed", 1, "data generator seed")
+	cmd.Flags().IntVar(&o.Products, "products", 0, "generated products (0 = default)")
+	cmd.Flags().IntVar(&o.Customers, "customers", 0, "generated customers (0 = default)")
+	cmd.Flags().IntVar(&o.Orders, "orders", 0, "generated orders (0 = default)")
+	cmd.Flags().DurationVar(&every, "order-every", 0, "create a new order this often (0 = never)")
+	ff.add(cmd)
+	return cmd
+}
+
+func nonEmpty(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
