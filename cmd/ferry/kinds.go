@@ -1,0 +1,7 @@
+package main
+
+// The connector kinds compiled into ferry register themselves with
+// internal/connector when imported.
+import (
+	_ "github.com/ferryhub/ferry/internal/connector/mycashflow"
+)
