@@ -21,6 +21,11 @@ var jobDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 // and a collector that counts jobs by kind and state and measures queue lag from
 // the database at scrape time, so every process reports the shared truth.
 func (q *Queue) Collectors() []prometheus.Collector {
+	// Series of the registered kinds exist from the start, so that dashboards and
+	// alerts see zeros rather than nothing.
+	for _, k := range q.kinds {
+		jobDuration.WithLabelValues(k, "ok")
+	}
 	return []prometheus.Collector{jobDuration, &stateCollector{q: q}}
 }
 
@@ -41,8 +46,20 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.NewInvalidMetric(jobsDesc, err)
 		return
 	}
+	type key struct{ kind, state string }
+	seen := map[key]int64{}
 	for _, s := range counts {
-		ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(s.Count), s.Kind, s.State)
+		seen[key{s.Kind, s.State}] = s.Count
+	}
+	for _, k := range c.q.kinds {
+		for _, st := range allStates {
+			if _, ok := seen[key{k, string(st)}]; !ok {
+				seen[key{k, string(st)}] = 0
+			}
+		}
+	}
+	for k, n := range seen {
+		ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(n), k.kind, k.state)
 	}
 	for queue, lag := range lags {
 		ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, lag.Seconds(), queue)

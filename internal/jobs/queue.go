@@ -97,6 +97,8 @@ type Queue struct {
 	log         *slog.Logger
 	maxAttempts int
 	driverName  string
+	// kinds are the registered job kinds, reported in metrics even at zero.
+	kinds []string
 }
 
 // Open migrates River's tables and returns a Queue on st. Call Start to run jobs
@@ -109,7 +111,7 @@ func Open(ctx context.Context, st store.Store, reg *Registry, opts Options) (*Qu
 	if opts.RescueAfter <= opts.JobTimeout {
 		return nil, fmt.Errorf("jobs: rescue-after (%v) must be longer than the job timeout (%v)", opts.RescueAfter, opts.JobTimeout)
 	}
-	q := &Queue{store: st, log: opts.Logger, maxAttempts: opts.MaxAttempts}
+	q := &Queue{store: st, log: opts.Logger, maxAttempts: opts.MaxAttempts, kinds: reg.Kinds()}
 	reg.bind(q)
 	cfg := &river.Config{
 		ID:                   opts.ID,
