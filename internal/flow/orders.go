@@ -1,0 +1,455 @@
+package flow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/jobs"
+	"github.com/ferryhub/ferry/internal/model"
+	"github.com/ferryhub/ferry/internal/store"
+)
+
+// OrdersOptions configure an orders route (a shop's orders into an ERP or a
+// warehouse).
+type OrdersOptions struct {
+	// Prefix starts every order reference in the target. Default: the source
+	// connection's name in capitals and "-" ("SHOP-1234"), so that several shops
+	// can feed one target without clashing.
+	Prefix string `yaml:"prefix" json:"prefix"`
+	// ShippingMethods map the shop's shipping method names (with * wildcards) to
+	// the target's carriers. Empty: the shop's name is used as it is. Not empty: an
+	// order whose method matches no rule is parked until a rule is added.
+	ShippingMethods []Rule `yaml:"shipping_methods" json:"shipping_methods,omitempty"`
+	// PaymentMethods map the shop's payment method names to the target's, and say
+	// which are billed by invoice (paid later, marked paid by the payments route).
+	PaymentMethods []PaymentRule `yaml:"payment_methods" json:"payment_methods,omitempty"`
+	// BatchSize is the number of orders per job. Default 100.
+	BatchSize int `yaml:"batch_size" json:"batch_size"`
+	// StartFrom limits the first pass (no cursor yet) to orders updated since
+	// then; zero reads every order.
+	StartFrom time.Time `yaml:"start_from" json:"start_from,omitzero"`
+	// Overlap is how far before its cursor each pass re-reads. Default 2m.
+	Overlap time.Duration `yaml:"overlap" json:"overlap"`
+}
+
+// PaymentRule maps shop payment methods to the target.
+type PaymentRule struct {
+	Match string `yaml:"match" json:"match"`
+	To    string `yaml:"to" json:"to"`
+	// Invoice marks the method as billed by invoice.
+	Invoice bool `yaml:"invoice" json:"invoice"`
+}
+
+// Validate checks the options.
+func (o *OrdersOptions) Validate() error {
+	var errs []error
+	for i, r := range o.ShippingMethods {
+		if strings.TrimSpace(r.Match) == "" || strings.TrimSpace(r.To) == "" {
+			errs = append(errs, fmt.Errorf("shipping_methods[%d]: match and to are required", i))
+		}
+	}
+	for i, r := range o.PaymentMethods {
+		if strings.TrimSpace(r.Match) == "" {
+			errs = append(errs, fmt.Errorf("payment_methods[%d]: match is required", i))
+		}
+	}
+	if o.BatchSize < 1 || o.BatchSize > 1000 {
+		errs = append(errs, fmt.Errorf("batch_size %d: want 1..1000", o.BatchSize))
+	}
+	if o.Overlap < 0 {
+		errs = append(errs, errors.New("overlap must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+func init() {
+	RegisterKind(Kind{
+		Name:       "orders",
+		Title:      "Orders",
+		NewOptions: func() any { return &OrdersOptions{BatchSize: 100, Overlap: DefaultOverlap} },
+		Register:   registerOrders,
+		Pass:       passOrders,
+	})
+}
+
+// orderLink is the link kind of an imported order.
+const orderLink = "order"
+
+func ordersOptions(r Route) *OrdersOptions {
+	if o, ok := r.Options.(*OrdersOptions); ok && o != nil {
+		return o
+	}
+	return &OrdersOptions{BatchSize: 100, Overlap: DefaultOverlap}
+}
+
+func orderLocalID(r Route, o model.Order) string { return r.From + ":" + o.ID }
+
+func orderVersion(o model.Order) string { return o.UpdatedAt.UTC().Format(time.RFC3339Nano) }
+
+// eligible reports whether a shop order may be imported: it is being processed
+// (open) and has a payment method and a shipping method, as the shop integration
+// users know requires.
+func eligible(o model.Order) bool {
+	return o.Status == model.OrderOpen && o.PaymentMethod.ID != "" && o.ShippingMethod.ID != ""
+}
+
+// OrderBatchArgs is a page of orders to import or update.
+type OrderBatchArgs struct {
+	Route string `json:"route" river:"unique"`
+	// Key identifies the orders at their versions.
+	Key    string        `json:"key" river:"unique"`
+	Orders []model.Order `json:"orders"`
+}
+
+// Kind implements river.JobArgs.
+func (OrderBatchArgs) Kind() string { return "orders.batch" }
+
+// JobRoute implements jobs.Args.
+func (a OrderBatchArgs) JobRoute() string { return a.Route }
+
+// JobEntity implements jobs.Args.
+func (a OrderBatchArgs) JobEntity() string {
+	if len(a.Orders) == 1 {
+		return "order " + a.Orders[0].Number
+	}
+	return fmt.Sprintf("orders %s…%s (%d)", a.Orders[0].Number, a.Orders[len(a.Orders)-1].Number, len(a.Orders))
+}
+
+// OrderArgs is one order that needs its own job: it failed in a batch, so that it
+// can be parked or failed with its own reason while the rest went through.
+type OrderArgs struct {
+	Route   string      `json:"route" river:"unique"`
+	OrderID string      `json:"order_id" river:"unique"`
+	Version string      `json:"version" river:"unique"`
+	Order   model.Order `json:"order"`
+}
+
+// Kind implements river.JobArgs.
+func (OrderArgs) Kind() string { return "orders.one" }
+
+// JobRoute implements jobs.Args.
+func (a OrderArgs) JobRoute() string { return a.Route }
+
+// JobEntity implements jobs.Args.
+func (a OrderArgs) JobEntity() string { return "order " + a.Order.Number }
+
+func registerOrders(reg *jobs.Registry, rt *Runtime) {
+	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[OrderBatchArgs]) error {
+		r, err := rt.Route(job.Args.Route)
+		if err != nil {
+			return err
+		}
+		res, err := importOrders(ctx, rt, r, job.Args.Orders, false, nil)
+		if err != nil {
+			return err
+		}
+		rt.Count(r.Name, res)
+		return nil
+	})
+	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[OrderArgs]) error {
+		r, err := rt.Route(job.Args.Route)
+		if err != nil {
+			return err
+		}
+		res, err := importOrders(ctx, rt, r, []model.Order{job.Args.Order}, true, nil)
+		switch jobs.ClassOf(err) {
+		case jobs.ClassNeedsAction:
+			res.Parked++
+		case jobs.ClassPermanent:
+			res.Failed++
+		}
+		rt.Count(r.Name, res)
+		return err
+	})
+}
+
+// passOrders reads the orders changed since the cursor and enqueues a job per
+// page of those to import or update, then advances the cursor.
+func passOrders(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result, error) {
+	opts := ordersOptions(r)
+	src, err := As[OrderSource](ctx, rt, r, r.From, "an order source")
+	if err != nil {
+		return Result{}, err
+	}
+	since := p.Since
+	if since.IsZero() {
+		if since, err = ReadCursor(ctx, rt.Store, r.Name, "orders", opts.Overlap); err != nil {
+			return Result{}, err
+		}
+		if since.IsZero() {
+			since = opts.StartFrom
+		}
+	}
+	orders, bad, err := src.ChangedOrders(ctx, since)
+	if err != nil {
+		return Result{}, fmt.Errorf("route %s: reading orders from %s: %w", r.Name, r.From, err)
+	}
+	var res Result
+	for _, b := range bad {
+		res.Failed++
+		rt.logLine(ctx, store.LevelError, r.Name, "", "order skipped: "+b.Error()+"; fix it in the shop and it is read again when it changes")
+	}
+	ids := make([]string, len(orders))
+	for i, o := range orders {
+		ids[i] = orderLocalID(r, o)
+	}
+	links, err := rt.linksByLocal(ctx, r.To, orderLink, ids)
+	if err != nil {
+		return Result{}, err
+	}
+	var todo []model.Order
+	var newest time.Time
+	for _, o := range orders {
+		if o.UpdatedAt.After(newest) {
+			newest = o.UpdatedAt
+		}
+		l, linked := links[orderLocalID(r, o)]
+		switch {
+		case linked && l.SourceVersion == orderVersion(o):
+			res.Unchanged++
+		case linked || eligible(o):
+			todo = append(todo, o)
+		default:
+			res.Unchanged++
+		}
+	}
+	if p.DryRun != nil {
+		r2, err := importOrders(ctx, rt, r, todo, false, p.DryRun)
+		return res.Add(r2), err
+	}
+	var ins []jobs.Insert
+	for start := 0; start < len(todo); start += opts.BatchSize {
+		page := todo[start:min(start+opts.BatchSize, len(todo))]
+		keyParts := make([]string, len(page))
+		for i, o := range page {
+			keyParts[i] = o.ID + "@" + orderVersion(o)
+		}
+		ins = append(ins, jobs.Insert{Args: OrderBatchArgs{Route: r.Name, Key: Hash(keyParts), Orders: page}, Queue: jobs.QueueName(r.To)})
+	}
+	if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
+		return Result{}, err
+	}
+	res.Enqueued = len(ins)
+	// The jobs are stored: only now may the cursor move past these orders.
+	if err := AdvanceCursor(ctx, rt.Store, r.Name, "orders", newest); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// orderData is kept in an order's link.
+type orderData struct {
+	Number string `json:"number,omitempty"`
+}
+
+// importOrders imports new orders and updates or cancels linked ones. In a batch
+// (single false) an order that fails for its own reasons is moved to a job of its
+// own; alone, its error is returned so the job parks or fails with it.
+func importOrders(ctx context.Context, rt *Runtime, r Route, orders []model.Order, single bool, dry *DryRun) (Result, error) {
+	var res Result
+	if len(orders) == 0 {
+		return res, nil
+	}
+	opts := ordersOptions(r)
+	sink, err := As[OrderSink](ctx, rt, r, r.To, "an order target")
+	if err != nil {
+		return res, err
+	}
+	ids := make([]string, len(orders))
+	for i, o := range orders {
+		ids[i] = orderLocalID(r, o)
+	}
+	links, err := rt.linksByLocal(ctx, r.To, orderLink, ids)
+	if err != nil {
+		return res, err
+	}
+	var spill []model.Order
+	var spillErr error
+	fail := func(o model.Order, err error) error {
+		if single {
+			spillErr = err
+			return err
+		}
+		if jobs.ClassOf(err) == jobs.ClassTransient {
+			// The whole batch is retried; what succeeded is linked and skipped then.
+			return err
+		}
+		spill = append(spill, o)
+		return nil
+	}
+	var fresh []OrderImport
+	var freshOrders []model.Order
+	for _, o := range orders {
+		imp, err := mapOrder(r, opts, o)
+		l, linked := links[orderLocalID(r, o)]
+		if linked && l.SourceVersion == orderVersion(o) {
+			res.Unchanged++
+			continue
+		}
+		if err != nil {
+			if e := fail(o, err); e != nil {
+				return res, e
+			}
+			continue
+		}
+		if !linked {
+			if !eligible(o) {
+				res.Unchanged++
+				continue
+			}
+			fresh = append(fresh, imp)
+			freshOrders = append(freshOrders, o)
+			continue
+		}
+		if dry != nil {
+			op := "update"
+			if o.Status == model.OrderCancelled {
+				op = "cancel"
+			}
+			dry.Record(Action{Op: op, Target: r.To, Entity: "order " + o.Number, Detail: "linked to " + l.RemoteID})
+			res.Updated++
+			continue
+		}
+		if o.Status == model.OrderCancelled {
+			err = sink.CancelOrder(ctx, l.RemoteID, imp)
+		} else {
+			err = sink.UpdateOrder(ctx, l.RemoteID, imp)
+		}
+		if errors.Is(err, ErrRemoteGone) {
+			// Deleted in the target: import it again, as a changed order.
+			if err := rt.Store.DeleteLink(ctx, r.To, orderLink, orderLocalID(r, o)); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return res, err
+			}
+			if eligible(o) {
+				fresh = append(fresh, imp)
+				freshOrders = append(freshOrders, o)
+			} else {
+				res.Unchanged++
+			}
+			continue
+		}
+		if err != nil {
+			if e := fail(o, fmt.Errorf("order %s: %w", o.Number, err)); e != nil {
+				return res, e
+			}
+			continue
+		}
+		l.SourceVersion, l.Hash, l.SyncedAt = orderVersion(o), Hash(imp), time.Now().UTC()
+		if err := rt.Store.PutLink(ctx, l); err != nil {
+			return res, err
+		}
+		res.Updated++
+	}
+	if len(fresh) > 0 {
+		if dry != nil {
+			for _, imp := range fresh {
+				dry.Record(Action{Op: "create", Target: r.To, Entity: "order " + imp.Order.Number, Detail: fmt.Sprintf("%s, %d lines, total %s, carrier %q", imp.Ref, len(imp.Order.Lines), imp.Order.Total, imp.Carrier)})
+			}
+			res.Created += len(fresh)
+			return res, nil
+		}
+		results, err := sink.ImportOrders(ctx, fresh)
+		if err != nil {
+			return res, fmt.Errorf("route %s: importing %d orders into %s: %w", r.Name, len(fresh), r.To, err)
+		}
+		if len(results) != len(fresh) {
+			return res, fmt.Errorf("route %s: %s answered %d results for %d orders", r.Name, r.To, len(results), len(fresh))
+		}
+		for i, rr := range results {
+			o := freshOrders[i]
+			if rr.Err != nil {
+				if e := fail(o, fmt.Errorf("order %s: %w", o.Number, rr.Err)); e != nil {
+					return res, e
+				}
+				continue
+			}
+			data, _ := json.Marshal(orderData{Number: rr.Number})
+			err := rt.Store.PutLink(ctx, store.Link{
+				Connection: r.To, Kind: orderLink, LocalID: orderLocalID(r, o), RemoteID: rr.RemoteID,
+				Hash: Hash(fresh[i]), SourceVersion: orderVersion(o), Data: data, SyncedAt: time.Now().UTC(),
+			})
+			if err != nil && !errors.Is(err, store.ErrLinkConflict) {
+				return res, err
+			}
+			if rr.Created {
+				res.Created++
+			} else {
+				res.Unchanged++
+			}
+		}
+	}
+	if spillErr != nil {
+		return res, spillErr
+	}
+	if len(spill) > 0 && dry == nil {
+		ins := make([]jobs.Insert, len(spill))
+		for i, o := range spill {
+			ins[i] = jobs.Insert{Args: OrderArgs{Route: r.Name, OrderID: o.ID, Version: orderVersion(o), Order: o}, Queue: jobs.QueueName(r.To)}
+		}
+		if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// mapOrder applies the route's mappings to an order.
+func mapOrder(r Route, opts *OrdersOptions, o model.Order) (OrderImport, error) {
+	prefix := opts.Prefix
+	if prefix == "" {
+		prefix = strings.ToUpper(r.From) + "-"
+	}
+	imp := OrderImport{Order: o, Ref: prefix + o.Number, Carrier: o.ShippingMethod.Name, PaymentMethod: o.PaymentMethod.Name}
+	if len(opts.ShippingMethods) > 0 && o.ShippingMethod.ID != "" {
+		to, ok := Lookup(opts.ShippingMethods, o.ShippingMethod.Name)
+		if !ok {
+			return imp, jobs.NeedsAction(fmt.Sprintf("order %s: shipping method %q is not mapped to a %s carrier; add a rule to routes.%s.options.shipping_methods", o.Number, o.ShippingMethod.Name, r.To, r.Name), "route:"+r.Name)
+		}
+		imp.Carrier = to
+	}
+	for _, pr := range opts.PaymentMethods {
+		if Match(pr.Match, o.PaymentMethod.Name) {
+			if pr.To != "" {
+				imp.PaymentMethod = pr.To
+			}
+			imp.InvoiceBilled = pr.Invoice
+			break
+		}
+	}
+	for _, l := range o.Lines {
+		if l.Kind == model.LineProduct && l.SKU == "" {
+			return imp, jobs.NeedsAction(fmt.Sprintf("order %s: line %q has no SKU, so it cannot be matched to a product in %s; give the product a product code in the shop", o.Number, l.Name, r.To), "")
+		}
+	}
+	if o.Customer.Email == "" {
+		return imp, jobs.NeedsAction(fmt.Sprintf("order %s: the customer has no e-mail, the key customers are matched by; add it in the shop", o.Number), "")
+	}
+	return imp, nil
+}
+
+// linksByLocal returns the links of localIDs, by local id.
+func (rt *Runtime) linksByLocal(ctx context.Context, conn, kind string, localIDs []string) (map[string]store.Link, error) {
+	out := map[string]store.Link{}
+	if len(localIDs) == 0 {
+		return out, nil
+	}
+	list, err := rt.Store.ListLinks(ctx, store.LinkFilter{Connection: conn, Kind: kind, LocalIDs: localIDs})
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range list {
+		out[l.LocalID] = l
+	}
+	return out, nil
+}
+
+// logLine writes a log line for people; a failure to write it is logged.
+func (rt *Runtime) logLine(ctx context.Context, level store.Level, route, entity, msg string) {
+	if _, err := rt.Store.AddLog(ctx, store.LogLine{Time: time.Now().UTC(), Level: level, Route: route, Entity: entity, Message: msg}); err != nil && rt.Log != nil {
+		rt.Log.Error("writing log line", "err", err)
+	}
+}

@@ -1,0 +1,267 @@
+package flow_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/connector"
+	"github.com/ferryhub/ferry/internal/connector/mycashflow"
+	"github.com/ferryhub/ferry/internal/flow"
+	"github.com/ferryhub/ferry/internal/jobs"
+	"github.com/ferryhub/ferry/internal/model"
+	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
+	"github.com/ferryhub/ferry/internal/store"
+	"github.com/ferryhub/ferry/internal/store/storetest"
+)
+
+// fakeERP is an order target kept in memory: it matches orders by reference,
+// knows a set of carriers, and refuses to change shipped orders, as an ERP does.
+type fakeERP struct {
+	mu        sync.Mutex
+	byRef     map[string]string
+	orders    map[string]flow.OrderImport
+	cancelled map[string]bool
+	shipped   map[string]bool
+	deleted   map[string]bool
+	carriers  map[string]bool
+	creates   int
+}
+
+func newFakeERP(carriers ...string) *fakeERP {
+	f := &fakeERP{byRef: map[string]string{}, orders: map[string]flow.OrderImport{}, cancelled: map[string]bool{}, shipped: map[string]bool{}, deleted: map[string]bool{}, carriers: map[string]bool{}}
+	for _, c := range carriers {
+		f.carriers[c] = true
+	}
+	return f
+}
+
+func (f *fakeERP) Test(context.Context) (connector.TestReport, error) {
+	return connector.TestReport{OK: true}, nil
+}
+
+func (f *fakeERP) ImportOrders(ctx context.Context, imps []flow.OrderImport) ([]flow.OrderResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]flow.OrderResult, len(imps))
+	for i, imp := range imps {
+		if id, ok := f.byRef[imp.Ref]; ok && !f.deleted[id] {
+			out[i] = flow.OrderResult{RemoteID: id, Number: "S" + id}
+			continue
+		}
+		if !f.carriers[imp.Carrier] {
+			out[i] = flow.OrderResult{Err: jobs.NeedsAction(fmt.Sprintf("carrier %q does not exist", imp.Carrier), "")}
+			continue
+		}
+		f.creates++
+		id := fmt.Sprint(f.creates)
+		f.byRef[imp.Ref], f.orders[id] = id, imp
+		out[i] = flow.OrderResult{RemoteID: id, Number: "S" + id, Created: true}
+	}
+	return out, nil
+}
+
+func (f *fakeERP) UpdateOrder(ctx context.Context, id string, imp flow.OrderImport) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case f.deleted[id]:
+		return flow.ErrRemoteGone
+	case f.shipped[id]:
+		return jobs.NeedsAction("order "+imp.Order.Number+" has shipped; change it in the ERP by hand", "")
+	}
+	f.orders[id] = imp
+	return nil
+}
+
+func (f *fakeERP) CancelOrder(ctx context.Context, id string, imp flow.OrderImport) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.shipped[id] {
+		return jobs.NeedsAction("order "+imp.Order.Number+" has shipped and cannot be cancelled", "")
+	}
+	f.cancelled[id] = true
+	return nil
+}
+
+type ordersBundle struct {
+	sb    *mcfsandbox.Server
+	erp   *fakeERP
+	rt    *flow.Runtime
+	store store.Store
+	queue *jobs.Queue
+}
+
+func setupOrders(t *testing.T, opts *flow.OrdersOptions, erp *fakeERP) *ordersBundle {
+	t.Helper()
+	ctx := context.Background()
+	sb := mcfsandbox.New(mcfsandbox.Options{Seed: 11, Orders: 80})
+	srv := httptest.NewServer(sb.Handler())
+	t.Cleanup(srv.Close)
+	s := *mycashflow.DefaultSettings()
+	s.Store, s.BaseURL, s.RateLimit = "demo", srv.URL, 0
+	shop, err := mycashflow.New("shop", s, "api@demo.example", "demo-key", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, store.Options{URL: storetest.SQLiteURL(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	rt := flow.NewRuntime(slog.New(slog.DiscardHandler), []flow.Route{{Name: "orders", Flow: "orders", From: "shop", To: "erp", Options: opts}})
+	reg := jobs.NewRegistry()
+	flow.Register(reg, rt)
+	q, err := jobs.Open(ctx, st, reg, jobs.Options{Work: true, PollInterval: 50 * time.Millisecond, RetryBase: 20 * time.Millisecond, Queues: map[string]int{"erp": 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt.Bind(st, q, func(ctx context.Context, name string) (connector.Conn, error) {
+		switch name {
+		case "shop":
+			return shop, nil
+		case "erp":
+			return erp, nil
+		}
+		return nil, fmt.Errorf("no connection %s", name)
+	})
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		q.Stop(sctx)
+	})
+	return &ordersBundle{sb: sb, erp: erp, rt: rt, store: st, queue: q}
+}
+
+func (b *ordersBundle) pass(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := flow.PassNow(ctx, b.rt, []string{"orders"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// eligibleOrders counts the sandbox's open orders with both methods.
+func eligibleOrders(sb *mcfsandbox.Server) int {
+	n := 0
+	for _, id := range sb.OrderIDs() {
+		o, _ := sb.Order(id)
+		if o.Status == "open" && o.PaymentMethodID != 0 && o.ShippingMethodID != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func allCarriers() *fakeERP {
+	return newFakeERP("Posti SmartPOST", "DHL Express", "Matkahuolto", "Nouto myymälästä", "Posti", "DHL")
+}
+
+func TestOrdersImportEligibleOnceAndFollowChanges(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, &flow.OrdersOptions{BatchSize: 25, Overlap: time.Minute}, allCarriers())
+	want := eligibleOrders(b.sb)
+	if want < 5 {
+		t.Fatalf("the sandbox has only %d eligible orders", want)
+	}
+	b.pass(t)
+	if b.erp.creates != want {
+		t.Fatalf("created %d orders, want the %d eligible ones", b.erp.creates, want)
+	}
+	if got := b.rt.Counts()["orders"]; got.Created != want || got.Failed != 0 || got.Parked != 0 {
+		t.Fatalf("counts %+v", got)
+	}
+	// A second pass over the same orders creates nothing.
+	b.pass(t)
+	if b.erp.creates != want {
+		t.Fatalf("the second pass created %d more", b.erp.creates-want)
+	}
+	// A cancelled order is cancelled in the ERP; a new one is imported.
+	var victim int
+	for _, id := range b.sb.OrderIDs() {
+		if o, _ := b.sb.Order(id); o.Status == "open" && o.PaymentMethodID != 0 && o.ShippingMethodID != 0 {
+			victim = id
+			break
+		}
+	}
+	time.Sleep(1100 * time.Millisecond) // updated_at has whole seconds
+	if _, err := b.sb.CancelOrder(victim); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.sb.CreateRandomOrder(); err != nil {
+		t.Fatal(err)
+	}
+	b.pass(t)
+	link, err := b.store.GetLinkByLocal(context.Background(), "erp", "order", fmt.Sprintf("shop:%d", victim))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.erp.cancelled[link.RemoteID] {
+		t.Fatalf("order %d was cancelled in the shop but not in the ERP", victim)
+	}
+	if b.erp.creates != eligibleOrders(b.sb)+1 { // the victim is no longer eligible, but was imported
+		t.Fatalf("after a new order: %d created, %d eligible", b.erp.creates, eligibleOrders(b.sb))
+	}
+}
+
+func TestOrdersUnmappedShippingMethodParksOnlyThatOrder(t *testing.T) {
+	t.Parallel()
+	opts := &flow.OrdersOptions{BatchSize: 100, ShippingMethods: []flow.Rule{{Match: "Posti*", To: "Posti"}, {Match: "D*L*", To: "DHL"}, {Match: "Matkahuolto", To: "Matkahuolto"}}}
+	b := setupOrders(t, opts, allCarriers())
+	b.pass(t)
+	parked, err := b.queue.List(context.Background(), jobs.Filter{Route: "orders", States: []jobs.State{jobs.StateParked}, Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(parked) == 0 {
+		t.Fatal("no order was parked, but the pick-up method has no rule")
+	}
+	for _, p := range parked {
+		if !strings.Contains(p.Reason, `shipping method "Nouto myymälästä" is not mapped`) || p.DependsOn != "route:orders" {
+			t.Fatalf("parked with %q (depends on %q)", p.Reason, p.DependsOn)
+		}
+	}
+	if got := b.rt.Counts()["orders"]; got.Created+len(parked) != eligibleOrders(b.sb) || got.Parked != len(parked) {
+		t.Fatalf("counts %+v, parked %d, eligible %d", got, len(parked), eligibleOrders(b.sb))
+	}
+	for _, imp := range b.erp.orders {
+		if imp.Carrier != "Posti" && imp.Carrier != "DHL" && imp.Carrier != "Matkahuolto" {
+			t.Fatalf("order %s went in with carrier %q", imp.Order.Number, imp.Carrier)
+		}
+	}
+}
+
+func TestOrdersDryRunWritesNothing(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, &flow.OrdersOptions{BatchSize: 100}, allCarriers())
+	k, _ := flow.LookupKind("orders")
+	r, _ := b.rt.Route("orders")
+	dry := &flow.DryRun{}
+	res, err := k.Pass(context.Background(), b.rt, r, flow.PassOptions{DryRun: dry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Created != eligibleOrders(b.sb) || len(dry.Actions) != res.Created {
+		t.Fatalf("dry run: %+v with %d actions", res, len(dry.Actions))
+	}
+	if b.erp.creates != 0 {
+		t.Fatal("a dry run created orders")
+	}
+	links, _ := b.store.ListLinks(context.Background(), store.LinkFilter{Connection: "erp"})
+	if _, err := b.store.GetCursor(context.Background(), "orders", "orders"); err == nil || len(links) > 0 {
+		t.Fatalf("a dry run wrote a cursor or %d links", len(links))
+	}
+	if !strings.HasPrefix(dry.Actions[0].Detail, "SHOP-") {
+		t.Fatalf("order reference: %+v", dry.Actions[0])
+	}
+	_ = model.OrderOpen
+}
