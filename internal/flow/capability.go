@@ -66,3 +66,17 @@ var ErrRemoteGone = errRemoteGone{}
 type errRemoteGone struct{}
 
 func (errRemoteGone) Error() string { return "the record no longer exists in the target" }
+
+// StockSource reports stock levels (an ERP, a warehouse).
+type StockSource interface {
+	// StockLevels returns the stock of every SKU it tracks: Quantity on hand and
+	// Available to sell.
+	StockLevels(ctx context.Context) ([]model.Stock, error)
+}
+
+// StockSink takes stock levels (a shop).
+type StockSink interface {
+	// SetStockLevels writes the levels; errs has one entry per level (nil for
+	// success), so that one unknown SKU does not fail the others.
+	SetStockLevels(ctx context.Context, levels []model.Stock) (errs []error, err error)
+}

@@ -62,11 +62,22 @@ func Permanentf(format string, args ...any) error {
 }
 
 // ClassOf returns the class of err: transient unless it was made by NeedsAction
-// or Permanent (anywhere in its chain).
+// or Permanent, or an error in its chain has a method FailureClass() string that
+// answers "needs_action" or "permanent". Connector packages classify their own
+// errors that way without depending on this package.
 func ClassOf(err error) Class {
 	var c *classified
 	if errors.As(err, &c) {
 		return c.class
+	}
+	var fc interface{ FailureClass() string }
+	if errors.As(err, &fc) {
+		switch Class(fc.FailureClass()) {
+		case ClassNeedsAction:
+			return ClassNeedsAction
+		case ClassPermanent:
+			return ClassPermanent
+		}
 	}
 	return ClassTransient
 }

@@ -353,3 +353,25 @@ func TestPeriodicJobsComeFromTheLeaderOnly(t *testing.T) {
 		}
 	})
 }
+
+type classedErr string
+
+func (e classedErr) Error() string        { return "connector says: " + string(e) }
+func (e classedErr) FailureClass() string { return string(e) }
+
+func TestClassOfReadsConnectorErrors(t *testing.T) {
+	t.Parallel()
+	cases := map[error]jobs.Class{
+		errors.New("plain"): jobs.ClassTransient,
+		fmt.Errorf("wrapped: %w", classedErr("needs_action")): jobs.ClassNeedsAction,
+		classedErr("permanent"):                               jobs.ClassPermanent,
+		classedErr("something else"):                          jobs.ClassTransient,
+		jobs.Permanentf("bad"):                                jobs.ClassPermanent,
+		jobs.NeedsAction("fix", ""):                           jobs.ClassNeedsAction,
+	}
+	for err, want := range cases {
+		if got := jobs.ClassOf(err); got != want {
+			t.Errorf("ClassOf(%v) = %s, want %s", err, got, want)
+		}
+	}
+}

@@ -46,3 +46,47 @@ func (c *Client) methodNames(ctx context.Context) (Names, error) {
 	}
 	return n, nil
 }
+
+// SetStockLevels sets the physical quantity of each SKU (product or variation
+// code) and turns stock management on for it; MyCashflow subtracts its own
+// reservations. errs has one entry per level: a SKU the store does not have is a
+// needs-action error naming it.
+func (c *Client) SetStockLevels(ctx context.Context, levels []model.Stock) ([]error, error) {
+	errs := make([]error, len(levels))
+	for i, l := range levels {
+		if err := ctx.Err(); err != nil {
+			return errs, err
+		}
+		if l.Quantity < 0 || l.Quantity != model.DecimalFromInt(l.Quantity.Int()) {
+			errs[i] = &SKUError{SKU: l.SKU, Err: fmt.Errorf("quantity %s is not a whole number ≥ 0", l.Quantity)}
+			continue
+		}
+		_, err := c.SetStock(ctx, l.SKU, FromStock(l))
+		switch {
+		case IsNotFound(err):
+			errs[i] = &SKUError{SKU: l.SKU, Err: fmt.Errorf("no product or variation with product code %q in store %s; export the product first", l.SKU, c.settings.Store), Missing: true}
+		case IsValidation(err):
+			errs[i] = &SKUError{SKU: l.SKU, Err: err}
+		default:
+			errs[i] = err
+		}
+	}
+	return errs, nil
+}
+
+// SKUError is a stock write the store refused for one SKU; retrying it as it is
+// cannot help.
+type SKUError struct {
+	SKU string
+	// Missing means the store has no product with that code.
+	Missing bool
+	Err     error
+}
+
+func (e *SKUError) Error() string { return "SKU " + e.SKU + ": " + e.Err.Error() }
+
+func (e *SKUError) Unwrap() error { return e.Err }
+
+// FailureClass tells ferry's queue that a person must act (export the product,
+// fix the quantity) before this SKU can be written.
+func (e *SKUError) FailureClass() string { return "needs_action" }

@@ -281,6 +281,19 @@ func newAPIError(account, op string, status int, body []byte) *APIError {
 	return e
 }
 
+// FailureClass tells ferry's queue how to treat the answer: refused credentials
+// or a missing API need a person; a rejected request is permanent for that
+// record; anything else may pass on a later try.
+func (e *APIError) FailureClass() string {
+	switch e.Status {
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return "needs_action"
+	case http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity:
+		return "permanent"
+	}
+	return ""
+}
+
 // IsNotFound reports a 404 answer.
 func IsNotFound(err error) bool { return statusOf(err) == http.StatusNotFound }
 

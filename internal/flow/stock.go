@@ -1,0 +1,188 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/jobs"
+	"github.com/ferryhub/ferry/internal/model"
+	"github.com/ferryhub/ferry/internal/store"
+)
+
+// StockOptions configure a stock route (ERP or warehouse → shop).
+type StockOptions struct {
+	// Quantity is what the shop receives: "on_hand" (default; the shop subtracts
+	// its own reservations of open orders) or "available" (on hand minus what the
+	// source has reserved).
+	Quantity string `yaml:"quantity" json:"quantity"`
+	// BatchSize is the number of SKUs per job. Default 200.
+	BatchSize int `yaml:"batch_size" json:"batch_size"`
+}
+
+// Validate checks the options.
+func (o *StockOptions) Validate() error {
+	var errs []error
+	if o.Quantity != "on_hand" && o.Quantity != "available" {
+		errs = append(errs, fmt.Errorf("quantity %q: use on_hand or available", o.Quantity))
+	}
+	if o.BatchSize < 1 || o.BatchSize > 5000 {
+		errs = append(errs, fmt.Errorf("batch_size %d: want 1..5000", o.BatchSize))
+	}
+	return errors.Join(errs...)
+}
+
+func init() {
+	RegisterKind(Kind{
+		Name:       "stock",
+		Title:      "Stock levels",
+		NewOptions: func() any { return &StockOptions{Quantity: "on_hand", BatchSize: 200} },
+		Register:   registerStock,
+		Pass:       passStock,
+	})
+}
+
+const stockLink = "stock"
+
+func stockOptions(r Route) *StockOptions {
+	if o, ok := r.Options.(*StockOptions); ok && o != nil {
+		return o
+	}
+	return &StockOptions{Quantity: "on_hand", BatchSize: 200}
+}
+
+// shopQuantity is the level as the route sends it.
+func shopQuantity(opts *StockOptions, s model.Stock) model.Stock {
+	out := model.Stock{SKU: s.SKU, Quantity: s.Quantity, Location: s.Location, UpdatedAt: s.UpdatedAt}
+	if opts.Quantity == "available" {
+		out.Quantity = s.Available
+	}
+	out.Available = out.Quantity
+	return out
+}
+
+// StockBatchArgs is a page of changed stock levels.
+type StockBatchArgs struct {
+	Route  string        `json:"route" river:"unique"`
+	Key    string        `json:"key" river:"unique"`
+	Levels []model.Stock `json:"levels"`
+}
+
+// Kind implements river.JobArgs.
+func (StockBatchArgs) Kind() string { return "stock.batch" }
+
+// JobRoute implements jobs.Args.
+func (a StockBatchArgs) JobRoute() string { return a.Route }
+
+// JobEntity implements jobs.Args.
+func (a StockBatchArgs) JobEntity() string {
+	if len(a.Levels) == 1 {
+		return "SKU " + a.Levels[0].SKU
+	}
+	return fmt.Sprintf("%d SKUs from %s", len(a.Levels), a.Levels[0].SKU)
+}
+
+func registerStock(reg *jobs.Registry, rt *Runtime) {
+	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[StockBatchArgs]) error {
+		r, err := rt.Route(job.Args.Route)
+		if err != nil {
+			return err
+		}
+		res, err := writeStock(ctx, rt, r, job.Args.Levels, nil)
+		rt.Count(r.Name, res)
+		return err
+	})
+}
+
+// passStock reads every level and enqueues the changed ones: a level is changed
+// when what the route would send differs from what it last sent.
+func passStock(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result, error) {
+	opts := stockOptions(r)
+	src, err := As[StockSource](ctx, rt, r, r.From, "a stock source")
+	if err != nil {
+		return Result{}, err
+	}
+	levels, err := src.StockLevels(ctx)
+	if err != nil {
+		return Result{}, fmt.Errorf("route %s: reading stock from %s: %w", r.Name, r.From, err)
+	}
+	sort.Slice(levels, func(i, j int) bool { return levels[i].SKU < levels[j].SKU })
+	ids := make([]string, len(levels))
+	for i, l := range levels {
+		ids[i] = l.SKU
+	}
+	links, err := rt.linksByLocal(ctx, r.To, stockLink, ids)
+	if err != nil {
+		return Result{}, err
+	}
+	var res Result
+	var changed []model.Stock
+	for _, l := range levels {
+		send := shopQuantity(opts, l)
+		if link, ok := links[l.SKU]; ok && link.Hash == stockHash(send) {
+			res.Unchanged++
+			continue
+		}
+		changed = append(changed, send)
+	}
+	if p.DryRun != nil {
+		for _, l := range changed {
+			p.DryRun.Record(Action{Op: "update", Target: r.To, Entity: "SKU " + l.SKU, Detail: "quantity " + l.Quantity.String()})
+		}
+		res.Updated += len(changed)
+		return res, nil
+	}
+	var ins []jobs.Insert
+	for start := 0; start < len(changed); start += opts.BatchSize {
+		page := changed[start:min(start+opts.BatchSize, len(changed))]
+		ins = append(ins, jobs.Insert{Args: StockBatchArgs{Route: r.Name, Key: Hash(page), Levels: page}, Queue: jobs.QueueName(r.To)})
+	}
+	if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
+		return Result{}, err
+	}
+	res.Enqueued = len(ins)
+	return res, nil
+}
+
+func stockHash(s model.Stock) string { return Hash([]any{s.SKU, s.Quantity}) }
+
+// writeStock sends levels to the shop and links each written SKU with the hash
+// of what was sent. A SKU the shop does not know is logged and left for a later
+// pass (the product may not be exported yet).
+func writeStock(ctx context.Context, rt *Runtime, r Route, levels []model.Stock, dry *DryRun) (Result, error) {
+	var res Result
+	sink, err := As[StockSink](ctx, rt, r, r.To, "a stock target")
+	if err != nil {
+		return res, err
+	}
+	errs, err := sink.SetStockLevels(ctx, levels)
+	if err != nil {
+		return res, fmt.Errorf("route %s: writing stock to %s: %w", r.Name, r.To, err)
+	}
+	var transient error
+	for i, l := range levels {
+		var e error
+		if i < len(errs) {
+			e = errs[i]
+		}
+		if e != nil {
+			if jobs.ClassOf(e) == jobs.ClassTransient {
+				transient = e
+				continue
+			}
+			res.Parked++
+			rt.logLine(ctx, store.LevelWarn, r.Name, "SKU "+l.SKU, fmt.Sprintf("stock not written: %v", e))
+			continue
+		}
+		err := rt.Store.PutLink(ctx, store.Link{Connection: r.To, Kind: stockLink, LocalID: l.SKU, RemoteID: l.SKU, Hash: stockHash(l), SourceVersion: l.Quantity.String(), SyncedAt: time.Now().UTC()})
+		if err != nil && !errors.Is(err, store.ErrLinkConflict) {
+			return res, err
+		}
+		res.Updated++
+	}
+	// A transient failure retries the job; the SKUs written are linked and skipped
+	// by the next pass.
+	return res, transient
+}
