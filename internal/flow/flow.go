@@ -71,13 +71,15 @@ type Result struct {
 	Unchanged int `json:"unchanged"`
 	Parked    int `json:"parked"`
 	Failed    int `json:"failed"`
-	// Enqueued is the number of jobs a pass enqueued.
+	// Enqueued is the number of jobs a pass enqueued, and Queued the records in
+	// them.
 	Enqueued int `json:"enqueued,omitempty"`
+	Queued   int `json:"queued,omitempty"`
 }
 
 // Add returns r plus o.
 func (r Result) Add(o Result) Result {
-	return Result{r.Created + o.Created, r.Updated + o.Updated, r.Unchanged + o.Unchanged, r.Parked + o.Parked, r.Failed + o.Failed, r.Enqueued + o.Enqueued}
+	return Result{r.Created + o.Created, r.Updated + o.Updated, r.Unchanged + o.Unchanged, r.Parked + o.Parked, r.Failed + o.Failed, r.Enqueued + o.Enqueued, r.Queued + o.Queued}
 }
 
 var (
@@ -407,3 +409,13 @@ func (a PassArgs) JobRoute() string { return a.Route }
 
 // JobEntity implements jobs.Args.
 func (a PassArgs) JobEntity() string { return "pass " + a.At }
+
+// Done returns the records a job finished with (created, updated, unchanged,
+// parked or failed).
+func (r Result) Done() int { return r.Created + r.Updated + r.Unchanged + r.Parked + r.Failed }
+
+// Busy reports whether the route has jobs that will still run.
+func Busy(ctx context.Context, rt *Runtime, route string) (bool, error) {
+	list, err := rt.Queue.List(ctx, jobs.Filter{Route: route, States: unfinished, Limit: 1})
+	return len(list) > 0, err
+}

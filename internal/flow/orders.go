@@ -233,7 +233,7 @@ func passOrders(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Resul
 	if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
 		return Result{}, err
 	}
-	res.Enqueued = len(ins)
+	res.Enqueued, res.Queued = len(ins), len(todo)
 	// The jobs are stored: only now may the cursor move past these orders.
 	if err := AdvanceCursor(ctx, rt.Store, r.Name, "orders", newest); err != nil {
 		return res, err

@@ -142,7 +142,7 @@ func passStock(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result
 	if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
 		return Result{}, err
 	}
-	res.Enqueued = len(ins)
+	res.Enqueued, res.Queued = len(ins), len(changed)
 	return res, nil
 }
 
