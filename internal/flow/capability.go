@@ -24,48 +24,14 @@ type OrderSink interface {
 	// existing ones by their reference (natural key) so that a repeated call
 	// creates nothing twice, and confirms them. It returns one result per order,
 	// in the same order. A failed order does not fail the others.
-	ImportOrders(ctx context.Context, orders []OrderImport) ([]OrderResult, error)
+	ImportOrders(ctx context.Context, orders []model.OrderImport) ([]model.WriteResult, error)
 	// UpdateOrder brings an imported order in line with o while the target has
-	// not shipped it; it returns an error made with jobs.NeedsAction once it has.
-	UpdateOrder(ctx context.Context, remoteID string, o OrderImport) error
+	// not shipped it; once it has, it returns an error whose FailureClass() is
+	// "needs_action". A record deleted in the target is model.ErrGone.
+	UpdateOrder(ctx context.Context, remoteID string, o model.OrderImport) error
 	// CancelOrder cancels an imported order that has not shipped.
-	CancelOrder(ctx context.Context, remoteID string, o OrderImport) error
+	CancelOrder(ctx context.Context, remoteID string, o model.OrderImport) error
 }
-
-// OrderImport is an order with what the route's mappings decided for it.
-type OrderImport struct {
-	Order model.Order `json:"order"`
-	// Ref is the order's reference in the target: the route's prefix and the
-	// shop's order number ("MCF-1234"); targets look orders up by it.
-	Ref string `json:"ref"`
-	// Carrier is the target's delivery method for the order's shipping method.
-	Carrier string `json:"carrier,omitempty"`
-	// PaymentMethod is the target's name for the payment method; InvoiceBilled
-	// says the payment is made against an invoice (paid later).
-	PaymentMethod string `json:"payment_method,omitempty"`
-	InvoiceBilled bool   `json:"invoice_billed,omitempty"`
-}
-
-// OrderResult is the outcome of importing one order.
-type OrderResult struct {
-	// RemoteID is the order's id in the target.
-	RemoteID string
-	// Number is the target's own order number ("S00042").
-	Number string
-	// Created is false when the order already existed and was matched.
-	Created bool
-	// Err is set when this order failed; classify it with jobs.NeedsAction or
-	// jobs.Permanent where retrying cannot help.
-	Err error
-}
-
-// ErrRemoteGone is returned (wrapped) by a sink when a linked record no longer
-// exists in the target: somebody deleted it there.
-var ErrRemoteGone = errRemoteGone{}
-
-type errRemoteGone struct{}
-
-func (errRemoteGone) Error() string { return "the record no longer exists in the target" }
 
 // StockSource reports stock levels (an ERP, a warehouse).
 type StockSource interface {
@@ -79,4 +45,19 @@ type StockSink interface {
 	// SetStockLevels writes the levels; errs has one entry per level (nil for
 	// success), so that one unknown SKU does not fail the others.
 	SetStockLevels(ctx context.Context, levels []model.Stock) (errs []error, err error)
+}
+
+// ProductSource is the master of products (an ERP).
+type ProductSource interface {
+	// ChangedProducts returns the products changed at or after since (all when
+	// since is zero) with their variants.
+	ChangedProducts(ctx context.Context, since time.Time) ([]model.Product, error)
+}
+
+// ProductSink takes products (a shop, a warehouse's article register).
+type ProductSink interface {
+	// UpsertProducts creates or updates each product with its variants: matched by
+	// RemoteID when the route linked it before, else by SKU, so a repeated call
+	// creates nothing twice. One result per product, in order.
+	UpsertProducts(ctx context.Context, ps []model.ProductUpsert) ([]model.WriteResult, error)
 }

@@ -281,7 +281,7 @@ func importOrders(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 		spill = append(spill, o)
 		return nil
 	}
-	var fresh []OrderImport
+	var fresh []model.OrderImport
 	var freshOrders []model.Order
 	for _, o := range orders {
 		imp, err := mapOrder(r, opts, o)
@@ -319,7 +319,7 @@ func importOrders(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 		} else {
 			err = sink.UpdateOrder(ctx, l.RemoteID, imp)
 		}
-		if errors.Is(err, ErrRemoteGone) {
+		if errors.Is(err, model.ErrGone) {
 			// Deleted in the target: import it again, as a changed order.
 			if err := rt.Store.DeleteLink(ctx, r.To, orderLink, orderLocalID(r, o)); err != nil && !errors.Is(err, store.ErrNotFound) {
 				return res, err
@@ -398,12 +398,12 @@ func importOrders(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 }
 
 // mapOrder applies the route's mappings to an order.
-func mapOrder(r Route, opts *OrdersOptions, o model.Order) (OrderImport, error) {
+func mapOrder(r Route, opts *OrdersOptions, o model.Order) (model.OrderImport, error) {
 	prefix := opts.Prefix
 	if prefix == "" {
 		prefix = strings.ToUpper(r.From) + "-"
 	}
-	imp := OrderImport{Order: o, Ref: prefix + o.Number, Carrier: o.ShippingMethod.Name, PaymentMethod: o.PaymentMethod.Name}
+	imp := model.OrderImport{Order: o, Ref: prefix + o.Number, Carrier: o.ShippingMethod.Name, PaymentMethod: o.PaymentMethod.Name}
 	if len(opts.ShippingMethods) > 0 && o.ShippingMethod.ID != "" {
 		to, ok := Lookup(opts.ShippingMethods, o.ShippingMethod.Name)
 		if !ok {

@@ -25,7 +25,7 @@ import (
 type fakeERP struct {
 	mu        sync.Mutex
 	byRef     map[string]string
-	orders    map[string]flow.OrderImport
+	orders    map[string]model.OrderImport
 	cancelled map[string]bool
 	shipped   map[string]bool
 	deleted   map[string]bool
@@ -34,7 +34,7 @@ type fakeERP struct {
 }
 
 func newFakeERP(carriers ...string) *fakeERP {
-	f := &fakeERP{byRef: map[string]string{}, orders: map[string]flow.OrderImport{}, cancelled: map[string]bool{}, shipped: map[string]bool{}, deleted: map[string]bool{}, carriers: map[string]bool{}}
+	f := &fakeERP{byRef: map[string]string{}, orders: map[string]model.OrderImport{}, cancelled: map[string]bool{}, shipped: map[string]bool{}, deleted: map[string]bool{}, carriers: map[string]bool{}}
 	for _, c := range carriers {
 		f.carriers[c] = true
 	}
@@ -45,33 +45,33 @@ func (f *fakeERP) Test(context.Context) (connector.TestReport, error) {
 	return connector.TestReport{OK: true}, nil
 }
 
-func (f *fakeERP) ImportOrders(ctx context.Context, imps []flow.OrderImport) ([]flow.OrderResult, error) {
+func (f *fakeERP) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]model.WriteResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := make([]flow.OrderResult, len(imps))
+	out := make([]model.WriteResult, len(imps))
 	for i, imp := range imps {
 		if id, ok := f.byRef[imp.Ref]; ok && !f.deleted[id] {
-			out[i] = flow.OrderResult{RemoteID: id, Number: "S" + id}
+			out[i] = model.WriteResult{RemoteID: id, Number: "S" + id}
 			continue
 		}
 		if !f.carriers[imp.Carrier] {
-			out[i] = flow.OrderResult{Err: jobs.NeedsAction(fmt.Sprintf("carrier %q does not exist", imp.Carrier), "")}
+			out[i] = model.WriteResult{Err: jobs.NeedsAction(fmt.Sprintf("carrier %q does not exist", imp.Carrier), "")}
 			continue
 		}
 		f.creates++
 		id := fmt.Sprint(f.creates)
 		f.byRef[imp.Ref], f.orders[id] = id, imp
-		out[i] = flow.OrderResult{RemoteID: id, Number: "S" + id, Created: true}
+		out[i] = model.WriteResult{RemoteID: id, Number: "S" + id, Created: true}
 	}
 	return out, nil
 }
 
-func (f *fakeERP) UpdateOrder(ctx context.Context, id string, imp flow.OrderImport) error {
+func (f *fakeERP) UpdateOrder(ctx context.Context, id string, imp model.OrderImport) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	switch {
 	case f.deleted[id]:
-		return flow.ErrRemoteGone
+		return model.ErrGone
 	case f.shipped[id]:
 		return jobs.NeedsAction("order "+imp.Order.Number+" has shipped; change it in the ERP by hand", "")
 	}
@@ -79,7 +79,7 @@ func (f *fakeERP) UpdateOrder(ctx context.Context, id string, imp flow.OrderImpo
 	return nil
 }
 
-func (f *fakeERP) CancelOrder(ctx context.Context, id string, imp flow.OrderImport) error {
+func (f *fakeERP) CancelOrder(ctx context.Context, id string, imp model.OrderImport) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.shipped[id] {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ferryhub/ferry/internal/model"
+	"github.com/ferryhub/ferry/internal/remote"
 )
 
 // ChangedOrders returns the orders updated at or after since (every order when
@@ -90,3 +91,177 @@ func (e *SKUError) Unwrap() error { return e.Err }
 // FailureClass tells ferry's queue that a person must act (export the product,
 // fix the quantity) before this SKU can be written.
 func (e *SKUError) FailureClass() string { return "needs_action" }
+
+// UpsertProducts creates or updates each product with its variations. A product
+// is matched by its MyCashflow id when the route knows it, else by a product code
+// (its own or a variation's, through the stock resource); a create that fails
+// ambiguously is looked up again before anything is retried. Brands and
+// categories are matched by name and created when missing. Images are not
+// written: MyCashflow's image upload is not documented.
+func (c *Client) UpsertProducts(ctx context.Context, ups []model.ProductUpsert) ([]model.WriteResult, error) {
+	out := make([]model.WriteResult, len(ups))
+	lookups, err := c.catalogNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, up := range ups {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		out[i] = c.upsertProduct(ctx, up, lookups)
+	}
+	return out, nil
+}
+
+type catalogNames struct {
+	brands     map[string]ID
+	categories map[string]ID
+	// codes maps every product and variation code to its product; loaded on the
+	// first code the stock resource does not know (a product without stock
+	// management has no stock item to find it by).
+	codes map[string]ID
+}
+
+func (c *Client) catalogNames(ctx context.Context) (*catalogNames, error) {
+	n := &catalogNames{brands: map[string]ID{}, categories: map[string]ID{}}
+	brands, err := c.Brands(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("mycashflow %s: listing brands: %w", c.name, err)
+	}
+	for _, b := range brands.Items {
+		n.brands[b.Name] = b.ID
+	}
+	cats, err := c.Categories(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("mycashflow %s: listing categories: %w", c.name, err)
+	}
+	for _, k := range cats.Items {
+		n.categories[k.Name] = k.ID
+	}
+	return n, nil
+}
+
+// productCode is the code a product is created under: its SKU, or for a
+// template whose variants carry the SKUs, "P" and its id in the source.
+func productCode(p model.Product) string {
+	if p.SKU != "" {
+		return p.SKU
+	}
+	return "P" + p.ID
+}
+
+func (c *Client) upsertProduct(ctx context.Context, up model.ProductUpsert, names *catalogNames) model.WriteResult {
+	p := up.Product
+	fail := func(err error) model.WriteResult { return model.WriteResult{Err: err} }
+	if p.Brand != "" {
+		if _, ok := names.brands[p.Brand]; !ok {
+			b, err := c.CreateBrand(ctx, p.Brand)
+			if err != nil {
+				return fail(fmt.Errorf("creating brand %q: %w", p.Brand, err))
+			}
+			names.brands[p.Brand] = b.ID
+		}
+	}
+	for _, cat := range p.Categories {
+		if _, ok := names.categories[cat]; !ok {
+			k, err := c.CreateCategory(ctx, cat, 0)
+			if err != nil {
+				return fail(fmt.Errorf("creating category %q: %w", cat, err))
+			}
+			names.categories[cat] = k.ID
+		}
+	}
+	existing, found, err := c.findProduct(ctx, up, names)
+	if err != nil {
+		return fail(err)
+	}
+	w := FromProduct(p, names.brands, names.categories)
+	w.ProductCode = productCode(p)
+	// Variations are written one by one after the product (POST /variations).
+	variations := w.Variations
+	w.Variations = nil
+	created := false
+	if !found {
+		made, err := c.CreateProduct(ctx, w)
+		switch {
+		case err == nil:
+			existing, created = made, true
+		case remote.IsAmbiguous(err):
+			// The create may have happened: look before trying anything else.
+			names.codes = nil
+			existing, found, err = c.findProduct(ctx, model.ProductUpsert{Product: p}, names)
+			if err != nil || !found {
+				return fail(fmt.Errorf("creating product %s: the call failed and the product was not found afterwards: %w", w.ProductCode, err))
+			}
+		default:
+			return fail(err)
+		}
+	}
+	if !created {
+		if _, err := c.UpdateProduct(ctx, existing.ID, w); err != nil {
+			return fail(err)
+		}
+	}
+	have := map[string]Variation{}
+	for _, v := range existing.Variations {
+		have[v.ProductCode] = v
+	}
+	for _, v := range variations {
+		v.ID = 0
+		if old, ok := have[v.ProductCode]; ok {
+			if _, err := c.UpdateVariation(ctx, old.ID, v); err != nil {
+				return fail(fmt.Errorf("variation %s: %w", v.ProductCode, err))
+			}
+			continue
+		}
+		v.ProductID = existing.ID
+		if _, err := c.CreateVariation(ctx, v); err != nil {
+			return fail(fmt.Errorf("variation %s: %w", v.ProductCode, err))
+		}
+	}
+	return model.WriteResult{RemoteID: existing.ID.String(), Created: created}
+}
+
+// findProduct finds the product by its id, else by a product code it or its
+// variations carry.
+func (c *Client) findProduct(ctx context.Context, up model.ProductUpsert, names *catalogNames) (Product, bool, error) {
+	if up.RemoteID != "" {
+		p, err := c.Product(ctx, parseID(up.RemoteID))
+		if err == nil {
+			return p, true, nil
+		}
+		if !IsNotFound(err) {
+			return Product{}, false, err
+		}
+	}
+	codes := []string{productCode(up.Product)}
+	for _, v := range up.Product.Variants {
+		codes = append(codes, v.SKU)
+	}
+	for _, code := range codes {
+		p, found, err := c.FindProductByCode(ctx, code)
+		if err != nil || found {
+			return p, found, err
+		}
+	}
+	if names.codes == nil {
+		names.codes = map[string]ID{}
+		all, err := c.Products(ctx, ProductQuery{Expand: []string{"variations"}})
+		if err != nil {
+			return Product{}, false, fmt.Errorf("mycashflow %s: listing products to find %s: %w", c.name, codes[0], err)
+		}
+		for _, p := range all.Items {
+			names.codes[p.ProductCode] = p.ID
+			for _, v := range p.Variations {
+				names.codes[v.ProductCode] = p.ID
+			}
+		}
+	}
+	for _, code := range codes {
+		if id, ok := names.codes[code]; ok {
+			p, err := c.Product(ctx, id)
+			return p, err == nil, err
+		}
+	}
+	return Product{}, false, nil
+}

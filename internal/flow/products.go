@@ -1,0 +1,311 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/jobs"
+	"github.com/ferryhub/ferry/internal/model"
+	"github.com/ferryhub/ferry/internal/store"
+)
+
+// ProductsOptions configure a products route (the product master → a shop).
+type ProductsOptions struct {
+	// BatchSize is the number of products per job. Default 50.
+	BatchSize int `yaml:"batch_size" json:"batch_size"`
+	// Overlap is how far before its cursor each pass re-reads. Default 2m.
+	Overlap time.Duration `yaml:"overlap" json:"overlap"`
+}
+
+// Validate checks the options.
+func (o *ProductsOptions) Validate() error {
+	if o.BatchSize < 1 || o.BatchSize > 1000 {
+		return fmt.Errorf("batch_size %d: want 1..1000", o.BatchSize)
+	}
+	if o.Overlap < 0 {
+		return errors.New("overlap must not be negative")
+	}
+	return nil
+}
+
+func init() {
+	RegisterKind(Kind{
+		Name:       "products",
+		Title:      "Products",
+		NewOptions: func() any { return &ProductsOptions{BatchSize: 50, Overlap: DefaultOverlap} },
+		Register:   registerProducts,
+		Pass:       passProducts,
+	})
+}
+
+const productLink = "product"
+
+func productsOptions(r Route) *ProductsOptions {
+	if o, ok := r.Options.(*ProductsOptions); ok && o != nil {
+		return o
+	}
+	return &ProductsOptions{BatchSize: 50, Overlap: DefaultOverlap}
+}
+
+// productKey is the product's local id: the source and its id there (the SKU may
+// be missing, which is why the product is parked).
+func productKey(r Route, p model.Product) string { return r.From + ":" + p.ID }
+
+// productHash is the content that matters to the target; UpdatedAt and the
+// source id are left out so that a touch without a change sends nothing.
+func productHash(p model.Product) string {
+	p.UpdatedAt, p.ID = time.Time{}, ""
+	for i := range p.Variants {
+		p.Variants[i].ID = ""
+	}
+	return Hash(p)
+}
+
+// missingSKU returns why a product cannot be exported, or "".
+func missingSKU(p model.Product) string {
+	if len(p.Variants) == 0 && p.SKU == "" {
+		return fmt.Sprintf("product %q has no internal reference (SKU); give it one in the source to export it", p.Name)
+	}
+	for _, v := range p.Variants {
+		if v.SKU == "" {
+			return fmt.Sprintf("variant %q of product %q has no internal reference (SKU); give it one in the source to export it", v.Name, p.Name)
+		}
+	}
+	return ""
+}
+
+// ProductBatchArgs is a page of changed products.
+type ProductBatchArgs struct {
+	Route    string          `json:"route" river:"unique"`
+	Key      string          `json:"key" river:"unique"`
+	Products []model.Product `json:"products"`
+}
+
+// Kind implements river.JobArgs.
+func (ProductBatchArgs) Kind() string { return "products.batch" }
+
+// JobRoute implements jobs.Args.
+func (a ProductBatchArgs) JobRoute() string { return a.Route }
+
+// JobEntity implements jobs.Args.
+func (a ProductBatchArgs) JobEntity() string {
+	if len(a.Products) == 1 {
+		return productEntity(a.Products[0])
+	}
+	return fmt.Sprintf("%d products from %s", len(a.Products), productEntity(a.Products[0]))
+}
+
+func productEntity(p model.Product) string {
+	if p.SKU != "" {
+		return "SKU " + p.SKU
+	}
+	return fmt.Sprintf("product %q", p.Name)
+}
+
+// ProductArgs is one product that needs its own job (parked or failed alone).
+type ProductArgs struct {
+	Route   string        `json:"route" river:"unique"`
+	Key     string        `json:"key" river:"unique"`
+	Product model.Product `json:"product"`
+}
+
+// Kind implements river.JobArgs.
+func (ProductArgs) Kind() string { return "products.one" }
+
+// JobRoute implements jobs.Args.
+func (a ProductArgs) JobRoute() string { return a.Route }
+
+// JobEntity implements jobs.Args.
+func (a ProductArgs) JobEntity() string { return productEntity(a.Product) }
+
+func registerProducts(reg *jobs.Registry, rt *Runtime) {
+	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[ProductBatchArgs]) error {
+		r, err := rt.Route(job.Args.Route)
+		if err != nil {
+			return err
+		}
+		res, err := exportProducts(ctx, rt, r, job.Args.Products, false)
+		rt.Count(r.Name, res)
+		return err
+	})
+	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[ProductArgs]) error {
+		r, err := rt.Route(job.Args.Route)
+		if err != nil {
+			return err
+		}
+		res, err := exportProducts(ctx, rt, r, []model.Product{job.Args.Product}, true)
+		switch jobs.ClassOf(err) {
+		case jobs.ClassNeedsAction:
+			res.Parked++
+		case jobs.ClassPermanent:
+			res.Failed++
+		}
+		rt.Count(r.Name, res)
+		return err
+	})
+}
+
+func passProducts(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result, error) {
+	opts := productsOptions(r)
+	src, err := As[ProductSource](ctx, rt, r, r.From, "a product source")
+	if err != nil {
+		return Result{}, err
+	}
+	since := p.Since
+	if since.IsZero() {
+		if since, err = ReadCursor(ctx, rt.Store, r.Name, "products", opts.Overlap); err != nil {
+			return Result{}, err
+		}
+	}
+	products, err := src.ChangedProducts(ctx, since)
+	if err != nil {
+		return Result{}, fmt.Errorf("route %s: reading products from %s: %w", r.Name, r.From, err)
+	}
+	keys := make([]string, len(products))
+	for i, pr := range products {
+		keys[i] = productKey(r, pr)
+	}
+	links, err := rt.linksByLocal(ctx, r.To, productLink, keys)
+	if err != nil {
+		return Result{}, err
+	}
+	var res Result
+	var changed []model.Product
+	var newest time.Time
+	for _, pr := range products {
+		if pr.UpdatedAt.After(newest) {
+			newest = pr.UpdatedAt
+		}
+		if l, ok := links[productKey(r, pr)]; ok && l.Hash == productHash(pr) {
+			res.Unchanged++
+			continue
+		}
+		changed = append(changed, pr)
+	}
+	if p.DryRun != nil {
+		for _, pr := range changed {
+			op := "create"
+			if _, ok := links[productKey(r, pr)]; ok {
+				op = "update"
+			}
+			if why := missingSKU(pr); why != "" {
+				op = "park"
+				p.DryRun.Record(Action{Op: op, Target: r.To, Entity: productEntity(pr), Detail: why})
+				continue
+			}
+			p.DryRun.Record(Action{Op: op, Target: r.To, Entity: productEntity(pr), Detail: fmt.Sprintf("%q, %d variants", pr.Name, len(pr.Variants))})
+			if op == "create" {
+				res.Created++
+			} else {
+				res.Updated++
+			}
+		}
+		return res, nil
+	}
+	var ins []jobs.Insert
+	for start := 0; start < len(changed); start += opts.BatchSize {
+		page := changed[start:min(start+opts.BatchSize, len(changed))]
+		ins = append(ins, jobs.Insert{Args: ProductBatchArgs{Route: r.Name, Key: Hash(page), Products: page}, Queue: jobs.QueueName(r.To)})
+	}
+	if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
+		return Result{}, err
+	}
+	res.Enqueued, res.Queued = len(ins), len(changed)
+	if err := AdvanceCursor(ctx, rt.Store, r.Name, "products", newest); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// exportProducts writes products to the target and links them with their content
+// hash. Products without SKUs, and products the target refuses, go to jobs of
+// their own (single false) or fail this one (single true).
+func exportProducts(ctx context.Context, rt *Runtime, r Route, products []model.Product, single bool) (Result, error) {
+	var res Result
+	sink, err := As[ProductSink](ctx, rt, r, r.To, "a product target")
+	if err != nil {
+		return res, err
+	}
+	keys := make([]string, len(products))
+	for i, pr := range products {
+		keys[i] = productKey(r, pr)
+	}
+	links, err := rt.linksByLocal(ctx, r.To, productLink, keys)
+	if err != nil {
+		return res, err
+	}
+	var spill []model.Product
+	var ups []model.ProductUpsert
+	var upsLinked []bool
+	for _, pr := range products {
+		if why := missingSKU(pr); why != "" {
+			if single {
+				return res, jobs.NeedsAction(why, "")
+			}
+			spill = append(spill, pr)
+			continue
+		}
+		l, linked := links[productKey(r, pr)]
+		if linked && l.Hash == productHash(pr) {
+			res.Unchanged++
+			continue
+		}
+		ups = append(ups, model.ProductUpsert{Product: pr, RemoteID: l.RemoteID})
+		upsLinked = append(upsLinked, linked)
+	}
+	if len(ups) > 0 {
+		results, err := sink.UpsertProducts(ctx, ups)
+		if err != nil {
+			return res, fmt.Errorf("route %s: writing %d products to %s: %w", r.Name, len(ups), r.To, err)
+		}
+		if len(results) != len(ups) {
+			return res, fmt.Errorf("route %s: %s answered %d results for %d products", r.Name, r.To, len(results), len(ups))
+		}
+		var transient error
+		for i, rr := range results {
+			pr := ups[i].Product
+			if rr.Err != nil {
+				err := fmt.Errorf("%s: %w", productEntity(pr), rr.Err)
+				switch {
+				case single:
+					return res, err
+				case jobs.ClassOf(rr.Err) == jobs.ClassTransient:
+					transient = err
+				default:
+					spill = append(spill, pr)
+				}
+				continue
+			}
+			if upsLinked[i] {
+				// The target may have answered with a new id if the old record was gone.
+				if err := rt.Store.DeleteLink(ctx, r.To, productLink, productKey(r, pr)); err != nil && !errors.Is(err, store.ErrNotFound) {
+					return res, err
+				}
+			}
+			err := rt.Store.PutLink(ctx, store.Link{Connection: r.To, Kind: productLink, LocalID: productKey(r, pr), RemoteID: rr.RemoteID, Hash: productHash(pr), SourceVersion: pr.UpdatedAt.UTC().Format(time.RFC3339Nano), SyncedAt: time.Now().UTC()})
+			if err != nil && !errors.Is(err, store.ErrLinkConflict) {
+				return res, err
+			}
+			if rr.Created {
+				res.Created++
+			} else {
+				res.Updated++
+			}
+		}
+		if transient != nil {
+			return res, transient
+		}
+	}
+	if len(spill) > 0 {
+		ins := make([]jobs.Insert, len(spill))
+		for i, pr := range spill {
+			ins[i] = jobs.Insert{Args: ProductArgs{Route: r.Name, Key: productKey(r, pr) + "@" + productHash(pr), Product: pr}, Queue: jobs.QueueName(r.To)}
+		}
+		if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}

@@ -1,0 +1,143 @@
+package flow_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/connector"
+	"github.com/ferryhub/ferry/internal/connector/mycashflow"
+	"github.com/ferryhub/ferry/internal/flow"
+	"github.com/ferryhub/ferry/internal/jobs"
+	"github.com/ferryhub/ferry/internal/model"
+	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
+	"github.com/ferryhub/ferry/internal/store"
+	"github.com/ferryhub/ferry/internal/store/storetest"
+)
+
+// fakeCatalog is an ERP's product master in memory.
+type fakeCatalog struct {
+	mu       sync.Mutex
+	products map[string]model.Product
+}
+
+func (f *fakeCatalog) Test(context.Context) (connector.TestReport, error) {
+	return connector.TestReport{OK: true}, nil
+}
+
+func (f *fakeCatalog) ChangedProducts(ctx context.Context, since time.Time) ([]model.Product, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []model.Product
+	for _, p := range f.products {
+		if !p.UpdatedAt.Before(since) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeCatalog) put(p model.Product) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p.UpdatedAt = time.Now().UTC()
+	f.products[p.ID] = p
+}
+
+func TestProductsExportCreatesOnceUpdatesChangesParksMissingSKU(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sb := mcfsandbox.New(mcfsandbox.Options{Seed: 13})
+	srv := httptest.NewServer(sb.Handler())
+	defer srv.Close()
+	s := *mycashflow.DefaultSettings()
+	s.Store, s.BaseURL, s.RateLimit = "demo", srv.URL, 0
+	shop, err := mycashflow.New("shop", s, "api@demo.example", "demo-key", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	erp := &fakeCatalog{products: map[string]model.Product{}}
+	erp.put(model.Product{ID: "1", SKU: "FERRY-TEE", Name: "Ferry tee", Price: model.MustDecimal("19.9"), TaxRate: model.MustDecimal("25.5"), Brand: "Ferry", Categories: []string{"Paidat"}, Active: true})
+	erp.put(model.Product{ID: "2", Name: "Ferry hoodie", Price: model.MustDecimal("49"), TaxRate: model.MustDecimal("25.5"), Active: true,
+		Variants: []model.Variant{{ID: "21", SKU: "FERRY-HOOD-S", Name: "S", Price: model.MustDecimal("49")}, {ID: "22", SKU: "FERRY-HOOD-M", Name: "M", Price: model.MustDecimal("49")}}})
+	erp.put(model.Product{ID: "3", Name: "No reference", Price: model.MustDecimal("5"), Active: true})
+
+	st, err := store.Open(ctx, store.Options{URL: storetest.SQLiteURL(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rt := flow.NewRuntime(slog.New(slog.DiscardHandler), []flow.Route{{Name: "products", Flow: "products", From: "erp", To: "shop", Options: &flow.ProductsOptions{BatchSize: 10}}})
+	reg := jobs.NewRegistry()
+	flow.Register(reg, rt)
+	q, err := jobs.Open(ctx, st, reg, jobs.Options{Work: true, PollInterval: 50 * time.Millisecond, RetryBase: 20 * time.Millisecond, Queues: map[string]int{"shop": 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt.Bind(st, q, func(ctx context.Context, name string) (connector.Conn, error) {
+		if name == "shop" {
+			return shop, nil
+		}
+		return erp, nil
+	})
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer q.Stop(ctx)
+	pass := func() {
+		t.Helper()
+		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := flow.PassNow(pctx, rt, []string{"products"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := len(sb.Products())
+	pass()
+	if n := len(sb.Products()); n != before+2 {
+		t.Fatalf("the shop has %d products, want %d (two exported, one parked)", n, before+2)
+	}
+	tee, ok := sb.Product("FERRY-TEE")
+	if !ok {
+		t.Fatal("FERRY-TEE was not exported")
+	}
+	hood, ok := sb.Product("FERRY-HOOD-M")
+	if !ok || len(hood.Variations) != 2 {
+		t.Fatalf("the hoodie and its variations: %+v", hood)
+	}
+	parked, _ := q.List(ctx, jobs.Filter{Route: "products", States: []jobs.State{jobs.StateParked}})
+	if len(parked) != 1 || !strings.Contains(parked[0].Reason, `product "No reference" has no internal reference`) {
+		t.Fatalf("parked: %+v", parked)
+	}
+	// Nothing changed: nothing is written.
+	writes := sb.Calls("PATCH /products/{id}") + sb.Calls("POST /products")
+	pass()
+	if w := sb.Calls("PATCH /products/{id}") + sb.Calls("POST /products"); w != writes {
+		t.Fatalf("an unchanged pass wrote %d times", w-writes)
+	}
+	// A price change is an update of the same product; a new variation is added.
+	time.Sleep(10 * time.Millisecond)
+	p := erp.products["2"]
+	p.Variants = append(p.Variants, model.Variant{ID: "23", SKU: "FERRY-HOOD-L", Name: "L", Price: model.MustDecimal("52")})
+	erp.put(p)
+	t1 := erp.products["1"]
+	t1.Price = model.MustDecimal("17.5")
+	erp.put(t1)
+	pass()
+	if n := len(sb.Products()); n != before+2 {
+		t.Fatalf("an update created products: %d", n)
+	}
+	if hood, _ := sb.Product("FERRY-HOOD-L"); len(hood.Variations) != 3 {
+		t.Fatalf("new variation missing: %+v", hood)
+	}
+	if tee2, _ := sb.Product("FERRY-TEE"); tee2.ID != tee.ID || tee2.Price != 17.5 {
+		t.Fatalf("price not updated in place: %+v", tee2)
+	}
+	if c := rt.Counts()["products"]; c.Created != 2 || c.Updated != 2 || c.Parked != 1 {
+		t.Fatalf("counts %+v", c)
+	}
+}

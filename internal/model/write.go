@@ -1,0 +1,45 @@
+package model
+
+import "errors"
+
+// The types below are what a route asks a target system to write, and what the
+// target answers. They live here, not in the flow package, so that every
+// connector can implement a flow's capability with nothing but this package.
+
+// OrderImport is an order with what the route's mappings decided for it.
+type OrderImport struct {
+	Order Order `json:"order"`
+	// Ref is the order's reference in the target: the route's prefix and the
+	// shop's order number ("SHOP-1234"); targets look orders up by it.
+	Ref string `json:"ref"`
+	// Carrier is the target's delivery method for the order's shipping method.
+	Carrier string `json:"carrier,omitempty"`
+	// PaymentMethod is the target's name for the payment method; InvoiceBilled
+	// says the payment is made against an invoice (paid later).
+	PaymentMethod string `json:"payment_method,omitempty"`
+	InvoiceBilled bool   `json:"invoice_billed,omitempty"`
+}
+
+// ProductUpsert is a product to write and, when the route linked it before, its
+// id in the target.
+type ProductUpsert struct {
+	Product  Product  `json:"product"`
+	RemoteID RemoteID `json:"remote_id,omitempty"`
+}
+
+// WriteResult is the outcome of writing one record to a target.
+type WriteResult struct {
+	// RemoteID is the record's id in the target.
+	RemoteID RemoteID
+	// Number is the target's own number for it ("S00042"), if any.
+	Number string
+	// Created is false when the record existed (matched by its natural key) and
+	// was updated or left as it was.
+	Created bool
+	// Err is set when this record failed; the others still count.
+	Err error
+}
+
+// ErrGone is returned (wrapped) by a target when a record linked before no
+// longer exists there: somebody deleted it.
+var ErrGone = errors.New("the record no longer exists in the target")
