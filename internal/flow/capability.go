@@ -61,3 +61,34 @@ type ProductSink interface {
 	// creates nothing twice. One result per product, in order.
 	UpsertProducts(ctx context.Context, ps []model.ProductUpsert) ([]model.WriteResult, error)
 }
+
+// ShipmentSource reports deliveries sent (an ERP, a warehouse).
+type ShipmentSource interface {
+	// DoneShipments returns deliveries completed at or after since. OrderID is the
+	// order's id in the source (the one the orders route linked).
+	DoneShipments(ctx context.Context, since time.Time) ([]model.Shipment, error)
+}
+
+// ShipmentSink registers deliveries on the shop's orders.
+type ShipmentSink interface {
+	// RegisterShipment marks the shop order delivered with the tracking code and
+	// returns the shipment as the shop has it (label and document URLs). Calling
+	// it again for a delivered order changes nothing and returns the same.
+	RegisterShipment(ctx context.Context, orderID string, s model.Shipment) (model.Shipment, error)
+}
+
+// PaymentSource reports invoices paid (an ERP).
+type PaymentSource interface {
+	// PaidInvoices returns invoices fully paid at or after since, with OrderRef
+	// set to the id of the order they bill in the source.
+	PaidInvoices(ctx context.Context, since time.Time) ([]model.Invoice, error)
+}
+
+// PaymentSink marks shop orders paid.
+type PaymentSink interface {
+	// MarkPaid marks the order's open payments paid and returns how many it
+	// marked; an order already paid marks none.
+	MarkPaid(ctx context.Context, orderID string) (int, error)
+	// PaymentMethodOf returns the name of the order's payment method.
+	PaymentMethodOf(ctx context.Context, orderID string) (string, error)
+}

@@ -265,3 +265,102 @@ func (c *Client) findProduct(ctx context.Context, up model.ProductUpsert, names 
 	}
 	return Product{}, false, nil
 }
+
+// RegisterShipment marks a shop order delivered with the ERP's tracking code:
+// quick-process for an order with one payment (as MyCashflow requires), else
+// completion of each open shipment. An order already delivered is left as it is.
+// It returns the order's first shipment with the label and document URLs.
+func (c *Client) RegisterShipment(ctx context.Context, orderID string, s model.Shipment) (model.Shipment, error) {
+	id := parseID(orderID)
+	o, err := c.Order(ctx, id)
+	if err != nil {
+		return model.Shipment{}, err
+	}
+	switch o.Status {
+	case "cancelled":
+		return model.Shipment{}, &OrderStateError{OrderID: orderID, Msg: "the order is cancelled in the shop; its delivery cannot be registered"}
+	case "completed":
+		return firstShipment(o), nil
+	}
+	if len(o.Payments) == 1 {
+		_, err = c.QuickProcess(ctx, id, QuickProcess{TrackingCode: s.TrackingCode, SendEmails: true, AllowOpenCashOnDeliveryPayments: true, IgnorePaymentActivationErrors: false})
+	} else {
+		for _, sh := range o.Shipments {
+			if sh.Status == "COMPLETED" {
+				continue
+			}
+			if _, err = c.CompleteShipment(ctx, id, sh.ID, s.TrackingCode); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil && !remote.IsAmbiguous(err) {
+		return model.Shipment{}, err
+	}
+	// Read the order back: after an ambiguous failure this tells whether the
+	// action happened, and it carries the label URLs either way.
+	o, rerr := c.Order(ctx, id)
+	if rerr != nil {
+		return model.Shipment{}, rerr
+	}
+	if err != nil && o.Status != "completed" {
+		return model.Shipment{}, err
+	}
+	return firstShipment(o), nil
+}
+
+func firstShipment(o Order) model.Shipment {
+	m := ToOrder(o, Names{})
+	if len(m.Shipments) == 0 {
+		return model.Shipment{OrderID: m.ID, Status: model.ShipmentCompleted}
+	}
+	sh := m.Shipments[0]
+	if o.DispatchNoteURL != "" {
+		sh.DocumentURLs = append(sh.DocumentURLs, o.DispatchNoteURL)
+	}
+	return sh
+}
+
+// OrderStateError is an action the order's state does not allow.
+type OrderStateError struct {
+	OrderID string
+	Msg     string
+}
+
+func (e *OrderStateError) Error() string { return "MyCashflow order " + e.OrderID + ": " + e.Msg }
+
+// FailureClass: the order's state will not change by retrying.
+func (e *OrderStateError) FailureClass() string { return "permanent" }
+
+// MarkPaid marks the order's open payments paid and returns how many it marked.
+func (c *Client) MarkPaid(ctx context.Context, orderID string) (int, error) {
+	id := parseID(orderID)
+	o, err := c.Order(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, p := range o.Payments {
+		if p.Status != "OPEN" {
+			continue
+		}
+		if _, err := c.PaymentDo(ctx, id, p.ID, MarkAsPaid); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// PaymentMethodOf returns the name of the order's payment method.
+func (c *Client) PaymentMethodOf(ctx context.Context, orderID string) (string, error) {
+	o, err := c.Order(ctx, parseID(orderID))
+	if err != nil {
+		return "", err
+	}
+	names, err := c.methodNames(ctx)
+	if err != nil {
+		return "", err
+	}
+	return names.PaymentMethods[o.PaymentMethodID], nil
+}

@@ -1,0 +1,360 @@
+package flow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/jobs"
+	"github.com/ferryhub/ferry/internal/model"
+	"github.com/ferryhub/ferry/internal/store"
+)
+
+// The shipments and payments routes send what happened in the ERP back to the
+// shop's orders. Both find the shop order through the link the orders route
+// made: (ERP connection, "order", ERP order id) → "shop:1234".
+
+// ShipmentsOptions configure a shipments route (ERP deliveries → shop orders).
+type ShipmentsOptions struct {
+	// Overlap is how far before its cursor each pass re-reads. Default 2m.
+	Overlap time.Duration `yaml:"overlap" json:"overlap"`
+}
+
+// PaymentsOptions configure a payments route (paid ERP invoices → shop orders).
+type PaymentsOptions struct {
+	// InvoiceMethods are the shop payment methods billed by invoice (with *
+	// wildcards); only their orders are marked paid. Default: "Lasku*",
+	// "*invoice*", "*lasku*".
+	InvoiceMethods []string `yaml:"invoice_methods" json:"invoice_methods"`
+	// Overlap is how far before its cursor each pass re-reads. Default 2m.
+	Overlap time.Duration `yaml:"overlap" json:"overlap"`
+}
+
+// Validate checks the options.
+func (o *ShipmentsOptions) Validate() error {
+	if o.Overlap < 0 {
+		return errors.New("overlap must not be negative")
+	}
+	return nil
+}
+
+// Validate checks the options.
+func (o *PaymentsOptions) Validate() error {
+	if o.Overlap < 0 {
+		return errors.New("overlap must not be negative")
+	}
+	for i, m := range o.InvoiceMethods {
+		if strings.TrimSpace(m) == "" {
+			return fmt.Errorf("invoice_methods[%d] is empty", i)
+		}
+	}
+	return nil
+}
+
+func init() {
+	RegisterKind(Kind{
+		Name:       "shipments",
+		Title:      "Shipments",
+		NewOptions: func() any { return &ShipmentsOptions{Overlap: DefaultOverlap} },
+		Register:   registerShipments,
+		Pass:       passShipments,
+	})
+	RegisterKind(Kind{
+		Name:       "payments",
+		Title:      "Payments",
+		NewOptions: func() any { return &PaymentsOptions{InvoiceMethods: []string{"Lasku*", "*invoice*", "*lasku*"}, Overlap: DefaultOverlap} },
+		Register:   registerPayments,
+		Pass:       passPayments,
+	})
+}
+
+const (
+	shipmentLink = "shipment"
+	paymentLink  = "payment"
+)
+
+// shopOrder returns the shop's id of the order the ERP knows as erpOrderID, from
+// the orders route's link, or a needs-action error when there is none.
+func shopOrder(ctx context.Context, rt *Runtime, r Route, erpOrderID string) (string, error) {
+	l, err := rt.Store.GetLinkByRemote(ctx, r.From, orderLink, erpOrderID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", jobs.Permanentf("%s order %s was not imported by ferry from %s; nothing to update there", r.From, erpOrderID, r.To)
+	}
+	if err != nil {
+		return "", err
+	}
+	id, ok := strings.CutPrefix(l.LocalID, r.To+":")
+	if !ok {
+		return "", jobs.Permanentf("%s order %s came from %s, not from %s", r.From, erpOrderID, strings.SplitN(l.LocalID, ":", 2)[0], r.To)
+	}
+	return id, nil
+}
+
+// ShipmentArgs registers one delivery on its shop order.
+type ShipmentArgs struct {
+	Route    string         `json:"route" river:"unique"`
+	Shipment model.Shipment `json:"shipment" river:"unique"`
+}
+
+// Kind implements river.JobArgs.
+func (ShipmentArgs) Kind() string { return "shipments.register" }
+
+// JobRoute implements jobs.Args.
+func (a ShipmentArgs) JobRoute() string { return a.Route }
+
+// JobEntity implements jobs.Args.
+func (a ShipmentArgs) JobEntity() string { return "delivery " + a.Shipment.ID + " of order " + a.Shipment.OrderID }
+
+// ShipmentData is kept in a shipment's link: what the shop offers for printing.
+type ShipmentData struct {
+	OrderID      string   `json:"order_id"`
+	TrackingCode string   `json:"tracking_code,omitempty"`
+	LabelURL     string   `json:"label_url,omitempty"`
+	DocumentURLs []string `json:"document_urls,omitempty"`
+}
+
+func registerShipments(reg *jobs.Registry, rt *Runtime) {
+	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[ShipmentArgs]) error {
+		r, err := rt.Route(job.Args.Route)
+		if err != nil {
+			return err
+		}
+		res, err := registerShipment(ctx, rt, r, job.Args.Shipment, nil)
+		switch jobs.ClassOf(err) {
+		case jobs.ClassNeedsAction:
+			res.Parked++
+		case jobs.ClassPermanent:
+			res.Failed++
+		}
+		rt.Count(r.Name, res)
+		return err
+	})
+}
+
+func passShipments(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result, error) {
+	opts, _ := r.Options.(*ShipmentsOptions)
+	if opts == nil {
+		opts = &ShipmentsOptions{Overlap: DefaultOverlap}
+	}
+	src, err := As[ShipmentSource](ctx, rt, r, r.From, "a shipment source")
+	if err != nil {
+		return Result{}, err
+	}
+	since := p.Since
+	if since.IsZero() {
+		if since, err = ReadCursor(ctx, rt.Store, r.Name, "shipments", opts.Overlap); err != nil {
+			return Result{}, err
+		}
+	}
+	shipments, err := src.DoneShipments(ctx, since)
+	if err != nil {
+		return Result{}, fmt.Errorf("route %s: reading deliveries from %s: %w", r.Name, r.From, err)
+	}
+	var res Result
+	var ins []jobs.Insert
+	var newest time.Time
+	for _, s := range shipments {
+		if s.CompletedAt.After(newest) {
+			newest = s.CompletedAt
+		}
+		if _, err := rt.Store.GetLinkByLocal(ctx, r.To, shipmentLink, r.From+":"+s.ID); err == nil {
+			res.Unchanged++
+			continue
+		}
+		if p.DryRun != nil {
+			res2, err := registerShipment(ctx, rt, r, s, p.DryRun)
+			res = res.Add(res2)
+			if err != nil {
+				p.DryRun.Record(Action{Op: "skip", Target: r.To, Entity: "delivery " + s.ID, Detail: err.Error()})
+			}
+			continue
+		}
+		ins = append(ins, jobs.Insert{Args: ShipmentArgs{Route: r.Name, Shipment: s}, Queue: jobs.QueueName(r.To)})
+	}
+	if p.DryRun != nil {
+		return res, nil
+	}
+	if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
+		return Result{}, err
+	}
+	res.Enqueued, res.Queued = len(ins), len(ins)
+	return res, AdvanceCursor(ctx, rt.Store, r.Name, "shipments", newest)
+}
+
+func registerShipment(ctx context.Context, rt *Runtime, r Route, s model.Shipment, dry *DryRun) (Result, error) {
+	var res Result
+	orderID, err := shopOrder(ctx, rt, r, s.OrderID)
+	if err != nil {
+		return res, err
+	}
+	if dry != nil {
+		dry.Record(Action{Op: "register shipment", Target: r.To, Entity: "order " + orderID, Detail: "tracking " + s.TrackingCode})
+		res.Updated++
+		return res, nil
+	}
+	sink, err := As[ShipmentSink](ctx, rt, r, r.To, "a shipment target")
+	if err != nil {
+		return res, err
+	}
+	got, err := sink.RegisterShipment(ctx, orderID, s)
+	if err != nil {
+		return res, fmt.Errorf("order %s: %w", orderID, err)
+	}
+	data, _ := json.Marshal(ShipmentData{OrderID: orderID, TrackingCode: got.TrackingCode, LabelURL: got.LabelURL, DocumentURLs: got.DocumentURLs})
+	remoteID := got.ID
+	if remoteID == "" {
+		remoteID = orderID
+	}
+	err = rt.Store.PutLink(ctx, store.Link{Connection: r.To, Kind: shipmentLink, LocalID: r.From + ":" + s.ID, RemoteID: remoteID, Data: data, SyncedAt: time.Now().UTC()})
+	if err != nil && !errors.Is(err, store.ErrLinkConflict) {
+		return res, err
+	}
+	res.Updated++
+	return res, nil
+}
+
+// PaymentArgs marks one paid invoice's shop order paid.
+type PaymentArgs struct {
+	Route   string        `json:"route" river:"unique"`
+	Invoice model.Invoice `json:"invoice" river:"unique"`
+}
+
+// Kind implements river.JobArgs.
+func (PaymentArgs) Kind() string { return "payments.mark_paid" }
+
+// JobRoute implements jobs.Args.
+func (a PaymentArgs) JobRoute() string { return a.Route }
+
+// JobEntity implements jobs.Args.
+func (a PaymentArgs) JobEntity() string {
+	return "invoice " + nonEmpty(a.Invoice.Number, a.Invoice.ID) + " of order " + a.Invoice.OrderRef
+}
+
+func nonEmpty(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func registerPayments(reg *jobs.Registry, rt *Runtime) {
+	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[PaymentArgs]) error {
+		r, err := rt.Route(job.Args.Route)
+		if err != nil {
+			return err
+		}
+		res, err := markPaid(ctx, rt, r, job.Args.Invoice, nil)
+		switch jobs.ClassOf(err) {
+		case jobs.ClassNeedsAction:
+			res.Parked++
+		case jobs.ClassPermanent:
+			res.Failed++
+		}
+		rt.Count(r.Name, res)
+		return err
+	})
+}
+
+func passPayments(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result, error) {
+	opts, _ := r.Options.(*PaymentsOptions)
+	if opts == nil {
+		opts = &PaymentsOptions{InvoiceMethods: []string{"Lasku*", "*invoice*", "*lasku*"}, Overlap: DefaultOverlap}
+	}
+	src, err := As[PaymentSource](ctx, rt, r, r.From, "a payment source")
+	if err != nil {
+		return Result{}, err
+	}
+	since := p.Since
+	if since.IsZero() {
+		if since, err = ReadCursor(ctx, rt.Store, r.Name, "payments", opts.Overlap); err != nil {
+			return Result{}, err
+		}
+	}
+	invoices, err := src.PaidInvoices(ctx, since)
+	if err != nil {
+		return Result{}, fmt.Errorf("route %s: reading paid invoices from %s: %w", r.Name, r.From, err)
+	}
+	var res Result
+	var ins []jobs.Insert
+	var newest time.Time
+	for _, inv := range invoices {
+		if inv.UpdatedAt.After(newest) {
+			newest = inv.UpdatedAt
+		}
+		if _, err := rt.Store.GetLinkByLocal(ctx, r.To, paymentLink, r.From+":"+inv.ID); err == nil {
+			res.Unchanged++
+			continue
+		}
+		if p.DryRun != nil {
+			res2, err := markPaid(ctx, rt, r, inv, p.DryRun)
+			res = res.Add(res2)
+			if err != nil {
+				p.DryRun.Record(Action{Op: "skip", Target: r.To, Entity: "invoice " + inv.ID, Detail: err.Error()})
+			}
+			continue
+		}
+		ins = append(ins, jobs.Insert{Args: PaymentArgs{Route: r.Name, Invoice: inv}, Queue: jobs.QueueName(r.To)})
+	}
+	if p.DryRun != nil {
+		return res, nil
+	}
+	if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
+		return Result{}, err
+	}
+	res.Enqueued, res.Queued = len(ins), len(ins)
+	return res, AdvanceCursor(ctx, rt.Store, r.Name, "payments", newest)
+}
+
+func markPaid(ctx context.Context, rt *Runtime, r Route, inv model.Invoice, dry *DryRun) (Result, error) {
+	var res Result
+	opts, _ := r.Options.(*PaymentsOptions)
+	if opts == nil {
+		opts = &PaymentsOptions{InvoiceMethods: []string{"Lasku*", "*invoice*", "*lasku*"}}
+	}
+	orderID, err := shopOrder(ctx, rt, r, inv.OrderRef)
+	if err != nil {
+		return res, err
+	}
+	sink, err := As[PaymentSink](ctx, rt, r, r.To, "a payment target")
+	if err != nil {
+		return res, err
+	}
+	method, err := sink.PaymentMethodOf(ctx, orderID)
+	if err != nil {
+		return res, fmt.Errorf("order %s: %w", orderID, err)
+	}
+	billed := false
+	for _, m := range opts.InvoiceMethods {
+		if Match(m, method) {
+			billed = true
+			break
+		}
+	}
+	link := store.Link{Connection: r.To, Kind: paymentLink, LocalID: r.From + ":" + inv.ID, RemoteID: orderID, SyncedAt: time.Now().UTC()}
+	if !billed {
+		// Paid at checkout in the shop already: nothing to mark, and nothing to ask.
+		res.Unchanged++
+		if dry == nil {
+			if err := rt.Store.PutLink(ctx, link); err != nil && !errors.Is(err, store.ErrLinkConflict) {
+				return res, err
+			}
+		}
+		return res, nil
+	}
+	if dry != nil {
+		dry.Record(Action{Op: "mark paid", Target: r.To, Entity: "order " + orderID, Detail: "invoice " + nonEmpty(inv.Number, inv.ID) + ", " + method})
+		res.Updated++
+		return res, nil
+	}
+	if _, err := sink.MarkPaid(ctx, orderID); err != nil {
+		return res, fmt.Errorf("order %s: %w", orderID, err)
+	}
+	if err := rt.Store.PutLink(ctx, link); err != nil && !errors.Is(err, store.ErrLinkConflict) {
+		return res, err
+	}
+	res.Updated++
+	return res, nil
+}

@@ -1,0 +1,155 @@
+package flow_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/connector"
+	"github.com/ferryhub/ferry/internal/connector/mycashflow"
+	"github.com/ferryhub/ferry/internal/flow"
+	"github.com/ferryhub/ferry/internal/jobs"
+	"github.com/ferryhub/ferry/internal/model"
+	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
+	"github.com/ferryhub/ferry/internal/store"
+	"github.com/ferryhub/ferry/internal/store/storetest"
+)
+
+// fakeDeliveries is an ERP's done deliveries and paid invoices.
+type fakeDeliveries struct {
+	shipments []model.Shipment
+	invoices  []model.Invoice
+}
+
+func (f *fakeDeliveries) Test(context.Context) (connector.TestReport, error) {
+	return connector.TestReport{OK: true}, nil
+}
+
+func (f *fakeDeliveries) DoneShipments(context.Context, time.Time) ([]model.Shipment, error) {
+	return f.shipments, nil
+}
+
+func (f *fakeDeliveries) PaidInvoices(context.Context, time.Time) ([]model.Invoice, error) {
+	return f.invoices, nil
+}
+
+func TestShipmentsAndPaymentsReachTheShop(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sb := mcfsandbox.New(mcfsandbox.Options{Seed: 14, Orders: 80})
+	srv := httptest.NewServer(sb.Handler())
+	defer srv.Close()
+	s := *mycashflow.DefaultSettings()
+	s.Store, s.BaseURL, s.RateLimit = "demo", srv.URL, 0
+	shop, err := mycashflow.New("shop", s, "api@demo.example", "demo-key", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, store.Options{URL: storetest.SQLiteURL(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+
+	// Open orders with one payment: one card-paid (PAID), one billed by invoice
+	// (OPEN); the orders route imported both as ERP orders 501 and 502.
+	var paidOrder, invoiceOrder int
+	for _, id := range sb.OrderIDs() {
+		o, _ := sb.Order(id)
+		if o.Status != "open" || len(o.Payments) != 1 || len(o.Shipments) == 0 {
+			continue
+		}
+		switch {
+		case o.Payments[0].Status == "PAID" && paidOrder == 0:
+			paidOrder = id
+		case o.Payments[0].Status == "OPEN" && invoiceOrder == 0:
+			invoiceOrder = id
+		}
+	}
+	if paidOrder == 0 || invoiceOrder == 0 {
+		t.Fatalf("sandbox lacks test orders: %d %d", paidOrder, invoiceOrder)
+	}
+	for erpID, shopID := range map[string]int{"501": paidOrder, "502": invoiceOrder} {
+		if err := st.PutLink(ctx, store.Link{Connection: "erp", Kind: "order", LocalID: fmt.Sprintf("shop:%d", shopID), RemoteID: erpID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	erp := &fakeDeliveries{
+		shipments: []model.Shipment{
+			{ID: "WH/OUT/1", OrderID: "501", TrackingCode: "JJFI1", CompletedAt: time.Now()},
+			{ID: "WH/OUT/2", OrderID: "502", TrackingCode: "JJFI2", CompletedAt: time.Now()},
+			{ID: "WH/OUT/9", OrderID: "999", TrackingCode: "X", CompletedAt: time.Now()},
+		},
+		invoices: []model.Invoice{
+			{ID: "INV/1", OrderRef: "501", PaymentState: model.InvoicePaid, UpdatedAt: time.Now()},
+			{ID: "INV/2", OrderRef: "502", PaymentState: model.InvoicePaid, UpdatedAt: time.Now()},
+		},
+	}
+	rt := flow.NewRuntime(slog.New(slog.DiscardHandler), []flow.Route{
+		{Name: "shipments", Flow: "shipments", From: "erp", To: "shop", Options: &flow.ShipmentsOptions{}},
+		{Name: "payments", Flow: "payments", From: "erp", To: "shop", Options: &flow.PaymentsOptions{InvoiceMethods: []string{"Lasku*", "Postiennakko"}}},
+	})
+	reg := jobs.NewRegistry()
+	flow.Register(reg, rt)
+	q, err := jobs.Open(ctx, st, reg, jobs.Options{Work: true, PollInterval: 50 * time.Millisecond, RetryBase: 20 * time.Millisecond, Queues: map[string]int{"shop": 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt.Bind(st, q, func(ctx context.Context, name string) (connector.Conn, error) {
+		if name == "shop" {
+			return shop, nil
+		}
+		return erp, nil
+	})
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer q.Stop(ctx)
+	pass := func(routes ...string) {
+		t.Helper()
+		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := flow.PassNow(pctx, rt, routes); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	pass("payments")
+	if o, _ := sb.Order(invoiceOrder); o.Payments[0].Status != "PAID" {
+		t.Fatalf("the invoice-billed order's payment is %s", o.Payments[0].Status)
+	}
+	if c := rt.Counts()["payments"]; c.Updated != 1 || c.Unchanged != 1 {
+		t.Fatalf("payments counts %+v (one marked paid, one paid at checkout)", c)
+	}
+
+	pass("shipments")
+	for _, id := range []int{paidOrder, invoiceOrder} {
+		o, _ := sb.Order(id)
+		if o.Status != "completed" || o.Shipments[0].TrackingCode == "" {
+			t.Fatalf("order %d after the shipments route: %s %+v", id, o.Status, o.Shipments)
+		}
+	}
+	link, err := st.GetLinkByLocal(ctx, "shop", "shipment", "erp:WH/OUT/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var data flow.ShipmentData
+	json.Unmarshal(link.Data, &data)
+	if data.TrackingCode != "JJFI1" || len(data.DocumentURLs) == 0 {
+		t.Fatalf("the link keeps no printable documents: %+v", data)
+	}
+	failed, _ := q.List(ctx, jobs.Filter{Route: "shipments", States: []jobs.State{jobs.StateFailed}})
+	if len(failed) != 1 || failed[0].Entity != "delivery WH/OUT/9 of order 999" {
+		t.Fatalf("the delivery of an order ferry never imported: %+v", failed)
+	}
+	// Passing again changes nothing.
+	calls := sb.Calls("POST /orders/{id}/quick-process")
+	pass("shipments", "payments")
+	if sb.Calls("POST /orders/{id}/quick-process") != calls {
+		t.Fatal("a second pass processed orders again")
+	}
+}
