@@ -63,11 +63,13 @@ func init() {
 		Pass:       passShipments,
 	})
 	RegisterKind(Kind{
-		Name:       "payments",
-		Title:      "Payments",
-		NewOptions: func() any { return &PaymentsOptions{InvoiceMethods: []string{"Lasku*", "*invoice*", "*lasku*"}, Overlap: DefaultOverlap} },
-		Register:   registerPayments,
-		Pass:       passPayments,
+		Name:  "payments",
+		Title: "Payments",
+		NewOptions: func() any {
+			return &PaymentsOptions{InvoiceMethods: []string{"Lasku*", "*invoice*", "*lasku*"}, Overlap: DefaultOverlap}
+		},
+		Register: registerPayments,
+		Pass:     passPayments,
 	})
 }
 
@@ -106,7 +108,9 @@ func (ShipmentArgs) Kind() string { return "shipments.register" }
 func (a ShipmentArgs) JobRoute() string { return a.Route }
 
 // JobEntity implements jobs.Args.
-func (a ShipmentArgs) JobEntity() string { return "delivery " + a.Shipment.ID + " of order " + a.Shipment.OrderID }
+func (a ShipmentArgs) JobEntity() string {
+	return "delivery " + a.Shipment.ID + " of order " + a.Shipment.OrderID
+}
 
 // ShipmentData is kept in a shipment's link: what the shop offers for printing.
 type ShipmentData struct {
