@@ -92,3 +92,29 @@ type PaymentSink interface {
 	// PaymentMethodOf returns the name of the order's payment method.
 	PaymentMethodOf(ctx context.Context, orderID string) (string, error)
 }
+
+// ConfigSource is a shop whose base configuration an ERP takes over.
+type ConfigSource interface {
+	ShopConfig(ctx context.Context) (model.ShopConfig, error)
+}
+
+// ConfigSink is an ERP that takes a shop's configuration: carriers for shipping
+// methods, product categories, and campaigns as pricelists created archived.
+// Records are matched by name, so applying the same config twice creates nothing.
+type ConfigSink interface {
+	ApplyShopConfig(ctx context.Context, c model.ShopConfig) (model.ConfigResult, error)
+}
+
+// PricelistSource reports pricelists with their rules (an ERP).
+type PricelistSource interface {
+	// Pricelists returns the pricelists with the given ids in the source, with
+	// their rules (SKU-targeted or not, see model.PriceRule.Scope).
+	Pricelists(ctx context.Context, ids []string) ([]model.Pricelist, error)
+}
+
+// CampaignSink takes quantity prices into a shop's campaigns.
+type CampaignSink interface {
+	// SetCampaignRules makes the campaign's prices those of rules; rules the shop
+	// cannot hold come back in rejected with the reason, one per rule index.
+	SetCampaignRules(ctx context.Context, campaignID string, rules []model.PriceRule) (rejected map[int]string, err error)
+}

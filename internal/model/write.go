@@ -43,3 +43,23 @@ type WriteResult struct {
 // ErrGone is returned (wrapped) by a target when a record linked before no
 // longer exists there: somebody deleted it.
 var ErrGone = errors.New("the record no longer exists in the target")
+
+// ShopConfig is a shop's base configuration, which an ERP needs to take its
+// orders: methods, categories, storefronts and campaigns.
+type ShopConfig struct {
+	ShippingMethods []Method       `json:"shipping_methods"`
+	PaymentMethods  []Method       `json:"payment_methods"`
+	Categories      []Category     `json:"categories"`
+	StoreVersions   []StoreVersion `json:"store_versions"`
+	Campaigns       []Pricelist    `json:"campaigns"`
+}
+
+// ConfigResult says what a target made of a ShopConfig: the target's id of each
+// record, by the shop's id, and what it created.
+type ConfigResult struct {
+	Carriers   map[RemoteID]RemoteID
+	Categories map[RemoteID]RemoteID
+	Pricelists map[RemoteID]RemoteID
+	Created    int
+	Existing   int
+}

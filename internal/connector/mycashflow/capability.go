@@ -3,6 +3,7 @@ package mycashflow
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/ferryhub/ferry/internal/model"
@@ -363,4 +364,104 @@ func (c *Client) PaymentMethodOf(ctx context.Context, orderID string) (string, e
 		return "", err
 	}
 	return names.PaymentMethods[o.PaymentMethodID], nil
+}
+
+// ShopConfig reads the store's base configuration: shipping and payment methods,
+// categories, store versions and campaigns with their prices.
+func (c *Client) ShopConfig(ctx context.Context) (model.ShopConfig, error) {
+	var out model.ShopConfig
+	ships, err := c.ShippingMethods(ctx)
+	if err != nil {
+		return out, err
+	}
+	for _, s := range ships.Items {
+		out.ShippingMethods = append(out.ShippingMethods, ToShippingMethod(s))
+	}
+	pays, err := c.PaymentMethods(ctx)
+	if err != nil {
+		return out, err
+	}
+	for _, p := range pays.Items {
+		out.PaymentMethods = append(out.PaymentMethods, ToPaymentMethod(p))
+	}
+	cats, err := c.Categories(ctx)
+	if err != nil {
+		return out, err
+	}
+	for _, k := range cats.Items {
+		out.Categories = append(out.Categories, ToCategory(k))
+	}
+	versions, err := c.Versions(ctx)
+	if err != nil {
+		return out, err
+	}
+	for _, v := range versions.Items {
+		out.StoreVersions = append(out.StoreVersions, ToStoreVersion(v))
+	}
+	camps, err := c.Campaigns(ctx)
+	if err != nil {
+		return out, err
+	}
+	for _, k := range camps.Items {
+		out.Campaigns = append(out.Campaigns, ToPricelist(k))
+	}
+	for _, bad := range [][]error{ships.Bad, pays.Bad, cats.Bad, versions.Bad, camps.Bad} {
+		if len(bad) > 0 {
+			return out, fmt.Errorf("mycashflow %s: %w", c.name, bad[0])
+		}
+	}
+	return out, nil
+}
+
+// SetCampaignRules makes the campaign's prices those of rules: each rule is set
+// (created or updated by product code and minimum quantity) and prices the rules
+// no longer have are removed. Rules a campaign cannot hold are returned with the
+// reason, by index.
+func (c *Client) SetCampaignRules(ctx context.Context, campaignID string, rules []model.PriceRule) (map[int]string, error) {
+	id := parseID(campaignID)
+	existing, err := c.CampaignPrices(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	have := map[string]CampaignPrice{}
+	for _, e := range existing.Items {
+		have[e.ProductCode+"@"+e.MinQuantity.String()] = e
+	}
+	rejected := map[int]string{}
+	keep := map[string]bool{}
+	for i, r := range rules {
+		cp, ok := FromPriceRule(r)
+		if !ok {
+			if r.DiscountPercent != nil && r.FixedPrice == nil {
+				rejected[i] = "MyCashflow campaign prices are fixed prices; a percentage needs the product's price, which the rule does not carry"
+			} else {
+				rejected[i] = "MyCashflow campaign prices need a product code and a minimum quantity of at least 1"
+			}
+			continue
+		}
+		key := cp.ProductCode + "@" + cp.MinQuantity.String()
+		if old, ok := have[key]; ok {
+			if old.Price != cp.Price {
+				err = c.call(ctx, http.MethodPatch, fmt.Sprintf("/campaigns/%s/prices/%s", id, old.ID), nil, map[string]any{"price": cp.Price.Float64()}, true, nil, nil)
+			}
+		} else {
+			err = c.call(ctx, http.MethodPost, "/campaigns/"+id.String()+"/prices", nil, map[string]any{"product_code": cp.ProductCode, "min_quantity": cp.MinQuantity.Int(), "price": cp.Price.Float64()}, false, nil, nil)
+		}
+		if err != nil {
+			if IsValidation(err) {
+				rejected[i] = err.Error()
+				continue
+			}
+			return rejected, err
+		}
+		keep[key] = true
+	}
+	for _, e := range existing.Items {
+		if !keep[e.ProductCode+"@"+e.MinQuantity.String()] {
+			if err := c.DeleteCampaignPrice(ctx, id, e.ID); err != nil && !IsNotFound(err) {
+				return rejected, err
+			}
+		}
+	}
+	return rejected, nil
 }

@@ -1,0 +1,184 @@
+package flow_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/connector"
+	"github.com/ferryhub/ferry/internal/connector/mycashflow"
+	"github.com/ferryhub/ferry/internal/flow"
+	"github.com/ferryhub/ferry/internal/jobs"
+	"github.com/ferryhub/ferry/internal/model"
+	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
+	"github.com/ferryhub/ferry/internal/store"
+	"github.com/ferryhub/ferry/internal/store/storetest"
+)
+
+// fakeConfigERP takes shop configurations and keeps pricelists, matched by name.
+type fakeConfigERP struct {
+	mu         sync.Mutex
+	carriers   map[string]string
+	categories map[string]string
+	pricelists map[string]*model.Pricelist
+	next       int
+}
+
+func (f *fakeConfigERP) Test(context.Context) (connector.TestReport, error) {
+	return connector.TestReport{OK: true}, nil
+}
+
+func (f *fakeConfigERP) ensure(m map[string]string, name string, res *model.ConfigResult) string {
+	if id, ok := m[name]; ok {
+		res.Existing++
+		return id
+	}
+	f.next++
+	m[name] = fmt.Sprint(f.next)
+	res.Created++
+	return m[name]
+}
+
+func (f *fakeConfigERP) ApplyShopConfig(ctx context.Context, c model.ShopConfig) (model.ConfigResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	res := model.ConfigResult{Carriers: map[string]string{}, Categories: map[string]string{}, Pricelists: map[string]string{}}
+	for _, m := range c.ShippingMethods {
+		res.Carriers[m.ID] = f.ensure(f.carriers, m.Name, &res)
+	}
+	for _, k := range c.Categories {
+		res.Categories[k.ID] = f.ensure(f.categories, k.Name, &res)
+	}
+	for _, camp := range c.Campaigns {
+		if pl, ok := f.pricelists[camp.Name]; ok {
+			res.Pricelists[camp.ID] = pl.ID
+			res.Existing++
+			continue
+		}
+		f.next++
+		f.pricelists[camp.Name] = &model.Pricelist{ID: fmt.Sprint(f.next), Name: camp.Name, Active: false}
+		res.Pricelists[camp.ID] = fmt.Sprint(f.next)
+		res.Created++
+	}
+	return res, nil
+}
+
+func (f *fakeConfigERP) Pricelists(ctx context.Context, ids []string) ([]model.Pricelist, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []model.Pricelist
+	for _, pl := range f.pricelists {
+		for _, id := range ids {
+			if pl.ID == id {
+				out = append(out, *pl)
+			}
+		}
+	}
+	return out, nil
+}
+
+func TestBaseConfigThenCampaignPrices(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sb := mcfsandbox.New(mcfsandbox.Options{Seed: 15})
+	srv := httptest.NewServer(sb.Handler())
+	defer srv.Close()
+	s := *mycashflow.DefaultSettings()
+	s.Store, s.BaseURL, s.RateLimit = "demo", srv.URL, 0
+	shop, err := mycashflow.New("shop", s, "api@demo.example", "demo-key", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	erp := &fakeConfigERP{carriers: map[string]string{}, categories: map[string]string{}, pricelists: map[string]*model.Pricelist{}}
+	st, err := store.Open(ctx, store.Options{URL: storetest.SQLiteURL(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rt := flow.NewRuntime(slog.New(slog.DiscardHandler), []flow.Route{
+		{Name: "base", Flow: "base_config", From: "shop", To: "erp"},
+		{Name: "prices", Flow: "campaign_prices", From: "erp", To: "shop"},
+	})
+	reg := jobs.NewRegistry()
+	flow.Register(reg, rt)
+	q, err := jobs.Open(ctx, st, reg, jobs.Options{Work: true, PollInterval: 50 * time.Millisecond, RetryBase: 20 * time.Millisecond, Queues: map[string]int{"shop": 2, "erp": 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt.Bind(st, q, func(ctx context.Context, name string) (connector.Conn, error) {
+		if name == "shop" {
+			return shop, nil
+		}
+		return erp, nil
+	})
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer q.Stop(ctx)
+	pass := func(routes ...string) {
+		t.Helper()
+		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := flow.PassNow(pctx, rt, routes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pass("base")
+	camps := sb.Campaigns()
+	if len(erp.pricelists) != len(camps) || len(erp.carriers) == 0 || len(erp.categories) == 0 {
+		t.Fatalf("ERP got %d pricelists for %d campaigns, %d carriers, %d categories", len(erp.pricelists), len(camps), len(erp.carriers), len(erp.categories))
+	}
+	for _, pl := range erp.pricelists {
+		if pl.Active {
+			t.Fatalf("pricelist %s was created active", pl.Name)
+		}
+	}
+	pass("base")
+	if c := rt.Counts()["base"]; c.Created == 0 || c.Unchanged != c.Created {
+		t.Fatalf("the second base pass created again: %+v", c)
+	}
+
+	// The ERP user writes quantity rules into the first campaign's pricelist.
+	code := sb.Products()[0].ProductCode
+	price := model.MustDecimal("7.5")
+	pct := model.DecimalFromInt(10)
+	erp.mu.Lock()
+	pl := erp.pricelists[camps[0].Name]
+	pl.Rules = []model.PriceRule{
+		{SKU: code, MinQuantity: model.DecimalFromInt(3), FixedPrice: &price},
+		{Scope: "category Paidat", MinQuantity: model.DecimalFromInt(1), DiscountPercent: &pct},
+		{SKU: code, MinQuantity: 0, FixedPrice: &price},
+	}
+	erp.mu.Unlock()
+	pass("prices")
+	var found bool
+	for _, c := range sb.Campaigns() {
+		if c.ID != camps[0].ID {
+			continue
+		}
+		for _, p := range c.Prices {
+			if p.ProductCode == code && p.MinQuantity == 3 && p.Price == 7.5 {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("the quantity price did not reach campaign %d", camps[0].ID)
+	}
+	if c := rt.Counts()["prices"]; c.Updated != 1 || c.Parked != 2 {
+		t.Fatalf("campaign counts %+v (one sent, two rejected)", c)
+	}
+	logs, _ := st.ListLogs(ctx, store.LogFilter{Route: "prices"})
+	if len(logs) < 2 {
+		t.Fatalf("rejected rules left %d log lines", len(logs))
+	}
+	writes := sb.Calls("POST /campaigns/{id}/prices")
+	pass("prices")
+	if sb.Calls("POST /campaigns/{id}/prices") != writes {
+		t.Fatal("unchanged rules were sent again")
+	}
+}
