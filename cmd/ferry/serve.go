@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ferryhub/ferry/internal/config"
+	"github.com/ferryhub/ferry/internal/flow"
 	"github.com/ferryhub/ferry/internal/hub"
 	"github.com/ferryhub/ferry/internal/web"
 )
@@ -78,7 +79,12 @@ func run(ctx context.Context, g *globals, cfg *config.Config, withHTTP bool) err
 	}
 	errc := make(chan error, 1)
 	if withHTTP {
-		srv := web.New(web.Options{Logger: log, Gatherer: h.Metrics, Ready: h.Ready})
+		srv := web.New(web.Options{Logger: log, Gatherer: h.Metrics, Ready: h.Ready, Flows: h.Flows})
+		if cfg.HTTP.PublicURL != "" {
+			if err := flow.SubscribeWebhooks(ctx, h.Flows, cfg.HTTP.PublicURL); err != nil {
+				log.Warn("webhook subscriptions: orders still arrive by the route schedules", "err", err)
+			}
+		}
 		log.Info("ferry is serving", "addr", "http://"+ln.Addr().String(), "version", versionString())
 		go func() { errc <- srv.Serve(ctx, ln) }()
 	} else {

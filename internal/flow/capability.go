@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"github.com/ferryhub/ferry/internal/model"
@@ -117,4 +118,19 @@ type CampaignSink interface {
 	// SetCampaignRules makes the campaign's prices those of rules; rules the shop
 	// cannot hold come back in rejected with the reason, one per rule index.
 	SetCampaignRules(ctx context.Context, campaignID string, rules []model.PriceRule) (rejected map[int]string, err error)
+}
+
+// OrderSubscriber is a shop that can push new orders to ferry.
+type OrderSubscriber interface {
+	// SubscribeOrders subscribes target (ferry's webhook URL) to new orders and
+	// returns the secret deliveries are verified with. Subscribing the same
+	// target again returns the existing subscription.
+	SubscribeOrders(ctx context.Context, target string) (secret string, err error)
+}
+
+// WebhookVerifier checks deliveries of a connection's webhooks.
+type WebhookVerifier interface {
+	// VerifyWebhook returns the delivery's topic and a key naming the event, or
+	// an error when the delivery is not authentic or not readable.
+	VerifyWebhook(h http.Header, body []byte, secret string) (topic, key string, err error)
 }

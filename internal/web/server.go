@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/ferryhub/ferry/internal/flow"
 )
 
 // Options configure a Server.
@@ -25,6 +28,8 @@ type Options struct {
 	// Ready reports whether this process can do its work (database reachable,
 	// queue running); /readyz answers 503 with its error otherwise.
 	Ready func(ctx context.Context) error
+	// Flows, when set, receives webhooks at POST /hooks/{connection}.
+	Flows *flow.Runtime
 }
 
 // Server serves ferry's HTTP endpoints.
@@ -46,6 +51,9 @@ func New(opts Options) *Server {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	s.mux.HandleFunc("GET /readyz", s.readyz)
+	if opts.Flows != nil {
+		s.mux.HandleFunc("POST /hooks/{connection}", s.hook)
+	}
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(opts.Logger.Handler(), slog.LevelError)}))
 	return s
 }
@@ -66,6 +74,30 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// maxHookBody caps a webhook body (bytes).
+const maxHookBody = 4 << 20
+
+// hook receives a webhook: verified by the connection's secret (never by a
+// session), stored, then answered.
+func (s *Server) hook(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxHookBody+1))
+	if err != nil || len(body) > maxHookBody {
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": "webhook body unreadable or over 4 MiB"})
+		return
+	}
+	dup, err := flow.ReceiveWebhook(r.Context(), s.opts.Flows, r.PathValue("connection"), r.Header, body)
+	var we *flow.WebhookError
+	switch {
+	case errors.As(err, &we):
+		writeJSON(w, we.Status, map[string]string{"error": we.Msg})
+	case err != nil:
+		s.opts.Logger.Error("webhook", "connection", r.PathValue("connection"), "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "could not store the webhook; send it again"})
+	default:
+		writeJSON(w, http.StatusOK, map[string]any{"received": true, "duplicate": dup})
+	}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

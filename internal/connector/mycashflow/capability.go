@@ -465,3 +465,32 @@ func (c *Client) SetCampaignRules(ctx context.Context, campaignID string, rules 
 	}
 	return rejected, nil
 }
+
+// VerifyWebhook checks a delivery against the subscription's UUID and returns
+// its topic and a key that names the event (for de-duplication of redeliveries).
+func (c *Client) VerifyWebhook(h http.Header, body []byte, secret string) (topic, key string, err error) {
+	m, err := ParseWebhook(h, body, secret)
+	if err != nil {
+		return "", "", err
+	}
+	return m.Topic, fmt.Sprintf("%s:%s@%s", m.Topic, m.Order.ID, m.Order.UpdatedAt.Format(time.RFC3339)), nil
+}
+
+// SubscribeOrders subscribes target to new orders and returns the secret (the
+// subscription UUID) deliveries carry.
+func (c *Client) SubscribeOrders(ctx context.Context, target string) (string, error) {
+	hooks, err := c.Webhooks(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, h := range hooks {
+		if h.URL == target && h.Topic == "order.created" {
+			return h.UUID, nil
+		}
+	}
+	w, err := c.Subscribe(ctx, "order.created", target, []string{"products", "payments", "shipments"})
+	if err != nil {
+		return "", err
+	}
+	return w.UUID, nil
+}
