@@ -1,0 +1,92 @@
+package odoo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/ferryhub/ferry/internal/connector"
+	"github.com/ferryhub/ferry/internal/remote"
+)
+
+// RequiredModules are the modules the routes need, for a major version: the
+// picking's carrier fields live in delivery on 16 and in stock_delivery from 17.
+func RequiredModules(version int) []string {
+	mods := []string{"sale_management", "stock", "account"}
+	if version >= 17 {
+		return append(mods, "stock_delivery")
+	}
+	return append(mods, "delivery")
+}
+
+type moduleRow struct {
+	Name  Str `json:"name"`
+	State Str `json:"state"`
+}
+
+// Test checks the connection for `ferry connections test`: the server version,
+// the protocol, the user, and the modules the routes need.
+func (c *Client) Test(ctx context.Context) (connector.TestReport, error) {
+	var rep connector.TestReport
+	v, err := c.serverVersion(ctx)
+	if err != nil {
+		rep.Summary, rep.Details = c.diagnose(err)
+		return rep, nil
+	}
+	uid, major, protocol, err := c.session(ctx)
+	if err != nil {
+		rep.Summary, rep.Details = c.diagnose(err)
+		return rep, nil
+	}
+	rep.Details = append(rep.Details, fmt.Sprintf("Odoo %s at %s, database %s, over %s", v.Version, c.s.URL, c.s.Database, protocol))
+	user := "login " + c.login
+	if uid != 0 {
+		user += fmt.Sprintf(" (uid %d)", uid)
+	}
+	rep.Details = append(rep.Details, "user "+user)
+	need := RequiredModules(major)
+	rows, err := SearchRead[moduleRow](ctx, c, "ir.module.module", Query{Domain: []any{[]any{"name", "in", need}}, Fields: []string{"name", "state"}})
+	if err != nil {
+		rep.Summary, rep.Details = c.diagnose(err)
+		return rep, nil
+	}
+	installed := map[string]bool{}
+	for _, r := range rows {
+		if r.State == "installed" {
+			installed[string(r.Name)] = true
+		}
+	}
+	var missing []string
+	for _, m := range need {
+		if !installed[m] {
+			missing = append(missing, m)
+		}
+	}
+	if len(missing) > 0 {
+		rep.Summary = fmt.Sprintf("Odoo %s: modules the routes need are not installed: %s", v.Version, strings.Join(missing, ", "))
+		rep.Details = append(rep.Details, "install "+strings.Join(missing, ", ")+" in Odoo (Apps), then test again")
+		return rep, nil
+	}
+	rep.OK = true
+	rep.Summary = fmt.Sprintf("Odoo %s, database %s, %s: ready", v.Version, c.s.Database, user)
+	return rep, nil
+}
+
+func (c *Client) diagnose(err error) (string, []string) {
+	var oe *Error
+	var dns *net.DNSError
+	var re *remote.Error
+	switch {
+	case errors.Is(err, ErrBadCredentials) || IsAccessDenied(err):
+		return "bad credentials: Odoo refused login " + c.login, []string{"check credentials.login and credentials.api_key (Preferences › Account Security › New API Key)"}
+	case errors.As(err, &oe) && strings.Contains(oe.Message, "does not exist"):
+		return fmt.Sprintf("database %q does not exist on %s", c.s.Database, c.s.URL), []string{"check settings.database: " + oe.Message}
+	case errors.As(err, &dns):
+		return "cannot resolve " + dns.Name, []string{"check settings.url"}
+	case errors.As(err, &re):
+		return "cannot reach Odoo at " + c.s.URL + ": " + err.Error(), []string{"check settings.url and that Odoo answers JSON-RPC at /jsonrpc"}
+	}
+	return "Odoo answered unexpectedly: " + err.Error(), nil
+}
