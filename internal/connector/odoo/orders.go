@@ -1,0 +1,552 @@
+package odoo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/ferryhub/ferry/internal/model"
+	"github.com/ferryhub/ferry/internal/remote"
+)
+
+// bulkContext switches off chatter and tracking for imports (reference §1.6).
+var bulkContext = map[string]any{"tracking_disable": true, "mail_create_nolog": true, "mail_create_nosubscribe": true, "mail_notrack": true}
+
+// inactiveToo finds archived records too, so that lookups by natural key never
+// miss a record and create it twice.
+var inactiveToo = map[string]any{"active_test": false}
+
+// RecordError is a record Odoo cannot take as it is; retrying cannot help until
+// someone changes the data or the configuration.
+type RecordError struct {
+	Entity string
+	Msg    string
+	// Action marks errors a person fixes in configuration (a missing product,
+	// carrier or tax), not in the record.
+	Action bool
+}
+
+func (e *RecordError) Error() string { return e.Entity + ": " + e.Msg }
+
+// FailureClass: configuration gaps need a person; bad data is final.
+func (e *RecordError) FailureClass() string {
+	if e.Action {
+		return "needs_action"
+	}
+	return "permanent"
+}
+
+type orderRow struct {
+	ID             Int `json:"id"`
+	Name           Str `json:"name"`
+	ClientOrderRef Str `json:"client_order_ref"`
+	State          Str `json:"state"`
+	PickingIDs     IDs `json:"picking_ids"`
+}
+
+type partnerRow struct {
+	ID    Int `json:"id"`
+	Email Str `json:"email"`
+}
+
+type productRow struct {
+	ID          Int `json:"id"`
+	DefaultCode Str `json:"default_code"`
+}
+
+type taxRow struct {
+	ID           Int  `json:"id"`
+	Amount       Num  `json:"amount"`
+	PriceInclude Bool `json:"price_include"`
+}
+
+type carrierRow struct {
+	ID        Int      `json:"id"`
+	Name      Str      `json:"name"`
+	ProductID Many2one `json:"product_id"`
+}
+
+// ImportOrders creates the sale orders Odoo does not have yet and confirms them,
+// a page at a time: one lookup of existing orders by client_order_ref, one of
+// partners by e-mail, one create of the missing partners, one lookup of products,
+// one create of all orders, one action_confirm of all of them. A batch Odoo
+// refuses is split in halves until the bad orders are alone, so the rest go
+// through.
+func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]model.WriteResult, error) {
+	out := make([]model.WriteResult, len(imps))
+	if len(imps) == 0 {
+		return out, nil
+	}
+	refs := make([]any, len(imps))
+	for i, imp := range imps {
+		refs[i] = imp.Ref
+	}
+	existing, err := c.ordersByRef(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	var todo []int
+	for i, imp := range imps {
+		if o, ok := existing[imp.Ref]; ok {
+			out[i] = model.WriteResult{RemoteID: o.ID.String(), Number: string(o.Name)}
+			continue
+		}
+		todo = append(todo, i)
+	}
+	if len(todo) == 0 {
+		return out, nil
+	}
+	partners, err := c.ensurePartners(ctx, imps, todo)
+	if err != nil {
+		return nil, err
+	}
+	lookups, err := c.orderLookups(ctx, imps, todo)
+	if err != nil {
+		return nil, err
+	}
+	var vals []map[string]any
+	var idx []int
+	for _, i := range todo {
+		v, err := c.orderVals(imps[i], partners, lookups)
+		if err != nil {
+			out[i] = model.WriteResult{Err: err}
+			continue
+		}
+		vals = append(vals, v)
+		idx = append(idx, i)
+	}
+	c.createOrders(ctx, imps, vals, idx, out)
+	var created []int64
+	for _, i := range idx {
+		if out[i].Err == nil && out[i].Created {
+			created = append(created, parseInt(out[i].RemoteID))
+		}
+	}
+	if err := c.confirm(ctx, created, imps, idx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *Client) ordersByRef(ctx context.Context, refs []any) (map[string]orderRow, error) {
+	rows, err := SearchRead[orderRow](ctx, c, "sale.order", Query{
+		Domain: []any{[]any{"client_order_ref", "in", refs}}, Fields: []string{"name", "client_order_ref", "state", "picking_ids"}, Context: inactiveToo,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]orderRow{}
+	for _, r := range rows {
+		out[string(r.ClientOrderRef)] = r
+	}
+	return out, nil
+}
+
+// ensurePartners returns the partner id of each order's customer (by lower-cased
+// e-mail), creating the missing ones in one call.
+func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, todo []int) (map[string]int64, error) {
+	var emails []any
+	seen := map[string]int{}
+	for _, i := range todo {
+		e := strings.ToLower(strings.TrimSpace(imps[i].Order.Customer.Email))
+		if _, ok := seen[e]; !ok && e != "" {
+			seen[e] = i
+			emails = append(emails, e)
+		}
+	}
+	find := func() (map[string]int64, error) {
+		rows, err := SearchRead[partnerRow](ctx, c, "res.partner", Query{Domain: []any{[]any{"email", "in", emails}, []any{"parent_id", "=", false}}, Fields: []string{"email"}, Context: inactiveToo})
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]int64{}
+		for _, r := range rows {
+			e := strings.ToLower(string(r.Email))
+			if _, ok := m[e]; !ok {
+				m[e] = int64(r.ID)
+			}
+		}
+		return m, nil
+	}
+	have, err := find()
+	if err != nil {
+		return nil, err
+	}
+	var vals []map[string]any
+	var order []string
+	for _, e := range emails {
+		e := e.(string)
+		if _, ok := have[e]; ok {
+			continue
+		}
+		o := imps[seen[e]].Order
+		vals = append(vals, partnerVals(o.Customer, o.Billing, e))
+		order = append(order, e)
+	}
+	if len(vals) == 0 {
+		return have, nil
+	}
+	ids, err := c.Create(ctx, "res.partner", vals, bulkContext)
+	if err != nil {
+		if !remote.IsAmbiguous(err) {
+			return nil, err
+		}
+		// The create may have committed: what exists now is the truth.
+		return find()
+	}
+	for i, e := range order {
+		have[e] = ids[i]
+	}
+	return have, nil
+}
+
+func partnerVals(p model.Party, a model.Address, email string) map[string]any {
+	name := p.Name
+	if name == "" {
+		name = a.FullName()
+	}
+	if name == "" {
+		name = email
+	}
+	v := map[string]any{"name": name, "email": email, "customer_rank": 1}
+	for k, val := range map[string]string{"phone": p.Phone, "street": a.Street, "street2": a.Street2, "zip": a.PostalCode, "city": a.City, "vat": p.VATCode, "ref": p.ID} {
+		if val != "" {
+			v[k] = val
+		}
+	}
+	if p.IsCompany {
+		v["is_company"] = true
+	}
+	return v
+}
+
+type lookups struct {
+	products map[string]int64
+	taxes    []taxRow
+	carriers map[string]carrierRow
+}
+
+func (c *Client) orderLookups(ctx context.Context, imps []model.OrderImport, todo []int) (*lookups, error) {
+	l := &lookups{products: map[string]int64{}, carriers: map[string]carrierRow{}}
+	var skus []any
+	seen := map[string]bool{}
+	for _, i := range todo {
+		for _, line := range imps[i].Order.Lines {
+			if line.Kind == model.LineProduct && line.SKU != "" && !seen[line.SKU] {
+				seen[line.SKU] = true
+				skus = append(skus, line.SKU)
+			}
+		}
+	}
+	if len(skus) > 0 {
+		rows, err := SearchRead[productRow](ctx, c, "product.product", Query{Domain: []any{[]any{"default_code", "in", skus}}, Fields: []string{"default_code"}, Context: inactiveToo})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			l.products[string(r.DefaultCode)] = int64(r.ID)
+		}
+	}
+	taxes, err := SearchRead[taxRow](ctx, c, "account.tax", Query{Domain: []any{[]any{"type_tax_use", "=", "sale"}, []any{"amount_type", "=", "percent"}}, Fields: []string{"amount", "price_include"}})
+	if err != nil {
+		return nil, err
+	}
+	l.taxes = taxes
+	carriers, err := SearchRead[carrierRow](ctx, c, "delivery.carrier", Query{Fields: []string{"name", "product_id"}})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range carriers {
+		l.carriers[strings.ToLower(string(r.Name))] = r
+	}
+	return l, nil
+}
+
+// tax picks the sale tax of a rate, preferring one that includes the tax in
+// the price (shop prices do); with only a price-excluded tax the price is
+// converted. ok is false when Odoo has no tax of that rate.
+func (l *lookups) tax(rate model.Decimal) (id int64, included bool, ok bool) {
+	for _, t := range l.taxes {
+		if t.Amount.D() == rate && bool(t.PriceInclude) {
+			return int64(t.ID), true, true
+		}
+	}
+	for _, t := range l.taxes {
+		if t.Amount.D() == rate {
+			return int64(t.ID), false, true
+		}
+	}
+	return 0, false, false
+}
+
+func (c *Client) orderVals(imp model.OrderImport, partners map[string]int64, l *lookups) (map[string]any, error) {
+	o := imp.Order
+	entity := "order " + o.Number
+	partner, ok := partners[strings.ToLower(strings.TrimSpace(o.Customer.Email))]
+	if !ok {
+		return nil, &RecordError{Entity: entity, Msg: fmt.Sprintf("no customer could be found or created for e-mail %q", o.Customer.Email)}
+	}
+	var lines []any
+	var carrier carrierRow
+	if imp.Carrier != "" {
+		var ok bool
+		carrier, ok = l.carriers[strings.ToLower(imp.Carrier)]
+		if !ok {
+			return nil, &RecordError{Entity: entity, Msg: fmt.Sprintf("Odoo has no delivery carrier named %q; create it (the base configuration route does) or map the shipping method to an existing one", imp.Carrier), Action: true}
+		}
+	}
+	for _, line := range o.Lines {
+		taxID, included, ok := l.tax(line.TaxRate)
+		if !ok && !line.TaxRate.IsZero() {
+			return nil, &RecordError{Entity: entity, Msg: fmt.Sprintf("Odoo has no sale tax of %s %%", line.TaxRate), Action: true}
+		}
+		price := line.UnitPrice.Float64()
+		if line.TaxIncluded && !included && !line.TaxRate.IsZero() {
+			price = math.Round(price/(1+line.TaxRate.Float64()/100)*1e4) / 1e4
+		}
+		v := map[string]any{"product_uom_qty": line.Quantity.Float64(), "price_unit": price, "name": line.Name}
+		if taxID != 0 {
+			v["tax_id"] = []any{[]any{6, 0, []int64{taxID}}}
+		} else {
+			v["tax_id"] = []any{[]any{6, 0, []int64{}}}
+		}
+		if !line.DiscountPercent.IsZero() {
+			v["discount"] = line.DiscountPercent.Float64()
+		}
+		switch line.Kind {
+		case model.LineProduct:
+			pid, ok := l.products[line.SKU]
+			if !ok {
+				return nil, &RecordError{Entity: entity, Msg: fmt.Sprintf("no Odoo product has the internal reference %q (line %q)", line.SKU, line.Name), Action: true}
+			}
+			v["product_id"] = pid
+		case model.LineShipping:
+			if carrier.ProductID.ID == 0 {
+				return nil, &RecordError{Entity: entity, Msg: fmt.Sprintf("delivery carrier %q has no delivery product", imp.Carrier), Action: true}
+			}
+			v["product_id"] = carrier.ProductID.ID
+			v["is_delivery"] = true
+		default:
+			// Payment costs and discounts are lines of the delivery product's
+			// kind: a service line with a name; Odoo needs a product on sale
+			// lines, so they ride on the carrier's product with their own name.
+			if carrier.ProductID.ID == 0 {
+				return nil, &RecordError{Entity: entity, Msg: fmt.Sprintf("line %q needs a service product; map the shipping method to a carrier with a delivery product", line.Name), Action: true}
+			}
+			v["product_id"] = carrier.ProductID.ID
+		}
+		lines = append(lines, []any{0, 0, v})
+	}
+	vals := map[string]any{"partner_id": partner, "client_order_ref": imp.Ref, "origin": imp.Ref, "order_line": lines}
+	if carrier.ID != 0 {
+		vals["carrier_id"] = int64(carrier.ID)
+	}
+	if o.Note != "" {
+		vals["note"] = o.Note
+	}
+	return vals, nil
+}
+
+// createOrders creates vals (for imps[idx[k]]) in one call, bisecting a refused
+// batch until each refused order is alone and reported in out.
+func (c *Client) createOrders(ctx context.Context, imps []model.OrderImport, vals []map[string]any, idx []int, out []model.WriteResult) {
+	if len(vals) == 0 {
+		return
+	}
+	ids, err := c.Create(ctx, "sale.order", vals, bulkContext)
+	if err == nil {
+		for k, i := range idx {
+			out[i] = model.WriteResult{RemoteID: fmt.Sprint(ids[k]), Created: true}
+		}
+		return
+	}
+	if remote.IsAmbiguous(err) {
+		// It may have committed: find what exists and create only the rest once.
+		refs := make([]any, len(idx))
+		for k, i := range idx {
+			refs[k] = imps[i].Ref
+		}
+		existing, ferr := c.ordersByRef(ctx, refs)
+		if ferr != nil {
+			for _, i := range idx {
+				out[i] = model.WriteResult{Err: err}
+			}
+			return
+		}
+		var restVals []map[string]any
+		var restIdx []int
+		for k, i := range idx {
+			if o, ok := existing[imps[i].Ref]; ok {
+				out[i] = model.WriteResult{RemoteID: o.ID.String(), Number: string(o.Name), Created: true}
+				continue
+			}
+			restVals = append(restVals, vals[k])
+			restIdx = append(restIdx, i)
+		}
+		if len(restVals) == len(vals) {
+			// Nothing committed: the failure was before Odoo acted; report it as
+			// transient so the job retries.
+			for _, i := range idx {
+				out[i] = model.WriteResult{Err: err}
+			}
+			return
+		}
+		c.createOrders(ctx, imps, restVals, restIdx, out)
+		return
+	}
+	var oe *Error
+	if !errors.As(err, &oe) || len(vals) == 1 {
+		for _, i := range idx {
+			if len(vals) == 1 && errors.As(err, &oe) {
+				out[i] = model.WriteResult{Err: &RecordError{Entity: "order " + imps[i].Order.Number, Msg: "Odoo refused it: " + oe.Message}}
+			} else {
+				out[i] = model.WriteResult{Err: err}
+			}
+		}
+		return
+	}
+	half := len(vals) / 2
+	c.createOrders(ctx, imps, vals[:half], idx[:half], out)
+	c.createOrders(ctx, imps, vals[half:], idx[half:], out)
+}
+
+// confirm confirms the new orders in one call; if Odoo refuses the batch, each
+// is confirmed alone so one refusal does not hold the others back.
+func (c *Client) confirm(ctx context.Context, ids []int64, imps []model.OrderImport, idx []int, out []model.WriteResult) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := c.Call(ctx, "sale.order", "action_confirm", ids, map[string]any{"context": bulkContext})
+	if err == nil || len(ids) == 1 {
+		if err != nil {
+			for _, i := range idx {
+				if out[i].RemoteID == fmt.Sprint(ids[0]) {
+					out[i].Err = fmt.Errorf("confirming the order: %w", err)
+				}
+			}
+		}
+		return c.fillNames(ctx, ids, idx, out)
+	}
+	for _, id := range ids {
+		if err := c.confirm(ctx, []int64{id}, imps, idx, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Client) fillNames(ctx context.Context, ids []int64, idx []int, out []model.WriteResult) error {
+	rows, err := SearchRead[orderRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"id", "in", ids}}, Fields: []string{"name", "client_order_ref", "state", "picking_ids"}})
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, r := range rows {
+		names[r.ID.String()] = string(r.Name)
+	}
+	for _, i := range idx {
+		if n, ok := names[out[i].RemoteID]; ok {
+			out[i].Number = n
+		}
+	}
+	return nil
+}
+
+func parseInt(s string) int64 {
+	var n int64
+	fmt.Sscan(s, &n)
+	return n
+}
+
+type pickingRow struct {
+	ID    Int `json:"id"`
+	State Str `json:"state"`
+}
+
+// shipped reports whether any delivery of the order is done.
+func (c *Client) orderState(ctx context.Context, id int64) (orderRow, bool, error) {
+	rows, err := SearchRead[orderRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"id", "=", id}}, Fields: []string{"name", "client_order_ref", "state", "picking_ids"}, Context: inactiveToo})
+	if err != nil {
+		return orderRow{}, false, err
+	}
+	if len(rows) == 0 {
+		return orderRow{}, false, model.ErrGone
+	}
+	o := rows[0]
+	if len(o.PickingIDs) == 0 {
+		return o, false, nil
+	}
+	picks, err := SearchRead[pickingRow](ctx, c, "stock.picking", Query{Domain: []any{[]any{"id", "in", []int64(o.PickingIDs)}}, Fields: []string{"state"}})
+	if err != nil {
+		return o, false, err
+	}
+	for _, p := range picks {
+		if p.State == "done" {
+			return o, true, nil
+		}
+	}
+	return o, false, nil
+}
+
+// CancelOrder cancels an imported order that has not shipped.
+func (c *Client) CancelOrder(ctx context.Context, remoteID string, imp model.OrderImport) error {
+	id := parseInt(remoteID)
+	o, shipped, err := c.orderState(ctx, id)
+	if err != nil {
+		return err
+	}
+	if o.State == "cancel" {
+		return nil
+	}
+	if shipped {
+		return &RecordError{Entity: "order " + imp.Order.Number, Msg: fmt.Sprintf("it was cancelled in the shop, but Odoo order %s has shipped; handle the return in Odoo", o.Name), Action: true}
+	}
+	_, err = c.Call(ctx, "sale.order", "action_cancel", []int64{id}, nil)
+	return err
+}
+
+// UpdateOrder brings an imported, unshipped order in line with the shop: it is
+// set back to quotation, its lines replaced, and confirmed again.
+func (c *Client) UpdateOrder(ctx context.Context, remoteID string, imp model.OrderImport) error {
+	id := parseInt(remoteID)
+	o, shipped, err := c.orderState(ctx, id)
+	if err != nil {
+		return err
+	}
+	if shipped {
+		return &RecordError{Entity: "order " + imp.Order.Number, Msg: fmt.Sprintf("it changed in the shop, but Odoo order %s has shipped; change it in Odoo by hand", o.Name), Action: true}
+	}
+	if imp.Order.Status != model.OrderOpen {
+		return nil
+	}
+	partners, err := c.ensurePartners(ctx, []model.OrderImport{imp}, []int{0})
+	if err != nil {
+		return err
+	}
+	l, err := c.orderLookups(ctx, []model.OrderImport{imp}, []int{0})
+	if err != nil {
+		return err
+	}
+	vals, err := c.orderVals(imp, partners, l)
+	if err != nil {
+		return err
+	}
+	if o.State != "draft" && o.State != "sent" {
+		if o.State != "cancel" {
+			if _, err := c.Call(ctx, "sale.order", "action_cancel", []int64{id}, nil); err != nil {
+				return err
+			}
+		}
+		if _, err := c.Call(ctx, "sale.order", "action_draft", []int64{id}, nil); err != nil {
+			return err
+		}
+	}
+	vals["order_line"] = append([]any{[]any{5}}, vals["order_line"].([]any)...)
+	if err := c.Write(ctx, "sale.order", []int64{id}, vals); err != nil {
+		return err
+	}
+	_, err = c.Call(ctx, "sale.order", "action_confirm", []int64{id}, nil)
+	return err
+}
