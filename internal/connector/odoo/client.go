@@ -100,8 +100,9 @@ func IsUserError(err error) bool { return isName(err, "UserError") }
 // IsMissing reports a MissingError (the record does not exist).
 func IsMissing(err error) bool { return isName(err, "MissingError") }
 
-// ErrBadCredentials means authenticate answered false.
-var ErrBadCredentials = errors.New("odoo: the login and API key (or password) were refused")
+// ErrBadCredentials means authenticate answered false (Odoo answers false, not
+// an error, for a wrong login or key).
+var ErrBadCredentials = &Error{Name: "AccessDenied", Message: "the login and API key (or password) were refused", Model: "common", Method: "authenticate"}
 
 // jsonrpc calls service.method over /jsonrpc.
 func (c *Client) jsonrpc(ctx context.Context, service, method string, args []any, idempotent bool, op string) (json.RawMessage, error) {

@@ -1,0 +1,247 @@
+package odoo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/model"
+)
+
+type pickingDoneRow struct {
+	ID          Int      `json:"id"`
+	Name        Str      `json:"name"`
+	SaleID      Many2one `json:"sale_id"`
+	Tracking    Str      `json:"carrier_tracking_ref"`
+	CarrierID   Many2one `json:"carrier_id"`
+	DateDone    Time     `json:"date_done"`
+	PickingType Str      `json:"picking_type_code"`
+}
+
+// DoneShipments returns outgoing deliveries of sale orders validated at or after
+// since, with the tracking reference. The carrier fields need the delivery
+// module (16) or stock_delivery (17 and later); `ferry connections test` says so
+// when it is missing.
+func (c *Client) DoneShipments(ctx context.Context, since time.Time) ([]model.Shipment, error) {
+	dom := []any{[]any{"state", "=", "done"}, []any{"picking_type_code", "=", "outgoing"}, []any{"sale_id", "!=", false}}
+	if !since.IsZero() {
+		dom = append(dom, []any{"date_done", ">=", FormatTime(since)})
+	}
+	rows, err := SearchRead[pickingDoneRow](ctx, c, "stock.picking", Query{Domain: dom, Fields: []string{"name", "sale_id", "carrier_tracking_ref", "carrier_id", "date_done"}, Order: "date_done asc, id asc"})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Shipment, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, model.Shipment{
+			ID: r.ID.String(), OrderID: fmt.Sprint(r.SaleID.ID), Status: model.ShipmentCompleted,
+			TrackingCode: string(r.Tracking), Carrier: r.CarrierID.Name, CompletedAt: r.DateDone.Time,
+		})
+	}
+	return out, nil
+}
+
+type invoiceRow struct {
+	ID             Int  `json:"id"`
+	Name           Str  `json:"name"`
+	InvoiceOrigin  Str  `json:"invoice_origin"`
+	PaymentState   Str  `json:"payment_state"`
+	AmountTotal    Num  `json:"amount_total"`
+	AmountResidual Num  `json:"amount_residual"`
+	State          Str  `json:"state"`
+	WriteDate      Time `json:"write_date"`
+}
+
+// PaidInvoices returns customer invoices fully paid (or in payment) changed at
+// or after since, with OrderRef set to the id of the sale order they bill.
+func (c *Client) PaidInvoices(ctx context.Context, since time.Time) ([]model.Invoice, error) {
+	dom := []any{[]any{"move_type", "=", "out_invoice"}, []any{"state", "=", "posted"}, []any{"payment_state", "in", []any{"paid", "in_payment"}}}
+	if !since.IsZero() {
+		dom = append(dom, []any{"write_date", ">=", FormatTime(since)})
+	}
+	rows, err := SearchRead[invoiceRow](ctx, c, "account.move", Query{Domain: dom, Fields: []string{"name", "invoice_origin", "payment_state", "amount_total", "amount_residual", "state", "write_date"}, Order: "write_date asc, id asc"})
+	if err != nil {
+		return nil, err
+	}
+	var origins []any
+	seen := map[string]bool{}
+	for _, r := range rows {
+		for _, o := range strings.Split(string(r.InvoiceOrigin), ",") {
+			if o = strings.TrimSpace(o); o != "" && !seen[o] {
+				seen[o] = true
+				origins = append(origins, o)
+			}
+		}
+	}
+	orderID := map[string]string{}
+	if len(origins) > 0 {
+		orders, err := SearchRead[orderRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"name", "in", origins}}, Fields: []string{"name", "client_order_ref", "state", "picking_ids"}, Context: inactiveToo})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range orders {
+			orderID[string(o.Name)] = o.ID.String()
+		}
+	}
+	var out []model.Invoice
+	for _, r := range rows {
+		for _, o := range strings.Split(string(r.InvoiceOrigin), ",") {
+			id, ok := orderID[strings.TrimSpace(o)]
+			if !ok {
+				continue
+			}
+			out = append(out, model.Invoice{
+				ID: r.ID.String(), Number: string(r.Name), OrderRef: id, Posted: r.State == "posted",
+				PaymentState: model.InvoicePaid, Total: r.AmountTotal.D(), Residual: r.AmountResidual.D(), UpdatedAt: r.WriteDate.Time,
+			})
+		}
+	}
+	return out, nil
+}
+
+type categoryRow struct {
+	ID       Int      `json:"id"`
+	Name     Str      `json:"name"`
+	ParentID Many2one `json:"parent_id"`
+}
+
+// ApplyShopConfig makes Odoo hold the shop's configuration: a delivery carrier
+// (with its service product) per shipping method, a product category per shop
+// category, and an archived pricelist per campaign, each matched by name first.
+func (c *Client) ApplyShopConfig(ctx context.Context, cfg model.ShopConfig) (model.ConfigResult, error) {
+	res := model.ConfigResult{Carriers: map[string]string{}, Categories: map[string]string{}, Pricelists: map[string]string{}}
+	version, err := c.Version(ctx)
+	if err != nil {
+		return res, err
+	}
+	carriers, err := SearchRead[carrierRow](ctx, c, "delivery.carrier", Query{Fields: []string{"name", "product_id"}, Context: inactiveToo})
+	if err != nil {
+		return res, err
+	}
+	byName := map[string]int64{}
+	for _, r := range carriers {
+		byName[strings.ToLower(string(r.Name))] = int64(r.ID)
+	}
+	var missing []model.Method
+	for _, m := range cfg.ShippingMethods {
+		if id, ok := byName[strings.ToLower(m.Name)]; ok {
+			res.Carriers[m.ID] = fmt.Sprint(id)
+			res.Existing++
+		} else {
+			missing = append(missing, m)
+		}
+	}
+	if len(missing) > 0 {
+		var pvals, cvals []map[string]any
+		for _, m := range missing {
+			pv := map[string]any{"name": "Shipping: " + m.Name, "sale_ok": false, "purchase_ok": false, "list_price": 0}
+			if version >= 18 {
+				pv["type"] = "service"
+			} else {
+				pv["detailed_type"] = "service"
+			}
+			pvals = append(pvals, pv)
+		}
+		pids, err := c.Create(ctx, "product.product", pvals, bulkContext)
+		if err != nil {
+			return res, fmt.Errorf("creating delivery products: %w", err)
+		}
+		for i, m := range missing {
+			cvals = append(cvals, map[string]any{"name": m.Name, "delivery_type": "fixed", "product_id": pids[i], "fixed_price": 0})
+		}
+		cids, err := c.Create(ctx, "delivery.carrier", cvals, bulkContext)
+		if err != nil {
+			return res, fmt.Errorf("creating delivery carriers: %w", err)
+		}
+		for i, m := range missing {
+			res.Carriers[m.ID] = fmt.Sprint(cids[i])
+			res.Created++
+		}
+	}
+
+	cats, err := SearchRead[categoryRow](ctx, c, "product.category", Query{Fields: []string{"name", "parent_id"}})
+	if err != nil {
+		return res, err
+	}
+	catByName := map[string]int64{}
+	for _, r := range cats {
+		catByName[strings.ToLower(string(r.Name))] = int64(r.ID)
+	}
+	shopName := map[string]string{}
+	for _, k := range cfg.Categories {
+		shopName[k.ID] = k.Name
+	}
+	// Parents before children: repeat until no category can be placed.
+	pending := append([]model.Category(nil), cfg.Categories...)
+	for len(pending) > 0 {
+		var next []model.Category
+		progressed := false
+		for _, k := range pending {
+			if id, ok := catByName[strings.ToLower(k.Name)]; ok {
+				res.Categories[k.ID] = fmt.Sprint(id)
+				res.Existing++
+				progressed = true
+				continue
+			}
+			vals := map[string]any{"name": k.Name}
+			if k.ParentID != "" {
+				pid, ok := catByName[strings.ToLower(shopName[k.ParentID])]
+				if !ok {
+					next = append(next, k)
+					continue
+				}
+				vals["parent_id"] = pid
+			}
+			ids, err := c.Create(ctx, "product.category", []map[string]any{vals}, bulkContext)
+			if err != nil {
+				return res, fmt.Errorf("creating category %q: %w", k.Name, err)
+			}
+			catByName[strings.ToLower(k.Name)] = ids[0]
+			res.Categories[k.ID] = fmt.Sprint(ids[0])
+			res.Created++
+			progressed = true
+		}
+		if !progressed {
+			return res, &RecordError{Entity: "categories", Msg: "the shop's categories have a parent loop or a missing parent"}
+		}
+		pending = next
+	}
+
+	if len(cfg.Campaigns) > 0 {
+		var names []any
+		for _, k := range cfg.Campaigns {
+			names = append(names, k.Name)
+		}
+		lists, err := SearchRead[pricelistRow](ctx, c, "product.pricelist", Query{Domain: []any{[]any{"name", "in", names}}, Fields: []string{"name", "active"}, Context: inactiveToo})
+		if err != nil {
+			return res, err
+		}
+		have := map[string]int64{}
+		for _, l := range lists {
+			have[string(l.Name)] = int64(l.ID)
+		}
+		var vals []map[string]any
+		var newOnes []model.Pricelist
+		for _, k := range cfg.Campaigns {
+			if id, ok := have[k.Name]; ok {
+				res.Pricelists[k.ID] = fmt.Sprint(id)
+				res.Existing++
+				continue
+			}
+			vals = append(vals, map[string]any{"name": k.Name, "active": false})
+			newOnes = append(newOnes, k)
+		}
+		if len(vals) > 0 {
+			ids, err := c.Create(ctx, "product.pricelist", vals, bulkContext)
+			if err != nil {
+				return res, fmt.Errorf("creating pricelists: %w", err)
+			}
+			for i, k := range newOnes {
+				res.Pricelists[k.ID] = fmt.Sprint(ids[i])
+				res.Created++
+			}
+		}
+	}
+	return res, nil
+}
