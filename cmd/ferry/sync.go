@@ -117,6 +117,9 @@ the remote systems, the links or the cursor.`,
 			if total.Parked+total.Failed > 0 {
 				fmt.Fprintf(out, "see why: ferry jobs list --route %s --state parked,failed\n", route)
 			}
+			if total.Failed > 0 {
+				return exitError{code: 1}
+			}
 			return nil
 		},
 	}

@@ -419,3 +419,15 @@ func Busy(ctx context.Context, rt *Runtime, route string) (bool, error) {
 	list, err := rt.Queue.List(ctx, jobs.Filter{Route: route, States: unfinished, Limit: 1})
 	return len(list) > 0, err
 }
+
+// countStop adds to res the records a job stopped without writing: n parked or
+// failed, as err's class says (a transient error is retried, not counted).
+func countStop(res Result, err error, n int) Result {
+	switch jobs.ClassOf(err) {
+	case jobs.ClassNeedsAction:
+		res.Parked += n
+	case jobs.ClassPermanent:
+		res.Failed += n
+	}
+	return res
+}

@@ -127,13 +127,7 @@ func registerShipments(reg *jobs.Registry, rt *Runtime) {
 			return err
 		}
 		res, err := registerShipment(ctx, rt, r, job.Args.Shipment, nil)
-		switch jobs.ClassOf(err) {
-		case jobs.ClassNeedsAction:
-			res.Parked++
-		case jobs.ClassPermanent:
-			res.Failed++
-		}
-		rt.Count(r.Name, res)
+		rt.Count(r.Name, countStop(res, err, 1))
 		return err
 	})
 }
@@ -251,13 +245,7 @@ func registerPayments(reg *jobs.Registry, rt *Runtime) {
 			return err
 		}
 		res, err := markPaid(ctx, rt, r, job.Args.Invoice, nil)
-		switch jobs.ClassOf(err) {
-		case jobs.ClassNeedsAction:
-			res.Parked++
-		case jobs.ClassPermanent:
-			res.Failed++
-		}
-		rt.Count(r.Name, res)
+		rt.Count(r.Name, countStop(res, err, 1))
 		return err
 	})
 }

@@ -145,10 +145,10 @@ func registerOrders(reg *jobs.Registry, rt *Runtime) {
 		}
 		res, err := importOrders(ctx, rt, r, job.Args.Orders, false, nil)
 		if err != nil {
-			return err
+			res = countStop(res, err, len(job.Args.Orders)-res.Done())
 		}
 		rt.Count(r.Name, res)
-		return nil
+		return err
 	})
 	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[OrderArgs]) error {
 		r, err := rt.Route(job.Args.Route)
@@ -156,13 +156,7 @@ func registerOrders(reg *jobs.Registry, rt *Runtime) {
 			return err
 		}
 		res, err := importOrders(ctx, rt, r, []model.Order{job.Args.Order}, true, nil)
-		switch jobs.ClassOf(err) {
-		case jobs.ClassNeedsAction:
-			res.Parked++
-		case jobs.ClassPermanent:
-			res.Failed++
-		}
-		rt.Count(r.Name, res)
+		rt.Count(r.Name, countStop(res, err, 1))
 		return err
 	})
 }

@@ -127,7 +127,7 @@ func registerProducts(reg *jobs.Registry, rt *Runtime) {
 			return err
 		}
 		res, err := exportProducts(ctx, rt, r, job.Args.Products, false)
-		rt.Count(r.Name, res)
+		rt.Count(r.Name, countStop(res, err, len(job.Args.Products)-res.Done()))
 		return err
 	})
 	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[ProductArgs]) error {
@@ -136,13 +136,7 @@ func registerProducts(reg *jobs.Registry, rt *Runtime) {
 			return err
 		}
 		res, err := exportProducts(ctx, rt, r, []model.Product{job.Args.Product}, true)
-		switch jobs.ClassOf(err) {
-		case jobs.ClassNeedsAction:
-			res.Parked++
-		case jobs.ClassPermanent:
-			res.Failed++
-		}
-		rt.Count(r.Name, res)
+		rt.Count(r.Name, countStop(res, err, 1))
 		return err
 	})
 }
