@@ -3,20 +3,14 @@ package flow_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/ferryhub/ferry/internal/connector"
-	"github.com/ferryhub/ferry/internal/connector/mycashflow"
 	"github.com/ferryhub/ferry/internal/flow"
-	"github.com/ferryhub/ferry/internal/jobs"
 	"github.com/ferryhub/ferry/internal/model"
 	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
 	"github.com/ferryhub/ferry/internal/store"
-	"github.com/ferryhub/ferry/internal/store/storetest"
 )
 
 // fakeConfigERP takes shop configurations and keeps pricelists, matched by name.
@@ -84,49 +78,13 @@ func (f *fakeConfigERP) Pricelists(ctx context.Context, ids []string) ([]model.P
 func TestBaseConfigThenCampaignPrices(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	sb := mcfsandbox.New(mcfsandbox.Options{Seed: 15})
-	srv := httptest.NewServer(sb.Handler())
-	defer srv.Close()
-	s := *mycashflow.DefaultSettings()
-	s.Store, s.BaseURL, s.RateLimit = "demo", srv.URL, 0
-	shop, err := mycashflow.New("shop", s, "api@demo.example", "demo-key", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	erp := &fakeConfigERP{carriers: map[string]string{}, categories: map[string]string{}, pricelists: map[string]*model.Pricelist{}}
-	st, err := store.Open(ctx, store.Options{URL: storetest.SQLiteURL(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	rt := flow.NewRuntime(slog.New(slog.DiscardHandler), []flow.Route{
+	h := newHarness(t, mcfsandbox.Options{Seed: 15}, []flow.Route{
 		{Name: "base", Flow: "base_config", From: "shop", To: "erp"},
 		{Name: "prices", Flow: "campaign_prices", From: "erp", To: "shop"},
-	})
-	reg := jobs.NewRegistry()
-	flow.Register(reg, rt)
-	q, err := jobs.Open(ctx, st, reg, jobs.Options{Work: true, PollInterval: 50 * time.Millisecond, RetryBase: 20 * time.Millisecond, Queues: map[string]int{"shop": 2, "erp": 2}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rt.Bind(st, q, func(ctx context.Context, name string) (connector.Conn, error) {
-		if name == "shop" {
-			return shop, nil
-		}
-		return erp, nil
-	})
-	if err := q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer q.Stop(ctx)
-	pass := func(routes ...string) {
-		t.Helper()
-		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		if err := flow.PassNow(pctx, rt, routes); err != nil {
-			t.Fatal(err)
-		}
-	}
+	}, erp)
+	sb, st, rt := h.sb, h.store, h.rt
+	pass := func(routes ...string) { h.pass(t, routes...) }
 	pass("base")
 	camps := sb.Campaigns()
 	if len(erp.pricelists) != len(camps) || len(erp.carriers) == 0 || len(erp.categories) == 0 {

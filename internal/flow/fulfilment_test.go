@@ -4,19 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/ferryhub/ferry/internal/connector"
-	"github.com/ferryhub/ferry/internal/connector/mycashflow"
 	"github.com/ferryhub/ferry/internal/flow"
 	"github.com/ferryhub/ferry/internal/jobs"
 	"github.com/ferryhub/ferry/internal/model"
 	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
 	"github.com/ferryhub/ferry/internal/store"
-	"github.com/ferryhub/ferry/internal/store/storetest"
 )
 
 // fakeDeliveries is an ERP's done deliveries and paid invoices.
@@ -40,20 +36,13 @@ func (f *fakeDeliveries) PaidInvoices(context.Context, time.Time) ([]model.Invoi
 func TestShipmentsAndPaymentsReachTheShop(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	sb := mcfsandbox.New(mcfsandbox.Options{Seed: 14, Orders: 80})
-	srv := httptest.NewServer(sb.Handler())
-	defer srv.Close()
-	s := *mycashflow.DefaultSettings()
-	s.Store, s.BaseURL, s.RateLimit = "demo", srv.URL, 0
-	shop, err := mycashflow.New("shop", s, "api@demo.example", "demo-key", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, store.Options{URL: storetest.SQLiteURL(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	erp := &fakeDeliveries{}
+	h := newHarness(t, mcfsandbox.Options{Seed: 14, Orders: 80}, []flow.Route{
+		{Name: "shipments", Flow: "shipments", From: "erp", To: "shop", Options: &flow.ShipmentsOptions{}},
+		{Name: "payments", Flow: "payments", From: "erp", To: "shop", Options: &flow.PaymentsOptions{InvoiceMethods: []string{"Lasku*", "Postiennakko"}}},
+	}, erp)
+	sb, st, rt, q := h.sb, h.store, h.rt, h.queue
+	pass := func(routes ...string) { h.pass(t, routes...) }
 
 	// Open orders with one payment: one card-paid (PAID), one billed by invoice
 	// (OPEN); the orders route imported both as ERP orders 501 and 502.
@@ -78,7 +67,7 @@ func TestShipmentsAndPaymentsReachTheShop(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	erp := &fakeDeliveries{
+	*erp = fakeDeliveries{
 		shipments: []model.Shipment{
 			{ID: "WH/OUT/1", OrderID: "501", TrackingCode: "JJFI1", CompletedAt: time.Now()},
 			{ID: "WH/OUT/2", OrderID: "502", TrackingCode: "JJFI2", CompletedAt: time.Now()},
@@ -89,35 +78,6 @@ func TestShipmentsAndPaymentsReachTheShop(t *testing.T) {
 			{ID: "INV/2", OrderRef: "502", PaymentState: model.InvoicePaid, UpdatedAt: time.Now()},
 		},
 	}
-	rt := flow.NewRuntime(slog.New(slog.DiscardHandler), []flow.Route{
-		{Name: "shipments", Flow: "shipments", From: "erp", To: "shop", Options: &flow.ShipmentsOptions{}},
-		{Name: "payments", Flow: "payments", From: "erp", To: "shop", Options: &flow.PaymentsOptions{InvoiceMethods: []string{"Lasku*", "Postiennakko"}}},
-	})
-	reg := jobs.NewRegistry()
-	flow.Register(reg, rt)
-	q, err := jobs.Open(ctx, st, reg, jobs.Options{Work: true, PollInterval: 50 * time.Millisecond, RetryBase: 20 * time.Millisecond, Queues: map[string]int{"shop": 2}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rt.Bind(st, q, func(ctx context.Context, name string) (connector.Conn, error) {
-		if name == "shop" {
-			return shop, nil
-		}
-		return erp, nil
-	})
-	if err := q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer q.Stop(ctx)
-	pass := func(routes ...string) {
-		t.Helper()
-		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		if err := flow.PassNow(pctx, rt, routes); err != nil {
-			t.Fatal(err)
-		}
-	}
-
 	pass("payments")
 	if o, _ := sb.Order(invoiceOrder); o.Payments[0].Status != "PAID" {
 		t.Fatalf("the invoice-billed order's payment is %s", o.Payments[0].Status)

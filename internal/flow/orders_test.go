@@ -3,21 +3,17 @@ package flow_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ferryhub/ferry/internal/connector"
-	"github.com/ferryhub/ferry/internal/connector/mycashflow"
 	"github.com/ferryhub/ferry/internal/flow"
 	"github.com/ferryhub/ferry/internal/jobs"
 	"github.com/ferryhub/ferry/internal/model"
 	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
 	"github.com/ferryhub/ferry/internal/store"
-	"github.com/ferryhub/ferry/internal/store/storetest"
 )
 
 // fakeERP is an order target kept in memory: it matches orders by reference,
@@ -90,64 +86,14 @@ func (f *fakeERP) CancelOrder(ctx context.Context, id string, imp model.OrderImp
 }
 
 type ordersBundle struct {
-	sb    *mcfsandbox.Server
-	erp   *fakeERP
-	rt    *flow.Runtime
-	store store.Store
-	queue *jobs.Queue
+	*harness
+	erp *fakeERP
 }
 
 func setupOrders(t *testing.T, opts *flow.OrdersOptions, erp *fakeERP) *ordersBundle {
 	t.Helper()
-	ctx := context.Background()
-	sb := mcfsandbox.New(mcfsandbox.Options{Seed: 11, Orders: 80})
-	srv := httptest.NewServer(sb.Handler())
-	t.Cleanup(srv.Close)
-	s := *mycashflow.DefaultSettings()
-	s.Store, s.BaseURL, s.RateLimit = "demo", srv.URL, 0
-	shop, err := mycashflow.New("shop", s, "api@demo.example", "demo-key", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, store.Options{URL: storetest.SQLiteURL(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	rt := flow.NewRuntime(slog.New(slog.DiscardHandler), []flow.Route{{Name: "orders", Flow: "orders", From: "shop", To: "erp", Options: opts}})
-	reg := jobs.NewRegistry()
-	flow.Register(reg, rt)
-	q, err := jobs.Open(ctx, st, reg, jobs.Options{Work: true, PollInterval: 50 * time.Millisecond, RetryBase: 20 * time.Millisecond, Queues: map[string]int{"erp": 2}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rt.Bind(st, q, func(ctx context.Context, name string) (connector.Conn, error) {
-		switch name {
-		case "shop":
-			return shop, nil
-		case "erp":
-			return erp, nil
-		}
-		return nil, fmt.Errorf("no connection %s", name)
-	})
-	if err := q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		q.Stop(sctx)
-	})
-	return &ordersBundle{sb: sb, erp: erp, rt: rt, store: st, queue: q}
-}
-
-func (b *ordersBundle) pass(t *testing.T) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if err := flow.PassNow(ctx, b.rt, []string{"orders"}); err != nil {
-		t.Fatal(err)
-	}
+	h := newHarness(t, mcfsandbox.Options{Seed: 11, Orders: 80}, []flow.Route{{Name: "orders", Flow: "orders", From: "shop", To: "erp", Options: opts}}, erp)
+	return &ordersBundle{harness: h, erp: erp}
 }
 
 // eligibleOrders counts the sandbox's open orders with both methods.
@@ -173,7 +119,7 @@ func TestOrdersImportEligibleOnceAndFollowChanges(t *testing.T) {
 	if want < 5 {
 		t.Fatalf("the sandbox has only %d eligible orders", want)
 	}
-	b.pass(t)
+	b.pass(t, "orders")
 	if b.erp.creates != want {
 		t.Fatalf("created %d orders, want the %d eligible ones", b.erp.creates, want)
 	}
@@ -181,7 +127,7 @@ func TestOrdersImportEligibleOnceAndFollowChanges(t *testing.T) {
 		t.Fatalf("counts %+v", got)
 	}
 	// A second pass over the same orders creates nothing.
-	b.pass(t)
+	b.pass(t, "orders")
 	if b.erp.creates != want {
 		t.Fatalf("the second pass created %d more", b.erp.creates-want)
 	}
@@ -200,7 +146,7 @@ func TestOrdersImportEligibleOnceAndFollowChanges(t *testing.T) {
 	if _, err := b.sb.CreateRandomOrder(); err != nil {
 		t.Fatal(err)
 	}
-	b.pass(t)
+	b.pass(t, "orders")
 	link, err := b.store.GetLinkByLocal(context.Background(), "erp", "order", fmt.Sprintf("shop:%d", victim))
 	if err != nil {
 		t.Fatal(err)
@@ -217,7 +163,7 @@ func TestOrdersUnmappedShippingMethodParksOnlyThatOrder(t *testing.T) {
 	t.Parallel()
 	opts := &flow.OrdersOptions{BatchSize: 100, ShippingMethods: []flow.Rule{{Match: "Posti*", To: "Posti"}, {Match: "D*L*", To: "DHL"}, {Match: "Matkahuolto", To: "Matkahuolto"}}}
 	b := setupOrders(t, opts, allCarriers())
-	b.pass(t)
+	b.pass(t, "orders")
 	parked, err := b.queue.List(context.Background(), jobs.Filter{Route: "orders", States: []jobs.State{jobs.StateParked}, Limit: 500})
 	if err != nil {
 		t.Fatal(err)

@@ -2,21 +2,16 @@ package flow_test
 
 import (
 	"context"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ferryhub/ferry/internal/connector"
-	"github.com/ferryhub/ferry/internal/connector/mycashflow"
 	"github.com/ferryhub/ferry/internal/flow"
 	"github.com/ferryhub/ferry/internal/jobs"
 	"github.com/ferryhub/ferry/internal/model"
 	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
-	"github.com/ferryhub/ferry/internal/store"
-	"github.com/ferryhub/ferry/internal/store/storetest"
 )
 
 // fakeCatalog is an ERP's product master in memory.
@@ -51,51 +46,15 @@ func (f *fakeCatalog) put(p model.Product) {
 func TestProductsExportCreatesOnceUpdatesChangesParksMissingSKU(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	sb := mcfsandbox.New(mcfsandbox.Options{Seed: 13})
-	srv := httptest.NewServer(sb.Handler())
-	defer srv.Close()
-	s := *mycashflow.DefaultSettings()
-	s.Store, s.BaseURL, s.RateLimit = "demo", srv.URL, 0
-	shop, err := mycashflow.New("shop", s, "api@demo.example", "demo-key", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	erp := &fakeCatalog{products: map[string]model.Product{}}
 	erp.put(model.Product{ID: "1", SKU: "FERRY-TEE", Name: "Ferry tee", Price: model.MustDecimal("19.9"), TaxRate: model.MustDecimal("25.5"), Brand: "Ferry", Categories: []string{"Paidat"}, Active: true})
 	erp.put(model.Product{ID: "2", Name: "Ferry hoodie", Price: model.MustDecimal("49"), TaxRate: model.MustDecimal("25.5"), Active: true,
 		Variants: []model.Variant{{ID: "21", SKU: "FERRY-HOOD-S", Name: "S", Price: model.MustDecimal("49")}, {ID: "22", SKU: "FERRY-HOOD-M", Name: "M", Price: model.MustDecimal("49")}}})
 	erp.put(model.Product{ID: "3", Name: "No reference", Price: model.MustDecimal("5"), Active: true})
 
-	st, err := store.Open(ctx, store.Options{URL: storetest.SQLiteURL(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	rt := flow.NewRuntime(slog.New(slog.DiscardHandler), []flow.Route{{Name: "products", Flow: "products", From: "erp", To: "shop", Options: &flow.ProductsOptions{BatchSize: 10}}})
-	reg := jobs.NewRegistry()
-	flow.Register(reg, rt)
-	q, err := jobs.Open(ctx, st, reg, jobs.Options{Work: true, PollInterval: 50 * time.Millisecond, RetryBase: 20 * time.Millisecond, Queues: map[string]int{"shop": 2}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rt.Bind(st, q, func(ctx context.Context, name string) (connector.Conn, error) {
-		if name == "shop" {
-			return shop, nil
-		}
-		return erp, nil
-	})
-	if err := q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer q.Stop(ctx)
-	pass := func() {
-		t.Helper()
-		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		if err := flow.PassNow(pctx, rt, []string{"products"}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	h := newHarness(t, mcfsandbox.Options{Seed: 13}, []flow.Route{{Name: "products", Flow: "products", From: "erp", To: "shop", Options: &flow.ProductsOptions{BatchSize: 10}}}, erp)
+	sb, q, rt := h.sb, h.queue, h.rt
+	pass := func() { h.pass(t, "products") }
 	before := len(sb.Products())
 	pass()
 	if n := len(sb.Products()); n != before+2 {

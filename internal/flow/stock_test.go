@@ -2,20 +2,14 @@ package flow_test
 
 import (
 	"context"
-	"log/slog"
-	"net/http/httptest"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/ferryhub/ferry/internal/connector"
-	"github.com/ferryhub/ferry/internal/connector/mycashflow"
 	"github.com/ferryhub/ferry/internal/flow"
-	"github.com/ferryhub/ferry/internal/jobs"
 	"github.com/ferryhub/ferry/internal/model"
 	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
 	"github.com/ferryhub/ferry/internal/store"
-	"github.com/ferryhub/ferry/internal/store/storetest"
 )
 
 // fakeStock is an ERP's stock in memory.
@@ -47,16 +41,9 @@ func (f *fakeStock) set(sku string, onHand, available int64) {
 func TestStockSendsOnlyChangedLevels(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	sb := mcfsandbox.New(mcfsandbox.Options{Seed: 12})
-	srv := httptest.NewServer(sb.Handler())
-	defer srv.Close()
-	s := *mycashflow.DefaultSettings()
-	s.Store, s.BaseURL, s.RateLimit = "demo", srv.URL, 0
-	shop, err := mycashflow.New("shop", s, "api@demo.example", "demo-key", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	erp := &fakeStock{levels: map[string]model.Stock{}}
+	h := newHarness(t, mcfsandbox.Options{Seed: 12}, []flow.Route{{Name: "stock", Flow: "stock", From: "erp", To: "shop", Options: &flow.StockOptions{Quantity: "on_hand", BatchSize: 2}}}, erp)
+	sb, st, rt := h.sb, h.store, h.rt
 	var codes []string
 	for _, st := range sb.Stock() {
 		codes = append(codes, st.ProductCode)
@@ -69,36 +56,7 @@ func TestStockSendsOnlyChangedLevels(t *testing.T) {
 	}
 	erp.set("NOT-IN-SHOP", 5, 5)
 
-	st, err := store.Open(ctx, store.Options{URL: storetest.SQLiteURL(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	rt := flow.NewRuntime(slog.New(slog.DiscardHandler), []flow.Route{{Name: "stock", Flow: "stock", From: "erp", To: "shop", Options: &flow.StockOptions{Quantity: "on_hand", BatchSize: 2}}})
-	reg := jobs.NewRegistry()
-	flow.Register(reg, rt)
-	q, err := jobs.Open(ctx, st, reg, jobs.Options{Work: true, PollInterval: 50 * time.Millisecond, RetryBase: 20 * time.Millisecond, Queues: map[string]int{"shop": 2}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rt.Bind(st, q, func(ctx context.Context, name string) (connector.Conn, error) {
-		if name == "shop" {
-			return shop, nil
-		}
-		return erp, nil
-	})
-	if err := q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer q.Stop(ctx)
-	pass := func() {
-		t.Helper()
-		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		if err := flow.PassNow(pctx, rt, []string{"stock"}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	pass := func() { h.pass(t, "stock") }
 	patches := func() int { return sb.Calls("PATCH /stock/{code}") }
 
 	pass()

@@ -19,7 +19,7 @@ func TestWebhookTriggersAnOrdersPass(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := setupOrders(t, &flow.OrdersOptions{BatchSize: 100, Overlap: time.Minute}, allCarriers())
-	b.pass(t) // import what exists, so the webhook's order is the only new one
+	b.pass(t, "orders") // import what exists, so the webhook's order is the only new one
 	before := b.erp.creates
 
 	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

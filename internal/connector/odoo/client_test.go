@@ -28,8 +28,9 @@ func readFile(t testing.TB, name string) []byte {
 	return b
 }
 
-// recorded answers JSON-RPC calls with the recorded payloads: version 16,
-// authenticate per key, and a per-method answer.
+// recorded answers JSON-RPC calls with the recorded payloads named by
+// "service.method" or "model.method"; authenticate answers uid 2 unless a
+// payload is named for it.
 func recorded(t *testing.T, answers map[string]string) (*Client, *atomic.Int32) {
 	t.Helper()
 	var calls atomic.Int32
@@ -44,6 +45,10 @@ func recorded(t *testing.T, answers map[string]string) (*Client, *atomic.Int32) 
 		body, _ := io.ReadAll(r.Body)
 		json.Unmarshal(body, &req)
 		key := req.Params.Service + "." + req.Params.Method
+		if _, ok := answers[key]; !ok && key == "common.authenticate" {
+			w.Write([]byte(`{"jsonrpc":"2.0","id":1,"result":2}`))
+			return
+		}
 		if req.Params.Method == "execute_kw" && len(req.Params.Args) > 4 {
 			var model, method string
 			json.Unmarshal(req.Params.Args[3], &model)
@@ -82,7 +87,7 @@ type partner struct {
 func TestRecordedShapesDecode(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, calls := recordedWithUID(t, map[string]string{"common.version": "version_16.json", "res.partner.search_read": "search_read_partners.json", "res.partner.create": "error_validation.json", "stock.quant.action_apply_inventory": "none_result.json"})
+	c, calls := recorded(t, map[string]string{"common.version": "version_16.json", "res.partner.search_read": "search_read_partners.json", "res.partner.create": "error_validation.json", "stock.quant.action_apply_inventory": "none_result.json"})
 	v, err := c.Version(ctx)
 	if err != nil || v != 16 {
 		t.Fatalf("version %d, %v", v, err)
@@ -110,54 +115,6 @@ func TestRecordedShapesDecode(t *testing.T) {
 	if calls.Load() != 5 {
 		t.Fatalf("%d calls, want 5 (version, authenticate, search_read, create, action)", calls.Load())
 	}
-}
-
-// recordedWithUID is recorded with authenticate answering uid 2.
-func recordedWithUID(t *testing.T, answers map[string]string) (*Client, *atomic.Int32) {
-	t.Helper()
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "uid.json"), []byte(`{"jsonrpc":"2.0","id":1,"result":2}`), 0o644)
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		var req struct {
-			Params struct {
-				Service, Method string
-				Args            []json.RawMessage
-			}
-		}
-		body, _ := io.ReadAll(r.Body)
-		if strings.Contains(string(body), "secret-key-123") && r.URL.Path != "/jsonrpc" {
-			t.Errorf("key sent outside JSON-RPC")
-		}
-		json.Unmarshal(body, &req)
-		key := req.Params.Service + "." + req.Params.Method
-		if key == "common.authenticate" {
-			w.Write([]byte(`{"jsonrpc":"2.0","id":1,"result":2}`))
-			return
-		}
-		if req.Params.Method == "execute_kw" && len(req.Params.Args) > 4 {
-			var model, method string
-			json.Unmarshal(req.Params.Args[3], &model)
-			json.Unmarshal(req.Params.Args[4], &method)
-			key = model + "." + method
-		}
-		name, ok := answers[key]
-		if !ok {
-			t.Errorf("unexpected call %s", key)
-			w.WriteHeader(500)
-			return
-		}
-		w.Write(readFile(t, name))
-	}))
-	t.Cleanup(srv.Close)
-	s := *DefaultSettings()
-	s.URL, s.Database, s.MaxAttempts, s.RateLimit = srv.URL, "ferry", 1, 0
-	c, err := New("erp", s, "admin", "secret-key-123", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, &calls
 }
 
 func TestBadCredentialsAndAccessDenied(t *testing.T) {
