@@ -1,0 +1,100 @@
+package odoo
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/model"
+	sandbox "github.com/ferryhub/ferry/internal/sandbox/odoo"
+)
+
+func sandboxClient(t *testing.T, version int) (*Client, *sandbox.Server) {
+	t.Helper()
+	sb := sandbox.New(sandbox.Options{Version: version})
+	srv := httptest.NewServer(sb.Handler())
+	t.Cleanup(srv.Close)
+	s := *DefaultSettings()
+	s.URL, s.Database, s.RateLimit, s.Timeout = srv.URL, "ferry", 0, 5*time.Second
+	c, err := New("erp", s, "admin", "demo-key", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, sb
+}
+
+func TestAgainstSandbox(t *testing.T) {
+	t.Parallel()
+	for _, version := range []int{16, 17, 18} {
+		t.Run(fmt.Sprint(version), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			c, sb := sandboxClient(t, version)
+			rep, err := c.Test(ctx)
+			if err != nil || !rep.OK {
+				t.Fatalf("connection test: %+v %v", rep, err)
+			}
+			levels, err := c.StockLevels(ctx)
+			if err != nil || len(levels) == 0 {
+				t.Fatalf("stock: %d levels, %v", len(levels), err)
+			}
+			products, err := c.ChangedProducts(ctx, time.Time{})
+			if err != nil || len(products) == 0 {
+				t.Fatalf("products: %d, %v", len(products), err)
+			}
+			var withVariants, noSKU int
+			for _, p := range products {
+				if len(p.Variants) > 0 {
+					withVariants++
+				}
+				if p.SKU == "" && len(p.Variants) == 0 {
+					noSKU++
+				}
+			}
+			if withVariants == 0 || noSKU == 0 {
+				t.Fatalf("generated catalogue: %d with variants, %d without SKU", withVariants, noSKU)
+			}
+
+			// Orders: the sale.order create commits, then the connection drops;
+			// importing again creates nothing twice.
+			sb.FailAfterCommit("sale.order", "create", 1)
+			var imps []model.OrderImport
+			for i := 1; i <= 5; i++ {
+				o := model.Order{ID: fmt.Sprint(i), Number: fmt.Sprint(i), Status: model.OrderOpen,
+					Customer: model.Party{Email: fmt.Sprintf("new%d@example.fi", i), Name: "New"},
+					Lines: []model.Line{
+						{Kind: model.LineProduct, SKU: levels[0].SKU, Name: "x", Quantity: model.DecimalFromInt(1), UnitPrice: model.MustDecimal("12.55"), TaxIncluded: true, TaxRate: model.MustDecimal("25.5")},
+						{Kind: model.LineShipping, Name: "Posti", Quantity: model.DecimalFromInt(1), UnitPrice: model.MustDecimal("5.9"), TaxIncluded: true, TaxRate: model.MustDecimal("25.5")},
+					}}
+				imps = append(imps, model.OrderImport{Order: o, Ref: "SHOP-" + o.Number, Carrier: "Posti SmartPOST"})
+			}
+			res, err := c.ImportOrders(ctx, imps)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, r := range res {
+				if r.Err != nil || r.RemoteID == "" {
+					t.Fatalf("order %d: %+v", i, r)
+				}
+			}
+			again, err := c.ImportOrders(ctx, imps)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, r := range again {
+				if r.RemoteID != res[i].RemoteID || r.Created {
+					t.Fatalf("re-import of %s: %+v vs %+v", imps[i].Ref, r, res[i])
+				}
+			}
+			n, err := c.SearchCount(ctx, "sale.order", []any{[]any{"client_order_ref", "like", "SHOP-"}})
+			if err != nil || n != 5 {
+				t.Fatalf("%d sale orders in Odoo, want 5 (%v)", n, err)
+			}
+			if err := c.CancelOrder(ctx, res[0].RemoteID, imps[0]); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

@@ -1,0 +1,181 @@
+package odoo
+
+import (
+	"fmt"
+	"math"
+)
+
+// The business methods of the order-to-cash flow (reference §2.1, §2.2).
+
+func init() {
+	createHooks["sale.order"] = func(s *Server, id int64) error {
+		r := s.tables["sale.order"].rows[id]
+		if name, _ := r["name"].(string); name == "" {
+			r["name"] = fmt.Sprintf("S%05d", id)
+		}
+		s.computeTotals(id)
+		return nil
+	}
+	createHooks["sale.order.line"] = func(s *Server, id int64) error {
+		r := s.tables["sale.order.line"].rows[id]
+		if oid, ok := r["order_id"].(int64); ok {
+			s.computeTotals(oid)
+		}
+		return nil
+	}
+	actions["sale.order.action_confirm"] = func(s *Server, ids []int64, kw map[string]any) (any, bool, error) {
+		for _, id := range ids {
+			if err := s.confirm(id); err != nil {
+				return nil, false, err
+			}
+		}
+		return true, false, nil
+	}
+	actions["sale.order.action_cancel"] = func(s *Server, ids []int64, kw map[string]any) (any, bool, error) {
+		for _, id := range ids {
+			o, ok := s.tables["sale.order"].get(id)
+			if !ok {
+				return nil, false, missingError("Record does not exist or has been deleted.\n(Record: sale.order(%d,), User: 2)", id)
+			}
+			pids, _ := o["picking_ids"].([]int64)
+			for _, pid := range pids {
+				if p, _ := s.tables["stock.picking"].get(pid); p["state"] == "done" {
+					return nil, false, userError("You cannot cancel a sales order that has a done delivery: %s", o["name"])
+				}
+			}
+			for _, pid := range pids {
+				s.setField("stock.picking", pid, "state", "cancel")
+			}
+			s.setField("sale.order", id, "state", "cancel")
+		}
+		return true, false, nil
+	}
+	actions["sale.order.action_draft"] = func(s *Server, ids []int64, kw map[string]any) (any, bool, error) {
+		for _, id := range ids {
+			if o, _ := s.tables["sale.order"].get(id); o["state"] != "cancel" && o["state"] != "sent" {
+				return nil, false, userError("Only cancelled or sent orders can be set to quotation")
+			}
+			s.setField("sale.order", id, "state", "draft")
+		}
+		return true, false, nil
+	}
+	actions["stock.quant.action_apply_inventory"] = func(s *Server, ids []int64, kw map[string]any) (any, bool, error) {
+		for _, id := range ids {
+			q, ok := s.tables["stock.quant"].get(id)
+			if !ok {
+				continue
+			}
+			s.setField("stock.quant", id, "quantity", q["inventory_quantity"])
+		}
+		return nil, true, nil // returns None
+	}
+}
+
+// setField changes one stored value (with undo and write_date).
+func (s *Server) setField(model string, id int64, name string, v any) {
+	r, ok := s.tables[model].get(id)
+	if !ok {
+		return
+	}
+	old, had := r[name], true
+	oldDate := r["write_date"]
+	s.onUndo(func() {
+		if had {
+			r[name] = old
+		}
+		r["write_date"] = oldDate
+	})
+	r[name] = v
+	r["write_date"] = s.now()
+}
+
+// computeTotals sets the lines' subtotals and the order's amounts from prices,
+// discounts and price-excluded (or included) taxes.
+func (s *Server) computeTotals(id int64) {
+	o, ok := s.tables["sale.order"].get(id)
+	if !ok {
+		return
+	}
+	var untaxed, tax float64
+	lines, _ := o["order_line"].([]int64)
+	for _, lid := range lines {
+		l, ok := s.tables["sale.order.line"].get(lid)
+		if !ok {
+			continue
+		}
+		qty, _ := l["product_uom_qty"].(float64)
+		price, _ := l["price_unit"].(float64)
+		disc, _ := l["discount"].(float64)
+		base := qty * price * (1 - disc/100)
+		var rate float64
+		included := false
+		taxIDs, _ := l["tax_id"].([]int64)
+		for _, t := range taxIDs {
+			if tr, ok := s.tables["account.tax"].get(t); ok {
+				a, _ := tr["amount"].(float64)
+				rate += a
+				if tr["price_include"] == true {
+					included = true
+				}
+			}
+		}
+		sub := base
+		if included {
+			sub = base / (1 + rate/100)
+		}
+		sub = math.Round(sub*100) / 100
+		lt := math.Round(sub*rate) / 100
+		l["price_subtotal"], l["price_total"] = sub, sub+lt
+		untaxed += sub
+		tax += lt
+	}
+	o["amount_untaxed"], o["amount_tax"], o["amount_total"] = untaxed, tax, math.Round((untaxed+tax)*100)/100
+}
+
+// confirm turns a quotation into a sale order with an outgoing delivery,
+// reserved when stock suffices.
+func (s *Server) confirm(id int64) error {
+	o, ok := s.tables["sale.order"].get(id)
+	if !ok {
+		return missingError("Record does not exist or has been deleted.\n(Record: sale.order(%d,), User: 2)", id)
+	}
+	if o["state"] != "draft" && o["state"] != "sent" {
+		return userError("Some orders are not in a state requiring confirmation.")
+	}
+	s.setField("sale.order", id, "state", "sale")
+	s.setField("sale.order", id, "invoice_status", "to invoice")
+	lines, _ := o["order_line"].([]int64)
+	partner, _ := o["partner_id"].(int64)
+	pv := map[string]any{"origin": o["name"], "sale_id": float64(id), "partner_id": float64(partner), "picking_type_code": "outgoing", "state": "assigned"}
+	if c, ok := o["carrier_id"].(int64); ok && c != 0 {
+		if _, has := s.tables["stock.picking"].def.fields["carrier_id"]; has {
+			pv["carrier_id"] = float64(c)
+		}
+	}
+	pid, err := s.create("stock.picking", pv)
+	if err != nil {
+		return err
+	}
+	s.setField("stock.picking", pid, "name", fmt.Sprintf("WH/OUT/%05d", pid))
+	assigned := true
+	for _, lid := range lines {
+		l, _ := s.tables["sale.order.line"].get(lid)
+		if l["is_delivery"] == true {
+			continue
+		}
+		prod, _ := l["product_id"].(int64)
+		qty, _ := l["product_uom_qty"].(float64)
+		if _, err := s.create("stock.move", map[string]any{"product_id": float64(prod), "product_uom_qty": qty, "state": "assigned", "picking_id": float64(pid), "sale_line_id": float64(lid)}); err != nil {
+			return err
+		}
+		if free, _ := computeQty(true)(s, record{"id": prod}).(float64); free < qty {
+			assigned = false
+		}
+	}
+	if !assigned {
+		s.setField("stock.picking", pid, "state", "confirmed")
+	}
+	old, _ := o["picking_ids"].([]int64)
+	s.setField("sale.order", id, "picking_ids", append(append([]int64(nil), old...), pid))
+	return nil
+}

@@ -1,0 +1,30 @@
+// Package odoo is a stateful fake of an Odoo server (16, 17, 18 or 19) over real
+// HTTP, written from shared/reference/odoo.md. Tests, benchmarks and `ferry demo`
+// use it; it shares no code with the client in internal/connector/odoo.
+//
+// What it serves (this first version):
+//
+//   - POST /jsonrpc with the JSON-RPC 2.0 envelope of §1.3: service common
+//     (version, login, authenticate — false on a wrong login or key, an
+//     OperationalError for a database that does not exist) and object
+//     (execute_kw with the database, uid and API key on every call).
+//   - Errors as HTTP 200 with error{code: 200, message: "Odoo Server Error",
+//     data{name, message, arguments, context, debug}} (§1.7); a method that
+//     returns None answers with no "result" key.
+//   - Records kept in memory per model with Odoo's wire habits (§1.5): false for
+//     empty values, [id, "display name"] for many2one, [ids] for x2many,
+//     "YYYY-MM-DD HH:MM:SS" UTC datetimes, create_date and write_date (which
+//     moves on every write), archived records hidden unless active_test is false.
+//   - search, search_read, search_count, read, create (one vals or a list),
+//     write, unlink, with domains of "&", "|", "!" and =, !=, in, not in, like,
+//     ilike, =like, =ilike, <, >, <=, >=, and dotted many2one paths; limit,
+//     offset and order; x2many commands (0,0,v) (1,id,v) (2,id) (3,id) (4,id)
+//     (5,) (6,0,ids).
+//   - Errors for an unknown model ("Object x doesn't exist"), an invalid field
+//     (ValueError "Invalid field"), a private method (AccessError), a missing
+//     required field (ValidationError) and bad credentials (AccessDenied).
+//
+// Choices where the reference is silent: ids start at 1 per model and only
+// grow; display names are the record's name (partners: "Parent, Child" is not
+// reproduced); order by any stored field, "id asc" by default.
+package odoo

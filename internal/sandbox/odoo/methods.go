@@ -1,0 +1,331 @@
+package odoo
+
+import (
+	"fmt"
+	"sort"
+	"time"
+)
+
+// call runs one method of a model; it is one transaction: on error every
+// change it made is undone.
+func (s *Server) call(model, method string, args []any, kw map[string]any) (result any, none bool, err error) {
+	var undo []func()
+	s.undo = &undo
+	defer func() {
+		if err != nil {
+			for i := len(undo) - 1; i >= 0; i-- {
+				undo[i]()
+			}
+		}
+		s.undo = nil
+	}()
+	ctx, _ := kw["context"].(map[string]any)
+	activeTest := true
+	if v, ok := ctx["active_test"].(bool); ok {
+		activeTest = v
+	}
+	arg := func(i int) any {
+		if i < len(args) {
+			return args[i]
+		}
+		return nil
+	}
+	intArg := func(key string) int {
+		f, _ := kw[key].(float64)
+		return int(f)
+	}
+	strArg := func(key string) string {
+		str, _ := kw[key].(string)
+		return str
+	}
+	switch method {
+	case "search", "search_read", "search_count":
+		domain, _ := arg(0).([]any)
+		if d, ok := kw["domain"].([]any); ok {
+			domain = d
+		}
+		limit, offset, order := intArg("limit"), intArg("offset"), strArg("order")
+		if order == "" {
+			order = "id asc"
+		}
+		if method == "search_count" {
+			ids, err := s.search(model, domain, activeTest, "", 0, 0)
+			return int64(len(ids)), false, err
+		}
+		ids, err := s.search(model, domain, activeTest, order, offset, limit)
+		if err != nil {
+			return nil, false, err
+		}
+		if method == "search" {
+			return ids, false, nil
+		}
+		fields := stringList(kw["fields"])
+		rows, err := s.read(model, ids, fields)
+		return rows, false, err
+	case "read":
+		ids := idList(arg(0))
+		rows, err := s.read(model, ids, stringList(kw["fields"]))
+		return rows, false, err
+	case "create":
+		switch v := arg(0).(type) {
+		case map[string]any:
+			id, err := s.create(model, v)
+			return id, false, err
+		case []any:
+			ids := []int64{}
+			for _, x := range v {
+				vals, ok := x.(map[string]any)
+				if !ok {
+					return nil, false, valueError("create: want a dict of values, got %v", x)
+				}
+				id, err := s.create(model, vals)
+				if err != nil {
+					return nil, false, err
+				}
+				ids = append(ids, id)
+			}
+			return ids, false, nil
+		}
+		return nil, false, valueError("create: want values")
+	case "write":
+		vals, _ := arg(1).(map[string]any)
+		return true, false, s.write(model, idList(arg(0)), vals)
+	case "unlink":
+		return true, false, s.unlink(model, idList(arg(0)))
+	case "fields_get":
+		out := map[string]any{}
+		for name, f := range s.tables[model].def.fields {
+			out[name] = map[string]any{"type": typeName(f.typ), "relation": f.relation, "required": f.required, "store": f.compute == nil}
+		}
+		return out, false, nil
+	}
+	if a, ok := actions[model+"."+method]; ok {
+		return a(s, idList(arg(0)), kw)
+	}
+	return nil, false, &odooError{name: "builtins.AttributeError", msg: fmt.Sprintf("The method '%s' does not exist on the model '%s'", method, model)}
+}
+
+// actions are the business methods: model.method → implementation.
+var actions = map[string]func(s *Server, ids []int64, kw map[string]any) (any, bool, error){}
+
+func typeName(t fieldType) string {
+	return [...]string{"char", "text", "integer", "float", "boolean", "datetime", "date", "selection", "many2one", "one2many", "many2many"}[t]
+}
+
+func idList(v any) []int64 {
+	switch x := v.(type) {
+	case []any:
+		var out []int64
+		for _, e := range x {
+			if f, ok := e.(float64); ok {
+				out = append(out, int64(f))
+			}
+		}
+		return out
+	case float64:
+		return []int64{int64(x)}
+	}
+	return nil
+}
+
+func stringList(v any) []string {
+	list, _ := v.([]any)
+	var out []string
+	for _, e := range list {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (s *Server) now() time.Time { return s.opts.Now().UTC().Truncate(time.Second) }
+
+// create inserts a record, filling defaults, checking required fields and
+// creating one2many lines after it.
+func (s *Server) create(model string, vals map[string]any) (int64, error) {
+	t := s.tables[model]
+	r := record{}
+	if t.def.defaults != nil {
+		for k, v := range t.def.defaults(s) {
+			r[k] = v
+		}
+	}
+	var pending map[string]pendingCreate
+	for name, v := range vals {
+		f, ok := t.def.fields[name]
+		if !ok {
+			return 0, valueError("Invalid field '%s' on model '%s'", name, model)
+		}
+		if f.compute != nil {
+			continue
+		}
+		val, err := s.fromWire(model, name, f, v, nil)
+		if err != nil {
+			return 0, err
+		}
+		if p, ok := val.(pendingCreate); ok {
+			if pending == nil {
+				pending = map[string]pendingCreate{}
+			}
+			pending[name] = p
+			r[name] = p.keep
+			continue
+		}
+		r[name] = val
+	}
+	for name, f := range t.def.fields {
+		if f.required && (r[name] == nil || r[name] == "") {
+			return 0, validationError("The operation cannot be completed: %s require a %s", requireLabel(model), name)
+		}
+	}
+	id := t.next
+	t.next++
+	now := s.now()
+	r["create_date"], r["write_date"] = now, now
+	t.rows[id] = r
+	s.onUndo(func() { delete(t.rows, id) })
+	for name, p := range pending {
+		f := t.def.fields[name]
+		ids := append([]int64(nil), p.keep...)
+		for _, lv := range p.vals {
+			lv[f.inverse] = float64(id)
+			lid, err := s.create(f.relation, lv)
+			if err != nil {
+				return 0, err
+			}
+			ids = append(ids, lid)
+		}
+		r[name] = ids
+	}
+	if hook := createHooks[model]; hook != nil {
+		if err := hook(s, id); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+// createHooks run after a record of a model is created (totals, names).
+var createHooks = map[string]func(s *Server, id int64) error{}
+
+func requireLabel(model string) string {
+	if model == "res.partner" {
+		return "Contacts"
+	}
+	return "Records"
+}
+
+func (s *Server) onUndo(f func()) {
+	if s.undo != nil {
+		*s.undo = append(*s.undo, f)
+	}
+}
+
+// write sets vals on ids; write_date moves.
+func (s *Server) write(model string, ids []int64, vals map[string]any) error {
+	t := s.tables[model]
+	for _, id := range ids {
+		r, ok := t.get(id)
+		if !ok {
+			return missingError("Record does not exist or has been deleted.\n(Record: %s(%d,), User: 2)", model, id)
+		}
+		old := record{}
+		for k, v := range r {
+			old[k] = v
+		}
+		s.onUndo(func() { t.rows[id] = old })
+		for name, v := range vals {
+			f, ok := t.def.fields[name]
+			if !ok {
+				return valueError("Invalid field '%s' on model '%s'", name, model)
+			}
+			val, err := s.fromWire(model, name, f, v, r[name])
+			if err != nil {
+				return err
+			}
+			if p, ok := val.(pendingCreate); ok {
+				ids := append([]int64(nil), p.keep...)
+				for _, lv := range p.vals {
+					lv[f.inverse] = float64(id)
+					lid, err := s.create(f.relation, lv)
+					if err != nil {
+						return err
+					}
+					ids = append(ids, lid)
+				}
+				val = ids
+			}
+			r[name] = val
+		}
+		r["write_date"] = s.now()
+		if hook := createHooks[model]; hook != nil {
+			if err := hook(s, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Server) unlink(model string, ids []int64) error {
+	t := s.tables[model]
+	for _, id := range ids {
+		r, ok := t.get(id)
+		if !ok {
+			continue
+		}
+		delete(t.rows, id)
+		s.onUndo(func() { t.rows[id] = r })
+	}
+	return nil
+}
+
+// read returns ids' fields in wire form, "id" always included.
+func (s *Server) read(model string, ids []int64, fields []string) ([]map[string]any, error) {
+	t := s.tables[model]
+	if len(fields) == 0 {
+		for name := range t.def.fields {
+			fields = append(fields, name)
+		}
+		sort.Strings(fields)
+	}
+	for _, name := range fields {
+		if _, ok := t.def.fields[name]; !ok && name != "id" && name != "display_name" {
+			return nil, valueError("Invalid field '%s' on model '%s'", name, model)
+		}
+	}
+	out := make([]map[string]any, 0, len(ids))
+	for _, id := range ids {
+		r, ok := t.get(id)
+		if !ok {
+			return nil, missingError("Record does not exist or has been deleted.\n(Record: %s(%d,), User: 2)", model, id)
+		}
+		row := map[string]any{"id": id}
+		for _, name := range fields {
+			if name == "id" {
+				continue
+			}
+			if name == "display_name" {
+				row[name] = s.displayName(model, id)
+				continue
+			}
+			f := t.def.fields[name]
+			v := r[name]
+			if f.compute != nil {
+				v = f.compute(s, withID(r, id))
+			}
+			row[name] = s.toWire(f, v)
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+func withID(r record, id int64) record {
+	c := record{"id": id}
+	for k, v := range r {
+		c[k] = v
+	}
+	return c
+}

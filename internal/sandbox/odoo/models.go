@@ -1,0 +1,274 @@
+package odoo
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+func has(mods []string, m string) bool {
+	for _, x := range mods {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+// models returns the model definitions of a version with modules installed
+// (reference §2: field names per version).
+func models(version int, mods []string) []*modelDef {
+	f := func(t fieldType) *field { return &field{typ: t} }
+	m2o := func(rel string) *field { return &field{typ: fMany2one, relation: rel} }
+	o2m := func(rel, inv string) *field { return &field{typ: fOne2many, relation: rel, inverse: inv} }
+	m2m := func(rel string) *field { return &field{typ: fMany2many, relation: rel} }
+	req := func(x *field) *field { x.required = true; return x }
+	base := func(extra map[string]*field) map[string]*field {
+		extra["create_date"] = f(fDatetime)
+		extra["write_date"] = f(fDatetime)
+		return extra
+	}
+	template := base(map[string]*field{
+		"name": req(f(fChar)), "default_code": f(fChar), "list_price": f(fFloat), "categ_id": m2o("product.category"),
+		"description_sale": f(fText), "weight": f(fFloat), "active": f(fBool), "sale_ok": f(fBool), "purchase_ok": f(fBool),
+		"taxes_id": m2m("account.tax"), "product_variant_ids": o2m("product.product", "product_tmpl_id"), "invoice_policy": f(fSelection),
+	})
+	if version >= 18 {
+		template["type"] = f(fSelection)
+		template["is_storable"] = f(fBool)
+	} else {
+		template["detailed_type"] = f(fSelection)
+		template["type"] = f(fSelection)
+	}
+	product := base(map[string]*field{
+		"name": f(fChar), "product_tmpl_id": m2o("product.template"), "default_code": f(fChar), "barcode": f(fChar),
+		"lst_price": f(fFloat), "weight": f(fFloat), "active": f(fBool), "product_template_attribute_value_ids": m2m("product.template.attribute.value"),
+		"qty_available": {typ: fFloat, compute: computeQty(false)}, "free_qty": {typ: fFloat, compute: computeQty(true)},
+		"virtual_available": {typ: fFloat, compute: computeQty(true)},
+	})
+	// The template's storability, read through the variant.
+	if version >= 18 {
+		product["is_storable"] = &field{typ: fBool, compute: func(s *Server, r record) any { return s.tplField(r, "is_storable") }}
+		product["type"] = &field{typ: fSelection, compute: func(s *Server, r record) any { return s.tplField(r, "type") }}
+	} else {
+		product["detailed_type"] = &field{typ: fSelection, compute: func(s *Server, r record) any { return s.tplField(r, "detailed_type") }}
+	}
+	picking := base(map[string]*field{
+		"name": f(fChar), "state": f(fSelection), "origin": f(fChar), "sale_id": m2o("sale.order"), "partner_id": m2o("res.partner"),
+		"picking_type_code": f(fSelection), "move_ids": o2m("stock.move", "picking_id"), "date_done": f(fDatetime), "backorder_id": m2o("stock.picking"),
+	})
+	if has(mods, "delivery") && version == 16 || has(mods, "stock_delivery") && version >= 17 {
+		picking["carrier_id"] = m2o("delivery.carrier")
+		picking["carrier_tracking_ref"] = f(fChar)
+	}
+	move := base(map[string]*field{
+		"product_id": m2o("product.product"), "product_uom_qty": f(fFloat), "state": f(fSelection), "picking_id": m2o("stock.picking"), "sale_line_id": m2o("sale.order.line"),
+	})
+	if version >= 17 {
+		move["quantity"] = f(fFloat)
+		move["picked"] = f(fBool)
+	} else {
+		move["quantity_done"] = f(fFloat)
+	}
+	saleOrder := base(map[string]*field{
+		"name": f(fChar), "state": f(fSelection), "partner_id": req(m2o("res.partner")), "partner_invoice_id": m2o("res.partner"), "partner_shipping_id": m2o("res.partner"),
+		"client_order_ref": f(fChar), "origin": f(fChar), "pricelist_id": m2o("product.pricelist"), "order_line": o2m("sale.order.line", "order_id"),
+		"amount_untaxed": f(fFloat), "amount_tax": f(fFloat), "amount_total": f(fFloat), "invoice_status": f(fSelection),
+		"picking_ids": o2m("stock.picking", "sale_id"), "date_order": f(fDatetime), "note": f(fText), "invoice_ids": m2m("account.move"),
+	})
+	if has(mods, "delivery") {
+		saleOrder["carrier_id"] = m2o("delivery.carrier")
+	}
+	if version >= 17 {
+		saleOrder["locked"] = f(fBool)
+	}
+	defs := []*modelDef{
+		{name: "res.partner", fields: base(map[string]*field{
+			"name": req(f(fChar)), "email": f(fChar), "phone": f(fChar), "mobile": f(fChar), "ref": f(fChar), "type": f(fSelection),
+			"parent_id": m2o("res.partner"), "child_ids": o2m("res.partner", "parent_id"), "country_id": m2o("res.country"), "street": f(fChar),
+			"street2": f(fChar), "zip": f(fChar), "city": f(fChar), "vat": f(fChar), "lang": f(fChar), "is_company": f(fBool), "active": f(fBool), "customer_rank": f(fInt),
+		}), defaults: func(*Server) map[string]any { return map[string]any{"active": true, "type": "contact"} }},
+		{name: "res.users", fields: base(map[string]*field{"name": f(fChar), "login": f(fChar), "partner_id": m2o("res.partner"), "active": f(fBool)})},
+		{name: "res.country", fields: base(map[string]*field{"name": f(fChar), "code": f(fChar)})},
+		{name: "res.company", fields: base(map[string]*field{"name": f(fChar), "country_id": m2o("res.country")})},
+		{name: "ir.module.module", fields: base(map[string]*field{"name": f(fChar), "state": f(fSelection)})},
+		{name: "product.category", fields: base(map[string]*field{"name": req(f(fChar)), "parent_id": m2o("product.category")})},
+		{name: "product.attribute", fields: base(map[string]*field{"name": f(fChar)})},
+		{name: "product.template.attribute.value", fields: base(map[string]*field{"name": f(fChar), "product_tmpl_id": m2o("product.template")})},
+		{name: "product.template", fields: template, defaults: func(*Server) map[string]any {
+			d := map[string]any{"active": true, "sale_ok": true, "purchase_ok": true, "invoice_policy": "order"}
+			if version >= 18 {
+				d["type"] = "consu"
+			} else {
+				d["detailed_type"], d["type"] = "consu", "consu"
+			}
+			return d
+		}},
+		{name: "product.product", fields: product, defaults: func(*Server) map[string]any { return map[string]any{"active": true} }},
+		{name: "account.tax", fields: base(map[string]*field{"name": f(fChar), "amount": f(fFloat), "amount_type": f(fSelection), "type_tax_use": f(fSelection), "price_include": f(fBool)})},
+		{name: "account.journal", fields: base(map[string]*field{"name": f(fChar), "type": f(fSelection), "code": f(fChar)})},
+		{name: "delivery.carrier", fields: base(map[string]*field{"name": req(f(fChar)), "delivery_type": f(fSelection), "product_id": req(m2o("product.product")), "fixed_price": f(fFloat), "active": f(fBool)}),
+			defaults: func(*Server) map[string]any { return map[string]any{"active": true, "delivery_type": "fixed"} }},
+		{name: "stock.warehouse", fields: base(map[string]*field{"name": f(fChar), "code": f(fChar), "lot_stock_id": m2o("stock.location")})},
+		{name: "stock.location", fields: base(map[string]*field{"name": f(fChar), "usage": f(fSelection)})},
+		{name: "stock.quant", fields: base(map[string]*field{"product_id": req(m2o("product.product")), "location_id": req(m2o("stock.location")), "quantity": f(fFloat), "reserved_quantity": f(fFloat), "inventory_quantity": f(fFloat)})},
+		{name: "product.pricelist", fields: base(map[string]*field{"name": req(f(fChar)), "active": f(fBool), "item_ids": o2m("product.pricelist.item", "pricelist_id")}),
+			defaults: func(*Server) map[string]any { return map[string]any{"active": true} }},
+		{name: "product.pricelist.item", fields: base(map[string]*field{
+			"pricelist_id": m2o("product.pricelist"), "applied_on": f(fSelection), "product_tmpl_id": m2o("product.template"), "product_id": m2o("product.product"),
+			"categ_id": m2o("product.category"), "min_quantity": f(fFloat), "compute_price": f(fSelection), "fixed_price": f(fFloat), "percent_price": f(fFloat),
+		})},
+		{name: "sale.order", fields: saleOrder, defaults: func(s *Server) map[string]any {
+			return map[string]any{"state": "draft", "date_order": s.now(), "invoice_status": "no"}
+		}},
+		{name: "sale.order.line", fields: base(map[string]*field{
+			"order_id": m2o("sale.order"), "product_id": m2o("product.product"), "name": f(fText), "product_uom_qty": f(fFloat), "price_unit": f(fFloat),
+			"discount": f(fFloat), "tax_id": m2m("account.tax"), "price_subtotal": f(fFloat), "price_total": f(fFloat), "qty_delivered": f(fFloat), "is_delivery": f(fBool),
+		})},
+		{name: "stock.picking", fields: picking},
+		{name: "stock.move", fields: move},
+		{name: "account.move", fields: base(map[string]*field{
+			"name": f(fChar), "move_type": f(fSelection), "state": f(fSelection), "payment_state": f(fSelection), "partner_id": m2o("res.partner"),
+			"invoice_origin": f(fChar), "amount_total": f(fFloat), "amount_residual": f(fFloat), "invoice_date": f(fDate),
+		})},
+	}
+	return defs
+}
+
+func (s *Server) tplField(r record, name string) any {
+	tid, _ := r["product_tmpl_id"].(int64)
+	if t, ok := s.tables["product.template"].get(tid); ok {
+		return t[name]
+	}
+	return nil
+}
+
+// computeQty sums the product's quants in internal locations; free quantity is
+// less what is reserved.
+func computeQty(free bool) func(s *Server, r record) any {
+	return func(s *Server, r record) any {
+		id, _ := r["id"].(int64)
+		var q float64
+		for _, qr := range s.tables["stock.quant"].rows {
+			if qr["product_id"] == id {
+				loc, _ := qr["location_id"].(int64)
+				if l, ok := s.tables["stock.location"].get(loc); ok && l["usage"] == "internal" {
+					n, _ := qr["quantity"].(float64)
+					q += n
+					if free {
+						res, _ := qr["reserved_quantity"].(float64)
+						q -= res
+					}
+				}
+			}
+		}
+		return q
+	}
+}
+
+// mustCreate creates generator data; it panics on a programming error.
+func (s *Server) mustCreate(model string, vals map[string]any) int64 {
+	id, err := s.create(model, vals)
+	if err != nil {
+		panic(fmt.Sprintf("sandbox/odoo: generating %s: %v", model, err))
+	}
+	return id
+}
+
+// generate makes the deterministic demo data (Options.Seed).
+func (s *Server) generate() {
+	rng := rand.New(rand.NewPCG(uint64(s.opts.Seed), 7))
+	for _, m := range []string{"base", "product", "sale", "sale_management", "stock", "account", "delivery", "stock_delivery", "website_sale", "purchase"} {
+		state := "uninstalled"
+		if has(s.opts.Modules, m) {
+			state = "installed"
+		}
+		if m == "stock_delivery" && s.opts.Version < 17 {
+			continue
+		}
+		s.mustCreate("ir.module.module", map[string]any{"name": m, "state": state})
+	}
+	countries := map[string]int64{}
+	for _, c := range [][2]string{{"FI", "Finland"}, {"SE", "Sweden"}, {"EE", "Estonia"}, {"DE", "Germany"}} {
+		countries[c[0]] = s.mustCreate("res.country", map[string]any{"code": c[0], "name": c[1]})
+	}
+	s.mustCreate("res.company", map[string]any{"name": "Ferry Demo Oy", "country_id": float64(countries["FI"])})
+	admin := s.mustCreate("res.partner", map[string]any{"name": "Administrator", "email": "admin@example.com"})
+	s.mustCreate("res.users", map[string]any{"name": "Administrator", "login": s.opts.Login, "partner_id": float64(admin), "active": true})
+	stock := s.mustCreate("stock.location", map[string]any{"name": "WH/Stock", "usage": "internal"})
+	s.mustCreate("stock.location", map[string]any{"name": "Partners/Customers", "usage": "customer"})
+	s.mustCreate("stock.warehouse", map[string]any{"name": "Warehouse", "code": "WH", "lot_stock_id": float64(stock)})
+	taxes := map[float64]int64{}
+	for _, rate := range []float64{25.5, 14, 10} {
+		taxes[rate] = s.mustCreate("account.tax", map[string]any{"name": fmt.Sprintf("%g%%", rate), "amount": rate, "amount_type": "percent", "type_tax_use": "sale", "price_include": false})
+	}
+	s.mustCreate("account.journal", map[string]any{"name": "Customer Invoices", "type": "sale", "code": "INV"})
+	s.mustCreate("account.journal", map[string]any{"name": "Bank", "type": "bank", "code": "BNK"})
+	all := s.mustCreate("product.category", map[string]any{"name": "All"})
+	cats := []int64{}
+	for _, n := range []string{"Paidat", "Hupparit", "Kirjat", "Astiat"} {
+		cats = append(cats, s.mustCreate("product.category", map[string]any{"name": n, "parent_id": float64(all)}))
+	}
+	storable := func(vals map[string]any) map[string]any {
+		if s.opts.Version >= 18 {
+			vals["type"], vals["is_storable"] = "consu", true
+		} else {
+			vals["detailed_type"], vals["type"] = "product", "product"
+		}
+		return vals
+	}
+	service := func(vals map[string]any) map[string]any {
+		if s.opts.Version >= 18 {
+			vals["type"] = "service"
+		} else {
+			vals["detailed_type"], vals["type"] = "service", "service"
+		}
+		return vals
+	}
+	products := s.opts.Products
+	if products == 0 {
+		products = 30
+	}
+	sizes := []string{"S", "M", "L"}
+	for i := 1; i <= products; i++ {
+		code := fmt.Sprintf("ODOO-%03d", i)
+		price := float64(10+rng.IntN(90)) - 0.1
+		vals := storable(map[string]any{"name": fmt.Sprintf("Tuote %d", i), "list_price": price, "categ_id": float64(cats[i%len(cats)]), "taxes_id": []any{[]any{6.0, 0.0, []any{float64(taxes[25.5])}}}, "weight": 0.3})
+		tid := s.mustCreate("product.template", vals)
+		var variants []int64
+		if i%3 == 0 {
+			for j, size := range sizes {
+				av := s.mustCreate("product.template.attribute.value", map[string]any{"name": size, "product_tmpl_id": float64(tid)})
+				variants = append(variants, s.mustCreate("product.product", map[string]any{"product_tmpl_id": float64(tid), "name": fmt.Sprintf("Tuote %d (%s)", i, size), "default_code": fmt.Sprintf("%s-%s", code, size), "barcode": fmt.Sprintf("64000%05d%d", i, j), "lst_price": price, "product_template_attribute_value_ids": []any{[]any{6.0, 0.0, []any{float64(av)}}}}))
+			}
+		} else {
+			dc := code
+			if i%10 == 7 {
+				dc = "" // some products have no internal reference (the routes park them)
+			} else {
+				s.tables["product.template"].rows[tid]["default_code"] = dc
+			}
+			variants = append(variants, s.mustCreate("product.product", map[string]any{"product_tmpl_id": float64(tid), "name": fmt.Sprintf("Tuote %d", i), "default_code": dc, "barcode": fmt.Sprintf("64001%05d", i), "lst_price": price}))
+		}
+		s.tables["product.template"].rows[tid]["product_variant_ids"] = variants
+		for _, v := range variants {
+			s.mustCreate("stock.quant", map[string]any{"product_id": float64(v), "location_id": float64(stock), "quantity": float64(rng.IntN(50))})
+		}
+	}
+	partners := s.opts.Partners
+	if partners == 0 {
+		partners = 20
+	}
+	for i := 1; i <= partners; i++ {
+		p := s.mustCreate("res.partner", map[string]any{"name": fmt.Sprintf("Asiakas %d", i), "email": fmt.Sprintf("asiakas%d@example.fi", i), "country_id": float64(countries["FI"]), "customer_rank": 1.0})
+		s.mustCreate("res.partner", map[string]any{"name": fmt.Sprintf("Asiakas %d, toimitus", i), "type": "delivery", "parent_id": float64(p)})
+	}
+	for _, name := range []string{"Posti SmartPOST", "DHL Express"} {
+		pid := s.mustCreate("product.product", map[string]any{"product_tmpl_id": float64(s.mustCreate("product.template", service(map[string]any{"name": "Shipping: " + name}))), "name": "Shipping: " + name})
+		s.mustCreate("delivery.carrier", map[string]any{"name": name, "product_id": float64(pid), "fixed_price": 5.9})
+	}
+	pl := s.mustCreate("product.pricelist", map[string]any{"name": "Määräalennus"})
+	s.mustCreate("product.pricelist.item", map[string]any{"pricelist_id": float64(pl), "applied_on": "1_product", "product_tmpl_id": 1.0, "min_quantity": 5.0, "compute_price": "percentage", "percent_price": 10.0})
+	s.mustCreate("product.pricelist.item", map[string]any{"pricelist_id": float64(pl), "applied_on": "2_product_category", "categ_id": float64(cats[0]), "min_quantity": 1.0, "compute_price": "percentage", "percent_price": 5.0})
+	_ = time.Now
+}

@@ -1,0 +1,329 @@
+package odoo
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// fieldType is an Odoo field type.
+type fieldType int
+
+const (
+	fChar fieldType = iota
+	fText
+	fInt
+	fFloat
+	fBool
+	fDatetime
+	fDate
+	fSelection
+	fMany2one
+	fOne2many
+	fMany2many
+)
+
+// field describes one field of a model.
+type field struct {
+	typ      fieldType
+	relation string
+	// inverse is the many2one on the related model that a one2many reads.
+	inverse  string
+	required bool
+	// compute fills a non-stored field when it is read.
+	compute func(s *Server, r record) any
+}
+
+// modelDef is a model's fields and behaviour.
+type modelDef struct {
+	name   string
+	fields map[string]*field
+	// nameField holds the display name; default "name".
+	nameField string
+	// defaults fill missing values on create.
+	defaults func(s *Server) map[string]any
+}
+
+// record is one row: field name → Go value (string, int64, float64, bool,
+// time.Time, []int64 for x2many, int64 for many2one; nil for empty).
+type record map[string]any
+
+// table is the rows of one model.
+type table struct {
+	def  *modelDef
+	rows map[int64]record
+	next int64
+}
+
+func (t *table) get(id int64) (record, bool) {
+	r, ok := t.rows[id]
+	return r, ok
+}
+
+// ids returns the table's ids in order.
+func (t *table) ids() []int64 {
+	out := make([]int64, 0, len(t.rows))
+	for id := range t.rows {
+		out = append(out, id)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// odooError is an exception Odoo raises, by its class name.
+type odooError struct {
+	name string // "odoo.exceptions.ValidationError"
+	msg  string
+}
+
+func (e *odooError) Error() string { return e.msg }
+
+func userError(format string, a ...any) *odooError {
+	return &odooError{name: "odoo.exceptions.UserError", msg: fmt.Sprintf(format, a...)}
+}
+
+func validationError(format string, a ...any) *odooError {
+	return &odooError{name: "odoo.exceptions.ValidationError", msg: fmt.Sprintf(format, a...)}
+}
+
+func valueError(format string, a ...any) *odooError {
+	return &odooError{name: "builtins.ValueError", msg: fmt.Sprintf(format, a...)}
+}
+
+func missingError(format string, a ...any) *odooError {
+	return &odooError{name: "odoo.exceptions.MissingError", msg: fmt.Sprintf(format, a...)}
+}
+
+// toWire turns a stored value into Odoo's JSON: false for empty, [id, name] for
+// many2one, [ids] for x2many, "YYYY-MM-DD HH:MM:SS" for datetimes.
+func (s *Server) toWire(f *field, v any) any {
+	switch f.typ {
+	case fMany2one:
+		id, _ := v.(int64)
+		if id == 0 {
+			return false
+		}
+		return []any{id, s.displayName(f.relation, id)}
+	case fOne2many, fMany2many:
+		ids, _ := v.([]int64)
+		if ids == nil {
+			return []int64{}
+		}
+		return ids
+	case fBool:
+		b, _ := v.(bool)
+		return b
+	case fInt:
+		n, _ := v.(int64)
+		return n
+	case fFloat:
+		x, _ := v.(float64)
+		return x
+	case fDatetime:
+		t, ok := v.(time.Time)
+		if !ok || t.IsZero() {
+			return false
+		}
+		return t.UTC().Format("2006-01-02 15:04:05")
+	case fDate:
+		t, ok := v.(time.Time)
+		if !ok || t.IsZero() {
+			return false
+		}
+		return t.UTC().Format("2006-01-02")
+	default:
+		str, _ := v.(string)
+		if str == "" {
+			return false
+		}
+		return str
+	}
+}
+
+func (s *Server) displayName(model string, id int64) string {
+	t, ok := s.tables[model]
+	if !ok {
+		return ""
+	}
+	r, ok := t.get(id)
+	if !ok {
+		return ""
+	}
+	nf := t.def.nameField
+	if nf == "" {
+		nf = "name"
+	}
+	name, _ := r[nf].(string)
+	return name
+}
+
+// fromWire reads a JSON value written to field f (create/write values).
+func (s *Server) fromWire(model, name string, f *field, v any, old any) (any, error) {
+	bad := func() error {
+		return valueError("Wrong value for %s.%s: %v", model, name, v)
+	}
+	if v == nil || v == false {
+		switch f.typ {
+		case fBool:
+			return false, nil
+		case fOne2many, fMany2many:
+			return []int64(nil), nil
+		}
+		return nil, nil
+	}
+	switch f.typ {
+	case fChar, fText, fSelection:
+		str, ok := v.(string)
+		if !ok {
+			return nil, bad()
+		}
+		return str, nil
+	case fInt:
+		x, ok := v.(float64)
+		if !ok {
+			return nil, bad()
+		}
+		return int64(x), nil
+	case fFloat:
+		x, ok := v.(float64)
+		if !ok {
+			return nil, bad()
+		}
+		return x, nil
+	case fBool:
+		b, ok := v.(bool)
+		if !ok {
+			return nil, bad()
+		}
+		return b, nil
+	case fDatetime, fDate:
+		str, ok := v.(string)
+		if !ok {
+			return nil, bad()
+		}
+		for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02"} {
+			if t, err := time.ParseInLocation(layout, str, time.UTC); err == nil {
+				return t, nil
+			}
+		}
+		return nil, bad()
+	case fMany2one:
+		x, ok := v.(float64)
+		if !ok {
+			return nil, bad()
+		}
+		id := int64(x)
+		if rt, ok := s.tables[f.relation]; ok {
+			if _, ok := rt.get(id); !ok {
+				return nil, missingError("Record does not exist or has been deleted.\n(Record: %s(%d,), User: 2)", f.relation, id)
+			}
+		}
+		return id, nil
+	case fOne2many, fMany2many:
+		return s.applyCommands(f, v, old)
+	}
+	return nil, bad()
+}
+
+// applyCommands applies x2many commands to the current ids. One2many creates
+// are returned as pending records to create after the parent (pendingCreate).
+func (s *Server) applyCommands(f *field, v any, old any) (any, error) {
+	cur, _ := old.([]int64)
+	ids := append([]int64(nil), cur...)
+	list, ok := v.([]any)
+	if !ok {
+		return nil, valueError("Wrong value for an x2many field: %v", v)
+	}
+	var creates []map[string]any
+	for _, c := range list {
+		cmd, ok := c.([]any)
+		if !ok || len(cmd) == 0 {
+			// A plain list of ids means (6, 0, ids).
+			if x, ok := c.(float64); ok {
+				ids = append(ids, int64(x))
+				continue
+			}
+			return nil, valueError("Wrong x2many command: %v", c)
+		}
+		op, _ := cmd[0].(float64)
+		arg := func(i int) any {
+			if i < len(cmd) {
+				return cmd[i]
+			}
+			return nil
+		}
+		switch int(op) {
+		case 0:
+			vals, ok := arg(2).(map[string]any)
+			if !ok {
+				return nil, valueError("Wrong x2many create command: %v", c)
+			}
+			creates = append(creates, vals)
+		case 1:
+			id, _ := arg(1).(float64)
+			vals, _ := arg(2).(map[string]any)
+			if err := s.write(f.relation, []int64{int64(id)}, vals); err != nil {
+				return nil, err
+			}
+		case 2, 3:
+			id, _ := arg(1).(float64)
+			ids = remove(ids, int64(id))
+			if int(op) == 2 {
+				s.unlink(f.relation, []int64{int64(id)})
+			}
+		case 4:
+			id, _ := arg(1).(float64)
+			if !contains(ids, int64(id)) {
+				ids = append(ids, int64(id))
+			}
+		case 5:
+			ids = nil
+		case 6:
+			raw, _ := arg(2).([]any)
+			ids = nil
+			for _, x := range raw {
+				if n, ok := x.(float64); ok {
+					ids = append(ids, int64(n))
+				}
+			}
+		default:
+			return nil, valueError("Unknown x2many command %v", op)
+		}
+	}
+	if len(creates) > 0 {
+		return pendingCreate{keep: ids, vals: creates}, nil
+	}
+	return ids, nil
+}
+
+// pendingCreate is a one2many whose new lines are created once the parent has
+// its id.
+type pendingCreate struct {
+	keep []int64
+	vals []map[string]any
+}
+
+func remove(ids []int64, id int64) []int64 {
+	out := ids[:0]
+	for _, x := range ids {
+		if x != id {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func contains(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+func lower(v any) string {
+	s, _ := v.(string)
+	return strings.ToLower(s)
+}

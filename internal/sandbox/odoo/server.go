@@ -1,0 +1,254 @@
+package odoo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/sandbox/fault"
+)
+
+// Options configure a Server.
+type Options struct {
+	Version  int    // 16, 17, 18 or 19; default 17
+	Database string // default "ferry"
+	Login    string // default "admin"
+	APIKey   string // default "demo-key" (also accepted as the password)
+	Seed     int64  // data generator seed, default 1
+	// Products and Partners are generated counts; defaults 30 and 20; negative
+	// means none.
+	Products, Partners int
+	// Modules are the installed modules; default what ferry's routes need.
+	Modules []string
+	Faults  fault.Config
+	Now     func() time.Time
+}
+
+// Server is a fake Odoo.
+type Server struct {
+	opts   Options
+	faults *fault.Injector
+	mux    *http.ServeMux
+
+	mu     sync.Mutex
+	tables map[string]*table
+	calls  map[string]int
+	uid    int64
+	// failAfter counts calls of "model.method" that commit and then drop.
+	failAfter map[string]int
+	// undo collects how to revert the running call's changes.
+	undo *[]func()
+}
+
+// New returns a server with generated data.
+func New(opts Options) *Server {
+	if opts.Version == 0 {
+		opts.Version = 17
+	}
+	if opts.Database == "" {
+		opts.Database = "ferry"
+	}
+	if opts.Login == "" {
+		opts.Login = "admin"
+	}
+	if opts.APIKey == "" {
+		opts.APIKey = "demo-key"
+	}
+	if opts.Seed == 0 {
+		opts.Seed = 1
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Modules == nil {
+		opts.Modules = []string{"base", "product", "sale", "sale_management", "stock", "account", "delivery"}
+		if opts.Version >= 17 {
+			opts.Modules = append(opts.Modules, "stock_delivery")
+		}
+	}
+	s := &Server{opts: opts, faults: fault.New(opts.Faults), tables: map[string]*table{}, calls: map[string]int{}, failAfter: map[string]int{}}
+	for _, def := range models(opts.Version, opts.Modules) {
+		s.tables[def.name] = &table{def: def, rows: map[int64]record{}, next: 1}
+	}
+	s.generate()
+	s.mux = http.NewServeMux()
+	s.mux.Handle("/_sandbox/faults", s.faults.Handler())
+	s.mux.Handle("/", s.faults.Wrap(http.HandlerFunc(s.route)))
+	s.faults.Exempt(func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/_sandbox/") })
+	return s
+}
+
+// Handler serves the API.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Faults returns the fault injector.
+func (s *Server) Faults() *fault.Injector { return s.faults }
+
+// Serve answers on ln until ctx ends.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { <-ctx.Done(); srv.Shutdown(context.WithoutCancel(ctx)) }()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// FailAfterCommit makes the next n calls of model.method apply their effect
+// and then drop the connection without an answer.
+func (s *Server) FailAfterCommit(model, method string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failAfter[model+"."+method] = n
+}
+
+// Calls returns how many times model.method was called.
+func (s *Server) Calls(model, method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[model+"."+method]
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == "/jsonrpc" && r.Method == http.MethodPost:
+		s.jsonrpc(w, r)
+	case r.URL.Path == "/web/version":
+		writeJSON(w, map[string]any{"version": fmt.Sprintf("%d.0", s.opts.Version), "version_info": []any{s.opts.Version, 0, 0, "final", 0, ""}})
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+type rpcRequest struct {
+	ID     any `json:"id"`
+	Params struct {
+		Service string            `json:"service"`
+		Method  string            `json:"method"`
+		Args    []json.RawMessage `json:"args"`
+	} `json:"params"`
+}
+
+// jsonrpc serves POST /jsonrpc.
+func (s *Server) jsonrpc(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 32<<20))
+	if err != nil {
+		return
+	}
+	var req rpcRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		s.rpcError(w, nil, &odooError{name: "werkzeug.exceptions.BadRequest", msg: "Invalid JSON data: " + err.Error()})
+		return
+	}
+	result, none, drop, err := s.dispatch(req)
+	if drop {
+		fault.Drop(w)
+		return
+	}
+	if err != nil {
+		s.rpcError(w, req.ID, err)
+		return
+	}
+	if none {
+		// A method that returns None: no "result" key at all.
+		writeJSON(w, map[string]any{"jsonrpc": "2.0", "id": req.ID})
+		return
+	}
+	writeJSON(w, map[string]any{"jsonrpc": "2.0", "id": req.ID, "result": result})
+}
+
+func (s *Server) rpcError(w http.ResponseWriter, id any, err error) {
+	var oe *odooError
+	if !errors.As(err, &oe) {
+		oe = &odooError{name: "builtins.Exception", msg: err.Error()}
+	}
+	writeJSON(w, map[string]any{"jsonrpc": "2.0", "id": id, "error": map[string]any{
+		"code": 200, "message": "Odoo Server Error",
+		"data": map[string]any{"name": oe.name, "message": oe.msg, "arguments": []any{oe.msg}, "context": map[string]any{}, "debug": "Traceback (most recent call last):\n  ...\n" + oe.name + ": " + oe.msg},
+	}})
+}
+
+func (s *Server) dispatch(req rpcRequest) (result any, none, drop bool, err error) {
+	args := req.Params.Args
+	arg := func(i int, v any) error {
+		if i >= len(args) {
+			return valueError("missing argument %d", i)
+		}
+		return json.Unmarshal(args[i], v)
+	}
+	switch req.Params.Service + "." + req.Params.Method {
+	case "common.version":
+		return map[string]any{"server_version": fmt.Sprintf("%d.0", s.opts.Version), "server_version_info": []any{s.opts.Version, 0, 0, "final", 0, ""}, "server_serie": fmt.Sprintf("%d.0", s.opts.Version), "protocol_version": 1}, false, false, nil
+	case "common.authenticate", "common.login":
+		var db, login, key string
+		if err := errors.Join(arg(0, &db), arg(1, &login), arg(2, &key)); err != nil {
+			return nil, false, false, err
+		}
+		if db != s.opts.Database {
+			return nil, false, false, &odooError{name: "psycopg2.OperationalError", msg: fmt.Sprintf("connection to server failed: FATAL:  database %q does not exist", db)}
+		}
+		if login != s.opts.Login || key != s.opts.APIKey {
+			return false, false, false, nil
+		}
+		return int64(2), false, false, nil
+	case "object.execute_kw":
+		var db, key, model, method string
+		var uid int64
+		if err := errors.Join(arg(0, &db), arg(1, &uid), arg(2, &key), arg(3, &model), arg(4, &method)); err != nil {
+			return nil, false, false, err
+		}
+		if db != s.opts.Database {
+			return nil, false, false, &odooError{name: "psycopg2.OperationalError", msg: fmt.Sprintf("database %q does not exist", db)}
+		}
+		if uid != 2 || key != s.opts.APIKey {
+			return nil, false, false, &odooError{name: "odoo.exceptions.AccessDenied", msg: "Access Denied"}
+		}
+		var pos []any
+		kw := map[string]any{}
+		if len(args) > 5 {
+			if err := decodeNumbers(args[5], &pos); err != nil {
+				return nil, false, false, valueError("args: %v", err)
+			}
+		}
+		if len(args) > 6 {
+			if err := decodeNumbers(args[6], &kw); err != nil {
+				return nil, false, false, valueError("kwargs: %v", err)
+			}
+		}
+		return s.execute(model, method, pos, kw)
+	}
+	return nil, false, false, &odooError{name: "builtins.KeyError", msg: fmt.Sprintf("%s.%s is not a service method", req.Params.Service, req.Params.Method)}
+}
+
+func decodeNumbers(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// execute runs model.method under the lock, applying commit-then-fail.
+func (s *Server) execute(model, method string, args []any, kw map[string]any) (result any, none, drop bool, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if strings.HasPrefix(method, "_") {
+		return nil, false, false, &odooError{name: "odoo.exceptions.AccessError", msg: fmt.Sprintf("Private methods (such as %s) cannot be called remotely.", method)}
+	}
+	if _, ok := s.tables[model]; !ok {
+		return nil, false, false, &odooError{name: "builtins.ValueError", msg: fmt.Sprintf("Object %s doesn't exist", model)}
+	}
+	s.calls[model+"."+method]++
+	result, none, err = s.call(model, method, args, kw)
+	if err == nil && s.failAfter[model+"."+method] > 0 {
+		s.failAfter[model+"."+method]--
+		return nil, false, true, nil
+	}
+	return result, none, false, err
+}
