@@ -4,4 +4,5 @@ package main
 // internal/connector when imported.
 import (
 	_ "github.com/ferryhub/ferry/internal/connector/mycashflow"
+	_ "github.com/ferryhub/ferry/internal/connector/odoo"
 )

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ferryhub/ferry/internal/sandbox/fault"
 	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
+	odoosandbox "github.com/ferryhub/ferry/internal/sandbox/odoo"
 )
 
 func newSandboxCmd() *cobra.Command {
@@ -23,7 +24,7 @@ flags, or at run time: PUT /_sandbox/faults {"error_rate":0.2,"latency":"50ms"}.
 			return fmt.Errorf("sandbox needs a system: mycashflow or odoo (see 'ferry sandbox --help')")
 		},
 	}
-	cmd.AddCommand(newMCFSandboxCmd())
+	cmd.AddCommand(newMCFSandboxCmd(), newOdooSandboxCmd())
 	return cmd
 }
 
@@ -92,6 +93,54 @@ func newMCFSandboxCmd() *cobra.Command {
 	cmd.Flags().IntVar(&o.Customers, "customers", 0, "generated customers (0 = default)")
 	cmd.Flags().IntVar(&o.Orders, "orders", 0, "generated orders (0 = default)")
 	cmd.Flags().DurationVar(&every, "order-every", 0, "create a new order this often (0 = never)")
+	ff.add(cmd)
+	return cmd
+}
+
+func newOdooSandboxCmd() *cobra.Command {
+	var o odoosandbox.Options
+	var addr string
+	var ff faultFlags
+	var commitThenFail float64
+	cmd := &cobra.Command{
+		Use:   "odoo",
+		Short: "Run the Odoo API sandbox (JSON-RPC, XML-RPC, JSON-2)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.Version < 16 || o.Version > 19 {
+				return fmt.Errorf("--version %d: supported versions are 16, 17, 18 and 19", o.Version)
+			}
+			fc, err := ff.config()
+			if err != nil {
+				return err
+			}
+			o.Faults = fc
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("listening on %s: %w", addr, err)
+			}
+			sb := odoosandbox.New(o)
+			if commitThenFail > 0 {
+				sb.SetCommitThenFailRate(commitThenFail)
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "Odoo %d sandbox\n", o.Version)
+			fmt.Fprintf(out, "  URL:       http://%s\n", ln.Addr())
+			fmt.Fprintf(out, "  database:  %s\n", nonEmpty(o.Database, "ferry"))
+			fmt.Fprintf(out, "  login:     %s\n", nonEmpty(o.Login, "admin"))
+			fmt.Fprintf(out, "  API key:   %s\n", nonEmpty(o.APIKey, "demo-key"))
+			return sb.Serve(cmd.Context(), ln)
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8069", "listen address")
+	cmd.Flags().IntVar(&o.Version, "version", 17, "Odoo version to behave as: 16, 17, 18 or 19")
+	cmd.Flags().StringVar(&o.Database, "database", "ferry", "database name")
+	cmd.Flags().StringVar(&o.Login, "login", "admin", "user login")
+	cmd.Flags().StringVar(&o.APIKey, "key", "demo-key", "API key (also accepted as the password)")
+	cmd.Flags().Int64Var(&o.Seed, "seed", 1, "data generator seed")
+	cmd.Flags().IntVar(&o.Products, "products", 0, "generated products (0 = default)")
+	cmd.Flags().IntVar(&o.Partners, "partners", 0, "generated partners (0 = default)")
+	cmd.Flags().Float64Var(&commitThenFail, "commit-then-fail-rate", 0, "share of writes that commit and then drop the connection")
 	ff.add(cmd)
 	return cmd
 }

@@ -33,7 +33,8 @@ type Options struct {
 	// Work makes this process run jobs (serve, worker, demo).
 	Work bool
 	// Scheduler adds the routes' periodic jobs; River enqueues them on the elected
-	// leader only, so every process may set it.
+	// leader only, so every process may set it. Each also runs once when the
+	// leader starts, so a restarted hub catches up at once.
 	Scheduler bool
 	// ID names this process in the queue.
 	ID string
@@ -105,7 +106,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Hub, error) {
 				st.Close()
 				return nil, err
 			}
-			qopts.Periodic = append(qopts.Periodic, jobs.Periodic{ID: "route:" + name, Schedule: cronSchedule{sched}, Args: flow.TickArgs{Route: name}})
+			qopts.Periodic = append(qopts.Periodic, jobs.Periodic{ID: "route:" + name, Schedule: cronSchedule{sched}, Args: flow.TickArgs{Route: name}, RunOnStart: true})
 		}
 	}
 	q, err := jobs.Open(ctx, st, reg, qopts)

@@ -133,19 +133,39 @@ func (c *Client) ApplyShopConfig(ctx context.Context, cfg model.ShopConfig) (mod
 		}
 	}
 	if len(missing) > 0 {
-		var pvals, cvals []map[string]any
+		// Each carrier needs a service product: created as a template, whose one
+		// variant the carrier points at.
+		var tvals, cvals []map[string]any
 		for _, m := range missing {
-			pv := map[string]any{"name": "Shipping: " + m.Name, "sale_ok": false, "purchase_ok": false, "list_price": 0}
+			tv := map[string]any{"name": "Shipping: " + m.Name, "sale_ok": false, "purchase_ok": false, "list_price": 0}
 			if version >= 18 {
-				pv["type"] = "service"
+				tv["type"] = "service"
 			} else {
-				pv["detailed_type"] = "service"
+				tv["detailed_type"] = "service"
 			}
-			pvals = append(pvals, pv)
+			tvals = append(tvals, tv)
 		}
-		pids, err := c.Create(ctx, "product.product", pvals, bulkContext)
+		tids, err := c.Create(ctx, "product.template", tvals, bulkContext)
 		if err != nil {
 			return res, fmt.Errorf("creating delivery products: %w", err)
+		}
+		var tidList []any
+		for _, id := range tids {
+			tidList = append(tidList, id)
+		}
+		variants, err := SearchRead[codeRow](ctx, c, "product.product", Query{Domain: []any{[]any{"product_tmpl_id", "in", tidList}}, Fields: []string{"default_code", "product_tmpl_id"}})
+		if err != nil {
+			return res, err
+		}
+		variantOf := map[int64]int64{}
+		for _, v := range variants {
+			variantOf[v.TemplateID.ID] = int64(v.ID)
+		}
+		pids := make([]int64, len(tids))
+		for i, tid := range tids {
+			if pids[i] = variantOf[tid]; pids[i] == 0 {
+				return res, fmt.Errorf("delivery product template %d has no variant", tid)
+			}
 		}
 		for i, m := range missing {
 			cvals = append(cvals, map[string]any{"name": m.Name, "delivery_type": "fixed", "product_id": pids[i], "fixed_price": 0})

@@ -234,21 +234,30 @@ func (s *Server) generate() {
 		code := fmt.Sprintf("ODOO-%03d", i)
 		price := float64(10+rng.IntN(90)) - 0.1
 		vals := storable(map[string]any{"name": fmt.Sprintf("Tuote %d", i), "list_price": price, "categ_id": float64(cats[i%len(cats)]), "taxes_id": []any{[]any{6.0, 0.0, []any{float64(taxes[25.5])}}}, "weight": 0.3})
+		dc := code
+		if i%10 == 7 {
+			dc = "" // some products have no internal reference (the routes park them)
+		}
+		if i%3 != 0 {
+			vals["default_code"] = dc
+		}
 		tid := s.mustCreate("product.template", vals)
-		var variants []int64
+		variants := append([]int64(nil), s.tables["product.template"].rows[tid]["product_variant_ids"].([]int64)...)
 		if i%3 == 0 {
 			for j, size := range sizes {
 				av := s.mustCreate("product.template.attribute.value", map[string]any{"name": size, "product_tmpl_id": float64(tid)})
-				variants = append(variants, s.mustCreate("product.product", map[string]any{"product_tmpl_id": float64(tid), "name": fmt.Sprintf("Tuote %d (%s)", i, size), "default_code": fmt.Sprintf("%s-%s", code, size), "barcode": fmt.Sprintf("64000%05d%d", i, j), "lst_price": price, "product_template_attribute_value_ids": []any{[]any{6.0, 0.0, []any{float64(av)}}}}))
+				vv := map[string]any{"name": fmt.Sprintf("Tuote %d (%s)", i, size), "default_code": fmt.Sprintf("%s-%s", code, size), "barcode": fmt.Sprintf("64000%05d%d", i, j), "lst_price": price, "product_template_attribute_value_ids": []any{[]any{6.0, 0.0, []any{float64(av)}}}}
+				if j == 0 {
+					if err := s.write("product.product", variants[:1], vv); err != nil {
+						panic(err)
+					}
+					continue
+				}
+				vv["product_tmpl_id"] = float64(tid)
+				variants = append(variants, s.mustCreate("product.product", vv))
 			}
-		} else {
-			dc := code
-			if i%10 == 7 {
-				dc = "" // some products have no internal reference (the routes park them)
-			} else {
-				s.tables["product.template"].rows[tid]["default_code"] = dc
-			}
-			variants = append(variants, s.mustCreate("product.product", map[string]any{"product_tmpl_id": float64(tid), "name": fmt.Sprintf("Tuote %d", i), "default_code": dc, "barcode": fmt.Sprintf("64001%05d", i), "lst_price": price}))
+		} else if err := s.write("product.product", variants, map[string]any{"barcode": fmt.Sprintf("64001%05d", i)}); err != nil {
+			panic(err)
 		}
 		s.tables["product.template"].rows[tid]["product_variant_ids"] = variants
 		for _, v := range variants {
@@ -264,7 +273,8 @@ func (s *Server) generate() {
 		s.mustCreate("res.partner", map[string]any{"name": fmt.Sprintf("Asiakas %d, toimitus", i), "type": "delivery", "parent_id": float64(p)})
 	}
 	for _, name := range []string{"Posti SmartPOST", "DHL Express"} {
-		pid := s.mustCreate("product.product", map[string]any{"product_tmpl_id": float64(s.mustCreate("product.template", service(map[string]any{"name": "Shipping: " + name}))), "name": "Shipping: " + name})
+		tid := s.mustCreate("product.template", service(map[string]any{"name": "Shipping: " + name, "sale_ok": false}))
+		pid := s.tables["product.template"].rows[tid]["product_variant_ids"].([]int64)[0]
 		s.mustCreate("delivery.carrier", map[string]any{"name": name, "product_id": float64(pid), "fixed_price": 5.9})
 	}
 	pl := s.mustCreate("product.pricelist", map[string]any{"name": "Määräalennus"})

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"strings"
@@ -45,6 +46,9 @@ type Server struct {
 	failAfter map[string]int
 	// undo collects how to revert the running call's changes.
 	undo *[]func()
+	// commitFailRate is the share of writes that commit and then drop.
+	commitFailRate float64
+	rng            *rand.Rand
 }
 
 // New returns a server with generated data.
@@ -248,6 +252,9 @@ func (s *Server) execute(model, method string, args []any, kw map[string]any) (r
 	result, none, err = s.call(model, method, args, kw)
 	if err == nil && s.failAfter[model+"."+method] > 0 {
 		s.failAfter[model+"."+method]--
+		return nil, false, true, nil
+	}
+	if err == nil && s.commitFailRate > 0 && method != "search_read" && method != "read" && method != "search" && method != "search_count" && s.rng.Float64() < s.commitFailRate {
 		return nil, false, true, nil
 	}
 	return result, none, false, err

@@ -1,0 +1,253 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ferryhub/ferry/internal/config"
+	"github.com/ferryhub/ferry/internal/flow"
+	"github.com/ferryhub/ferry/internal/hub"
+	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
+	odoosandbox "github.com/ferryhub/ferry/internal/sandbox/odoo"
+)
+
+// demoRoutes are the routes the demo runs when their flow kind is compiled in:
+// the integration of seed 000 (MyCashflow webshop, Odoo ERP).
+var demoRoutes = []struct{ name, flow, from, to, schedule string }{
+	// On demand in a real setup; the demo runs it at start and now and then.
+	{"base-config", "base_config", "shop", "erp", "@every 10m"},
+	{"orders", "orders", "shop", "erp", "@every 20s"},
+	{"products", "products", "erp", "shop", "@every 60s"},
+	{"stock", "stock", "erp", "shop", "@every 60s"},
+	{"campaign-prices", "campaign_prices", "erp", "shop", "@every 5m"},
+	{"shipments", "shipments", "erp", "shop", "@every 30s"},
+	{"payments", "payments", "erp", "shop", "@every 60s"},
+}
+
+func newDemoCmd(g *globals) *cobra.Command {
+	var addr, dataDir string
+	var once bool
+	var orderEvery time.Duration
+	var odooVersion int
+	var onceTimeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run ferry against sandboxed MyCashflow and Odoo, on SQLite in a temporary directory",
+		Long: `demo starts a MyCashflow sandbox and an Odoo sandbox with generated data (new shop orders keep
+arriving), writes a ferry.yaml connecting them, and runs ferry on SQLite in a temporary
+data directory with every route of the MyCashflow ⇄ Odoo integration and the HTTP server.
+It prints the URLs and credentials. --once runs one full pass of every route instead,
+prints one JSON object with per-route counts, and exits 0 only if nothing failed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if odooVersion < 16 || odooVersion > 19 {
+				return fmt.Errorf("--odoo-version %d: supported versions are 16, 17, 18 and 19", odooVersion)
+			}
+			ctx := cmd.Context()
+			out := cmd.OutOrStdout()
+			if dataDir == "" {
+				dir, err := os.MkdirTemp("", "ferry-demo-")
+				if err != nil {
+					return err
+				}
+				defer os.RemoveAll(dir)
+				dataDir = dir
+			}
+			// The shop starts empty: Odoo is the product master, and the shop's
+			// catalogue arrives by the products route; orders then use it.
+			shop := mcfsandbox.New(mcfsandbox.Options{Products: -1, Orders: -1})
+			if !once && orderEvery > 0 {
+				shop.StartOrderStream(ctx, orderEvery)
+			}
+			mcfURL, err := startSandbox(ctx, func(ln net.Listener) error { return shop.Serve(ctx, ln) })
+			if err != nil {
+				return err
+			}
+			erp := odoosandbox.New(odoosandbox.Options{Version: odooVersion})
+			odooURL, err := startSandbox(ctx, func(ln net.Listener) error { return erp.Serve(ctx, ln) })
+			if err != nil {
+				return err
+			}
+			if !once {
+				erp.StartWarehouse(ctx, 20*time.Second)
+			}
+			path := filepath.Join(dataDir, "ferry.yaml")
+			if err := os.WriteFile(path, []byte(demoConfig(dataDir, addr, mcfURL, odooURL)), 0o600); err != nil {
+				return err
+			}
+			cfg, err := config.Load(path, schemas())
+			if err != nil {
+				return fmt.Errorf("demo config: %w", err)
+			}
+			if g.logLevel != "" {
+				cfg.Log.Level = g.logLevel
+			} else if !cmd.Flags().Changed("log-level") {
+				cfg.Log.Level = "warn"
+			}
+			if once {
+				return demoOnce(ctx, cfg, out, onceTimeout, shop, erp)
+			}
+			printDemo(out, cfg, path, mcfURL, odooURL, odooVersion)
+			return run(ctx, g, cfg, true)
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "HTTP listen address of ferry")
+	cmd.Flags().StringVar(&dataDir, "data-dir", "", "keep ferry's data here instead of a temporary directory")
+	cmd.Flags().BoolVar(&once, "once", false, "run one pass of every route, print per-route counts as JSON, and exit")
+	cmd.Flags().DurationVar(&orderEvery, "order-every", 15*time.Second, "how often the shop sandbox receives a new order (0 = never)")
+	cmd.Flags().DurationVar(&onceTimeout, "timeout", 10*time.Minute, "with --once: give up after this long")
+	cmd.Flags().IntVar(&odooVersion, "odoo-version", 17, "Odoo version the ERP sandbox behaves as: 16, 17, 18 or 19")
+	return cmd
+}
+
+// startSandbox serves a sandbox on a free loopback port and returns its URL.
+func startSandbox(ctx context.Context, serve func(net.Listener) error) (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	go serve(ln)
+	return "http://" + ln.Addr().String(), nil
+}
+
+func demoConfig(dataDir, addr, mcfURL, odooURL string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `# Written by 'ferry demo': ferry between a MyCashflow sandbox and an Odoo sandbox.
+data_dir: %q
+http:
+  addr: %q
+log:
+  format: text
+queue:
+  # A demo wants its records to move at once; a production SQLite hub can poll
+  # less often.
+  poll_interval: 100ms
+connections:
+  shop:
+    kind: mycashflow
+    settings:
+      store: demo
+      base_url: %q
+    credentials:
+      user: api@demo.example
+      api_key: demo-key
+    # The sandbox is local: no need for a real store's 3 requests per second.
+    rate_limit: 100
+`, dataDir, addr, mcfURL)
+	{
+		fmt.Fprintf(&b, `  erp:
+    kind: odoo
+    settings:
+      url: %q
+      database: ferry
+    credentials:
+      login: admin
+      api_key: demo-key
+`, odooURL)
+	}
+	var routes []string
+	for _, r := range demoRoutes {
+		if _, ok := flow.LookupKind(r.flow); !ok {
+			continue
+		}
+		s := fmt.Sprintf("  %s:\n    flow: %s\n    from: %s\n    to: %s\n", r.name, r.flow, r.from, r.to)
+		if r.schedule != "" {
+			s += fmt.Sprintf("    schedule: %q\n", r.schedule)
+		}
+		routes = append(routes, s)
+	}
+	if len(routes) > 0 {
+		b.WriteString("routes:\n" + strings.Join(routes, ""))
+	}
+	return b.String()
+}
+
+func printDemo(out io.Writer, cfg *config.Config, path, mcfURL, odooURL string, odooVersion int) {
+	fmt.Fprintf(out, "ferry demo\n")
+	fmt.Fprintf(out, "  ferry:            http://%s  (/healthz, /readyz, /metrics)\n", cfg.HTTP.Addr)
+	fmt.Fprintf(out, "  config:           %s\n", path)
+	fmt.Fprintf(out, "  MyCashflow:       %s/api/v1  user api@demo.example, API key demo-key\n", mcfURL)
+	{
+		fmt.Fprintf(out, "  Odoo %d:          %s  database ferry, login admin, API key demo-key\n", odooVersion, odooURL)
+	}
+	fmt.Fprintf(out, "  routes:           %d\n", len(cfg.Routes))
+	fmt.Fprintf(out, "  try:              ferry -c %s jobs list   (in another terminal)\n", path)
+	fmt.Fprintf(out, "Ctrl-C stops the demo and removes its data.\n")
+}
+
+// demoOnce runs every route once, in the order a day of trade has them: the
+// shop takes Odoo's configuration, products and stock; customers order; the
+// orders reach Odoo; the warehouse ships; shipments, payments and prices flow
+// back. It prints the per-route counts and fails if any record failed.
+func demoOnce(ctx context.Context, cfg *config.Config, out io.Writer, timeout time.Duration, shop *mcfsandbox.Server, erp *odoosandbox.Server) error {
+	h, err := hub.Open(ctx, cfg, hub.Options{Logger: newLogger(cfg), Work: true})
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	if err := h.Queue.Start(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		h.Queue.Stop(stopCtx)
+	}()
+	passCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	run := func(names ...string) error {
+		var have []string
+		for _, n := range names {
+			if _, ok := cfg.Routes[n]; ok {
+				have = append(have, n)
+			}
+		}
+		if err := flow.PassNow(passCtx, h.Flows, have); err != nil {
+			return fmt.Errorf("running %v: %w", have, err)
+		}
+		return nil
+	}
+	if err := run("base-config", "products"); err != nil {
+		return err
+	}
+	if err := run("stock"); err != nil {
+		return err
+	}
+	for i := 0; i < 10; i++ {
+		if _, err := shop.CreateRandomOrder(); err != nil {
+			return fmt.Errorf("creating a demo order in the shop: %w", err)
+		}
+	}
+	if err := run("orders"); err != nil {
+		return err
+	}
+	for _, id := range erp.OpenPickings() {
+		if err := erp.ValidatePicking(id, fmt.Sprintf("JJFI64%014d", id)); err != nil {
+			return err
+		}
+	}
+	if err := run("shipments", "payments", "campaign-prices"); err != nil {
+		return err
+	}
+	counts := h.Flows.Counts()
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(map[string]any{"routes": counts}); err != nil {
+		return err
+	}
+	for _, c := range counts {
+		if c.Failed > 0 {
+			return exitError{code: 1}
+		}
+	}
+	return nil
+}
