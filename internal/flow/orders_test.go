@@ -209,5 +209,4 @@ func TestOrdersDryRunWritesNothing(t *testing.T) {
 	if !strings.HasPrefix(dry.Actions[0].Detail, "SHOP-") {
 		t.Fatalf("order reference: %+v", dry.Actions[0])
 	}
-	_ = model.OrderOpen
 }
