@@ -235,6 +235,14 @@ func passOrders(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Resul
 	return res, nil
 }
 
+// orderHash covers what an import writes to the target: the mapped methods,
+// the status, the customer, the addresses, the lines and the note; payments and
+// shipments are other routes' business.
+func orderHash(imp model.OrderImport) string {
+	o := imp.Order
+	return Hash([]any{imp.Ref, imp.Carrier, imp.PaymentMethod, imp.InvoiceBilled, o.Status, o.Customer.Email, o.Billing, o.Shipping, o.Lines, o.Note})
+}
+
 // orderData is kept in an order's link.
 type orderData struct {
 	Number string `json:"number,omitempty"`
@@ -278,12 +286,12 @@ func importOrders(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 	var fresh []model.OrderImport
 	var freshOrders []model.Order
 	for _, o := range orders {
-		imp, err := mapOrder(r, opts, o)
 		l, linked := links[orderLocalID(r, o)]
-		if linked && l.SourceVersion == orderVersion(o) {
+		if linked && l.SourceVersion == orderVersion(o) || !linked && !eligible(o) {
 			res.Unchanged++
 			continue
 		}
+		imp, err := mapOrder(r, opts, o)
 		if err != nil {
 			if e := fail(o, err); e != nil {
 				return res, e
@@ -291,12 +299,21 @@ func importOrders(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 			continue
 		}
 		if !linked {
-			if !eligible(o) {
-				res.Unchanged++
-				continue
-			}
 			fresh = append(fresh, imp)
 			freshOrders = append(freshOrders, o)
+			continue
+		}
+		// A linked order whose content for the target did not change (a payment
+		// marked paid, the shop completing it after our own shipment) only
+		// moves its version; so does an order the shop completed.
+		if l.Hash == orderHash(imp) || o.Status == model.OrderCompleted {
+			if dry == nil {
+				l.SourceVersion, l.SyncedAt = orderVersion(o), time.Now().UTC()
+				if err := rt.Store.PutLink(ctx, l); err != nil {
+					return res, err
+				}
+			}
+			res.Unchanged++
 			continue
 		}
 		if dry != nil {
@@ -332,7 +349,7 @@ func importOrders(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 			}
 			continue
 		}
-		l.SourceVersion, l.Hash, l.SyncedAt = orderVersion(o), Hash(imp), time.Now().UTC()
+		l.SourceVersion, l.Hash, l.SyncedAt = orderVersion(o), orderHash(imp), time.Now().UTC()
 		if err := rt.Store.PutLink(ctx, l); err != nil {
 			return res, err
 		}
@@ -364,7 +381,7 @@ func importOrders(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 			data, _ := json.Marshal(orderData{Number: rr.Number})
 			err := rt.Store.PutLink(ctx, store.Link{
 				Connection: r.To, Kind: orderLink, LocalID: orderLocalID(r, o), RemoteID: rr.RemoteID,
-				Hash: Hash(fresh[i]), SourceVersion: orderVersion(o), Data: data, SyncedAt: time.Now().UTC(),
+				Hash: orderHash(fresh[i]), SourceVersion: orderVersion(o), Data: data, SyncedAt: time.Now().UTC(),
 			})
 			if err != nil && !errors.Is(err, store.ErrLinkConflict) {
 				return res, err
