@@ -235,6 +235,11 @@ func demoOnce(ctx context.Context, cfg *config.Config, out io.Writer, timeout ti
 			return err
 		}
 	}
+	for _, id := range erp.UnpaidInvoices() {
+		if err := erp.RegisterPayment(id); err != nil {
+			return err
+		}
+	}
 	if err := run("shipments", "payments", "campaign-prices"); err != nil {
 		return err
 	}

@@ -24,9 +24,12 @@ func TestDemoOnce(t *testing.T) {
 		"products": func(c struct{ Created, Updated, Unchanged, Parked, Failed int }) bool {
 			return c.Created > 0 && c.Parked > 0
 		},
-		"stock":           func(c struct{ Created, Updated, Unchanged, Parked, Failed int }) bool { return c.Updated > 0 },
-		"orders":          func(c struct{ Created, Updated, Unchanged, Parked, Failed int }) bool { return c.Created > 0 },
-		"shipments":       func(c struct{ Created, Updated, Unchanged, Parked, Failed int }) bool { return c.Updated > 0 },
+		"stock":     func(c struct{ Created, Updated, Unchanged, Parked, Failed int }) bool { return c.Updated > 0 },
+		"orders":    func(c struct{ Created, Updated, Unchanged, Parked, Failed int }) bool { return c.Created > 0 },
+		"shipments": func(c struct{ Created, Updated, Unchanged, Parked, Failed int }) bool { return c.Updated > 0 },
+		"payments": func(c struct{ Created, Updated, Unchanged, Parked, Failed int }) bool {
+			return c.Updated+c.Unchanged > 0
+		},
 		"campaign-prices": func(c struct{ Created, Updated, Unchanged, Parked, Failed int }) bool { return c.Parked > 0 },
 	}
 	for route, ok := range want {

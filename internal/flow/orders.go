@@ -386,6 +386,9 @@ func importOrders(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 			if err != nil && !errors.Is(err, store.ErrLinkConflict) {
 				return res, err
 			}
+			if rr.Warning != "" {
+				rt.logLine(ctx, store.LevelWarn, r.Name, "order "+o.Number, rr.Warning)
+			}
 			if rr.Created {
 				res.Created++
 			} else {

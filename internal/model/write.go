@@ -38,6 +38,9 @@ type WriteResult struct {
 	Created bool
 	// Err is set when this record failed; the others still count.
 	Err error
+	// Warning says what went only partly right (the order is in, its invoice is
+	// not); the route logs it.
+	Warning string
 }
 
 // ErrGone is returned (wrapped) by a target when a record linked before no

@@ -44,7 +44,11 @@ type orderRow struct {
 	ClientOrderRef Str `json:"client_order_ref"`
 	State          Str `json:"state"`
 	PickingIDs     IDs `json:"picking_ids"`
+	InvoiceStatus  Str `json:"invoice_status"`
+	InvoiceIDs     IDs `json:"invoice_ids"`
 }
+
+var orderFields = []string{"name", "client_order_ref", "state", "picking_ids", "invoice_status", "invoice_ids"}
 
 type partnerRow struct {
 	ID    Int `json:"id"`
@@ -127,12 +131,106 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 	if err := c.confirm(ctx, created, imps, idx, out); err != nil {
 		return nil, err
 	}
+	var all []int64
+	for i := range out {
+		if out[i].Err == nil && out[i].RemoteID != "" {
+			all = append(all, parseInt(out[i].RemoteID))
+		}
+	}
+	if err := c.invoice(ctx, all, out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// invoice makes and posts the invoices of the confirmed orders still to
+// invoice, a page at a time (wizard, create_invoices, one read, one post), so
+// that the shop's payment has an invoice to be paid against. Orders invoiced
+// before are left alone, which makes it safe to repeat. An order Odoo will not
+// invoice gets a warning; a transient failure is returned for a retry.
+func (c *Client) invoice(ctx context.Context, ids []int64, out []model.WriteResult) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	var idList []any
+	for _, id := range ids {
+		idList = append(idList, id)
+	}
+	rows, err := SearchRead[orderRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"id", "in", idList}, []any{"state", "=", "sale"}, []any{"invoice_status", "=", "to invoice"}}, Fields: orderFields})
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	var todo []int64
+	for _, r := range rows {
+		if r.InvoiceStatus == "to invoice" {
+			todo = append(todo, int64(r.ID))
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	wctx := map[string]any{"active_model": "sale.order", "active_ids": todo, "active_id": todo[0]}
+	for k, v := range bulkContext {
+		wctx[k] = v
+	}
+	warn := func(err error) error {
+		if IsUserError(err) || IsValidation(err) {
+			for i := range out {
+				for _, id := range todo {
+					if out[i].RemoteID == fmt.Sprint(id) {
+						out[i].Warning = "the order is in Odoo, but it could not be invoiced: " + err.Error()
+					}
+				}
+			}
+			return nil
+		}
+		return err
+	}
+	wiz, err := c.Create(ctx, "sale.advance.payment.inv", []map[string]any{{"advance_payment_method": "delivered"}}, wctx)
+	if err != nil {
+		return warn(err)
+	}
+	// Odoo 18 answers None here; the invoices exist all the same.
+	if _, err := c.Call(ctx, "sale.advance.payment.inv", "create_invoices", wiz, map[string]any{"context": wctx}); err != nil {
+		return warn(err)
+	}
+	var todoList []any
+	for _, id := range todo {
+		todoList = append(todoList, id)
+	}
+	rows, err = SearchRead[orderRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"id", "in", todoList}}, Fields: orderFields})
+	if err != nil {
+		return err
+	}
+	var drafts []any
+	for _, r := range rows {
+		for _, inv := range r.InvoiceIDs {
+			drafts = append(drafts, inv)
+		}
+	}
+	moves, err := SearchRead[invoiceRow](ctx, c, "account.move", Query{Domain: []any{[]any{"id", "in", drafts}, []any{"state", "=", "draft"}}, Fields: []string{"name", "state"}})
+	if err != nil {
+		return err
+	}
+	var post []int64
+	for _, m := range moves {
+		post = append(post, int64(m.ID))
+	}
+	if len(post) == 0 {
+		return nil
+	}
+	if _, err := c.Call(ctx, "account.move", "action_post", post, map[string]any{"context": bulkContext}); err != nil {
+		return warn(err)
+	}
+	return nil
 }
 
 func (c *Client) ordersByRef(ctx context.Context, refs []any) (map[string]orderRow, error) {
 	rows, err := SearchRead[orderRow](ctx, c, "sale.order", Query{
-		Domain: []any{[]any{"client_order_ref", "in", refs}}, Fields: []string{"name", "client_order_ref", "state", "picking_ids"}, Context: inactiveToo,
+		Domain: []any{[]any{"client_order_ref", "in", refs}}, Fields: orderFields, Context: inactiveToo,
 	})
 	if err != nil {
 		return nil, err
@@ -438,7 +536,7 @@ func (c *Client) confirm(ctx context.Context, ids []int64, imps []model.OrderImp
 }
 
 func (c *Client) fillNames(ctx context.Context, ids []int64, idx []int, out []model.WriteResult) error {
-	rows, err := SearchRead[orderRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"id", "in", ids}}, Fields: []string{"name", "client_order_ref", "state", "picking_ids"}})
+	rows, err := SearchRead[orderRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"id", "in", ids}}, Fields: orderFields})
 	if err != nil {
 		return err
 	}
@@ -467,7 +565,7 @@ type pickingRow struct {
 
 // shipped reports whether any delivery of the order is done.
 func (c *Client) orderState(ctx context.Context, id int64) (orderRow, bool, error) {
-	rows, err := SearchRead[orderRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"id", "=", id}}, Fields: []string{"name", "client_order_ref", "state", "picking_ids"}, Context: inactiveToo})
+	rows, err := SearchRead[orderRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"id", "=", id}}, Fields: orderFields, Context: inactiveToo})
 	if err != nil {
 		return orderRow{}, false, err
 	}

@@ -56,7 +56,7 @@ func (s *scriptedOdoo) serve(w http.ResponseWriter, r *http.Request) {
 		var rows []map[string]any
 		for ref, id := range s.orders {
 			if strings.Contains(string(req.Params.Args[5]), ref) || strings.Contains(string(req.Params.Args[5]), fmt.Sprint(id)) {
-				rows = append(rows, map[string]any{"id": id, "name": fmt.Sprintf("S%05d", id), "client_order_ref": ref, "state": "sale", "picking_ids": []int64{}})
+				rows = append(rows, map[string]any{"id": id, "name": fmt.Sprintf("S%05d", id), "client_order_ref": ref, "state": "sale", "picking_ids": []int64{}, "invoice_status": "invoiced", "invoice_ids": []int64{}})
 			}
 		}
 		reply(rows)

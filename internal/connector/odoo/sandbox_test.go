@@ -88,6 +88,19 @@ func TestAgainstSandbox(t *testing.T) {
 					t.Fatalf("re-import of %s: %+v vs %+v", imps[i].Ref, r, res[i])
 				}
 			}
+			posted, err := c.SearchCount(ctx, "account.move", []any{[]any{"move_type", "=", "out_invoice"}, []any{"state", "=", "posted"}, []any{"invoice_origin", "like", "S"}})
+			if err != nil || posted != 5 {
+				t.Fatalf("%d posted invoices for 5 imported orders (%v)", posted, err)
+			}
+			for _, id := range sb.UnpaidInvoices() {
+				if err := sb.RegisterPayment(id); err != nil {
+					t.Fatal(err)
+				}
+			}
+			paid, err := c.PaidInvoices(ctx, time.Time{})
+			if err != nil || len(paid) != 5 || paid[0].OrderRef == "" {
+				t.Fatalf("paid invoices: %+v %v", paid, err)
+			}
 			n, err := c.SearchCount(ctx, "sale.order", []any{[]any{"client_order_ref", "like", "SHOP-"}})
 			if err != nil || n != 5 {
 				t.Fatalf("%d sale orders in Odoo, want 5 (%v)", n, err)

@@ -126,6 +126,8 @@ func models(version int, mods []string) []*modelDef {
 		})},
 		{name: "stock.picking", fields: picking},
 		{name: "stock.move", fields: move},
+		{name: "sale.advance.payment.inv", fields: base(map[string]*field{"advance_payment_method": f(fSelection)})},
+		{name: "account.payment.register", fields: base(map[string]*field{"journal_id": m2o("account.journal")})},
 		{name: "account.move", fields: base(map[string]*field{
 			"name": f(fChar), "move_type": f(fSelection), "state": f(fSelection), "payment_state": f(fSelection), "partner_id": m2o("res.partner"),
 			"invoice_origin": f(fChar), "amount_total": f(fFloat), "amount_residual": f(fFloat), "invoice_date": f(fDate),

@@ -94,7 +94,8 @@ func (s *Server) OpenPickings() []int64 {
 }
 
 // StartWarehouse validates every open delivery each interval, with a generated
-// tracking code, until ctx ends (the demo's warehouse staff).
+// tracking code, and pays every posted invoice, until ctx ends (the demo's
+// warehouse staff and paying customers).
 func (s *Server) StartWarehouse(ctx context.Context, every time.Duration) {
 	go func() {
 		t := time.NewTicker(every)
@@ -107,6 +108,10 @@ func (s *Server) StartWarehouse(ctx context.Context, every time.Duration) {
 			case <-t.C:
 				for _, id := range s.OpenPickings() {
 					s.ValidatePicking(id, fmt.Sprintf("JJFI64%014d", rng.Int64N(1e14)))
+				}
+				// And the accountant: customers pay their invoices.
+				for _, id := range s.UnpaidInvoices() {
+					s.RegisterPayment(id)
 				}
 			}
 		}
