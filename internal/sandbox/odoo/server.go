@@ -124,6 +124,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/jsonrpc" && r.Method == http.MethodPost:
 		s.jsonrpc(w, r)
+	case strings.HasPrefix(r.URL.Path, "/json/2/"):
+		s.json2(w, r)
 	case r.URL.Path == "/web/version":
 		writeJSON(w, map[string]any{"version": fmt.Sprintf("%d.0", s.opts.Version), "version_info": []any{s.opts.Version, 0, 0, "final", 0, ""}})
 	default:
@@ -158,7 +160,7 @@ func (s *Server) jsonrpc(w http.ResponseWriter, r *http.Request) {
 	}
 	result, none, drop, err := s.dispatch(req)
 	if drop {
-		fault.Drop(w)
+		dropConn(w)
 		return
 	}
 	if err != nil {
@@ -259,3 +261,6 @@ func (s *Server) execute(model, method string, args []any, kw map[string]any) (r
 	}
 	return result, none, false, err
 }
+
+// dropConn closes the connection without an answer (after a commit).
+func dropConn(w http.ResponseWriter) { fault.Drop(w) }

@@ -79,3 +79,47 @@ func TestJSONRPCBasics(t *testing.T) {
 		}
 	}
 }
+
+func TestJSON2(t *testing.T) {
+	t.Parallel()
+	call := func(url, key, body string) (*http.Response, map[string]any) {
+		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader([]byte(body)))
+		req.Header.Set("Authorization", "bearer "+key)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var v map[string]any
+		json.NewDecoder(resp.Body).Decode(&v)
+		return resp, v
+	}
+	v19 := httptest.NewServer(New(Options{Version: 19}).Handler())
+	defer v19.Close()
+	resp, body := call(v19.URL+"/json/2/res.partner/search_read", "wrong", `{"domain":[],"fields":["name"]}`)
+	if resp.StatusCode != http.StatusUnauthorized || body["name"] != "werkzeug.exceptions.Unauthorized" || body["message"] != "Invalid apikey" {
+		t.Fatalf("bad key: %d %v", resp.StatusCode, body)
+	}
+	req, _ := http.NewRequest(http.MethodPost, v19.URL+"/json/2/res.partner/search_count", bytes.NewReader([]byte(`{"domain":[["email","=ilike","asiakas1@example.fi"]]}`)))
+	req.Header.Set("Authorization", "bearer demo-key")
+	r2, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	json.NewDecoder(r2.Body).Decode(&n)
+	r2.Body.Close()
+	if r2.StatusCode != 200 || n != 1 {
+		t.Fatalf("search_count: %d %d", r2.StatusCode, n)
+	}
+	resp, body = call(v19.URL+"/json/2/res.partner/create", "demo-key", `{"vals_list":[{"email":"noname@example.fi"}]}`)
+	if resp.StatusCode != http.StatusUnprocessableEntity || body["name"] != "odoo.exceptions.ValidationError" {
+		t.Fatalf("validation: %d %v", resp.StatusCode, body)
+	}
+	v17 := httptest.NewServer(New(Options{Version: 17}).Handler())
+	defer v17.Close()
+	if resp, _ := call(v17.URL+"/json/2/res.partner/search_read", "demo-key", `{}`); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("JSON-2 on 17 answered %d", resp.StatusCode)
+	}
+}
