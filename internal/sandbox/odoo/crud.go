@@ -85,8 +85,12 @@ func (s *Server) check(model string, n *node) error {
 	}
 	m := model
 	for _, part := range strings.Split(n.path, ".") {
-		t := s.tables[m]
+		t, ok := s.tables[m]
+		if !ok {
+			return valueError("Invalid field %q in leaf %v: %s is not a relation", part, []any{n.path, n.operator, n.value}, m)
+		}
 		if part == "id" {
+			m = ""
 			continue
 		}
 		f, ok := t.def.fields[part]

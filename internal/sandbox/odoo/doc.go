@@ -2,7 +2,7 @@
 // HTTP, written from shared/reference/odoo.md. Tests, benchmarks and `ferry demo`
 // use it; it shares no code with the client in internal/connector/odoo.
 //
-// What it serves (this first version):
+// What it serves:
 //
 //   - POST /jsonrpc with the JSON-RPC 2.0 envelope of §1.3: service common
 //     (version, login, authenticate — false on a wrong login or key, an
@@ -23,6 +23,29 @@
 //   - Errors for an unknown model ("Object x doesn't exist"), an invalid field
 //     (ValueError "Invalid field"), a private method (AccessError), a missing
 //     required field (ValidationError) and bad credentials (AccessDenied).
+//     Every call is one transaction: an error undoes what the call changed.
+//   - JSON-2 for version 19 (§1.9): POST /json/2/<model>/<method> with
+//     "Authorization: bearer <key>", named parameters, the raw result, errors as
+//     4xx/5xx {name, message, arguments, context, debug} (401 "Invalid apikey").
+//     On 16–18 /json/2 answers 404.
+//   - The order-to-cash state machine (§2.1–2.2): sale.order action_confirm
+//     (an outgoing picking with moves, assigned when stock suffices),
+//     action_cancel (refused once a delivery is done), action_draft;
+//     stock.picking button_validate (16: the stock.immediate.transfer wizard
+//     action when no quantity_done is set; 17+: refused without a reservation)
+//     lowering the quants; the sale.advance.payment.inv wizard's
+//     create_invoices (None on 18+), account.move action_post (false), the
+//     account.payment.register wizard's action_create_payments;
+//     stock.quant action_apply_inventory (None). Field differences per
+//     version: detailed_type (16/17) vs type + is_storable (18+); quantity_done
+//     (16) vs quantity + picked (17+); the picking's carrier fields only with
+//     delivery (16) or stock_delivery (17+); locked on sale orders from 17.
+//   - Faults: the fault.Injector (admin at /_sandbox/faults), FailAfterCommit
+//     and SetCommitThenFailRate (the call's effect stays, the connection drops).
+//
+// Not yet: XML-RPC (/xmlrpc/2), backorders, name_search, read_group, and
+// product.product inheriting the template's fields (_inherits): write template
+// fields on product.template.
 //
 // Choices where the reference is silent: ids start at 1 per model and only
 // grow; display names are the record's name (partners: "Parent, Child" is not
