@@ -111,3 +111,20 @@ func TestAgainstSandbox(t *testing.T) {
 		})
 	}
 }
+
+func TestConnectionTestNamesMissingModules(t *testing.T) {
+	t.Parallel()
+	sb := sandbox.New(sandbox.Options{Version: 17, Modules: []string{"base", "product", "sale", "stock", "account"}})
+	srv := httptest.NewServer(sb.Handler())
+	defer srv.Close()
+	s := *DefaultSettings()
+	s.URL, s.Database, s.RateLimit = srv.URL, "ferry", 0
+	c, err := New("erp", s, "admin", "demo-key", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := c.Test(context.Background())
+	if err != nil || rep.OK || rep.Summary != "Odoo 17.0: modules the routes need are not installed: sale_management, stock_delivery" {
+		t.Fatalf("%+v %v", rep, err)
+	}
+}
