@@ -8,26 +8,32 @@
 //     (version, login, authenticate — false on a wrong login or key, an
 //     OperationalError for a database that does not exist) and object
 //     (execute_kw with the database, uid and API key on every call).
+//
 //   - Errors as HTTP 200 with error{code: 200, message: "Odoo Server Error",
 //     data{name, message, arguments, context, debug}} (§1.7); a method that
 //     returns None answers with no "result" key.
+//
 //   - Records kept in memory per model with Odoo's wire habits (§1.5): false for
 //     empty values, [id, "display name"] for many2one, [ids] for x2many,
 //     "YYYY-MM-DD HH:MM:SS" UTC datetimes, create_date and write_date (which
 //     moves on every write), archived records hidden unless active_test is false.
+//
 //   - search, search_read, search_count, read, create (one vals or a list),
 //     write, unlink, with domains of "&", "|", "!" and =, !=, in, not in, like,
 //     ilike, =like, =ilike, <, >, <=, >=, and dotted many2one paths; limit,
 //     offset and order; x2many commands (0,0,v) (1,id,v) (2,id) (3,id) (4,id)
 //     (5,) (6,0,ids).
+//
 //   - Errors for an unknown model ("Object x doesn't exist"), an invalid field
 //     (ValueError "Invalid field"), a private method (AccessError), a missing
 //     required field (ValidationError) and bad credentials (AccessDenied).
 //     Every call is one transaction: an error undoes what the call changed.
+//
 //   - JSON-2 for version 19 (§1.9): POST /json/2/<model>/<method> with
 //     "Authorization: bearer <key>", named parameters, the raw result, errors as
 //     4xx/5xx {name, message, arguments, context, debug} (401 "Invalid apikey").
 //     On 16–18 /json/2 answers 404.
+//
 //   - The order-to-cash state machine (§2.1–2.2): sale.order action_confirm
 //     (an outgoing picking with moves, assigned when stock suffices),
 //     action_cancel (refused once a delivery is done), action_draft;
@@ -40,10 +46,17 @@
 //     version: detailed_type (16/17) vs type + is_storable (18+); quantity_done
 //     (16) vs quantity + picked (17+); the picking's carrier fields only with
 //     delivery (16) or stock_delivery (17+); locked on sale orders from 17.
+//
 //   - Faults: the fault.Injector (admin at /_sandbox/faults), FailAfterCommit
 //     and SetCommitThenFailRate (the call's effect stays, the connection drops).
 //
-// Not yet: XML-RPC (/xmlrpc/2), backorders, name_search, read_group, and
+//   - XML-RPC at /xmlrpc/2/common and /xmlrpc/2/object (§1.1, §1.7) with integer
+//     fault codes (1 application error with a traceback, 2 UserError/
+//     ValidationError/MissingError, 3 AccessDenied, 4 AccessError) and the None
+//     trap: a method that returns None commits, then answers fault 1 "cannot
+//     marshal None unless allow_none is enabled".
+//
+// Not yet: backorders, name_search, read_group, and
 // product.product inheriting the template's fields (_inherits): write template
 // fields on product.template.
 //

@@ -124,6 +124,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/jsonrpc" && r.Method == http.MethodPost:
 		s.jsonrpc(w, r)
+	case (r.URL.Path == "/xmlrpc/2/common" || r.URL.Path == "/xmlrpc/2/object") && r.Method == http.MethodPost:
+		s.xmlrpc(w, r)
 	case strings.HasPrefix(r.URL.Path, "/json/2/"):
 		s.json2(w, r)
 	case r.URL.Path == "/web/version":
@@ -239,6 +241,8 @@ func (s *Server) dispatch(req rpcRequest) (result any, none, drop bool, err erro
 }
 
 func decodeNumbers(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
 
 // execute runs model.method under the lock, applying commit-then-fail.
 func (s *Server) execute(model, method string, args []any, kw map[string]any) (result any, none, drop bool, err error) {
