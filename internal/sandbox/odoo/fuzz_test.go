@@ -45,3 +45,14 @@ func FuzzDomain(f *testing.F) {
 		_, _ = s.search("res.partner", d, true, "id asc", 0, 0)
 	})
 }
+
+func FuzzXMLRPCDecode(f *testing.F) {
+	f.Add([]byte(`<?xml version="1.0"?><methodCall><methodName>execute_kw</methodName><params><param><value><string>ferry</string></value></param><param><value><int>2</int></value></param><param><value><array><data><value><struct><member><name>a</name><value><boolean>1</boolean></value></member></struct></value></data></array></value></param></params></methodCall>`))
+	f.Add([]byte(`<methodCall><methodName>version</methodName></methodCall>`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		method, params, err := decodeMethodCall(b)
+		if err == nil && method == "" {
+			t.Fatalf("no method and no error (%d params)", len(params))
+		}
+	})
+}
