@@ -106,6 +106,10 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 	if err != nil {
 		return nil, err
 	}
+	shipTo, err := c.ensureDeliveryAddresses(ctx, imps, todo, partners)
+	if err != nil {
+		return nil, err
+	}
 	lookups, err := c.orderLookups(ctx, imps, todo)
 	if err != nil {
 		return nil, err
@@ -117,6 +121,9 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 		if err != nil {
 			out[i] = model.WriteResult{Err: err}
 			continue
+		}
+		if d, ok := shipTo[i]; ok {
+			v["partner_shipping_id"] = d
 		}
 		vals = append(vals, v)
 		idx = append(idx, i)
@@ -318,6 +325,98 @@ func partnerVals(p model.Party, a model.Address, email string) map[string]any {
 		v["is_company"] = true
 	}
 	return v
+}
+
+type childRow struct {
+	ID       Int      `json:"id"`
+	ParentID Many2one `json:"parent_id"`
+	Street   Str      `json:"street"`
+	Zip      Str      `json:"zip"`
+	City     Str      `json:"city"`
+	Name     Str      `json:"name"`
+}
+
+func addressKey(parent int64, street, zip, city string) string {
+	return fmt.Sprintf("%d|%s|%s|%s", parent, strings.ToLower(strings.TrimSpace(street)), strings.TrimSpace(zip), strings.ToLower(strings.TrimSpace(city)))
+}
+
+// ensureDeliveryAddresses gives each order whose shipping address differs from
+// its billing address a delivery contact under the customer (type delivery),
+// reusing one with the same street, postal code and city: one lookup, one
+// create of the missing ones. It returns the delivery partner by order index.
+func (c *Client) ensureDeliveryAddresses(ctx context.Context, imps []model.OrderImport, todo []int, partners map[string]int64) (map[int]int64, error) {
+	out := map[int]int64{}
+	need := map[int]int64{}
+	var parents []any
+	seen := map[int64]bool{}
+	for _, i := range todo {
+		o := imps[i].Order
+		if o.Shipping.Street == "" || (o.Shipping.Street == o.Billing.Street && o.Shipping.PostalCode == o.Billing.PostalCode && o.Shipping.FullName() == o.Billing.FullName()) {
+			continue
+		}
+		p, ok := partners[strings.ToLower(strings.TrimSpace(o.Customer.Email))]
+		if !ok {
+			continue
+		}
+		need[i] = p
+		if !seen[p] {
+			seen[p] = true
+			parents = append(parents, p)
+		}
+	}
+	if len(need) == 0 {
+		return out, nil
+	}
+	rows, err := SearchRead[childRow](ctx, c, "res.partner", Query{Domain: []any{[]any{"parent_id", "in", parents}, []any{"type", "=", "delivery"}}, Fields: []string{"parent_id", "street", "zip", "city", "name"}, Context: inactiveToo})
+	if err != nil {
+		return nil, err
+	}
+	have := map[string]int64{}
+	for _, r := range rows {
+		have[addressKey(r.ParentID.ID, string(r.Street), string(r.Zip), string(r.City))] = int64(r.ID)
+	}
+	var vals []map[string]any
+	var keys []string
+	for i, p := range need {
+		a := imps[i].Order.Shipping
+		k := addressKey(p, a.Street, a.PostalCode, a.City)
+		if _, ok := have[k]; ok {
+			continue
+		}
+		have[k] = 0 // created below, once
+		v := map[string]any{"parent_id": p, "type": "delivery", "name": nonEmpty(a.FullName(), imps[i].Order.Customer.Name)}
+		for f, val := range map[string]string{"street": a.Street, "street2": a.Street2, "zip": a.PostalCode, "city": a.City, "phone": a.Phone, "email": a.Email} {
+			if val != "" {
+				v[f] = val
+			}
+		}
+		vals = append(vals, v)
+		keys = append(keys, k)
+	}
+	if len(vals) > 0 {
+		ids, err := c.Create(ctx, "res.partner", vals, bulkContext)
+		if err != nil {
+			// A lost answer may have created them: the next batch finds them.
+			return nil, err
+		}
+		for j, k := range keys {
+			have[k] = ids[j]
+		}
+	}
+	for i, p := range need {
+		a := imps[i].Order.Shipping
+		if id := have[addressKey(p, a.Street, a.PostalCode, a.City)]; id != 0 {
+			out[i] = id
+		}
+	}
+	return out, nil
+}
+
+func nonEmpty(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 type lookups struct {

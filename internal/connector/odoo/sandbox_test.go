@@ -70,6 +70,9 @@ func TestAgainstSandbox(t *testing.T) {
 					}}
 				imps = append(imps, model.OrderImport{Order: o, Ref: "SHOP-" + o.Number, Carrier: "Posti SmartPOST"})
 			}
+			// The first order ships elsewhere: a delivery contact under the customer.
+			imps[0].Order.Billing = model.Address{FirstName: "Maija", LastName: "M", Street: "Kotikatu 1", PostalCode: "00100", City: "Helsinki"}
+			imps[0].Order.Shipping = model.Address{FirstName: "Maija", LastName: "M", Street: "Varasto 9", PostalCode: "33100", City: "Tampere"}
 			res, err := c.ImportOrders(ctx, imps)
 			if err != nil {
 				t.Fatal(err)
@@ -100,6 +103,14 @@ func TestAgainstSandbox(t *testing.T) {
 			paid, err := c.PaidInvoices(ctx, time.Time{})
 			if err != nil || len(paid) != 5 || paid[0].OrderRef == "" {
 				t.Fatalf("paid invoices: %+v %v", paid, err)
+			}
+			children, err := c.SearchCount(ctx, "res.partner", []any{[]any{"type", "=", "delivery"}, []any{"parent_id.email", "=", "new1@example.fi"}, []any{"city", "=", "Tampere"}})
+			if err != nil || children != 1 {
+				t.Fatalf("%d delivery contacts for the first order (%v)", children, err)
+			}
+			shipping, err := c.SearchCount(ctx, "sale.order", []any{[]any{"client_order_ref", "=", "SHOP-1"}, []any{"partner_shipping_id.city", "=", "Tampere"}})
+			if err != nil || shipping != 1 {
+				t.Fatalf("the order does not ship to its delivery contact (%d, %v)", shipping, err)
 			}
 			n, err := c.SearchCount(ctx, "sale.order", []any{[]any{"client_order_ref", "like", "SHOP-"}})
 			if err != nil || n != 5 {
