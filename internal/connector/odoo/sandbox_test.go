@@ -139,3 +139,46 @@ func TestConnectionTestNamesMissingModules(t *testing.T) {
 		t.Fatalf("%+v %v", rep, err)
 	}
 }
+
+func TestStockAndDeliveriesAgainstSandbox(t *testing.T) {
+	t.Parallel()
+	for _, version := range []int{16, 18} {
+		t.Run(fmt.Sprint(version), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			c, sb := sandboxClient(t, version)
+			levels, err := c.StockLevels(ctx)
+			if err != nil || len(levels) < 2 {
+				t.Fatalf("%d levels, %v", len(levels), err)
+			}
+			errs, err := c.SetStockLevels(ctx, []model.Stock{{SKU: levels[0].SKU, Quantity: model.DecimalFromInt(123)}, {SKU: "NOPE", Quantity: model.DecimalFromInt(1)}})
+			if err != nil || errs[0] != nil || errs[1] == nil {
+				t.Fatalf("set: %v %v", errs, err)
+			}
+			after, _ := c.StockLevels(ctx)
+			for _, l := range after {
+				if l.SKU == levels[0].SKU && l.Quantity != model.DecimalFromInt(123) {
+					t.Fatalf("%s on hand %v after the adjustment", l.SKU, l.Quantity)
+				}
+			}
+			// A delivery validated with its tracking reference shows as done.
+			res, err := c.ImportOrders(ctx, []model.OrderImport{{Ref: "SHOP-900", Carrier: "Posti SmartPOST", Order: model.Order{ID: "900", Number: "900", Status: model.OrderOpen,
+				Customer: model.Party{Email: "ship@example.fi", Name: "Ship"},
+				Lines:    []model.Line{{Kind: model.LineProduct, SKU: levels[0].SKU, Name: "x", Quantity: model.DecimalFromInt(1), UnitPrice: model.DecimalFromInt(10), TaxRate: model.MustDecimal("25.5")}}}}})
+			if err != nil || res[0].Err != nil {
+				t.Fatalf("import: %+v %v", res, err)
+			}
+			picks := sb.OpenPickings()
+			if len(picks) != 1 {
+				t.Fatalf("%d open deliveries", len(picks))
+			}
+			if err := c.ValidateDelivery(ctx, picks[0], "JJFI123"); err != nil {
+				t.Fatal(err)
+			}
+			done, err := c.DoneShipments(ctx, time.Time{})
+			if err != nil || len(done) != 1 || done[0].TrackingCode != "JJFI123" || done[0].OrderID != res[0].RemoteID {
+				t.Fatalf("done shipments: %+v %v", done, err)
+			}
+		})
+	}
+}

@@ -52,7 +52,7 @@ func init() {
 			if !ok {
 				return nil, false, missingError("Record does not exist or has been deleted.\n(Record: sale.order(%d,), User: 2)", id)
 			}
-			pids, _ := o["picking_ids"].([]int64)
+			pids := s.o2m(s.tables["sale.order"].def.fields["picking_ids"], id)
 			for _, pid := range pids {
 				if p, _ := s.tables["stock.picking"].get(pid); p["state"] == "done" {
 					return nil, false, userError("You cannot cancel a sales order that has a done delivery: %s", o["name"])
@@ -112,7 +112,7 @@ func (s *Server) computeTotals(id int64) {
 		return
 	}
 	var untaxed, tax float64
-	lines, _ := o["order_line"].([]int64)
+	lines := s.o2m(s.tables["sale.order"].def.fields["order_line"], id)
 	for _, lid := range lines {
 		l, ok := s.tables["sale.order.line"].get(lid)
 		if !ok {
@@ -159,7 +159,7 @@ func (s *Server) confirm(id int64) error {
 	}
 	s.setField("sale.order", id, "state", "sale")
 	s.setField("sale.order", id, "invoice_status", "to invoice")
-	lines, _ := o["order_line"].([]int64)
+	lines := s.o2m(s.tables["sale.order"].def.fields["order_line"], id)
 	partner, _ := o["partner_id"].(int64)
 	pv := map[string]any{"origin": o["name"], "sale_id": float64(id), "partner_id": float64(partner), "picking_type_code": "outgoing", "state": "assigned"}
 	if c, ok := o["carrier_id"].(int64); ok && c != 0 {

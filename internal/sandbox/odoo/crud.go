@@ -125,7 +125,10 @@ func (s *Server) values(model string, r record, id int64, path string) []any {
 			f := s.tables[c.model].def.fields[part]
 			v := c.r[part]
 			if f.compute != nil {
-				v = f.compute(s, c.r)
+				v = f.compute(s, withID(c.r, c.id))
+			}
+			if f.typ == fOne2many && f.inverse != "" {
+				v = s.o2m(f, c.id)
 			}
 			if i == len(parts)-1 {
 				out = append(out, v)

@@ -315,6 +315,9 @@ func (s *Server) read(model string, ids []int64, fields []string) ([]map[string]
 			if f.compute != nil {
 				v = f.compute(s, withID(r, id))
 			}
+			if f.typ == fOne2many && f.inverse != "" {
+				v = s.o2m(f, id)
+			}
 			row[name] = s.toWire(f, v)
 		}
 		out = append(out, row)
@@ -328,4 +331,17 @@ func withID(r record, id int64) record {
 		c[k] = v
 	}
 	return c
+}
+
+// o2m returns the records of f's model whose inverse many2one points at id: a
+// one2many is derived from its inverse, as in Odoo, whoever created the lines.
+func (s *Server) o2m(f *field, id int64) []int64 {
+	t := s.tables[f.relation]
+	var out []int64
+	for _, rid := range t.ids() {
+		if t.rows[rid][f.inverse] == id {
+			out = append(out, rid)
+		}
+	}
+	return out
 }

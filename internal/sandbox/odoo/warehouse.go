@@ -17,7 +17,7 @@ func init() {
 			if p["state"] == "done" {
 				continue
 			}
-			moves, _ := p["move_ids"].([]int64)
+			moves := s.o2m(s.tables["stock.picking"].def.fields["move_ids"], id)
 			if s.opts.Version < 17 {
 				// 16: without quantities set, the immediate-transfer wizard.
 				set := false
@@ -42,8 +42,7 @@ func init() {
 
 // validate marks a picking done and takes its quantities out of stock.
 func (s *Server) validate(id int64) error {
-	p, _ := s.tables["stock.picking"].get(id)
-	moves, _ := p["move_ids"].([]int64)
+	moves := s.o2m(s.tables["stock.picking"].def.fields["move_ids"], id)
 	for _, m := range moves {
 		mv, _ := s.tables["stock.move"].get(m)
 		prod, _ := mv["product_id"].(int64)

@@ -1,0 +1,179 @@
+package odoo
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/ferryhub/ferry/internal/model"
+)
+
+type quantRow struct {
+	ID        Int      `json:"id"`
+	ProductID Many2one `json:"product_id"`
+}
+
+// SetStockLevels sets on-hand quantities by inventory adjustment in the
+// configured warehouse's stock location (a warehouse system as the stock
+// master): one product lookup, one quant lookup, one create of the missing
+// quants, one write of the counts, one action_apply_inventory. errs has one entry
+// per level; an unknown SKU is a needs-action error naming it.
+func (c *Client) SetStockLevels(ctx context.Context, levels []model.Stock) ([]error, error) {
+	errs := make([]error, len(levels))
+	if len(levels) == 0 {
+		return errs, nil
+	}
+	var skus []any
+	for _, l := range levels {
+		skus = append(skus, l.SKU)
+	}
+	prods, err := SearchRead[productRow](ctx, c, "product.product", Query{Domain: []any{[]any{"default_code", "in", skus}}, Fields: []string{"default_code"}})
+	if err != nil {
+		return nil, err
+	}
+	bySKU := map[string]int64{}
+	var pids []any
+	for _, p := range prods {
+		bySKU[string(p.DefaultCode)] = int64(p.ID)
+		pids = append(pids, int64(p.ID))
+	}
+	loc, err := c.stockLocation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	quants, err := SearchRead[quantRow](ctx, c, "stock.quant", Query{Domain: []any{[]any{"product_id", "in", pids}, []any{"location_id", "=", loc}}, Fields: []string{"product_id"}})
+	if err != nil {
+		return nil, err
+	}
+	quantOf := map[int64]int64{}
+	for _, q := range quants {
+		quantOf[q.ProductID.ID] = int64(q.ID)
+	}
+	var create []map[string]any
+	var createFor []int64
+	for i, l := range levels {
+		pid, ok := bySKU[l.SKU]
+		if !ok {
+			errs[i] = &RecordError{Entity: "SKU " + l.SKU, Msg: "no Odoo product has this internal reference", Action: true}
+			continue
+		}
+		if _, ok := quantOf[pid]; !ok {
+			create = append(create, map[string]any{"product_id": pid, "location_id": loc, "inventory_quantity": l.Quantity.Float64()})
+			createFor = append(createFor, pid)
+		}
+	}
+	if len(create) > 0 {
+		ids, err := c.Create(ctx, "stock.quant", create, nil)
+		if err != nil {
+			return nil, err
+		}
+		for i, pid := range createFor {
+			quantOf[pid] = ids[i]
+		}
+	}
+	var apply []int64
+	for i, l := range levels {
+		if errs[i] != nil {
+			continue
+		}
+		q := quantOf[bySKU[l.SKU]]
+		if err := c.Write(ctx, "stock.quant", []int64{q}, map[string]any{"inventory_quantity": l.Quantity.Float64()}); err != nil {
+			errs[i] = err
+			continue
+		}
+		apply = append(apply, q)
+	}
+	if len(apply) > 0 {
+		// Returns None: the JSON-RPC answer has no result, which is success.
+		if _, err := c.Call(ctx, "stock.quant", "action_apply_inventory", apply, nil); err != nil {
+			return nil, err
+		}
+	}
+	return errs, nil
+}
+
+type locationRow struct {
+	ID         Int      `json:"id"`
+	Code       Str      `json:"code"`
+	LotStockID Many2one `json:"lot_stock_id"`
+}
+
+func (c *Client) stockLocation(ctx context.Context) (int64, error) {
+	dom := []any{}
+	if c.s.Warehouse != "" {
+		dom = []any{[]any{"code", "=", c.s.Warehouse}}
+	}
+	whs, err := SearchRead[locationRow](ctx, c, "stock.warehouse", Query{Domain: dom, Fields: []string{"code", "lot_stock_id"}, Limit: 1})
+	if err != nil {
+		return 0, err
+	}
+	if len(whs) == 0 || whs[0].LotStockID.ID == 0 {
+		return 0, &RecordError{Entity: "warehouse " + c.s.Warehouse, Msg: "Odoo has no such warehouse with a stock location; fix settings.warehouse", Action: true}
+	}
+	return whs[0].LotStockID.ID, nil
+}
+
+// ValidateDelivery validates an outgoing picking with a tracking reference, as
+// a warehouse system reports a shipment: on 16 the quantities are set first
+// (else Odoo answers with the immediate-transfer wizard), on 17 and later the
+// reserved quantities are validated. A picking already done is left alone.
+func (c *Client) ValidateDelivery(ctx context.Context, pickingID int64, trackingRef string) error {
+	version, err := c.Version(ctx)
+	if err != nil {
+		return err
+	}
+	rows, err := SearchRead[pickingDoneRow](ctx, c, "stock.picking", Query{Domain: []any{[]any{"id", "=", pickingID}}, Fields: []string{"name", "sale_id", "date_done"}})
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return &RecordError{Entity: fmt.Sprintf("delivery %d", pickingID), Msg: "it does not exist in Odoo"}
+	}
+	type state struct {
+		State Str `json:"state"`
+		Moves IDs `json:"move_ids"`
+	}
+	st, err := SearchRead[state](ctx, c, "stock.picking", Query{Domain: []any{[]any{"id", "=", pickingID}}, Fields: []string{"state", "move_ids"}})
+	if err != nil {
+		return err
+	}
+	if st[0].State == "done" {
+		return nil
+	}
+	if trackingRef != "" {
+		if err := c.Write(ctx, "stock.picking", []int64{pickingID}, map[string]any{"carrier_tracking_ref": trackingRef}); err != nil {
+			return err
+		}
+	}
+	if version < 17 {
+		type moveRow struct {
+			ID  Int `json:"id"`
+			Qty Num `json:"product_uom_qty"`
+		}
+		var mids []any
+		for _, m := range st[0].Moves {
+			mids = append(mids, m)
+		}
+		moves, err := SearchRead[moveRow](ctx, c, "stock.move", Query{Domain: []any{[]any{"id", "in", mids}}, Fields: []string{"product_uom_qty"}})
+		if err != nil {
+			return err
+		}
+		for _, m := range moves {
+			if err := c.Write(ctx, "stock.move", []int64{int64(m.ID)}, map[string]any{"quantity_done": m.Qty.D().Float64()}); err != nil {
+				return err
+			}
+		}
+	}
+	res, err := c.Call(ctx, "stock.picking", "button_validate", []int64{pickingID}, map[string]any{"context": map[string]any{"skip_backorder": true, "picking_ids_not_to_backorder": []int64{pickingID}}})
+	if err != nil {
+		return err
+	}
+	// Odoo answers true, or a wizard action it wants a person to confirm.
+	var wizard struct {
+		ResModel string `json:"res_model"`
+	}
+	if json.Unmarshal(res, &wizard) == nil && wizard.ResModel != "" {
+		return &RecordError{Entity: fmt.Sprintf("delivery %d", pickingID), Msg: "Odoo asks for the " + wizard.ResModel + " wizard before validating it; check its quantities in Odoo", Action: true}
+	}
+	return nil
+}
