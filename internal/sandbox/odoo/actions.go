@@ -180,10 +180,14 @@ func (s *Server) confirm(id int64) error {
 		}
 		prod, _ := l["product_id"].(int64)
 		qty, _ := l["product_uom_qty"].(float64)
+		kind := s.productKind(prod)
+		if kind == "service" {
+			continue // services are not delivered from stock
+		}
 		if _, err := s.create("stock.move", map[string]any{"product_id": float64(prod), "product_uom_qty": qty, "state": "assigned", "picking_id": float64(pid), "sale_line_id": float64(lid)}); err != nil {
 			return err
 		}
-		if free, _ := computeQty(true)(s, record{"id": prod}).(float64); free < qty {
+		if free, _ := computeQty(true)(s, record{"id": prod}).(float64); kind == "storable" && free < qty {
 			assigned = false
 		}
 	}
@@ -193,4 +197,28 @@ func (s *Server) confirm(id int64) error {
 	old, _ := o["picking_ids"].([]int64)
 	s.setField("sale.order", id, "picking_ids", append(append([]int64(nil), old...), pid))
 	return nil
+}
+
+// productKind is "service", "storable" or "consumable" (always available), by
+// the template's detailed_type (16/17) or type and is_storable (18+).
+func (s *Server) productKind(prod int64) string {
+	p, _ := s.tables["product.product"].get(prod)
+	tid, _ := p["product_tmpl_id"].(int64)
+	t, _ := s.tables["product.template"].get(tid)
+	if s.opts.Version >= 18 {
+		switch {
+		case t["type"] == "service":
+			return "service"
+		case t["is_storable"] == true:
+			return "storable"
+		}
+		return "consumable"
+	}
+	switch t["detailed_type"] {
+	case "service":
+		return "service"
+	case "product":
+		return "storable"
+	}
+	return "consumable"
 }

@@ -125,3 +125,15 @@ func (s *Server) SetCommitThenFailRate(rate float64) {
 	s.commitFailRate = rate
 	s.rng = rand.New(rand.NewPCG(uint64(s.opts.Seed), 13))
 }
+
+// SearchRead reads records as an RPC client would (wire form), for assertions.
+func (s *Server) SearchRead(model string, domain []any, fields []string) []map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids, err := s.search(model, domain, true, "id asc", 0, 0)
+	if err != nil {
+		return nil
+	}
+	rows, _ := s.read(model, ids, fields)
+	return rows
+}
