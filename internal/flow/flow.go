@@ -233,7 +233,9 @@ func As[T any](ctx context.Context, rt *Runtime, r Route, name, capability strin
 	return t, nil
 }
 
-// TickArgs is the periodic job of a route: one pass.
+// TickArgs is one pass of a route: its periodic job, a webhook's trigger, or a
+// person's request (ferry sync, the demo). It is unique per route while it
+// waits or runs, so passes of one route never overlap.
 type TickArgs struct {
 	Route string `json:"route"`
 }
@@ -250,9 +252,6 @@ func (a TickArgs) JobEntity() string { return "pass" }
 // Register adds the route pass jobs and every flow kind's jobs to reg.
 func Register(reg *jobs.Registry, rt *Runtime) {
 	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[TickArgs]) error {
-		return rt.pass(ctx, job.Args.Route, job.Log)
-	})
-	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[PassArgs]) error {
 		return rt.pass(ctx, job.Args.Route, job.Log)
 	})
 	for _, name := range KindNames() {
@@ -365,11 +364,32 @@ func PassNow(ctx context.Context, rt *Runtime, routes []string) error {
 		if _, err := rt.Route(name); err != nil {
 			return err
 		}
-		// A manual pass is its own job; the version keeps it apart from earlier ones.
-		if _, err := rt.Queue.Enqueue(ctx, jobs.Insert{Args: PassArgs{Route: name, At: time.Now().UTC().Format(time.RFC3339Nano)}}); err != nil {
+	}
+	again := routes
+	// One pass per route at a time: a request that finds a pass waiting or
+	// running waits for it and then asks once more, since that pass may have
+	// read the source before the request.
+	for round := 0; round < 2 && len(again) > 0; round++ {
+		var dup []string
+		for _, name := range again {
+			res, err := rt.Queue.Enqueue(ctx, jobs.Insert{Args: TickArgs{Route: name}, WhileActive: true})
+			if err != nil {
+				return err
+			}
+			if res.Duplicate {
+				dup = append(dup, name)
+			}
+		}
+		if err := waitIdle(ctx, rt, routes); err != nil {
 			return err
 		}
+		again = dup
 	}
+	return nil
+}
+
+// waitIdle waits until no job of the routes will still run.
+func waitIdle(ctx context.Context, rt *Runtime, routes []string) error {
 	for {
 		busy := false
 		for _, name := range routes {
@@ -393,23 +413,6 @@ func PassNow(ctx context.Context, rt *Runtime, routes []string) error {
 	}
 }
 
-// PassArgs is a pass of a route asked for by a person (`ferry sync`, `ferry demo
-// --once`, the dashboard's Run now).
-type PassArgs struct {
-	Route string `json:"route" river:"unique"`
-	// At makes each request its own job.
-	At string `json:"at" river:"unique"`
-}
-
-// Kind implements river.JobArgs.
-func (PassArgs) Kind() string { return "ferry.route_pass_now" }
-
-// JobRoute implements jobs.Args.
-func (a PassArgs) JobRoute() string { return a.Route }
-
-// JobEntity implements jobs.Args.
-func (a PassArgs) JobEntity() string { return "pass " + a.At }
-
 // Done returns the records a job finished with (created, updated, unchanged,
 // parked or failed).
 func (r Result) Done() int { return r.Created + r.Updated + r.Unchanged + r.Parked + r.Failed }
@@ -430,4 +433,22 @@ func countStop(res Result, err error, n int) Result {
 		res.Failed += n
 	}
 	return res
+}
+
+// inFlight returns the ids of the records that unfinished jobs of a route (of
+// the given kinds) hold, read from their arguments by ids. A pass leaves those
+// records to the jobs that have them, so that two jobs never write the same
+// record at once (a crashed job's records wait for its rescue).
+func (rt *Runtime) inFlight(ctx context.Context, route string, kinds []string, ids func(kind string, args []byte) []string) (map[string]bool, error) {
+	list, err := rt.Queue.List(ctx, jobs.Filter{Route: route, Kinds: kinds, States: unfinished, Limit: 100000})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, j := range list {
+		for _, id := range ids(j.Kind, j.Args) {
+			out[id] = true
+		}
+	}
+	return out, nil
 }

@@ -195,11 +195,37 @@ func passOrders(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Resul
 	if err != nil {
 		return Result{}, err
 	}
+	busy, err := rt.inFlight(ctx, r.Name, []string{OrderBatchArgs{}.Kind(), OrderArgs{}.Kind()}, func(kind string, args []byte) []string {
+		var ids []string
+		if kind == (OrderArgs{}).Kind() {
+			var a OrderArgs
+			_ = json.Unmarshal(args, &a)
+			return []string{a.OrderID}
+		}
+		var a OrderBatchArgs
+		_ = json.Unmarshal(args, &a)
+		for _, o := range a.Orders {
+			ids = append(ids, o.ID)
+		}
+		return ids
+	})
+	if err != nil {
+		return Result{}, err
+	}
 	var todo []model.Order
-	var newest time.Time
+	var newest, held time.Time
 	for _, o := range orders {
 		if o.UpdatedAt.After(newest) {
 			newest = o.UpdatedAt
+		}
+		if busy[o.ID] {
+			// A job has this order already. The cursor stays before it, so a
+			// later pass reads it again once that job is done.
+			if held.IsZero() || o.UpdatedAt.Before(held) {
+				held = o.UpdatedAt
+			}
+			res.Unchanged++
+			continue
 		}
 		l, linked := links[orderLocalID(r, o)]
 		switch {
@@ -228,6 +254,9 @@ func passOrders(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Resul
 		return Result{}, err
 	}
 	res.Enqueued, res.Queued = len(ins), len(todo)
+	if !held.IsZero() && !newest.Before(held) {
+		newest = held.Add(-time.Second)
+	}
 	// The jobs are stored: only now may the cursor move past these orders.
 	if err := AdvanceCursor(ctx, rt.Store, r.Name, "orders", newest); err != nil {
 		return res, err

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -165,12 +166,38 @@ func passProducts(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Res
 	if err != nil {
 		return Result{}, err
 	}
+	busy, err := rt.inFlight(ctx, r.Name, []string{ProductBatchArgs{}.Kind(), ProductArgs{}.Kind()}, func(kind string, args []byte) []string {
+		if kind == (ProductArgs{}).Kind() {
+			var a ProductArgs
+			_ = json.Unmarshal(args, &a)
+			return []string{a.Product.ID}
+		}
+		var a ProductBatchArgs
+		_ = json.Unmarshal(args, &a)
+		ids := make([]string, len(a.Products))
+		for i, pr := range a.Products {
+			ids[i] = pr.ID
+		}
+		return ids
+	})
+	if err != nil {
+		return Result{}, err
+	}
 	var res Result
 	var changed []model.Product
-	var newest time.Time
+	var newest, held time.Time
 	for _, pr := range products {
 		if pr.UpdatedAt.After(newest) {
 			newest = pr.UpdatedAt
+		}
+		if busy[pr.ID] {
+			// A job has this product already; the cursor stays before it so a
+			// later pass reads it again once that job is done.
+			if held.IsZero() || pr.UpdatedAt.Before(held) {
+				held = pr.UpdatedAt
+			}
+			res.Unchanged++
+			continue
 		}
 		if l, ok := links[productKey(r, pr)]; ok && l.Hash == productHash(pr) {
 			res.Unchanged++
@@ -207,6 +234,9 @@ func passProducts(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Res
 		return Result{}, err
 	}
 	res.Enqueued, res.Queued = len(ins), len(changed)
+	if !held.IsZero() && !newest.Before(held) {
+		newest = held.Add(-time.Second)
+	}
 	if err := AdvanceCursor(ctx, rt.Store, r.Name, "products", newest); err != nil {
 		return res, err
 	}

@@ -108,7 +108,7 @@ func ReceiveWebhook(ctx context.Context, rt *Runtime, connection string, h http.
 	}
 	var ins []jobs.Insert
 	for _, r := range routes {
-		ins = append(ins, jobs.Insert{Args: PassArgs{Route: r.Name, At: "webhook " + key}})
+		ins = append(ins, jobs.Insert{Args: TickArgs{Route: r.Name}, WhileActive: true})
 	}
 	if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
 		// Stored but not acted on: the next scheduled pass reads the order anyway.

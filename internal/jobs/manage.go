@@ -99,8 +99,10 @@ func (q *Queue) List(ctx context.Context, f Filter) ([]Info, error) {
 	}
 	var out []Info
 	var cursor *river.JobListCursor
+	// River lists at most 10,000 jobs a call; page below that.
+	page := min(f.Limit, 1000)
 	for len(out) < f.Limit {
-		p := river.NewJobListParams().OrderBy(river.JobListOrderByID, river.SortOrderDesc).First(f.Limit)
+		p := river.NewJobListParams().OrderBy(river.JobListOrderByID, river.SortOrderDesc).First(page)
 		if len(riverStates) > 0 {
 			p = p.States(riverStates...)
 		} else {
@@ -128,7 +130,7 @@ func (q *Queue) List(ctx context.Context, f Filter) ([]Info, error) {
 				out = append(out, in)
 			}
 		}
-		if len(res.Jobs) < f.Limit || res.LastCursor == nil {
+		if len(res.Jobs) < page || res.LastCursor == nil {
 			break
 		}
 		cursor = res.LastCursor

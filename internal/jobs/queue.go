@@ -136,9 +136,9 @@ func Open(ctx context.Context, st store.Store, reg *Registry, opts Options) (*Qu
 		for _, p := range opts.Periodic {
 			p := p
 			insert := q.insertOpts(p.Args, p.Queue)
-			// Ticks are not unique: each schedule slot is its own job, and only the
-			// leader inserts them.
-			insert.UniqueOpts = river.UniqueOpts{}
+			// A tick is unique while it waits or runs, so that passes of one route
+			// never overlap, whoever enqueued them; only the leader inserts ticks.
+			insert.UniqueOpts.ByState = activeStates
 			cfg.PeriodicJobs = append(cfg.PeriodicJobs, river.NewPeriodicJob(p.Schedule,
 				func() (river.JobArgs, *river.InsertOpts) { return p.Args, insert },
 				&river.PeriodicJobOpts{ID: p.ID, RunOnStart: p.RunOnStart}))
@@ -301,6 +301,13 @@ var allStates = []rivertype.JobState{
 	rivertype.JobStateRunning, rivertype.JobStateScheduled,
 }
 
+// activeStates are the states of a job that has not finished; River requires
+// these four in every unique set.
+var activeStates = []rivertype.JobState{
+	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+	rivertype.JobStateRunning, rivertype.JobStateScheduled,
+}
+
 type jobMeta struct {
 	Route  string `json:"route,omitempty"`
 	Entity string `json:"entity,omitempty"`
@@ -335,6 +342,10 @@ type Insert struct {
 	Queue string
 	// At delays the job; zero runs it now.
 	At time.Time
+	// WhileActive makes the job unique only while it has not finished: a copy
+	// is refused while one waits or runs, and allowed again afterwards (route
+	// passes: one at a time per route, across processes).
+	WhileActive bool
 }
 
 // Enqueued is the result of enqueueing one job.
@@ -349,6 +360,9 @@ type Enqueued struct {
 func (q *Queue) Enqueue(ctx context.Context, in Insert) (Enqueued, error) {
 	opts := q.insertOpts(in.Args, in.Queue)
 	opts.ScheduledAt = in.At
+	if in.WhileActive {
+		opts.UniqueOpts.ByState = activeStates
+	}
 	res, err := q.client.Insert(ctx, in.Args, opts)
 	if err != nil {
 		return Enqueued{}, fmt.Errorf("jobs: enqueue %s %s: %w", in.Args.Kind(), in.Args.JobEntity(), err)
@@ -366,6 +380,9 @@ func (q *Queue) EnqueueMany(ctx context.Context, ins []Insert) ([]Enqueued, erro
 	for i, in := range ins {
 		opts := q.insertOpts(in.Args, in.Queue)
 		opts.ScheduledAt = in.At
+		if in.WhileActive {
+			opts.UniqueOpts.ByState = activeStates
+		}
 		params[i] = river.InsertManyParams{Args: in.Args, InsertOpts: opts}
 	}
 	res, err := q.client.InsertMany(ctx, params)
