@@ -259,4 +259,115 @@ type Store interface {
 	// GetSetting and PutSetting keep small values ferry owns (the key check).
 	GetSetting(ctx context.Context, key string) (string, error)
 	PutSetting(ctx context.Context, key, value string) error
+
+	// PutUser inserts or replaces a user; ListUsers orders them by name.
+	PutUser(ctx context.Context, u User) error
+	GetUser(ctx context.Context, name string) (User, error)
+	ListUsers(ctx context.Context) ([]User, error)
+	// DeleteUser removes the user with its sessions and tokens.
+	DeleteUser(ctx context.Context, name string) error
+
+	// PutSession stores a session; GetSession returns ErrNotFound for an
+	// unknown or expired one (expired at now).
+	PutSession(ctx context.Context, s Session) error
+	GetSession(ctx context.Context, id string, now time.Time) (Session, error)
+	DeleteSession(ctx context.Context, id string) error
+	// PruneSessions deletes sessions expired before t and returns how many.
+	PruneSessions(ctx context.Context, t time.Time) (int64, error)
+
+	PutToken(ctx context.Context, t Token) error
+	GetToken(ctx context.Context, id string) (Token, error)
+
+	// AddRouteStats adds counts to the route's hour that holds at.
+	AddRouteStats(ctx context.Context, route string, at time.Time, c Counts) error
+	// ListRouteStats returns the hours of every route (route empty) or one,
+	// from since on, oldest first.
+	ListRouteStats(ctx context.Context, route string, since time.Time) ([]RouteStat, error)
+	// PutRouteRun records the latest pass of a route.
+	PutRouteRun(ctx context.Context, r RouteRun) error
+	ListRouteRuns(ctx context.Context) ([]RouteRun, error)
+}
+
+// Role is what a user may do: viewers read, operators also retry, run and
+// cancel, admins also change settings and mappings.
+type Role string
+
+// Roles, from least to most.
+const (
+	RoleViewer   Role = "viewer"
+	RoleOperator Role = "operator"
+	RoleAdmin    Role = "admin"
+)
+
+// Roles lists the roles from least to most.
+var Roles = []Role{RoleViewer, RoleOperator, RoleAdmin}
+
+// Allows reports whether r includes what need requires.
+func (r Role) Allows(need Role) bool { return r.rank() >= need.rank() && need.rank() > 0 }
+
+func (r Role) rank() int {
+	switch r {
+	case RoleViewer:
+		return 1
+	case RoleOperator:
+		return 2
+	case RoleAdmin:
+		return 3
+	}
+	return 0
+}
+
+// User is a person (or machine client) of the dashboard and API.
+type User struct {
+	Name string
+	// PasswordHash is a bcrypt hash; the store never sees the password.
+	PasswordHash string
+	Role         Role
+	CreatedAt    time.Time
+}
+
+// Session is a signed-in browser. ID is the SHA-256 (hex) of the cookie's
+// secret, so a copy of the database does not give a session.
+type Session struct {
+	ID        string
+	User      string
+	CSRF      string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Token is an API token of a user for machine clients; ID is the SHA-256 (hex)
+// of the secret.
+type Token struct {
+	ID        string
+	User      string
+	Label     string
+	CreatedAt time.Time
+}
+
+// Counts are records a route finished.
+type Counts struct {
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Parked    int `json:"parked"`
+	Failed    int `json:"failed"`
+}
+
+// RouteStat is one hour of a route's counts.
+type RouteStat struct {
+	Route string
+	Hour  time.Time
+	Counts
+}
+
+// RouteRun is the latest pass of a route.
+type RouteRun struct {
+	Route      string
+	StartedAt  time.Time
+	FinishedAt time.Time
+	// Queued is the number of records the pass handed to jobs.
+	Queued int
+	// Error is why the pass failed; empty on success.
+	Error string
 }

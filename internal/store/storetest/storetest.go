@@ -545,6 +545,93 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 			_, err = s.GetRoute(ctx, "orders")
 			mustNotFound(t, err)
 		}},
+		{"UsersSessionsTokens", func(t *testing.T, s store.Store) {
+			mustNil(t, s.PutUser(ctx, store.User{Name: "ops", PasswordHash: "h1", Role: store.RoleOperator, CreatedAt: at(0)}))
+			mustNil(t, s.PutUser(ctx, store.User{Name: "admin", PasswordHash: "h0", Role: store.RoleAdmin}))
+			// Replacing keeps the creation time and changes hash and role.
+			mustNil(t, s.PutUser(ctx, store.User{Name: "ops", PasswordHash: "h2", Role: store.RoleViewer, CreatedAt: at(time.Hour)}))
+			u, err := s.GetUser(ctx, "ops")
+			mustNil(t, err)
+			if u.PasswordHash != "h2" || u.Role != store.RoleViewer || !u.CreatedAt.Equal(want(at(0))) {
+				t.Fatalf("user after replace: %+v", u)
+			}
+			list, err := s.ListUsers(ctx)
+			mustNil(t, err)
+			if len(list) != 2 || list[0].Name != "admin" {
+				t.Fatalf("users: %+v", list)
+			}
+			_, err = s.GetUser(ctx, "nobody")
+			mustNotFound(t, err)
+
+			mustNil(t, s.PutSession(ctx, store.Session{ID: "s1", User: "ops", CSRF: "c1", CreatedAt: at(0), ExpiresAt: at(time.Hour)}))
+			mustNil(t, s.PutSession(ctx, store.Session{ID: "s2", User: "ops", CSRF: "c2", CreatedAt: at(0), ExpiresAt: at(time.Minute)}))
+			ss, err := s.GetSession(ctx, "s1", at(30*time.Minute))
+			mustNil(t, err)
+			if ss.User != "ops" || ss.CSRF != "c1" || !ss.ExpiresAt.Equal(want(at(time.Hour))) {
+				t.Fatalf("session: %+v", ss)
+			}
+			_, err = s.GetSession(ctx, "s2", at(30*time.Minute))
+			mustNotFound(t, err) // expired
+			n, err := s.PruneSessions(ctx, at(30*time.Minute))
+			mustNil(t, err)
+			if n != 1 {
+				t.Fatalf("pruned %d sessions, want 1", n)
+			}
+			mustNil(t, s.DeleteSession(ctx, "s1"))
+			_, err = s.GetSession(ctx, "s1", at(0))
+			mustNotFound(t, err)
+
+			mustNil(t, s.PutToken(ctx, store.Token{ID: "t1", User: "admin", Label: "ci"}))
+			tok, err := s.GetToken(ctx, "t1")
+			mustNil(t, err)
+			if tok.User != "admin" || tok.Label != "ci" || tok.CreatedAt.IsZero() {
+				t.Fatalf("token: %+v", tok)
+			}
+			if err := s.PutToken(ctx, store.Token{ID: "t2", User: "nobody", Label: "x"}); err == nil {
+				t.Fatal("a token of an unknown user was stored")
+			}
+			// Deleting a user takes its sessions and tokens with it.
+			mustNil(t, s.PutSession(ctx, store.Session{ID: "s3", User: "admin", CSRF: "c3", ExpiresAt: at(time.Hour)}))
+			mustNil(t, s.DeleteUser(ctx, "admin"))
+			_, err = s.GetToken(ctx, "t1")
+			mustNotFound(t, err)
+			_, err = s.GetSession(ctx, "s3", at(0))
+			mustNotFound(t, err)
+			mustNotFound(t, s.DeleteUser(ctx, "admin"))
+		}},
+		{"RouteStatsAndRuns", func(t *testing.T, s store.Store) {
+			mustNil(t, s.AddRouteStats(ctx, "orders", at(0), store.Counts{Created: 2, Parked: 1}))
+			mustNil(t, s.AddRouteStats(ctx, "orders", at(10*time.Minute), store.Counts{Created: 3, Failed: 1, Unchanged: 4}))
+			mustNil(t, s.AddRouteStats(ctx, "orders", at(2*time.Hour), store.Counts{Updated: 5}))
+			mustNil(t, s.AddRouteStats(ctx, "stock", at(0), store.Counts{Updated: 7}))
+			all, err := s.ListRouteStats(ctx, "", at(-time.Hour))
+			mustNil(t, err)
+			if len(all) != 3 {
+				t.Fatalf("stats: %+v", all)
+			}
+			orders, err := s.ListRouteStats(ctx, "orders", time.Time{})
+			mustNil(t, err)
+			hour := want(at(0)).Truncate(time.Hour)
+			wantStats := []store.RouteStat{
+				{Route: "orders", Hour: hour, Counts: store.Counts{Created: 5, Unchanged: 4, Parked: 1, Failed: 1}},
+				{Route: "orders", Hour: hour.Add(2 * time.Hour), Counts: store.Counts{Updated: 5}},
+			}
+			if d := cmp.Diff(wantStats, orders); d != "" {
+				t.Fatalf("orders stats (-want +got):\n%s", d)
+			}
+			later, err := s.ListRouteStats(ctx, "orders", at(time.Hour))
+			mustNil(t, err)
+			if len(later) != 1 || later[0].Updated != 5 {
+				t.Fatalf("stats since an hour later: %+v", later)
+			}
+			mustNil(t, s.PutRouteRun(ctx, store.RouteRun{Route: "orders", StartedAt: at(0), FinishedAt: at(time.Second), Queued: 3}))
+			mustNil(t, s.PutRouteRun(ctx, store.RouteRun{Route: "orders", StartedAt: at(time.Minute), FinishedAt: at(time.Minute + time.Second), Error: "shop: 503"}))
+			runs, err := s.ListRouteRuns(ctx)
+			mustNil(t, err)
+			if len(runs) != 1 || runs[0].Error != "shop: 503" || runs[0].Queued != 0 || !runs[0].StartedAt.Equal(want(at(time.Minute))) {
+				t.Fatalf("runs: %+v", runs)
+			}
+		}},
 		{"Settings", func(t *testing.T, s store.Store) {
 			_, err := s.GetSetting(ctx, "key_check")
 			mustNotFound(t, err)
