@@ -167,6 +167,22 @@ func (rt *Runtime) Route(name string) (Route, error) {
 	return r, nil
 }
 
+// SetRoute puts a route's new definition in force for the passes and jobs that
+// start from now on.
+func (rt *Runtime) SetRoute(r Route) {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	rt.routes[r.Name] = r
+}
+
+// ForgetConn closes nothing but drops the cached connection, so that the next
+// use opens it with the stored settings and credentials.
+func (rt *Runtime) ForgetConn(name string) {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	delete(rt.conns, name)
+}
+
 // Routes returns the configured routes, sorted by name.
 func (rt *Runtime) Routes() []Route {
 	rt.mu.Lock()
@@ -179,11 +195,22 @@ func (rt *Runtime) Routes() []Route {
 	return out
 }
 
-// Count adds what a job of route did to the route's counts in this process.
+// Count adds what a job of route did to the route's counts in this process and
+// to its hourly counts in the store (the dashboard's figures and charts).
 func (rt *Runtime) Count(route string, r Result) {
 	rt.mu.Lock()
-	defer rt.mu.Unlock()
 	rt.counts[route] = rt.counts[route].Add(r)
+	rt.mu.Unlock()
+	c := store.Counts{Created: r.Created, Updated: r.Updated, Unchanged: r.Unchanged, Parked: r.Parked, Failed: r.Failed}
+	if rt.Store == nil || c == (store.Counts{}) {
+		return
+	}
+	// Figures only: a store hiccup must not fail the job that did the work.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := rt.Store.AddRouteStats(ctx, route, time.Now(), c); err != nil {
+		rt.Log.Warn("route counts not stored", "route", route, "err", err)
+	}
 }
 
 // Counts returns the counts of every route since the runtime started.
@@ -272,7 +299,15 @@ func (rt *Runtime) pass(ctx context.Context, route string, log *slog.Logger) err
 	if !ok {
 		return jobs.Permanentf("route %s: unknown flow %q", r.Name, r.Flow)
 	}
+	started := time.Now()
 	res, err := k.Pass(ctx, rt, r, PassOptions{})
+	run := store.RouteRun{Route: r.Name, StartedAt: started, FinishedAt: time.Now(), Queued: res.Queued}
+	if err != nil {
+		run.Error = err.Error()
+	}
+	if perr := rt.Store.PutRouteRun(ctx, run); perr != nil {
+		log.Warn("route run not recorded", "err", perr)
+	}
 	if err != nil {
 		return err
 	}

@@ -6,12 +6,14 @@
 package hub
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -50,6 +52,9 @@ type Hub struct {
 	Metrics *prometheus.Registry
 	// Flows runs the configured routes.
 	Flows *flow.Runtime
+
+	mu   sync.Mutex
+	seen map[string]time.Time // connection name → stored UpdatedAt
 }
 
 // Open opens the store (migrating it), loads the secret key, writes the
@@ -73,10 +78,16 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Hub, error) {
 		st.Close()
 		return nil, err
 	}
+	// The store holds the effective routes: ferry.yaml's, with the dashboard's
+	// edits where the file has not changed since.
 	var routes []flow.Route
 	for _, name := range sortedKeys(cfg.Routes) {
-		r := cfg.Routes[name]
-		routes = append(routes, flow.Route{Name: name, Flow: r.Flow, From: r.From, To: r.To, Options: r.Options})
+		r, err := h.storedRoute(ctx, name)
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		routes = append(routes, r)
 	}
 	h.Flows = flow.NewRuntime(log, routes)
 	reg := jobs.NewRegistry()
@@ -192,8 +203,14 @@ func DependsOnRoute(name string) string { return "route:" + name }
 // credentials.
 func DependsOnConnection(name string) string { return "connection:" + name }
 
+// configHashKey is the setting holding the hash of what ferry.yaml last said
+// about a connection or route (key "connection:NAME" or "route:NAME").
+func configHashKey(key string) string { return "config_hash:" + key }
+
 // syncConfig writes the configured connections (credentials sealed) and routes to
-// the store, and returns the dependency keys of those that changed.
+// the store, and returns the dependency keys of those that changed. What the
+// dashboard changed stays in force until ferry.yaml itself changes that
+// connection or route: the file then wins.
 func (h *Hub) syncConfig(ctx context.Context) ([]string, error) {
 	var changed []string
 	for _, name := range sortedKeys(h.Config.Connections) {
@@ -206,13 +223,19 @@ func (h *Hub) syncConfig(ctx context.Context) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("connection %s: encoding credentials: %w", name, err)
 		}
-		if old, err := h.Store.GetConnection(ctx, name); err == nil {
-			plain, _ := h.Box.Open(old.Credentials)
-			if old.Kind == c.Kind && string(old.Settings) == string(settings) && string(plain) == string(creds) {
+		key := DependsOnConnection(name)
+		fileHash := flow.Hash([]string{c.Kind, string(settings), string(creds)})
+		old, err := h.Store.GetConnection(ctx, name)
+		switch {
+		case err == nil:
+			if prev, _ := h.Store.GetSetting(ctx, configHashKey(key)); prev == fileHash {
 				continue
 			}
-			changed = append(changed, DependsOnConnection(name))
-		} else if !errors.Is(err, store.ErrNotFound) {
+			plain, _ := h.Box.Open(old.Credentials)
+			if old.Kind != c.Kind || string(old.Settings) != string(settings) || string(plain) != string(creds) {
+				changed = append(changed, key)
+			}
+		case !errors.Is(err, store.ErrNotFound):
 			return nil, err
 		}
 		sealed, err := h.Box.Seal(creds)
@@ -220,6 +243,9 @@ func (h *Hub) syncConfig(ctx context.Context) ([]string, error) {
 			return nil, err
 		}
 		if err := h.Store.PutConnection(ctx, store.Connection{Name: name, Kind: c.Kind, Settings: settings, Credentials: sealed, UpdatedAt: time.Now().UTC()}); err != nil {
+			return nil, err
+		}
+		if err := h.Store.PutSetting(ctx, configHashKey(key), fileHash); err != nil {
 			return nil, err
 		}
 	}
@@ -230,22 +256,199 @@ func (h *Hub) syncConfig(ctx context.Context) ([]string, error) {
 			return nil, fmt.Errorf("route %s: encoding options: %w", name, err)
 		}
 		row := store.Route{Name: name, Flow: r.Flow, From: r.From, To: r.To, Schedule: r.Schedule, Options: opts, Enabled: r.IsEnabled()}
-		if old, err := h.Store.GetRoute(ctx, name); err == nil {
-			old.UpdatedAt = time.Time{}
-			if sameRoute(old, row) {
+		key := DependsOnRoute(name)
+		fileHash := flow.Hash([]any{row.Flow, row.From, row.To, row.Schedule, string(row.Options), row.Enabled})
+		old, err := h.Store.GetRoute(ctx, name)
+		switch {
+		case err == nil:
+			if prev, _ := h.Store.GetSetting(ctx, configHashKey(key)); prev == fileHash {
 				continue
 			}
-			changed = append(changed, DependsOnRoute(name))
-		} else if !errors.Is(err, store.ErrNotFound) {
+			old.UpdatedAt = time.Time{}
+			if !sameRoute(old, row) {
+				changed = append(changed, key)
+			}
+		case !errors.Is(err, store.ErrNotFound):
 			return nil, err
 		}
 		row.UpdatedAt = time.Now().UTC()
 		if err := h.Store.PutRoute(ctx, row); err != nil {
 			return nil, err
 		}
+		if err := h.Store.PutSetting(ctx, configHashKey(key), fileHash); err != nil {
+			return nil, err
+		}
 	}
 	return changed, nil
 }
+
+// storedRoute reads a route from the store with its options decoded into the
+// flow's typed options.
+func (h *Hub) storedRoute(ctx context.Context, name string) (flow.Route, error) {
+	row, err := h.Store.GetRoute(ctx, name)
+	if err != nil {
+		return flow.Route{}, fmt.Errorf("route %s: %w", name, err)
+	}
+	opts, err := decodeOptions(row.Flow, row.Options)
+	if err != nil {
+		return flow.Route{}, fmt.Errorf("route %s: stored options: %w", name, err)
+	}
+	return flow.Route{Name: name, Flow: row.Flow, From: row.From, To: row.To, Options: opts}, nil
+}
+
+// decodeOptions decodes a flow's options from JSON, rejecting unknown fields,
+// and validates them.
+func decodeOptions(flowName string, raw []byte) (any, error) {
+	opts, ok := flow.Options(flowName)
+	if !ok {
+		return nil, fmt.Errorf("unknown flow %q", flowName)
+	}
+	if opts == nil {
+		return nil, nil
+	}
+	if len(raw) > 0 && string(raw) != "null" {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(opts); err != nil {
+			return nil, err
+		}
+	}
+	if v, ok := opts.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	return opts, nil
+}
+
+// UpdateRouteOptions replaces a route's options (the dashboard's mapping and
+// settings editors): it validates them, stores them, puts them in force in this
+// process at once (others pick them up within their refresh interval) and
+// re-runs the jobs parked on the route's configuration. It returns how many.
+func (h *Hub) UpdateRouteOptions(ctx context.Context, name string, raw []byte) (int, error) {
+	row, err := h.Store.GetRoute(ctx, name)
+	if err != nil {
+		return 0, fmt.Errorf("route %s: %w", name, err)
+	}
+	opts, err := decodeOptions(row.Flow, raw)
+	if err != nil {
+		return 0, &InvalidError{Field: "route " + name + " options", Err: err}
+	}
+	canon, err := json.Marshal(opts)
+	if err != nil {
+		return 0, err
+	}
+	row.Options, row.UpdatedAt = canon, time.Now().UTC()
+	if err := h.Store.PutRoute(ctx, row); err != nil {
+		return 0, err
+	}
+	h.Flows.SetRoute(flow.Route{Name: name, Flow: row.Flow, From: row.From, To: row.To, Options: opts})
+	n, err := h.Queue.RetryIssues(ctx, store.IssueFilter{DependsOn: DependsOnRoute(name)})
+	if err != nil {
+		return 0, fmt.Errorf("route %s: re-running parked jobs: %w", name, err)
+	}
+	return n, nil
+}
+
+// UpdateConnection replaces a connection's settings and the credentials given
+// (an empty value keeps the stored one: credentials are write-only), puts them
+// in force and re-runs the jobs parked on the connection. It returns how many.
+func (h *Hub) UpdateConnection(ctx context.Context, name string, rawSettings []byte, creds map[string]string) (int, error) {
+	row, err := h.Store.GetConnection(ctx, name)
+	if err != nil {
+		return 0, fmt.Errorf("connection %s: %w", name, err)
+	}
+	kind, ok := connector.Lookup(row.Kind)
+	if !ok {
+		return 0, fmt.Errorf("connection %s: unknown kind %q", name, row.Kind)
+	}
+	settings := kind.NewSettings()
+	dec := json.NewDecoder(bytes.NewReader(rawSettings))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(settings); err != nil {
+		return 0, &InvalidError{Field: "connection " + name + " settings", Err: err}
+	}
+	if err := settings.Validate(); err != nil {
+		return 0, &InvalidError{Field: "connection " + name + " settings", Err: err}
+	}
+	plain, err := h.Box.Open(row.Credentials)
+	if err != nil {
+		return 0, fmt.Errorf("connection %s: credentials: %w", name, err)
+	}
+	stored := map[string]string{}
+	if err := json.Unmarshal(plain, &stored); err != nil {
+		return 0, fmt.Errorf("connection %s: credentials: %w", name, err)
+	}
+	known := map[string]bool{}
+	for _, c := range kind.Credentials {
+		known[c.Key] = true
+	}
+	for k, v := range creds {
+		if !known[k] {
+			return 0, &InvalidError{Field: "connection " + name + " credentials", Err: fmt.Errorf("unknown credential %q", k)}
+		}
+		if v != "" {
+			stored[k] = v
+		}
+	}
+	canon, _ := json.Marshal(settings)
+	sealedPlain, _ := json.Marshal(stored)
+	sealed, err := h.Box.Seal(sealedPlain)
+	if err != nil {
+		return 0, err
+	}
+	row.Settings, row.Credentials, row.UpdatedAt = canon, sealed, time.Now().UTC()
+	if err := h.Store.PutConnection(ctx, row); err != nil {
+		return 0, err
+	}
+	h.Flows.ForgetConn(name)
+	n, err := h.Queue.RetryIssues(ctx, store.IssueFilter{DependsOn: DependsOnConnection(name)})
+	if err != nil {
+		return 0, fmt.Errorf("connection %s: re-running parked jobs: %w", name, err)
+	}
+	return n, nil
+}
+
+// Refresh puts in force what other processes changed in the store (routes'
+// options, connections' settings and credentials). serve and worker call it
+// every few seconds.
+func (h *Hub) Refresh(ctx context.Context) error {
+	for _, r := range h.Flows.Routes() {
+		nr, err := h.storedRoute(ctx, r.Name)
+		if err != nil {
+			return err
+		}
+		if flow.Hash(nr) != flow.Hash(r) {
+			h.Flows.SetRoute(nr)
+		}
+	}
+	conns, err := h.Store.ListConnections(ctx)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.seen == nil {
+		h.seen = map[string]time.Time{}
+	}
+	for _, c := range conns {
+		if prev, ok := h.seen[c.Name]; ok && !prev.Equal(c.UpdatedAt) {
+			h.Flows.ForgetConn(c.Name)
+		}
+		h.seen[c.Name] = c.UpdatedAt
+	}
+	return nil
+}
+
+// InvalidError is a change refused because the input is wrong; Field names
+// what, and the error says why.
+type InvalidError struct {
+	Field string
+	Err   error
+}
+
+func (e *InvalidError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *InvalidError) Unwrap() error { return e.Err }
 
 func sameRoute(a, b store.Route) bool {
 	return a.Name == b.Name && a.Flow == b.Flow && a.From == b.From && a.To == b.To &&
@@ -274,9 +477,9 @@ func (h *Hub) Conn(ctx context.Context, name string) (connector.Conn, error) {
 	if err := json.Unmarshal(plain, &creds); err != nil {
 		return nil, fmt.Errorf("connection %s: credentials: %w", name, err)
 	}
-	settings, ok := c.Settings.(connector.Settings)
-	if !ok {
-		return nil, fmt.Errorf("connection %s: settings of kind %s are not connector settings", name, c.Kind)
+	settings := kind.NewSettings()
+	if err := json.Unmarshal(row.Settings, settings); err != nil {
+		return nil, fmt.Errorf("connection %s: stored settings: %w", name, err)
 	}
 	return kind.Open(ctx, connector.Env{Name: name, Settings: settings, Credentials: creds, RateLimit: c.RateLimit, Logger: h.Log.With("connection", name)})
 }

@@ -58,6 +58,7 @@ func init() {
 	})
 	connector.Register(connector.Kind{
 		Name: "hubtest", Title: "Hub test",
+		Credentials: []connector.Credential{{Key: "api_key"}},
 		NewSettings: func() connector.Settings { return &testSettings{} },
 		Open: func(ctx context.Context, env connector.Env) (connector.Conn, error) {
 			return &testConn{env: env}, nil
@@ -181,5 +182,76 @@ func TestChangedConnectionRerunsItsParkedJobs(t *testing.T) {
 			t.Fatalf("after the credential change the job is %s", info.State)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// The dashboard's change of a connection re-runs the jobs parked on it at once,
+// keeps the credentials it was not given, and stays in force after a restart
+// until ferry.yaml itself changes that connection.
+func TestDashboardChangesConnectionUntilTheFileDoes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	h, err := Open(ctx, loadConfig(t, dir, "wrong"), Options{Work: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Queue.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := flow.PassNow(waitCtx, h.Flows, []string{"check"}); err != nil {
+		t.Fatal(err)
+	}
+	var ie *InvalidError
+	if _, err := h.UpdateConnection(ctx, "shop", []byte(`{"store": ""}`), nil); !errors.As(err, &ie) || !strings.Contains(err.Error(), "store is required") {
+		t.Fatalf("empty store accepted: %v", err)
+	}
+	if _, err := h.UpdateConnection(ctx, "shop", []byte(`{"store": "demo"}`), map[string]string{"password": "x"}); !errors.As(err, &ie) {
+		t.Fatalf("unknown credential accepted: %v", err)
+	}
+	n, err := h.UpdateConnection(ctx, "shop", []byte(`{"store": "demo2"}`), map[string]string{"api_key": "right"})
+	if err != nil || n != 1 {
+		t.Fatalf("UpdateConnection = %d, %v; want 1 job re-run", n, err)
+	}
+	if err := flow.PassNow(waitCtx, h.Flows, []string{"check"}); err != nil {
+		t.Fatal(err)
+	}
+	if parked, _ := h.Queue.List(ctx, jobs.Filter{Route: "check", States: []jobs.State{jobs.StateParked}}); len(parked) != 0 {
+		t.Fatalf("still parked after the fix: %+v", parked)
+	}
+	// Settings only: the stored credential stays.
+	if _, err := h.UpdateConnection(ctx, "shop", []byte(`{"store": "demo3"}`), map[string]string{"api_key": ""}); err != nil {
+		t.Fatal(err)
+	}
+	conn, _ := h.Conn(ctx, "shop")
+	if rep, _ := conn.Test(ctx); !rep.OK || rep.Summary != "store demo3" {
+		t.Fatalf("after a settings-only change: %+v", rep)
+	}
+	sctx, scancel := context.WithTimeout(ctx, 10*time.Second)
+	defer scancel()
+	h.Queue.Stop(sctx)
+	h.Close()
+
+	// Restart with the same file: the dashboard's values hold.
+	h, err = Open(ctx, loadConfig(t, dir, "wrong"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, _ = h.Conn(ctx, "shop")
+	if rep, _ := conn.Test(ctx); !rep.OK || rep.Summary != "store demo3" {
+		t.Fatalf("after a restart: %+v", rep)
+	}
+	h.Close()
+	// The file changes that connection: the file wins.
+	h, err = Open(ctx, loadConfig(t, dir, "other"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	conn, _ = h.Conn(ctx, "shop")
+	if rep, _ := conn.Test(ctx); rep.OK || rep.Summary != "bad credentials" {
+		t.Fatalf("after the file changed: %+v", rep)
 	}
 }
