@@ -59,6 +59,9 @@ type Kind struct {
 type PassOptions struct {
 	// Since overrides the cursor: read changes from this time.
 	Since time.Time
+	// Until, when set, leaves out changes after it (flows that read by time:
+	// orders).
+	Until time.Time
 	// DryRun, when set, records what would be written instead of writing it, and
 	// leaves the cursor, the links and the queue as they are.
 	DryRun *DryRun
@@ -264,7 +267,12 @@ func As[T any](ctx context.Context, rt *Runtime, r Route, name, capability strin
 // person's request (ferry sync, the demo). It is unique per route while it
 // waits or runs, so passes of one route never overlap.
 type TickArgs struct {
-	Route string `json:"route"`
+	Route string `json:"route" river:"unique"`
+	// Since and Until (RFC 3339, optional) make a person's pass read the
+	// changes of that period instead of those since the cursor (the
+	// dashboard's Run now with a date range).
+	Since string `json:"since,omitempty"`
+	Until string `json:"until,omitempty"`
 }
 
 // Kind implements river.JobArgs.
@@ -274,12 +282,31 @@ func (TickArgs) Kind() string { return "ferry.route_pass" }
 func (a TickArgs) JobRoute() string { return a.Route }
 
 // JobEntity implements jobs.Args.
-func (a TickArgs) JobEntity() string { return "pass" }
+func (a TickArgs) JobEntity() string {
+	if a.Since != "" || a.Until != "" {
+		return "pass " + a.Since + "…" + a.Until
+	}
+	return "pass"
+}
 
 // Register adds the route pass jobs and every flow kind's jobs to reg.
 func Register(reg *jobs.Registry, rt *Runtime) {
 	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[TickArgs]) error {
-		return rt.pass(ctx, job.Args.Route, job.Log)
+		var p PassOptions
+		for _, f := range []struct {
+			v string
+			t *time.Time
+		}{{job.Args.Since, &p.Since}, {job.Args.Until, &p.Until}} {
+			if f.v == "" {
+				continue
+			}
+			t, err := time.Parse(time.RFC3339, f.v)
+			if err != nil {
+				return jobs.Permanentf("route %s: pass period %q is not an RFC 3339 time", job.Args.Route, f.v)
+			}
+			*f.t = t
+		}
+		return rt.pass(ctx, job.Args.Route, p, job.Log)
 	})
 	for _, name := range KindNames() {
 		k, _ := LookupKind(name)
@@ -290,7 +317,7 @@ func Register(reg *jobs.Registry, rt *Runtime) {
 }
 
 // pass runs one pass of a route.
-func (rt *Runtime) pass(ctx context.Context, route string, log *slog.Logger) error {
+func (rt *Runtime) pass(ctx context.Context, route string, p PassOptions, log *slog.Logger) error {
 	r, err := rt.Route(route)
 	if err != nil {
 		return err
@@ -300,7 +327,7 @@ func (rt *Runtime) pass(ctx context.Context, route string, log *slog.Logger) err
 		return jobs.Permanentf("route %s: unknown flow %q", r.Name, r.Flow)
 	}
 	started := time.Now()
-	res, err := k.Pass(ctx, rt, r, PassOptions{})
+	res, err := k.Pass(ctx, rt, r, p)
 	run := store.RouteRun{Route: r.Name, StartedAt: started, FinishedAt: time.Now(), Queued: res.Queued}
 	if err != nil {
 		run.Error = err.Error()

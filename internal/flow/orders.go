@@ -215,6 +215,9 @@ func passOrders(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Resul
 	var todo []model.Order
 	var newest, held time.Time
 	for _, o := range orders {
+		if !p.Until.IsZero() && o.UpdatedAt.After(p.Until) {
+			continue
+		}
 		if o.UpdatedAt.After(newest) {
 			newest = o.UpdatedAt
 		}
