@@ -18,6 +18,8 @@ import (
 	"github.com/ferryhub/ferry/internal/hub"
 	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
 	odoosandbox "github.com/ferryhub/ferry/internal/sandbox/odoo"
+	"github.com/ferryhub/ferry/internal/store"
+	"github.com/ferryhub/ferry/internal/web"
 )
 
 // demoRoutes are the routes the demo runs when their flow kind is compiled in:
@@ -96,8 +98,15 @@ prints one JSON object with per-route counts, and exits 0 only if nothing failed
 			if once {
 				return demoOnce(ctx, cfg, out, onceTimeout, shop, erp)
 			}
-			printDemo(out, cfg, path, mcfURL, odooURL, odooVersion)
-			return run(ctx, g, cfg, true)
+			return run(ctx, g, cfg, true, func(h *hub.Hub) error {
+				// The dashboard needs a person: an admin with a fresh password.
+				pw := web.NewSecret()[:20]
+				if err := web.AddUser(ctx, h.Store, "admin", pw, store.RoleAdmin); err != nil {
+					return fmt.Errorf("demo user: %w", err)
+				}
+				printDemo(out, cfg, path, mcfURL, odooURL, odooVersion, pw)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "HTTP listen address of ferry")
@@ -171,9 +180,11 @@ connections:
 	return b.String()
 }
 
-func printDemo(out io.Writer, cfg *config.Config, path, mcfURL, odooURL string, odooVersion int) {
+func printDemo(out io.Writer, cfg *config.Config, path, mcfURL, odooURL string, odooVersion int, password string) {
 	fmt.Fprintf(out, "ferry demo\n")
-	fmt.Fprintf(out, "  ferry:            http://%s  (/healthz, /readyz, /metrics)\n", cfg.HTTP.Addr)
+	fmt.Fprintf(out, "  dashboard:        http://%s  user admin, password %s\n", cfg.HTTP.Addr, password)
+	fmt.Fprintf(out, "  API:              http://%s/api/v1/openapi.json  (tokens: ferry -c %s users token admin)\n", cfg.HTTP.Addr, path)
+	fmt.Fprintf(out, "  operations:       http://%s/healthz, /readyz, /metrics\n", cfg.HTTP.Addr)
 	fmt.Fprintf(out, "  config:           %s\n", path)
 	fmt.Fprintf(out, "  MyCashflow:       %s/api/v1  user api@demo.example, API key demo-key\n", mcfURL)
 	{

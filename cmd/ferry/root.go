@@ -46,7 +46,7 @@ func newRoot() *cobra.Command {
 	})
 	root.AddCommand(
 		newServeCmd(g), newWorkerCmd(g), newMigrateCmd(g), newJobsCmd(g),
-		newConfigCmd(g), newConnectionsCmd(g), newSandboxCmd(), newDemoCmd(g), newSyncCmd(g), newVersionCmd(),
+		newConfigCmd(g), newConnectionsCmd(g), newSandboxCmd(), newDemoCmd(g), newSyncCmd(g), newUsersCmd(g), newVersionCmd(),
 	)
 	return root
 }

@@ -32,7 +32,7 @@ running jobs get the queue's job timeout to finish, then go back to the queue.`,
 			if addr != "" {
 				cfg.HTTP.Addr = addr
 			}
-			return run(cmd.Context(), g, cfg, true)
+			return run(cmd.Context(), g, cfg, true, nil)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "", "HTTP listen address (overrides http.addr)")
@@ -53,20 +53,26 @@ elected; each schedule still fires once.`,
 			if err != nil {
 				return err
 			}
-			return run(cmd.Context(), g, cfg, false)
+			return run(cmd.Context(), g, cfg, false, nil)
 		},
 	}
 }
 
-// run opens the hub, starts the queue (and the HTTP server when withHTTP), and
-// waits for ctx to end, then shuts down in reverse order.
-func run(ctx context.Context, g *globals, cfg *config.Config, withHTTP bool) error {
+// run opens the hub, calls opened (when set), starts the queue (and the HTTP
+// server when withHTTP), and waits for ctx to end, then shuts down in reverse
+// order.
+func run(ctx context.Context, g *globals, cfg *config.Config, withHTTP bool, opened func(*hub.Hub) error) error {
 	log := newLogger(cfg)
 	h, err := hub.Open(ctx, cfg, hub.Options{Logger: log, Work: true, Scheduler: true})
 	if err != nil {
 		return err
 	}
 	defer h.Close()
+	if opened != nil {
+		if err := opened(h); err != nil {
+			return err
+		}
+	}
 	var ln net.Listener
 	if withHTTP {
 		ln, err = net.Listen("tcp", cfg.HTTP.Addr)
@@ -79,7 +85,10 @@ func run(ctx context.Context, g *globals, cfg *config.Config, withHTTP bool) err
 	}
 	errc := make(chan error, 1)
 	if withHTTP {
-		srv := web.New(web.Options{Logger: log, Gatherer: h.Metrics, Ready: h.Ready, Flows: h.Flows})
+		srv := web.New(web.Options{Logger: log, Gatherer: h.Metrics, Ready: h.Ready, Hub: h})
+		if users, err := h.Store.ListUsers(ctx); err == nil && len(users) == 0 {
+			log.Warn("the dashboard has no users yet: add one with 'ferry users add NAME --role admin'")
+		}
 		if cfg.HTTP.PublicURL != "" {
 			if err := flow.SubscribeWebhooks(ctx, h.Flows, cfg.HTTP.PublicURL); err != nil {
 				log.Warn("webhook subscriptions: orders still arrive by the route schedules", "err", err)

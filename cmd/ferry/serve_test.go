@@ -34,7 +34,7 @@ func TestServeEndpointsAndGracefulStop(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, &globals{}, cfg, true) }()
+	go func() { done <- run(ctx, &globals{}, cfg, true, nil) }()
 
 	get := func(p string) (int, string) {
 		var lastErr error

@@ -277,7 +277,26 @@ func orderHash(imp model.OrderImport) string {
 
 // orderData is kept in an order's link.
 type orderData struct {
+	// Number is the order's number in the target.
 	Number string `json:"number,omitempty"`
+	// ShopNumber and ShopStatus are the source's, when ferry last read it.
+	ShopNumber string `json:"shop_number,omitempty"`
+	ShopStatus string `json:"shop_status,omitempty"`
+	// Status is what ferry last did in the target: imported, updated, cancelled.
+	Status string `json:"status,omitempty"`
+}
+
+// withOrderData returns l's data with the source's number and status and the
+// target status set.
+func withOrderData(l store.Link, o model.Order, status string) []byte {
+	var d orderData
+	_ = json.Unmarshal(l.Data, &d)
+	d.ShopNumber, d.ShopStatus = o.Number, string(o.Status)
+	if status != "" {
+		d.Status = status
+	}
+	b, _ := json.Marshal(d)
+	return b
 }
 
 // importOrders imports new orders and updates or cancels linked ones. In a batch
@@ -340,7 +359,7 @@ func importOrders(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 		// moves its version; so does an order the shop completed.
 		if l.Hash == orderHash(imp) || o.Status == model.OrderCompleted {
 			if dry == nil {
-				l.SourceVersion, l.SyncedAt = orderVersion(o), time.Now().UTC()
+				l.SourceVersion, l.SyncedAt, l.Data = orderVersion(o), time.Now().UTC(), withOrderData(l, o, "")
 				if err := rt.Store.PutLink(ctx, l); err != nil {
 					return res, err
 				}
@@ -381,7 +400,11 @@ func importOrders(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 			}
 			continue
 		}
-		l.SourceVersion, l.Hash, l.SyncedAt = orderVersion(o), orderHash(imp), time.Now().UTC()
+		done := "updated"
+		if o.Status == model.OrderCancelled {
+			done = "cancelled"
+		}
+		l.SourceVersion, l.Hash, l.SyncedAt, l.Data = orderVersion(o), orderHash(imp), time.Now().UTC(), withOrderData(l, o, done)
 		if err := rt.Store.PutLink(ctx, l); err != nil {
 			return res, err
 		}
@@ -410,7 +433,7 @@ func importOrders(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 				}
 				continue
 			}
-			data, _ := json.Marshal(orderData{Number: rr.Number})
+			data, _ := json.Marshal(orderData{Number: rr.Number, ShopNumber: o.Number, ShopStatus: string(o.Status), Status: "imported"})
 			err := rt.Store.PutLink(ctx, store.Link{
 				Connection: r.To, Kind: orderLink, LocalID: orderLocalID(r, o), RemoteID: rr.RemoteID,
 				Hash: orderHash(fresh[i]), SourceVersion: orderVersion(o), Data: data, SyncedAt: time.Now().UTC(),

@@ -110,6 +110,9 @@ type ProductArgs struct {
 	Route   string        `json:"route" river:"unique"`
 	Key     string        `json:"key" river:"unique"`
 	Product model.Product `json:"product"`
+	// Force writes the product even when the target has it unchanged (a
+	// person's "export now").
+	Force bool `json:"force,omitempty"`
 }
 
 // Kind implements river.JobArgs.
@@ -127,7 +130,7 @@ func registerProducts(reg *jobs.Registry, rt *Runtime) {
 		if err != nil {
 			return err
 		}
-		res, err := exportProducts(ctx, rt, r, job.Args.Products, false)
+		res, err := exportProducts(ctx, rt, r, job.Args.Products, false, false)
 		rt.Count(r.Name, countStop(res, err, len(job.Args.Products)-res.Done()))
 		return err
 	})
@@ -136,7 +139,7 @@ func registerProducts(reg *jobs.Registry, rt *Runtime) {
 		if err != nil {
 			return err
 		}
-		res, err := exportProducts(ctx, rt, r, []model.Product{job.Args.Product}, true)
+		res, err := exportProducts(ctx, rt, r, []model.Product{job.Args.Product}, true, job.Args.Force)
 		rt.Count(r.Name, countStop(res, err, 1))
 		return err
 	})
@@ -157,6 +160,11 @@ func passProducts(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Res
 	products, err := src.ChangedProducts(ctx, since)
 	if err != nil {
 		return Result{}, fmt.Errorf("route %s: reading products from %s: %w", r.Name, r.From, err)
+	}
+	if p.DryRun == nil {
+		if err := keepCatalog(ctx, rt, r, products); err != nil {
+			return Result{}, err
+		}
 	}
 	keys := make([]string, len(products))
 	for i, pr := range products {
@@ -246,7 +254,7 @@ func passProducts(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Res
 // exportProducts writes products to the target and links them with their content
 // hash. Products without SKUs, and products the target refuses, go to jobs of
 // their own (single false) or fail this one (single true).
-func exportProducts(ctx context.Context, rt *Runtime, r Route, products []model.Product, single bool) (Result, error) {
+func exportProducts(ctx context.Context, rt *Runtime, r Route, products []model.Product, single, force bool) (Result, error) {
 	var res Result
 	sink, err := As[ProductSink](ctx, rt, r, r.To, "a product target")
 	if err != nil {
@@ -272,7 +280,7 @@ func exportProducts(ctx context.Context, rt *Runtime, r Route, products []model.
 			continue
 		}
 		l, linked := links[productKey(r, pr)]
-		if linked && l.Hash == productHash(pr) {
+		if linked && l.Hash == productHash(pr) && !force {
 			res.Unchanged++
 			continue
 		}

@@ -509,3 +509,83 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// ConnectionInfo is a connection as the dashboard and the API show it: its
+// settings, and which credentials are set, never their values.
+type ConnectionInfo struct {
+	Name        string           `json:"name"`
+	Kind        string           `json:"kind"`
+	Title       string           `json:"title"`
+	Settings    json.RawMessage  `json:"settings"`
+	Credentials []CredentialInfo `json:"credentials"`
+	UpdatedAt   time.Time        `json:"updated_at"`
+}
+
+// CredentialInfo says whether one credential of a connection is set.
+type CredentialInfo struct {
+	Key      string `json:"key"`
+	Help     string `json:"help,omitempty"`
+	Required bool   `json:"required"`
+	Set      bool   `json:"set"`
+}
+
+// Connections returns the stored connections, sorted by name.
+func (h *Hub) Connections(ctx context.Context) ([]ConnectionInfo, error) {
+	rows, err := h.Store.ListConnections(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("connections: %w", err)
+	}
+	out := make([]ConnectionInfo, 0, len(rows))
+	for _, row := range rows {
+		ci := ConnectionInfo{Name: row.Name, Kind: row.Kind, Title: row.Kind, Settings: row.Settings, UpdatedAt: row.UpdatedAt}
+		kind, ok := connector.Lookup(row.Kind)
+		if ok {
+			ci.Title = kind.Title
+		}
+		stored := map[string]string{}
+		if plain, err := h.Box.Open(row.Credentials); err == nil {
+			_ = json.Unmarshal(plain, &stored)
+		}
+		for _, c := range kind.Credentials {
+			ci.Credentials = append(ci.Credentials, CredentialInfo{Key: c.Key, Help: c.Help, Required: c.Required, Set: stored[c.Key] != ""})
+		}
+		out = append(out, ci)
+	}
+	return out, nil
+}
+
+// RouteInfo is a route as the dashboard and the API show it.
+type RouteInfo struct {
+	Name     string          `json:"name"`
+	Flow     string          `json:"flow"`
+	From     string          `json:"from"`
+	To       string          `json:"to"`
+	Schedule string          `json:"schedule,omitempty"`
+	Enabled  bool            `json:"enabled"`
+	Options  json.RawMessage `json:"options"`
+	// Next is when the schedule next runs the route; zero without one.
+	Next time.Time `json:"next,omitzero"`
+}
+
+// Routes returns the stored routes with their effective options, sorted by
+// name.
+func (h *Hub) Routes(ctx context.Context, now time.Time) ([]RouteInfo, error) {
+	rows, err := h.Store.ListRoutes(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("routes: %w", err)
+	}
+	out := make([]RouteInfo, 0, len(rows))
+	for _, row := range rows {
+		ri := RouteInfo{Name: row.Name, Flow: row.Flow, From: row.From, To: row.To, Schedule: row.Schedule, Enabled: row.Enabled, Options: row.Options}
+		if len(ri.Options) == 0 {
+			ri.Options = json.RawMessage("null")
+		}
+		if _, ok := h.Config.Routes[row.Name]; ok && row.Enabled && row.Schedule != "" {
+			if sched, err := h.Config.ScheduleOf(row.Name); err == nil {
+				ri.Next = sched.Next(now)
+			}
+		}
+		out = append(out, ri)
+	}
+	return out, nil
+}

@@ -115,15 +115,15 @@ const (
 // the entity and the cause, and carries an excerpt of the remote exchange (secrets
 // redacted before it reaches the store).
 type LogLine struct {
-	ID      int64
-	Time    time.Time
-	Level   Level
-	Route   string
-	JobID   int64
-	Entity  string
-	Message string
+	ID      int64     `json:"id"`
+	Time    time.Time `json:"time"`
+	Level   Level     `json:"level"`
+	Route   string    `json:"route,omitempty"`
+	JobID   int64     `json:"job_id,omitempty"`
+	Entity  string    `json:"entity,omitempty"`
+	Message string    `json:"message"`
 	// Remote is a redacted excerpt of the remote request and response.
-	Remote string
+	Remote string `json:"remote,omitempty"`
 }
 
 // LogFilter selects log lines; zero fields match everything. Lines come newest
@@ -363,11 +363,11 @@ type RouteStat struct {
 
 // RouteRun is the latest pass of a route.
 type RouteRun struct {
-	Route      string
-	StartedAt  time.Time
-	FinishedAt time.Time
+	Route      string    `json:"route"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
 	// Queued is the number of records the pass handed to jobs.
-	Queued int
+	Queued int `json:"queued"`
 	// Error is why the pass failed; empty on success.
-	Error string
+	Error string `json:"error,omitempty"`
 }

@@ -1,6 +1,7 @@
 // Package web is ferry's HTTP server: the operational endpoints (/healthz,
 // /readyz, /metrics) that every `ferry serve` and `ferry demo` process answers,
-// and the mount point of the dashboard, JSON API and webhook endpoints.
+// the webhook endpoints, and, with a hub, the dashboard and the JSON API under
+// /api/v1 with their access control (users, sessions, API tokens, roles, CSRF).
 package web
 
 import (
@@ -12,12 +13,17 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/ferryhub/ferry/internal/connector"
 	"github.com/ferryhub/ferry/internal/flow"
+	"github.com/ferryhub/ferry/internal/hub"
+	"github.com/ferryhub/ferry/internal/store"
 )
 
 // Options configure a Server.
@@ -30,12 +36,27 @@ type Options struct {
 	Ready func(ctx context.Context) error
 	// Flows, when set, receives webhooks at POST /hooks/{connection}.
 	Flows *flow.Runtime
+	// Hub, when set, mounts the dashboard and the JSON API (and sets Flows).
+	Hub *hub.Hub
+	// TestEvery is how often the overview tests every connection. Default 5m.
+	TestEvery time.Duration
 }
 
 // Server serves ferry's HTTP endpoints.
 type Server struct {
-	mux  *http.ServeMux
-	opts Options
+	mux     *http.ServeMux
+	opts    Options
+	hub     *hub.Hub
+	limiter loginLimiter
+
+	mu    sync.Mutex
+	tests map[string]testResult // connection name → last test
+}
+
+// testResult is the last test of a connection.
+type testResult struct {
+	Report connector.TestReport `json:"report"`
+	At     time.Time            `json:"at"`
 }
 
 // New returns a Server with the operational endpoints mounted.
@@ -46,7 +67,13 @@ func New(opts Options) *Server {
 	if opts.Gatherer == nil {
 		opts.Gatherer = prometheus.DefaultGatherer
 	}
-	s := &Server{mux: http.NewServeMux(), opts: opts}
+	if opts.Hub != nil && opts.Flows == nil {
+		opts.Flows = opts.Hub.Flows
+	}
+	if opts.TestEvery <= 0 {
+		opts.TestEvery = 5 * time.Minute
+	}
+	s := &Server{mux: http.NewServeMux(), opts: opts, hub: opts.Hub, tests: map[string]testResult{}}
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -55,8 +82,26 @@ func New(opts Options) *Server {
 		s.mux.HandleFunc("POST /hooks/{connection}", s.hook)
 	}
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(opts.Logger.Handler(), slog.LevelError)}))
+	if opts.Hub != nil {
+		s.mountDashboard()
+		s.mountAPI()
+	}
 	return s
 }
+
+// st is the hub's store.
+func (s *Server) st() store.Store { return s.hub.Store }
+
+// fail answers an error: JSON for the API, a page otherwise.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, api bool, status int, msg string) {
+	if api {
+		writeJSON(w, status, map[string]string{"error": msg})
+		return
+	}
+	s.render(w, r, status, "error", page{Title: http.StatusText(status), Error: msg})
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // Mux returns the router, for mounting more handlers.
 func (s *Server) Mux() *http.ServeMux { return s.mux }
@@ -116,6 +161,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if s.hub != nil {
+		go s.background(ctx)
+	}
 	select {
 	case err := <-errc:
 		return fmt.Errorf("web: %w", err)

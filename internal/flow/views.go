@@ -1,0 +1,400 @@
+package flow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/jobs"
+	"github.com/ferryhub/ferry/internal/model"
+	"github.com/ferryhub/ferry/internal/store"
+)
+
+// This file holds the read models of the dashboard and the JSON API: what the
+// routes did to each order and product, built from the links, the job issues
+// and the catalogue snapshot the products route keeps.
+
+// catalogLink is the link kind of the products route's snapshot of its source:
+// one per source product (Connection the source, LocalID and RemoteID the
+// product's id), with the product as JSON in Data, so people can see products
+// that were never exported and export them on request.
+const catalogLink = "catalog"
+
+// OrderView is one order of an orders route as people see it.
+type OrderView struct {
+	Route string `json:"route"`
+	// ShopID and ShopNumber name the order in the source.
+	ShopID     string `json:"shop_id"`
+	ShopNumber string `json:"shop_number"`
+	// ShopStatus is the source's status when ferry last read the order.
+	ShopStatus string `json:"shop_status,omitempty"`
+	// TargetID and TargetNumber name the order ferry made in the target.
+	TargetID     string `json:"target_id,omitempty"`
+	TargetNumber string `json:"target_number,omitempty"`
+	// TargetStatus is what ferry last did there: imported, updated, cancelled.
+	TargetStatus string    `json:"target_status,omitempty"`
+	Shipped      bool      `json:"shipped"`
+	Tracking     string    `json:"tracking,omitempty"`
+	Paid         bool      `json:"paid"`
+	SyncedAt     time.Time `json:"synced_at,omitzero"`
+	// JobID, Class and Reason are set for an order held by a parked or failed
+	// job: what to change is in Reason.
+	JobID  int64            `json:"job_id,omitempty"`
+	Class  store.IssueClass `json:"issue_class,omitempty"`
+	Reason string           `json:"reason,omitempty"`
+}
+
+// Held reports whether the order waits for a person.
+func (v OrderView) Held() bool { return v.JobID != 0 }
+
+// OrderViews returns the orders of an orders route: the held ones first (newest
+// first), then the imported ones, most recently synced first; query, when set,
+// keeps the orders whose number in either system contains it. At most limit
+// imported orders come back (default 200).
+func OrderViews(ctx context.Context, rt *Runtime, route, query string, limit int) ([]OrderView, error) {
+	r, err := rt.Route(route)
+	if err != nil {
+		return nil, err
+	}
+	if r.Flow != "orders" {
+		return nil, fmt.Errorf("route %s runs %s, not orders", r.Name, r.Flow)
+	}
+	if limit <= 0 {
+		limit = 200
+	}
+	query = strings.ToLower(strings.TrimSpace(query))
+	match := func(v OrderView) bool {
+		return query == "" || strings.Contains(strings.ToLower(v.ShopNumber), query) || strings.Contains(strings.ToLower(v.TargetNumber), query)
+	}
+	var out []OrderView
+	issues, err := rt.Store.ListIssues(ctx, store.IssueFilter{Route: r.Name, Open: true, Limit: 1000})
+	if err != nil {
+		return nil, fmt.Errorf("orders of route %s: %w", r.Name, err)
+	}
+	held := map[string]bool{}
+	for _, is := range issues {
+		number, ok := strings.CutPrefix(is.Entity, "order ")
+		if !ok {
+			continue
+		}
+		v := OrderView{Route: r.Name, ShopNumber: number, JobID: is.JobID, Class: is.Class, Reason: is.Reason}
+		if info, err := rt.Queue.Get(ctx, is.JobID); err == nil {
+			var a OrderArgs
+			if json.Unmarshal(info.Args, &a) == nil && a.Order.ID != "" {
+				v.ShopID, v.ShopStatus = string(a.Order.ID), string(a.Order.Status)
+			}
+		}
+		if held[number] || !match(v) {
+			continue
+		}
+		held[number] = true
+		out = append(out, v)
+	}
+	links, err := rt.Store.ListLinks(ctx, store.LinkFilter{Connection: r.To, Kind: orderLink})
+	if err != nil {
+		return nil, fmt.Errorf("orders of route %s: %w", r.Name, err)
+	}
+	var imported []OrderView
+	for _, l := range links {
+		id, ok := strings.CutPrefix(l.LocalID, r.From+":")
+		if !ok {
+			continue
+		}
+		var d orderData
+		_ = json.Unmarshal(l.Data, &d)
+		v := OrderView{Route: r.Name, ShopID: id, ShopNumber: nonEmpty(d.ShopNumber, id), ShopStatus: d.ShopStatus,
+			TargetID: l.RemoteID, TargetNumber: d.Number, TargetStatus: nonEmpty(d.Status, "imported"), SyncedAt: l.SyncedAt}
+		if held[v.ShopNumber] || !match(v) {
+			continue
+		}
+		imported = append(imported, v)
+	}
+	sort.SliceStable(imported, func(i, j int) bool { return imported[i].SyncedAt.After(imported[j].SyncedAt) })
+	if len(imported) > limit {
+		imported = imported[:limit]
+	}
+	// Shipments and payments are recorded by the routes that go back to the shop.
+	shopIDs := make([]string, len(imported))
+	for i, v := range imported {
+		shopIDs[i] = v.ShopID
+	}
+	paid := map[string]bool{}
+	shipped := map[string]string{}
+	if len(shopIDs) > 0 {
+		pays, err := rt.Store.ListLinks(ctx, store.LinkFilter{Connection: r.From, Kind: paymentLink, RemoteIDs: shopIDs})
+		if err != nil {
+			return nil, fmt.Errorf("payments of route %s: %w", r.Name, err)
+		}
+		for _, l := range pays {
+			paid[l.RemoteID] = true
+		}
+		ships, err := rt.Store.ListLinks(ctx, store.LinkFilter{Connection: r.From, Kind: shipmentLink})
+		if err != nil {
+			return nil, fmt.Errorf("shipments of route %s: %w", r.Name, err)
+		}
+		for _, l := range ships {
+			var d ShipmentData
+			if json.Unmarshal(l.Data, &d) == nil && d.OrderID != "" {
+				shipped[d.OrderID] = nonEmpty(d.TrackingCode, "shipped")
+			}
+		}
+	}
+	for i := range imported {
+		v := &imported[i]
+		v.Paid = paid[v.ShopID]
+		if t, ok := shipped[v.ShopID]; ok {
+			v.Shipped, v.Tracking = true, t
+		}
+	}
+	return append(out, imported...), nil
+}
+
+// ProductState is a product's export state towards a route's target.
+type ProductState string
+
+// Product export states.
+const (
+	ProductExported ProductState = "exported"
+	ProductChanged  ProductState = "changed"
+	ProductNever    ProductState = "never"
+	ProductParked   ProductState = "parked"
+)
+
+// ProductView is one source product of a products route and its export state.
+type ProductView struct {
+	Route    string        `json:"route"`
+	ID       string        `json:"id"`
+	SKU      string        `json:"sku"`
+	Name     string        `json:"name"`
+	Variants []VariantView `json:"variants,omitempty"`
+	State    ProductState  `json:"state"`
+	// TargetID is the product's id in the target once exported.
+	TargetID   string    `json:"target_id,omitempty"`
+	ExportedAt time.Time `json:"exported_at,omitzero"`
+	SeenAt     time.Time `json:"seen_at,omitzero"`
+	JobID      int64     `json:"job_id,omitempty"`
+	Reason     string    `json:"reason,omitempty"`
+}
+
+// VariantView is one variant of a product.
+type VariantView struct {
+	SKU     string `json:"sku"`
+	Barcode string `json:"barcode,omitempty"`
+	Name    string `json:"name,omitempty"`
+}
+
+// ProductViews returns the source products a products route has read, with
+// their export state: parked first, then never exported, changed since the
+// export, and exported; state, when set, keeps only that state.
+func ProductViews(ctx context.Context, rt *Runtime, route string, state ProductState) ([]ProductView, error) {
+	r, err := rt.Route(route)
+	if err != nil {
+		return nil, err
+	}
+	if r.Flow != "products" {
+		return nil, fmt.Errorf("route %s runs %s, not products", r.Name, r.Flow)
+	}
+	seen, err := rt.Store.ListLinks(ctx, store.LinkFilter{Connection: r.From, Kind: catalogLink})
+	if err != nil {
+		return nil, fmt.Errorf("products of route %s: %w", r.Name, err)
+	}
+	exported, err := rt.Store.ListLinks(ctx, store.LinkFilter{Connection: r.To, Kind: productLink})
+	if err != nil {
+		return nil, fmt.Errorf("products of route %s: %w", r.Name, err)
+	}
+	byKey := make(map[string]store.Link, len(exported))
+	for _, l := range exported {
+		byKey[l.LocalID] = l
+	}
+	issues, err := rt.Store.ListIssues(ctx, store.IssueFilter{Route: r.Name, Open: true, Limit: 1000})
+	if err != nil {
+		return nil, fmt.Errorf("products of route %s: %w", r.Name, err)
+	}
+	parked := map[string]store.JobIssue{}
+	for _, is := range issues {
+		if _, ok := parked[is.Entity]; !ok {
+			parked[is.Entity] = is
+		}
+	}
+	var out []ProductView
+	for _, c := range seen {
+		var pr model.Product
+		if err := json.Unmarshal(c.Data, &pr); err != nil {
+			continue
+		}
+		v := ProductView{Route: r.Name, ID: string(pr.ID), SKU: pr.SKU, Name: pr.Name, SeenAt: c.SyncedAt, State: ProductNever}
+		for _, vr := range pr.Variants {
+			v.Variants = append(v.Variants, VariantView{SKU: vr.SKU, Barcode: vr.Barcode, Name: variantName(vr)})
+		}
+		if l, ok := byKey[productKey(r, pr)]; ok {
+			v.TargetID, v.ExportedAt = l.RemoteID, l.SyncedAt
+			v.State = ProductExported
+			if l.Hash != productHash(pr) {
+				v.State = ProductChanged
+			}
+		}
+		if is, ok := parked[productEntity(pr)]; ok {
+			v.State, v.JobID, v.Reason = ProductParked, is.JobID, is.Reason
+		}
+		if state != "" && v.State != state {
+			continue
+		}
+		out = append(out, v)
+	}
+	rank := map[ProductState]int{ProductParked: 0, ProductNever: 1, ProductChanged: 2, ProductExported: 3}
+	sort.SliceStable(out, func(i, j int) bool {
+		if rank[out[i].State] != rank[out[j].State] {
+			return rank[out[i].State] < rank[out[j].State]
+		}
+		return out[i].SKU < out[j].SKU
+	})
+	return out, nil
+}
+
+func variantName(v model.Variant) string {
+	if v.Name != "" {
+		return v.Name
+	}
+	keys := make([]string, 0, len(v.Attributes))
+	for k := range v.Attributes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + ": " + v.Attributes[k]
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ExportProducts queues products of a route's source (by source id, as the
+// catalogue snapshot has them) for export now, even where the target has them
+// unchanged, and returns how many were queued.
+func ExportProducts(ctx context.Context, rt *Runtime, route string, ids []string) (int, error) {
+	r, err := rt.Route(route)
+	if err != nil {
+		return 0, err
+	}
+	if r.Flow != "products" {
+		return 0, fmt.Errorf("route %s runs %s, not products", r.Name, r.Flow)
+	}
+	if len(ids) == 0 {
+		return 0, errors.New("select at least one product")
+	}
+	seen, err := rt.Store.ListLinks(ctx, store.LinkFilter{Connection: r.From, Kind: catalogLink, LocalIDs: ids})
+	if err != nil {
+		return 0, fmt.Errorf("route %s: %w", r.Name, err)
+	}
+	found := map[string]bool{}
+	stamp := time.Now().UTC().Format(time.RFC3339Nano)
+	var ins []jobs.Insert
+	for _, c := range seen {
+		var pr model.Product
+		if err := json.Unmarshal(c.Data, &pr); err != nil {
+			return 0, fmt.Errorf("route %s: product %s: stored copy unreadable: %w", r.Name, c.LocalID, err)
+		}
+		found[c.LocalID] = true
+		// The stamp makes a request of a person a job of its own, even for a
+		// product exported unchanged before.
+		ins = append(ins, jobs.Insert{Args: ProductArgs{Route: r.Name, Key: productKey(r, pr) + "@now:" + stamp, Product: pr, Force: true}, Queue: jobs.QueueName(r.To)})
+	}
+	for _, id := range ids {
+		if !found[id] {
+			return 0, fmt.Errorf("route %s: product %s has not been read from %s yet; run the route first", r.Name, id, r.From)
+		}
+	}
+	if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
+		return 0, fmt.Errorf("route %s: %w", r.Name, err)
+	}
+	return len(ins), nil
+}
+
+// keepCatalog records the products a pass read in the source's catalogue
+// snapshot, writing only those whose content changed.
+func keepCatalog(ctx context.Context, rt *Runtime, r Route, products []model.Product) error {
+	if len(products) == 0 {
+		return nil
+	}
+	ids := make([]string, len(products))
+	for i, pr := range products {
+		ids[i] = string(pr.ID)
+	}
+	have, err := rt.linksByLocal(ctx, r.From, catalogLink, ids)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	for _, pr := range products {
+		h := Hash(pr)
+		if l, ok := have[string(pr.ID)]; ok && l.Hash == h {
+			continue
+		}
+		data, err := json.Marshal(pr)
+		if err != nil {
+			return fmt.Errorf("route %s: %s: %w", r.Name, productEntity(pr), err)
+		}
+		err = rt.Store.PutLink(ctx, store.Link{Connection: r.From, Kind: catalogLink, LocalID: string(pr.ID), RemoteID: string(pr.ID), Hash: h, Data: data, SyncedAt: now})
+		if err != nil && !errors.Is(err, store.ErrLinkConflict) {
+			return fmt.Errorf("route %s: keeping %s: %w", r.Name, productEntity(pr), err)
+		}
+	}
+	return nil
+}
+
+// RunRoute asks for one pass of a route now, as a person's request (the
+// dashboard's Run now): since and until, when set, make it read that period
+// (until only for orders). It returns false when a pass of the route is
+// already waiting or running, which then covers the request.
+func RunRoute(ctx context.Context, rt *Runtime, route string, since, until time.Time) (bool, error) {
+	r, err := rt.Route(route)
+	if err != nil {
+		return false, err
+	}
+	if !until.IsZero() && r.Flow != "orders" {
+		return false, fmt.Errorf("route %s: an end date applies to order imports only", r.Name)
+	}
+	if !since.IsZero() && !until.IsZero() && !since.Before(until) {
+		return false, fmt.Errorf("route %s: the period's start %s is not before its end %s", r.Name, since.Format(time.RFC3339), until.Format(time.RFC3339))
+	}
+	a := TickArgs{Route: r.Name}
+	if !since.IsZero() {
+		a.Since = since.UTC().Format(time.RFC3339)
+	}
+	if !until.IsZero() {
+		a.Until = until.UTC().Format(time.RFC3339)
+	}
+	res, err := rt.Queue.Enqueue(ctx, jobs.Insert{Args: a, WhileActive: true})
+	if err != nil {
+		return false, fmt.Errorf("route %s: %w", r.Name, err)
+	}
+	return !res.Duplicate, nil
+}
+
+// Backlog is a route's unfinished work.
+type Backlog struct {
+	// Jobs is the number of jobs that will still run (up to 1,000 counted).
+	Jobs int `json:"jobs"`
+	// Oldest is when the oldest of them was queued; zero when none.
+	Oldest time.Time `json:"oldest,omitzero"`
+}
+
+// RouteBacklog returns a route's unfinished jobs: their number and the age of
+// the oldest, the route's lag.
+func RouteBacklog(ctx context.Context, rt *Runtime, route string) (Backlog, error) {
+	list, err := rt.Queue.List(ctx, jobs.Filter{Route: route, States: unfinished, Limit: 1000})
+	if err != nil {
+		return Backlog{}, fmt.Errorf("route %s: %w", route, err)
+	}
+	var b Backlog
+	b.Jobs = len(list)
+	for _, j := range list {
+		if b.Oldest.IsZero() || j.CreatedAt.Before(b.Oldest) {
+			b.Oldest = j.CreatedAt
+		}
+	}
+	return b, nil
+}

@@ -1,0 +1,282 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/ferryhub/ferry/internal/store"
+)
+
+// Cookie names. The session cookie is HttpOnly and SameSite=Lax; the login
+// form's CSRF cookie exists only until sign-in.
+const (
+	sessionCookie = "ferry_session"
+	loginCookie   = "ferry_login"
+	csrfHeader    = "X-CSRF-Token"
+	csrfField     = "csrf"
+)
+
+// SessionTTL is how long a sign-in lasts (12 h).
+const SessionTTL = 12 * time.Hour
+
+// bcryptCost is the work factor of stored passwords (bcrypt's default, 10).
+const bcryptCost = bcrypt.DefaultCost
+
+// HashPassword returns the bcrypt hash of a password, refusing one shorter
+// than 10 characters or longer than bcrypt's 72 bytes.
+func HashPassword(pw string) (string, error) {
+	if len(pw) < 10 {
+		return "", errors.New("password: at least 10 characters")
+	}
+	if len(pw) > 72 {
+		return "", errors.New("password: at most 72 bytes")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcryptCost)
+	if err != nil {
+		return "", fmt.Errorf("password: %w", err)
+	}
+	return string(h), nil
+}
+
+// NewSecret returns a random URL-safe secret of 32 bytes (sessions, tokens,
+// generated passwords).
+func NewSecret() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// SecretID is what the store keeps of a session or token secret: its SHA-256.
+func SecretID(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// AddUser creates or replaces a user with a password (bcrypt-hashed).
+func AddUser(ctx context.Context, st store.Store, name, password string, role store.Role) error {
+	if strings.TrimSpace(name) == "" || strings.ContainsAny(name, " \t\n/") {
+		return fmt.Errorf("user name %q: use letters, digits, dots, dashes", name)
+	}
+	if role.Allows(store.RoleViewer) == false {
+		return fmt.Errorf("role %q: use viewer, operator or admin", role)
+	}
+	h, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return st.PutUser(ctx, store.User{Name: name, PasswordHash: h, Role: role})
+}
+
+// AddToken creates an API token for a user and returns its secret, shown once.
+func AddToken(ctx context.Context, st store.Store, user, label string) (string, error) {
+	if _, err := st.GetUser(ctx, user); err != nil {
+		return "", fmt.Errorf("user %s: %w", user, err)
+	}
+	secret := "fy_" + NewSecret()
+	if err := st.PutToken(ctx, store.Token{ID: SecretID(secret), User: user, Label: label}); err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// principal is who a request acts as.
+type principal struct {
+	User    string
+	Role    store.Role
+	CSRF    string // empty for API tokens: they carry no ambient authority
+	Session string // the session's store id, for sign-out
+}
+
+type principalKey struct{}
+
+func principalOf(r *http.Request) (principal, bool) {
+	p, ok := r.Context().Value(principalKey{}).(principal)
+	return p, ok
+}
+
+// authenticate finds the principal of a request: a bearer token, or a session
+// cookie.
+func (s *Server) authenticate(r *http.Request) (principal, bool) {
+	ctx := r.Context()
+	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+		tok, err := s.st().GetToken(ctx, SecretID(strings.TrimPrefix(h, "Bearer ")))
+		if err != nil {
+			return principal{}, false
+		}
+		u, err := s.st().GetUser(ctx, tok.User)
+		if err != nil {
+			return principal{}, false
+		}
+		return principal{User: u.Name, Role: u.Role}, true
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return principal{}, false
+	}
+	ss, err := s.st().GetSession(ctx, SecretID(c.Value), time.Now())
+	if err != nil {
+		return principal{}, false
+	}
+	u, err := s.st().GetUser(ctx, ss.User)
+	if err != nil {
+		return principal{}, false
+	}
+	return principal{User: u.Name, Role: u.Role, CSRF: ss.CSRF, Session: ss.ID}, true
+}
+
+// stateChanging reports whether a method changes state.
+func stateChanging(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	return true
+}
+
+// guard wraps a handler: the request must come from a signed-in user (or a
+// token) whose role allows need, and a state change from a session must carry
+// the session's CSRF token (form field or header). Pages send people without a
+// session to the sign-in page; the API answers 401.
+func (s *Server) guard(need store.Role, api bool, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p, ok := s.authenticate(r)
+		if !ok {
+			if api || stateChanging(r.Method) {
+				s.fail(w, r, api, http.StatusUnauthorized, "sign in first (or send an API token as Authorization: Bearer …)")
+				return
+			}
+			http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if stateChanging(r.Method) && p.CSRF != "" {
+			got := r.Header.Get(csrfHeader)
+			if got == "" {
+				got = r.PostFormValue(csrfField)
+			}
+			if subtle.ConstantTimeCompare([]byte(got), []byte(p.CSRF)) != 1 {
+				s.fail(w, r, api, http.StatusForbidden, "missing or wrong CSRF token: reload the page and try again")
+				return
+			}
+		}
+		if !p.Role.Allows(need) {
+			s.fail(w, r, api, http.StatusForbidden, fmt.Sprintf("your role %s may not do this; it needs %s", p.Role, need))
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+	}
+}
+
+// loginLimiter slows password guessing: after 5 failures for a user name or a
+// client address within 15 minutes, sign-in is refused until the window ends.
+type loginLimiter struct {
+	mu    sync.Mutex
+	fails map[string][]time.Time
+}
+
+const (
+	loginMaxFails = 5
+	loginWindow   = 15 * time.Minute
+)
+
+func (l *loginLimiter) blocked(now time.Time, keys ...string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var wait time.Duration
+	for _, k := range keys {
+		recent := l.recent(now, k)
+		if len(recent) >= loginMaxFails {
+			if d := recent[0].Add(loginWindow).Sub(now); d > wait {
+				wait = d
+			}
+		}
+	}
+	return wait
+}
+
+func (l *loginLimiter) recent(now time.Time, k string) []time.Time {
+	var keep []time.Time
+	for _, t := range l.fails[k] {
+		if now.Sub(t) < loginWindow {
+			keep = append(keep, t)
+		}
+	}
+	if len(keep) == 0 {
+		delete(l.fails, k)
+	} else {
+		l.fails[k] = keep
+	}
+	return keep
+}
+
+func (l *loginLimiter) fail(now time.Time, keys ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.fails == nil {
+		l.fails = map[string][]time.Time{}
+	}
+	for _, k := range keys {
+		l.fails[k] = append(l.fails[k], now)
+	}
+}
+
+func (l *loginLimiter) reset(keys ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range keys {
+		delete(l.fails, k)
+	}
+}
+
+// dummyHash makes a sign-in with an unknown user take as long as one with a
+// wrong password.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("ferry-no-such-user"), bcryptCost)
+
+// signIn checks a user's password and starts a session; it returns the cookie
+// secret.
+func (s *Server) signIn(ctx context.Context, name, password string) (string, error) {
+	u, err := s.st().GetUser(ctx, name)
+	if err != nil {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return "", errBadLogin
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+		return "", errBadLogin
+	}
+	secret := NewSecret()
+	now := time.Now()
+	if err := s.st().PutSession(ctx, store.Session{ID: SecretID(secret), User: u.Name, CSRF: NewSecret(), CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}); err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+var errBadLogin = errors.New("wrong user name or password")
+
+func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{
+		Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+	})
+}
+
+func clientAddr(r *http.Request) string {
+	host := r.RemoteAddr
+	if i := strings.LastIndexByte(host, ':'); i > 0 {
+		host = host[:i]
+	}
+	return host
+}

@@ -1,0 +1,578 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/flow"
+	"github.com/ferryhub/ferry/internal/jobs"
+	"github.com/ferryhub/ferry/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// pageNames are the templates that render a whole page with the layout.
+var pageNames = []string{"login", "error", "overview", "orders", "products", "jobs", "job", "logs", "mappings", "settings"}
+
+var pages = func() map[string]*template.Template {
+	out := map[string]*template.Template{}
+	for _, name := range pageNames {
+		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+	}
+	// The overview's live part is also served alone, for the page's polling.
+	out["overview_live"] = out["overview"]
+	return out
+}()
+
+var funcs = template.FuncMap{
+	"ago": func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return humanDur(time.Since(t)) + " ago"
+	},
+	"until": func(t time.Time) string {
+		if t.IsZero() {
+			return "on demand"
+		}
+		d := time.Until(t)
+		if d < 0 {
+			return "due"
+		}
+		return "in " + humanDur(d)
+	},
+	"secs": func(s float64) string {
+		if s <= 0 {
+			return "—"
+		}
+		return humanDur(time.Duration(s * float64(time.Second)))
+	},
+	"when": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02 15:04:05Z")
+	},
+	"pretty": func(raw json.RawMessage) string {
+		var buf bytes.Buffer
+		if json.Indent(&buf, raw, "", "  ") != nil {
+			return string(raw)
+		}
+		return buf.String()
+	},
+	"may": func(p principal, role string) bool { return p.Role.Allows(store.Role(role)) },
+	"chart": func(hours []HourPoint, which string) template.HTML { return chartSVG(hours, which) },
+	"retryable": func(st jobs.State) bool {
+		switch st {
+		case jobs.StateParked, jobs.StateFailed, jobs.StateRetryable, jobs.StateCancelled:
+			return true
+		}
+		return false
+	},
+	"cancellable": func(st jobs.State) bool {
+		switch st {
+		case jobs.StateAvailable, jobs.StateScheduled, jobs.StateRetryable, jobs.StateRunning, jobs.StatePending:
+			return true
+		}
+		return false
+	},
+	"add": func(a, b int) int { return a + b },
+	"short": func(s string, n int) string {
+		if len(s) <= n {
+			return s
+		}
+		return s[:n] + "…"
+	},
+}
+
+func humanDur(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
+// page is what every template gets.
+type page struct {
+	Title string
+	// Nav is the menu entry to highlight.
+	Nav   string
+	User  principal
+	Flash string
+	Error string
+	Data  any
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	if u, ok := principalOf(r); ok {
+		p.User = u
+	}
+	q := r.URL.Query()
+	if p.Flash == "" {
+		p.Flash = q.Get("flash")
+	}
+	if p.Error == "" {
+		p.Error = q.Get("error")
+	}
+	t, ok := pages[name]
+	if !ok {
+		http.Error(w, "no page "+name, http.StatusInternalServerError)
+		return
+	}
+	entry := "layout"
+	if name == "overview_live" {
+		entry = "live"
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, entry, p); err != nil {
+		s.opts.Logger.Error("dashboard: rendering", "page", name, "err", err)
+		http.Error(w, "the page could not be rendered: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// securityHeaders keep the pages from being framed or fed other scripts.
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Referrer-Policy", "same-origin")
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) mountDashboard() {
+	static, _ := fs.Sub(staticFS, "static")
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	page := func(pattern string, need store.Role, h http.HandlerFunc) {
+		s.mux.Handle(pattern, securityHeaders(s.guard(need, false, h)))
+	}
+	s.mux.Handle("GET /login", securityHeaders(http.HandlerFunc(s.loginPage)))
+	s.mux.Handle("POST /login", securityHeaders(http.HandlerFunc(s.login)))
+	page("POST /logout", store.RoleViewer, s.logout)
+
+	page("GET /{$}", store.RoleViewer, s.overviewPage)
+	page("GET /live/overview", store.RoleViewer, s.overviewLive)
+	page("GET /orders", store.RoleViewer, s.ordersPage)
+	page("GET /products", store.RoleViewer, s.productsPage)
+	page("GET /jobs", store.RoleViewer, s.jobsPage)
+	page("GET /jobs/{id}", store.RoleViewer, s.jobPage)
+	page("GET /logs", store.RoleViewer, s.logsPage)
+	page("GET /mappings", store.RoleViewer, s.mappingsPage)
+	page("GET /settings", store.RoleViewer, s.settingsPage)
+
+	page("POST /connections/{name}/test", store.RoleOperator, s.formTest)
+	page("POST /routes/{name}/run", store.RoleOperator, s.formRun)
+	page("POST /routes/{name}/retry-held", store.RoleOperator, s.formRetryHeld)
+	page("POST /routes/{name}/export", store.RoleOperator, s.formExport)
+	page("POST /jobs/{id}/retry", store.RoleOperator, s.formRetry)
+	page("POST /jobs/{id}/cancel", store.RoleOperator, s.formCancel)
+	page("POST /routes/{name}/mappings", store.RoleAdmin, s.formOrdersMapping)
+	page("POST /routes/{name}/invoice-methods", store.RoleAdmin, s.formInvoiceMethods)
+	page("POST /connections/{name}/warehouse", store.RoleAdmin, s.formWarehouse)
+	page("POST /routes/{name}/options", store.RoleAdmin, s.formRouteOptions)
+	page("POST /connections/{name}/settings", store.RoleAdmin, s.formConnection)
+}
+
+// back redirects a form to the page it came from (a local path), with a
+// message.
+func back(w http.ResponseWriter, r *http.Request, fallback, key, msg string) {
+	to := r.PostFormValue("back")
+	if !localPath(to) {
+		to = fallback
+	}
+	u, _ := url.Parse(to)
+	q := u.Query()
+	q.Del("flash")
+	q.Del("error")
+	q.Set(key, msg)
+	u.RawQuery = q.Encode()
+	http.Redirect(w, r, u.String(), http.StatusSeeOther)
+}
+
+// localPath reports whether p is a path on this site (never another host).
+func localPath(p string) bool {
+	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.HasPrefix(p, "/\\")
+}
+
+// --- sign-in ---
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	token := NewSecret()
+	setCookie(w, r, loginCookie, token, 600)
+	next := r.URL.Query().Get("next")
+	if !localPath(next) {
+		next = "/"
+	}
+	s.render(w, r, http.StatusOK, "login", page{Title: "Sign in", Data: map[string]string{"CSRF": token, "Next": next}})
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	c, err := r.Cookie(loginCookie)
+	if err != nil || c.Value == "" || r.PostFormValue(csrfField) != c.Value {
+		s.fail(w, r, false, http.StatusForbidden, "the sign-in form expired or did not come from this site: reload it and try again")
+		return
+	}
+	name, pw := strings.TrimSpace(r.PostFormValue("user")), r.PostFormValue("password")
+	now := time.Now()
+	keys := []string{"user:" + strings.ToLower(name), "addr:" + clientAddr(r)}
+	next := r.PostFormValue("next")
+	if !localPath(next) {
+		next = "/"
+	}
+	again := func(status int, msg string) {
+		token := NewSecret()
+		setCookie(w, r, loginCookie, token, 600)
+		s.render(w, r, status, "login", page{Title: "Sign in", Error: msg, Data: map[string]string{"CSRF": token, "Next": next, "User": name}})
+	}
+	if wait := s.limiter.blocked(now, keys...); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		again(http.StatusTooManyRequests, fmt.Sprintf("too many failed sign-ins: try again in %s", humanDur(wait)))
+		return
+	}
+	secret, err := s.signIn(r.Context(), name, pw)
+	if errors.Is(err, errBadLogin) {
+		s.limiter.fail(now, keys...)
+		again(http.StatusUnauthorized, err.Error())
+		return
+	}
+	if err != nil {
+		s.fail(w, r, false, http.StatusInternalServerError, "signing in: "+err.Error())
+		return
+	}
+	s.limiter.reset(keys[0])
+	setCookie(w, r, loginCookie, "", -1)
+	setCookie(w, r, sessionCookie, secret, int(SessionTTL.Seconds()))
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	p, _ := principalOf(r)
+	if p.Session != "" {
+		_ = s.st().DeleteSession(r.Context(), p.Session)
+	}
+	setCookie(w, r, sessionCookie, "", -1)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// --- pages ---
+
+func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) {
+	ov, err := s.overview(r.Context())
+	if err != nil {
+		s.fail(w, r, false, http.StatusInternalServerError, err.Error())
+		return
+	}
+	s.render(w, r, http.StatusOK, "overview", page{Title: "Overview", Nav: "overview", Data: ov})
+}
+
+func (s *Server) overviewLive(w http.ResponseWriter, r *http.Request) {
+	ov, err := s.overview(r.Context())
+	if err != nil {
+		s.fail(w, r, false, http.StatusInternalServerError, err.Error())
+		return
+	}
+	s.render(w, r, http.StatusOK, "overview_live", page{Data: ov})
+}
+
+// routePick is a page's choice among routes of some flows.
+type routePick struct {
+	Routes []string
+	Route  string
+}
+
+func (s *Server) pickRoute(r *http.Request, flows ...string) routePick {
+	rp := routePick{Routes: s.routesOf(flows...), Route: r.URL.Query().Get("route")}
+	if !contains(rp.Routes, rp.Route) {
+		rp.Route = ""
+		if len(rp.Routes) > 0 {
+			rp.Route = rp.Routes[0]
+		}
+	}
+	return rp
+}
+
+func (s *Server) ordersPage(w http.ResponseWriter, r *http.Request) {
+	rp := s.pickRoute(r, "orders")
+	data := struct {
+		routePick
+		Query  string
+		Orders []flow.OrderView
+	}{routePick: rp, Query: r.URL.Query().Get("q")}
+	if rp.Route != "" {
+		var err error
+		if data.Orders, err = flow.OrderViews(r.Context(), s.hub.Flows, rp.Route, data.Query, 200); err != nil {
+			s.fail(w, r, false, http.StatusInternalServerError, err.Error())
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "orders", page{Title: "Orders", Nav: "orders", Data: data})
+}
+
+func (s *Server) productsPage(w http.ResponseWriter, r *http.Request) {
+	rp := s.pickRoute(r, "products")
+	state := flow.ProductState(r.URL.Query().Get("state"))
+	data := struct {
+		routePick
+		State    flow.ProductState
+		States   []flow.ProductState
+		Products []flow.ProductView
+	}{routePick: rp, State: state, States: []flow.ProductState{flow.ProductParked, flow.ProductNever, flow.ProductChanged, flow.ProductExported}}
+	if rp.Route != "" {
+		var err error
+		if data.Products, err = flow.ProductViews(r.Context(), s.hub.Flows, rp.Route, state); err != nil {
+			s.fail(w, r, false, http.StatusInternalServerError, err.Error())
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "products", page{Title: "Products", Nav: "products", Data: data})
+}
+
+func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := jobs.Filter{Route: q.Get("route"), Limit: 200}
+	if st := q.Get("state"); st != "" {
+		f.States = []jobs.State{jobs.State(st)}
+	}
+	list, err := s.hub.Queue.List(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, false, http.StatusInternalServerError, err.Error())
+		return
+	}
+	var routes []flow.Route
+	for _, rt := range s.hub.Flows.Routes() {
+		routes = append(routes, rt)
+	}
+	data := struct {
+		Route, State string
+		Routes       []flow.Route
+		States       []jobs.State
+		Jobs         []jobs.Info
+	}{f.Route, q.Get("state"), routes, jobs.States, list}
+	s.render(w, r, http.StatusOK, "jobs", page{Title: "Jobs", Nav: "jobs", Data: data})
+}
+
+func (s *Server) jobPage(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, false, http.StatusNotFound, "no job "+r.PathValue("id"))
+		return
+	}
+	d, err := s.jobDetail(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, false, http.StatusNotFound, err.Error())
+		return
+	}
+	s.render(w, r, http.StatusOK, "job", page{Title: fmt.Sprintf("Job %d", id), Nav: "jobs", Data: d})
+}
+
+func (s *Server) logsPage(w http.ResponseWriter, r *http.Request) {
+	f, err := logFilter(r.URL.Query())
+	if err != nil {
+		s.render(w, r, http.StatusBadRequest, "logs", page{Title: "Log lines", Nav: "logs", Error: err.Error(), Data: logsData{Routes: s.hub.Flows.Routes()}})
+		return
+	}
+	lines, err := s.st().ListLogs(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, false, http.StatusInternalServerError, err.Error())
+		return
+	}
+	q := r.URL.Query()
+	s.render(w, r, http.StatusOK, "logs", page{Title: "Log lines", Nav: "logs", Data: logsData{
+		Routes: s.hub.Flows.Routes(), Route: f.Route, Level: string(f.Level), Entity: f.Entity, Since: q.Get("since"), Until: q.Get("until"), Lines: lines,
+	}})
+}
+
+type logsData struct {
+	Routes                             []flow.Route
+	Route, Level, Entity, Since, Until string
+	Lines                              []store.LogLine
+}
+
+// logFilter reads the log-lines filter from a query.
+func logFilter(q url.Values) (store.LogFilter, error) {
+	f := store.LogFilter{Route: q.Get("route"), Entity: strings.TrimSpace(q.Get("entity")), Limit: 200}
+	switch lv := store.Level(q.Get("level")); lv {
+	case "", store.LevelDebug, store.LevelInfo, store.LevelWarn, store.LevelError:
+		f.Level = lv
+	default:
+		return f, fmt.Errorf("level %q: use debug, info, warn or error", lv)
+	}
+	var err error
+	if f.Since, err = parseWhen("since", q.Get("since")); err != nil {
+		return f, err
+	}
+	if f.Until, err = parseWhen("until", q.Get("until")); err != nil {
+		return f, err
+	}
+	if v := q.Get("before"); v != "" {
+		if f.BeforeID, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return f, fmt.Errorf("before %q: want a log line id", v)
+		}
+	}
+	return f, nil
+}
+
+func (s *Server) mappingsPage(w http.ResponseWriter, r *http.Request) {
+	m, err := s.mappings(r.Context())
+	if err != nil {
+		s.fail(w, r, false, http.StatusInternalServerError, err.Error())
+		return
+	}
+	s.render(w, r, http.StatusOK, "mappings", page{Title: "Mappings", Nav: "mappings", Data: m})
+}
+
+func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
+	conns, err := s.hub.Connections(r.Context())
+	if err != nil {
+		s.fail(w, r, false, http.StatusInternalServerError, err.Error())
+		return
+	}
+	routes, err := s.hub.Routes(r.Context(), time.Now())
+	if err != nil {
+		s.fail(w, r, false, http.StatusInternalServerError, err.Error())
+		return
+	}
+	data := struct {
+		Connections any
+		Routes      any
+		ConfigPath  string
+	}{conns, routes, s.hub.Config.Path}
+	s.render(w, r, http.StatusOK, "settings", page{Title: "Settings", Nav: "settings", Data: data})
+}
+
+// --- forms ---
+
+// done answers a form's action: back to the page with a message, or with the
+// error (400 for bad input is shown on the page it came from).
+func (s *Server) done(w http.ResponseWriter, r *http.Request, fallback, msg string, err error) {
+	if err != nil {
+		back(w, r, fallback, "error", err.Error())
+		return
+	}
+	back(w, r, fallback, "flash", msg)
+}
+
+func (s *Server) formTest(w http.ResponseWriter, r *http.Request) {
+	res, err := s.testConnection(r.Context(), r.PathValue("name"))
+	msg := ""
+	if err == nil {
+		mark := "OK"
+		if !res.Report.OK {
+			mark = "FAILING"
+		}
+		msg = fmt.Sprintf("%s %s: %s", mark, r.PathValue("name"), res.Report.Summary)
+	}
+	s.done(w, r, "/", msg, err)
+}
+
+func (s *Server) formRun(w http.ResponseWriter, r *http.Request) {
+	msg, err := s.runRoute(r, r.PathValue("name"), r.PostFormValue("since"), r.PostFormValue("until"))
+	s.done(w, r, "/", msg, err)
+}
+
+func (s *Server) formRetryHeld(w http.ResponseWriter, r *http.Request) {
+	msg, err := s.retryHeld(r, r.PathValue("name"))
+	s.done(w, r, "/jobs", msg, err)
+}
+
+func (s *Server) formExport(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	msg, err := s.exportNow(r, r.PathValue("name"), r.PostForm["id"])
+	s.done(w, r, "/products", msg, err)
+}
+
+func (s *Server) formRetry(w http.ResponseWriter, r *http.Request) {
+	msg, err := s.retryJob(r, r.PathValue("id"))
+	s.done(w, r, "/jobs", msg, err)
+}
+
+func (s *Server) formCancel(w http.ResponseWriter, r *http.Request) {
+	msg, err := s.cancelJob(r, r.PathValue("id"))
+	s.done(w, r, "/jobs", msg, err)
+}
+
+func (s *Server) formOrdersMapping(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	f := r.PostForm
+	var m OrdersMapping
+	for i, match := range f["ship_match"] {
+		to := at(f["ship_to"], i)
+		if strings.TrimSpace(match) == "" && strings.TrimSpace(to) == "" {
+			continue
+		}
+		m.ShippingMethods = append(m.ShippingMethods, flow.Rule{Match: strings.TrimSpace(match), To: strings.TrimSpace(to)})
+	}
+	for i, match := range f["pay_match"] {
+		to := at(f["pay_to"], i)
+		if strings.TrimSpace(match) == "" && strings.TrimSpace(to) == "" {
+			continue
+		}
+		m.PaymentMethods = append(m.PaymentMethods, flow.PaymentRule{Match: strings.TrimSpace(match), To: strings.TrimSpace(to), Invoice: at(f["pay_invoice"], i) == "yes"})
+	}
+	msg, err := s.setOrdersMapping(r, r.PathValue("name"), m)
+	s.done(w, r, "/mappings", msg, err)
+}
+
+func at(list []string, i int) string {
+	if i < len(list) {
+		return list[i]
+	}
+	return ""
+}
+
+func (s *Server) formInvoiceMethods(w http.ResponseWriter, r *http.Request) {
+	var methods []string
+	for _, line := range strings.Split(r.PostFormValue("invoice_methods"), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			methods = append(methods, line)
+		}
+	}
+	msg, err := s.setInvoiceMethods(r, r.PathValue("name"), methods)
+	s.done(w, r, "/mappings", msg, err)
+}
+
+func (s *Server) formWarehouse(w http.ResponseWriter, r *http.Request) {
+	msg, err := s.setWarehouse(r, r.PathValue("name"), strings.TrimSpace(r.PostFormValue("warehouse")))
+	s.done(w, r, "/mappings", msg, err)
+}
+
+func (s *Server) formRouteOptions(w http.ResponseWriter, r *http.Request) {
+	msg, err := s.setRouteOptions(r, r.PathValue("name"), []byte(r.PostFormValue("options")))
+	s.done(w, r, "/settings", msg, err)
+}
+
+func (s *Server) formConnection(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	creds := map[string]string{}
+	for k, v := range r.PostForm {
+		if key, ok := strings.CutPrefix(k, "cred_"); ok && len(v) > 0 {
+			creds[key] = v[0]
+		}
+	}
+	msg, err := s.setConnection(r, r.PathValue("name"), []byte(r.PostFormValue("settings")), creds)
+	s.done(w, r, "/settings", msg, err)
+}
