@@ -16,21 +16,6 @@ func init() {
 		s.computeTotals(id)
 		return nil
 	}
-	// Every template has at least one variant, as in Odoo.
-	createHooks["product.template"] = func(s *Server, id int64) error {
-		t := s.tables["product.template"].rows[id]
-		if v, _ := t["product_variant_ids"].([]int64); len(v) > 0 {
-			return nil
-		}
-		code, _ := t["default_code"].(string)
-		name, _ := t["name"].(string)
-		vid, err := s.create("product.product", map[string]any{"product_tmpl_id": float64(id), "name": name, "default_code": code, "lst_price": t["list_price"]})
-		if err != nil {
-			return err
-		}
-		t["product_variant_ids"] = []int64{vid}
-		return nil
-	}
 	createHooks["sale.order.line"] = func(s *Server, id int64) error {
 		r := s.tables["sale.order.line"].rows[id]
 		if oid, ok := r["order_id"].(int64); ok {

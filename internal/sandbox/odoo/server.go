@@ -49,6 +49,10 @@ type Server struct {
 	// commitFailRate is the share of writes that commit and then drop.
 	commitFailRate float64
 	rng            *rand.Rand
+	// delegating is set while an _inherits child creates its parent.
+	delegating int
+	// pending is set while one2many lines are created for their parent.
+	pending int
 }
 
 // New returns a server with generated data.
