@@ -87,6 +87,11 @@ func models(version int, mods []string) []*modelDef {
 	if version >= 17 {
 		saleOrder["locked"] = f(fBool)
 	}
+	var versioned []*modelDef
+	if version < 17 {
+		// Removed in 17 (reference §2.2).
+		versioned = append(versioned, &modelDef{name: "stock.immediate.transfer", fields: base(map[string]*field{"pick_ids": m2m("stock.picking")})})
+	}
 	defs := []*modelDef{
 		{name: "res.partner", fields: base(map[string]*field{
 			"name": req(f(fChar)), "email": f(fChar), "phone": f(fChar), "mobile": f(fChar), "ref": f(fChar), "type": f(fSelection),
@@ -143,6 +148,7 @@ func models(version int, mods []string) []*modelDef {
 		})},
 		{name: "stock.picking", fields: picking},
 		{name: "stock.move", fields: move},
+		{name: "stock.backorder.confirmation", fields: base(map[string]*field{"pick_ids": m2m("stock.picking")})},
 		{name: "sale.advance.payment.inv", fields: base(map[string]*field{"advance_payment_method": f(fSelection)})},
 		{name: "account.payment.register", fields: base(map[string]*field{"journal_id": m2o("account.journal")})},
 		{name: "account.move", fields: base(map[string]*field{
@@ -150,7 +156,7 @@ func models(version int, mods []string) []*modelDef {
 			"invoice_origin": f(fChar), "amount_total": f(fFloat), "amount_residual": f(fFloat), "invoice_date": f(fDate),
 		})},
 	}
-	return defs
+	return append(defs, versioned...)
 }
 
 func asID(v any) int64 {
