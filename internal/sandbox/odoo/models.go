@@ -105,12 +105,16 @@ func models(version int, mods []string) []*modelDef {
 		{name: "product.category", fields: base(map[string]*field{"name": req(f(fChar)), "parent_id": m2o("product.category")})},
 		{name: "product.attribute", fields: base(map[string]*field{
 			"name": req(f(fChar)), "create_variant": f(fSelection), "display_type": f(fSelection), "value_ids": o2m("product.attribute.value", "attribute_id"),
-		}), defaults: func(*Server) map[string]any { return map[string]any{"create_variant": "always", "display_type": "radio"} }},
+		}), defaults: func(*Server) map[string]any {
+			return map[string]any{"create_variant": "always", "display_type": "radio"}
+		}},
 		{name: "product.attribute.value", fields: base(map[string]*field{"name": req(f(fChar)), "attribute_id": req(m2o("product.attribute")), "sequence": f(fInt)})},
 		{name: "product.template.attribute.line", fields: base(map[string]*field{
 			"product_tmpl_id": req(m2o("product.template")), "attribute_id": req(m2o("product.attribute")), "value_ids": m2m("product.attribute.value"),
 			"product_template_value_ids": o2m("product.template.attribute.value", "attribute_line_id"),
-		}), display: func(s *Server, id int64, r record) string { return s.displayName("product.attribute", asID(r["attribute_id"])) }},
+		}), display: func(s *Server, id int64, r record) string {
+			return s.displayName("product.attribute", asID(r["attribute_id"]))
+		}},
 		{name: "product.template.attribute.value", fields: base(map[string]*field{
 			"name": f(fChar), "product_tmpl_id": m2o("product.template"), "attribute_id": m2o("product.attribute"), "attribute_line_id": m2o("product.template.attribute.line"),
 			"product_attribute_value_id": m2o("product.attribute.value"), "price_extra": f(fFloat), "ptav_active": f(fBool),
