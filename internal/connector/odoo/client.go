@@ -237,16 +237,26 @@ func (c *Client) serverVersion(ctx context.Context) (ServerVersion, error) {
 	if err != nil {
 		return ServerVersion{}, err
 	}
+	out, err := parseServerVersion(res)
+	if err != nil {
+		return out, fmt.Errorf("odoo %s: version: %w", c.name, err)
+	}
+	return out, nil
+}
+
+// parseServerVersion reads common.version's answer: the major version from
+// server_version_info, else from server_version ("16.0", "saas~17.2").
+func parseServerVersion(res []byte) (ServerVersion, error) {
 	var v struct {
 		ServerVersion     string `json:"server_version"`
 		ServerVersionInfo []any  `json:"server_version_info"`
 	}
 	if err := json.Unmarshal(res, &v); err != nil {
-		return ServerVersion{}, fmt.Errorf("odoo %s: version: %w", c.name, err)
+		return ServerVersion{}, err
 	}
 	out := ServerVersion{Version: v.ServerVersion}
 	if len(v.ServerVersionInfo) > 0 {
-		if f, ok := v.ServerVersionInfo[0].(float64); ok {
+		if f, ok := v.ServerVersionInfo[0].(float64); ok && f >= 1 && f < 1000 {
 			out.Major = int(f)
 		}
 	}
@@ -254,8 +264,8 @@ func (c *Client) serverVersion(ctx context.Context) (ServerVersion, error) {
 		major, _, _ := strings.Cut(strings.TrimPrefix(v.ServerVersion, "saas~"), ".")
 		out.Major, _ = strconv.Atoi(major)
 	}
-	if out.Major == 0 {
-		return out, fmt.Errorf("odoo %s: cannot read the server version from %q", c.name, v.ServerVersion)
+	if out.Major <= 0 {
+		return ServerVersion{}, fmt.Errorf("cannot read the server version from %q", v.ServerVersion)
 	}
 	return out, nil
 }

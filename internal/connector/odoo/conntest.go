@@ -41,9 +41,19 @@ func (c *Client) Test(ctx context.Context) (connector.TestReport, error) {
 		return rep, nil
 	}
 	rep.Details = append(rep.Details, fmt.Sprintf("Odoo %s at %s, database %s, over %s", v.Version, c.s.URL, c.s.Database, protocol))
+	// JSON-2 has no authenticate call, so the user is looked up by login on
+	// every protocol; a user who cannot read res.users is still named.
 	user := "login " + c.login
+	type userRow struct {
+		ID   Int `json:"id"`
+		Name Str `json:"name"`
+	}
+	if us, err := SearchRead[userRow](ctx, c, "res.users", Query{Domain: []any{[]any{"login", "=", c.login}}, Fields: []string{"name"}, Limit: 1}); err == nil && len(us) == 1 {
+		uid = int64(us[0].ID)
+		user = fmt.Sprintf("%s (login %s)", us[0].Name, c.login)
+	}
 	if uid != 0 {
-		user += fmt.Sprintf(" (uid %d)", uid)
+		user += fmt.Sprintf(", uid %d", uid)
 	}
 	rep.Details = append(rep.Details, "user "+user)
 	need := RequiredModules(major)

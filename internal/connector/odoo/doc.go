@@ -19,4 +19,10 @@
 // not retried blindly: creates look records up by their natural key first
 // (client_order_ref, default_code, e-mail, name) and again after an ambiguous
 // failure.
+//
+// Besides the flow capabilities, the client writes products with attributes
+// and variants into Odoo (UpsertProducts: the SKU and barcode on each
+// variant), ships deliveries in part (ShipPartial, leaving a backorder), and
+// reads change feeds (Changes) of partners, products, variants, quants, moves,
+// pickings and invoices since a (write_date, id) cursor.
 package odoo

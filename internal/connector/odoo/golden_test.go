@@ -76,3 +76,45 @@ func TestRecordedPartnersGolden(t *testing.T) {
 	}
 	golden(t, "partners", rows)
 }
+
+// Recorded pickings (a delivery and its backorder) decode as feed changes, and
+// a recorded button_validate answer of 16 is the backorder wizard.
+func TestRecordedPickingsAndWizard(t *testing.T) {
+	t.Parallel()
+	res, err := decodeRPC(readFile(t, "search_read_pickings_17.json"), "stock.picking search_read")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []map[string]json.RawMessage
+	if err := json.Unmarshal(res, &rows); err != nil {
+		t.Fatal(err)
+	}
+	type picking struct {
+		Name      Str      `json:"name"`
+		State     Str      `json:"state"`
+		Sale      Many2one `json:"sale_id"`
+		Backorder Many2one `json:"backorder_id"`
+		DateDone  Time     `json:"date_done"`
+		Moves     IDs      `json:"move_ids"`
+	}
+	var out []any
+	for _, r := range rows {
+		ch, err := decodeChange(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p picking
+		if err := ch.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, map[string]any{"id": ch.ID, "write_date": ch.WriteDate, "picking": p})
+	}
+	golden(t, "pickings", out)
+	res, err = decodeRPC(readFile(t, "button_validate_backorder_16.json"), "stock.picking button_validate")
+	var wizard struct {
+		ResModel string `json:"res_model"`
+	}
+	if err != nil || json.Unmarshal(res, &wizard) != nil || wizard.ResModel != "stock.backorder.confirmation" {
+		t.Fatalf("wizard answer %s %v", res, err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,7 +34,7 @@ func TestAgainstSandbox(t *testing.T) {
 			ctx := context.Background()
 			c, sb := sandboxClient(t, version)
 			rep, err := c.Test(ctx)
-			if err != nil || !rep.OK {
+			if err != nil || !rep.OK || !strings.HasPrefix(rep.Details[0], fmt.Sprintf("Odoo %d.0 at ", version)) || !strings.HasPrefix(rep.Details[1], "user Administrator (login admin)") {
 				t.Fatalf("connection test: %+v %v", rep, err)
 			}
 			levels, err := c.StockLevels(ctx)

@@ -16,21 +16,6 @@ func init() {
 		s.computeTotals(id)
 		return nil
 	}
-	// Every template has at least one variant, as in Odoo.
-	createHooks["product.template"] = func(s *Server, id int64) error {
-		t := s.tables["product.template"].rows[id]
-		if v, _ := t["product_variant_ids"].([]int64); len(v) > 0 {
-			return nil
-		}
-		code, _ := t["default_code"].(string)
-		name, _ := t["name"].(string)
-		vid, err := s.create("product.product", map[string]any{"product_tmpl_id": float64(id), "name": name, "default_code": code, "lst_price": t["list_price"]})
-		if err != nil {
-			return err
-		}
-		t["product_variant_ids"] = []int64{vid}
-		return nil
-	}
 	createHooks["sale.order.line"] = func(s *Server, id int64) error {
 		r := s.tables["sale.order.line"].rows[id]
 		if oid, ok := r["order_id"].(int64); ok {
@@ -184,11 +169,13 @@ func (s *Server) confirm(id int64) error {
 		if kind == "service" {
 			continue // services are not delivered from stock
 		}
-		if _, err := s.create("stock.move", map[string]any{"product_id": float64(prod), "product_uom_qty": qty, "state": "assigned", "picking_id": float64(pid), "sale_line_id": float64(lid)}); err != nil {
-			return err
-		}
-		if free, _ := computeQty(true)(s, record{"id": prod}).(float64); kind == "storable" && free < qty {
+		free, _ := computeQty(true)(s, record{"id": prod}).(float64)
+		short := kind == "storable" && free < qty
+		if short {
 			assigned = false
+		}
+		if _, err := s.create("stock.move", s.moveVals(prod, qty, pid, lid, !short)); err != nil {
+			return err
 		}
 	}
 	if !assigned {
@@ -197,6 +184,22 @@ func (s *Server) confirm(id int64) error {
 	old, _ := o["picking_ids"].([]int64)
 	s.setField("sale.order", id, "picking_ids", append(append([]int64(nil), old...), pid))
 	return nil
+}
+
+// moveVals are a new delivery move's values; from 17 a reserved move's
+// quantity is its reservation, which button_validate takes as done.
+func (s *Server) moveVals(prod int64, qty float64, picking, line int64, reserved bool) map[string]any {
+	v := map[string]any{"product_id": float64(prod), "product_uom_qty": qty, "state": "assigned", "picking_id": float64(picking), "sale_line_id": float64(line)}
+	if !reserved {
+		v["state"] = "confirmed"
+	}
+	if s.opts.Version >= 17 {
+		v["quantity"], v["picked"] = 0.0, false
+		if reserved {
+			v["quantity"] = qty
+		}
+	}
+	return v
 }
 
 // productKind is "service", "storable" or "consumable" (always available), by

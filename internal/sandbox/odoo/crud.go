@@ -15,6 +15,11 @@ type node struct {
 	path     string
 	operator string
 	value    any
+	// rel is the model the leaf's last field points at (the model itself for
+	// "id"), for child_of and parent_of; set by check.
+	rel string
+	// tree is the ids child_of/parent_of match, resolved once per search.
+	tree []any
 }
 
 // parseDomain reads Odoo's prefix notation: leaves are [field, operator,
@@ -79,27 +84,92 @@ func (s *Server) check(model string, n *node) error {
 		return nil
 	}
 	switch n.operator {
-	case "=", "!=", "in", "not in", "like", "not like", "ilike", "not ilike", "=like", "=ilike", "<", ">", "<=", ">=", "child_of":
+	case "=", "!=", "in", "not in", "like", "not like", "ilike", "not ilike", "=like", "=ilike", "<", ">", "<=", ">=", "child_of", "parent_of":
 	default:
 		return valueError("Invalid domain operator %q", n.operator)
 	}
 	m := model
 	for _, part := range strings.Split(n.path, ".") {
-		t, ok := s.tables[m]
-		if !ok {
+		if _, ok := s.tables[m]; !ok {
 			return valueError("Invalid field %q in leaf %v: %s is not a relation", part, []any{n.path, n.operator, n.value}, m)
 		}
 		if part == "id" {
+			n.rel = m
 			m = ""
 			continue
 		}
-		f, ok := t.def.fields[part]
-		if !ok {
+		f := s.fieldDef(m, part)
+		if f == nil {
 			return valueError("Invalid field %s.%s in leaf %v", m, part, []any{n.path, n.operator, n.value})
 		}
+		n.rel = f.relation
 		m = f.relation
 	}
+	if n.operator == "child_of" || n.operator == "parent_of" {
+		if n.rel == "" {
+			return valueError("Invalid leaf %v: %s needs a relational field", []any{n.path, n.operator, n.value}, n.operator)
+		}
+		n.tree = s.hierarchy(n.rel, n.value, n.operator == "child_of")
+	}
 	return nil
+}
+
+// hierarchy returns the ids of model under (child_of) or above (parent_of) the
+// given ids or names, themselves included, following parent_id; a model
+// without parent_id matches the given records only, as in Odoo.
+func (s *Server) hierarchy(model string, value any, down bool) []any {
+	t := s.tables[model]
+	var start []int64
+	add := func(v any) {
+		switch x := v.(type) {
+		case float64:
+			start = append(start, int64(x))
+		case string:
+			// A name stands for the records of that name (Odoo's name_search).
+			for _, id := range t.ids() {
+				if strings.EqualFold(s.displayName(model, id), x) {
+					start = append(start, id)
+				}
+			}
+		}
+	}
+	if list, ok := value.([]any); ok {
+		for _, v := range list {
+			add(v)
+		}
+	} else {
+		add(value)
+	}
+	seen := map[int64]bool{}
+	queue := append([]int64(nil), start...)
+	_, hasParent := t.def.fields["parent_id"]
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if !hasParent {
+			continue
+		}
+		if down {
+			for _, cid := range t.ids() {
+				if t.rows[cid]["parent_id"] == id {
+					queue = append(queue, cid)
+				}
+			}
+		} else if r, ok := t.get(id); ok {
+			if p, ok := r["parent_id"].(int64); ok && p != 0 {
+				queue = append(queue, p)
+			}
+		}
+	}
+	out := make([]any, 0, len(seen))
+	for id := range seen {
+		out = append(out, float64(id))
+	}
+	return out
 }
 
 // values returns the values path reaches from r (several through x2many).
@@ -122,13 +192,9 @@ func (s *Server) values(model string, r record, id int64, path string) []any {
 				out = append(out, c.id)
 				continue
 			}
-			f := s.tables[c.model].def.fields[part]
-			v := c.r[part]
-			if f.compute != nil {
-				v = f.compute(s, withID(c.r, c.id))
-			}
-			if f.typ == fOne2many && f.inverse != "" {
-				v = s.o2m(f, c.id)
+			f, v := s.get(c.model, c.id, c.r, part)
+			if f == nil {
+				continue
 			}
 			if i == len(parts)-1 {
 				out = append(out, v)
@@ -170,6 +236,9 @@ func (s *Server) eval(model string, r record, id int64, n *node) bool {
 		return s.eval(model, r, id, n.kids[0]) || s.eval(model, r, id, n.kids[1])
 	case "!":
 		return !s.eval(model, r, id, n.kids[0])
+	}
+	if n.operator == "child_of" || n.operator == "parent_of" {
+		return s.eval(model, r, id, &node{path: n.path, operator: "in", value: n.tree})
 	}
 	vals := s.values(model, r, id, n.path)
 	negative := n.operator == "!=" || n.operator == "not in" || strings.HasPrefix(n.operator, "not ")
@@ -262,8 +331,6 @@ func leaf(v any, op string, want any) bool {
 			return c <= 0
 		}
 		return c >= 0
-	case "child_of":
-		return equal(v, want)
 	}
 	return false
 }
@@ -379,7 +446,7 @@ func (s *Server) sortIDs(model string, ids []int64, order string) error {
 			continue
 		}
 		k := key{field: f[0], desc: len(f) > 1 && strings.EqualFold(f[1], "desc")}
-		if _, ok := t.def.fields[k.field]; !ok && k.field != "id" {
+		if s.fieldDef(model, k.field) == nil && k.field != "id" {
 			return valueError("Invalid field %s.%s in order %q", model, k.field, order)
 		}
 		keys = append(keys, k)
@@ -388,7 +455,8 @@ func (s *Server) sortIDs(model string, ids []int64, order string) error {
 		for _, k := range keys {
 			var a, b any = ids[i], ids[j]
 			if k.field != "id" {
-				a, b = t.rows[ids[i]][k.field], t.rows[ids[j]][k.field]
+				_, a = s.get(model, ids[i], t.rows[ids[i]], k.field)
+				_, b = s.get(model, ids[j], t.rows[ids[j]], k.field)
 			}
 			c, ok := compare(a, stringOrZero(b))
 			if num, isNum := b.(int64); isNum {

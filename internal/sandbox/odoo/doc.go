@@ -19,10 +19,21 @@
 //     moves on every write), archived records hidden unless active_test is false.
 //
 //   - search, search_read, search_count, read, create (one vals or a list),
-//     write, unlink, with domains of "&", "|", "!" and =, !=, in, not in, like,
-//     ilike, =like, =ilike, <, >, <=, >=, and dotted many2one paths; limit,
-//     offset and order; x2many commands (0,0,v) (1,id,v) (2,id) (3,id) (4,id)
-//     (5,) (6,0,ids).
+//     write, unlink, fields_get and name_search (domain as "args" before 18,
+//     "domain" from 18), with domains of "&", "|", "!" and =, !=, in, not in,
+//     like, ilike, =like, =ilike, <, >, <=, >=, child_of, parent_of (following
+//     parent_id), and dotted many2one paths; limit, offset and order; x2many
+//     commands (0,0,v) (1,id,v) (2,id) (3,id) (4,id) (5,) (6,0,ids).
+//
+//   - product.product _inherits product.template: the template's fields
+//     (name, list_price, categ_id, type…) read, write and search through the
+//     variant, and a variant created without a template gets one. Attribute
+//     lines (product.attribute, product.attribute.value,
+//     product.template.attribute.line) make one variant per combination of
+//     values, held as product.template.attribute.value (with price_extra in
+//     lst_price); a combination that goes archives its variant, one that
+//     returns restores it. The template's default_code and barcode show and
+//     set those of its single variant.
 //
 //   - Errors for an unknown model ("Object x doesn't exist"), an invalid field
 //     (ValueError "Invalid field"), a private method (AccessError), a missing
@@ -38,8 +49,13 @@
 //     (an outgoing picking with moves, assigned when stock suffices),
 //     action_cancel (refused once a delivery is done), action_draft;
 //     stock.picking button_validate (16: the stock.immediate.transfer wizard
-//     action when no quantity_done is set; 17+: refused without a reservation)
-//     lowering the quants; the sale.advance.payment.inv wizard's
+//     action when no quantity_done is set; 17+: refused without a reservation,
+//     quantity being the reservation and, once any move is picked, only
+//     picked moves count) lowering the quants; less than the demand answers
+//     the stock.backorder.confirmation wizard action (process makes the
+//     backorder, process_cancel_backorder drops the rest), and context
+//     skip_backorder decides without it: a backorder picking (backorder_id)
+//     with the rest unless the picking is in picking_ids_not_to_backorder; the sale.advance.payment.inv wizard's
 //     create_invoices (None on 18+), account.move action_post (false), the
 //     account.payment.register wizard's action_create_payments;
 //     stock.quant action_apply_inventory (None). Field differences per
@@ -47,8 +63,11 @@
 //     (16) vs quantity + picked (17+); the picking's carrier fields only with
 //     delivery (16) or stock_delivery (17+); locked on sale orders from 17.
 //
-//   - Faults: the fault.Injector (admin at /_sandbox/faults), FailAfterCommit
-//     and SetCommitThenFailRate (the call's effect stays, the connection drops).
+//   - Faults: the fault.Injector (latency, 5xx, 429, dropped connections;
+//     admin at /_sandbox/faults), and commit-then-fail (the call's effect
+//     stays, the connection drops) by FailAfterCommit, SetCommitThenFailRate
+//     or at run time at /_sandbox/commit-then-fail ({"rate": 0.1, "calls":
+//     {"sale.order.create": 1}}).
 //
 //   - XML-RPC at /xmlrpc/2/common and /xmlrpc/2/object (§1.1, §1.7) with integer
 //     fault codes (1 application error with a traceback, 2 UserError/
@@ -56,11 +75,13 @@
 //     trap: a method that returns None commits, then answers fault 1 "cannot
 //     marshal None unless allow_none is enabled".
 //
-// Not yet: backorders, name_search, read_group, and
-// product.product inheriting the template's fields (_inherits): write template
-// fields on product.template.
+// Not yet: read_group, multi-step routes, partial reservations (a short
+// move reserves nothing), and no_variant attributes beyond leaving them out of
+// the combinations.
 //
 // Choices where the reference is silent: ids start at 1 per model and only
 // grow; display names are the record's name (partners: "Parent, Child" is not
-// reproduced); order by any stored field, "id asc" by default.
+// reproduced; variants are "[CODE] Template (values)"); order by any field,
+// "id asc" by default; the template's default_code is computed from its
+// variant rather than stored, so its write_date does not move with it.
 package odoo

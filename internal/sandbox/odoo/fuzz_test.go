@@ -34,6 +34,8 @@ func FuzzDomain(f *testing.F) {
 	f.Add([]byte(`["|",["email","=ilike","A%"],"!",["parent_id.email","in",["x",false]]]`))
 	f.Add([]byte(`[["write_date",">=","2024-01-01 00:00:00"],["id","not in",[1,2]]]`))
 	f.Add([]byte(`["&"]`))
+	f.Add([]byte(`[["parent_id","child_of",[1,"Asiakas 1"]],["id","parent_of",3]]`))
+	f.Add([]byte(`[["child_ids.country_id","child_of","Finland"]]`))
 	s := New(Options{Products: 3, Partners: 2})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var d []any

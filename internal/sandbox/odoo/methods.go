@@ -94,10 +94,13 @@ func (s *Server) call(model, method string, args []any, kw map[string]any) (resu
 		return true, false, s.unlink(model, idList(arg(0)))
 	case "fields_get":
 		out := map[string]any{}
-		for name, f := range s.tables[model].def.fields {
+		for _, name := range s.fieldNames(model) {
+			f := s.fieldDef(model, name)
 			out[name] = map[string]any{"type": typeName(f.typ), "relation": f.relation, "required": f.required, "store": f.compute == nil}
 		}
 		return out, false, nil
+	case "name_search":
+		return s.nameSearch(model, args, kw, activeTest)
 	}
 	if a, ok := actions[model+"."+method]; ok {
 		return a(s, idList(arg(0)), kw)
@@ -145,6 +148,21 @@ func (s *Server) now() time.Time { return s.opts.Now().UTC().Truncate(time.Secon
 // creating one2many lines after it.
 func (s *Server) create(model string, vals map[string]any) (int64, error) {
 	t := s.tables[model]
+	vals, parentVals := s.splitInherited(model, vals)
+	if parentVals != nil {
+		// _inherits: a child created without its parent gets a new one, which
+		// must not make a child of its own (Odoo's create_product_product).
+		if _, given := vals[t.def.link]; !given {
+			s.delegating++
+			pid, err := s.create(t.def.inherits, parentVals)
+			s.delegating--
+			if err != nil {
+				return 0, err
+			}
+			vals[t.def.link] = float64(pid)
+			parentVals = nil
+		}
+	}
 	r := record{}
 	if t.def.defaults != nil {
 		for k, v := range t.def.defaults(s) {
@@ -152,12 +170,16 @@ func (s *Server) create(model string, vals map[string]any) (int64, error) {
 		}
 	}
 	var pending map[string]pendingCreate
+	var inverses []func(id int64) error
 	for name, v := range vals {
 		f, ok := t.def.fields[name]
 		if !ok {
 			return 0, valueError("Invalid field '%s' on model '%s'", name, model)
 		}
 		if f.compute != nil {
+			if f.set != nil {
+				inverses = append(inverses, func(id int64) error { return f.set(s, id, v) })
+			}
 			continue
 		}
 		val, err := s.fromWire(model, name, f, v, nil)
@@ -185,6 +207,7 @@ func (s *Server) create(model string, vals map[string]any) (int64, error) {
 	r["create_date"], r["write_date"] = now, now
 	t.rows[id] = r
 	s.onUndo(func() { delete(t.rows, id) })
+	s.pending++
 	for name, p := range pending {
 		f := t.def.fields[name]
 		ids := append([]int64(nil), p.keep...)
@@ -192,14 +215,27 @@ func (s *Server) create(model string, vals map[string]any) (int64, error) {
 			lv[f.inverse] = float64(id)
 			lid, err := s.create(f.relation, lv)
 			if err != nil {
+				s.pending--
 				return 0, err
 			}
 			ids = append(ids, lid)
 		}
 		r[name] = ids
 	}
+	s.pending--
 	if hook := createHooks[model]; hook != nil {
 		if err := hook(s, id); err != nil {
+			return 0, err
+		}
+	}
+	for _, inv := range inverses {
+		if err := inv(id); err != nil {
+			return 0, err
+		}
+	}
+	if len(parentVals) > 0 {
+		pid, _ := r[t.def.link].(int64)
+		if err := s.write(t.def.inherits, []int64{pid}, parentVals); err != nil {
 			return 0, err
 		}
 	}
@@ -225,6 +261,20 @@ func (s *Server) onUndo(f func()) {
 // write sets vals on ids; write_date moves.
 func (s *Server) write(model string, ids []int64, vals map[string]any) error {
 	t := s.tables[model]
+	vals, parentVals := s.splitInherited(model, vals)
+	if len(parentVals) > 0 {
+		var parents []int64
+		for _, id := range ids {
+			if r, ok := t.get(id); ok {
+				if pid, _ := r[t.def.link].(int64); pid != 0 && !contains(parents, pid) {
+					parents = append(parents, pid)
+				}
+			}
+		}
+		if err := s.write(t.def.inherits, parents, parentVals); err != nil {
+			return err
+		}
+	}
 	for _, id := range ids {
 		r, ok := t.get(id)
 		if !ok {
@@ -240,20 +290,33 @@ func (s *Server) write(model string, ids []int64, vals map[string]any) error {
 			if !ok {
 				return valueError("Invalid field '%s' on model '%s'", name, model)
 			}
+			if f.compute != nil {
+				// A computed field stores nothing; its inverse, if any, writes
+				// what it is computed from.
+				if f.set != nil {
+					if err := f.set(s, id, v); err != nil {
+						return err
+					}
+				}
+				continue
+			}
 			val, err := s.fromWire(model, name, f, v, r[name])
 			if err != nil {
 				return err
 			}
 			if p, ok := val.(pendingCreate); ok {
 				ids := append([]int64(nil), p.keep...)
+				s.pending++
 				for _, lv := range p.vals {
 					lv[f.inverse] = float64(id)
 					lid, err := s.create(f.relation, lv)
 					if err != nil {
+						s.pending--
 						return err
 					}
 					ids = append(ids, lid)
 				}
+				s.pending--
 				val = ids
 			}
 			r[name] = val
@@ -285,13 +348,10 @@ func (s *Server) unlink(model string, ids []int64) error {
 func (s *Server) read(model string, ids []int64, fields []string) ([]map[string]any, error) {
 	t := s.tables[model]
 	if len(fields) == 0 {
-		for name := range t.def.fields {
-			fields = append(fields, name)
-		}
-		sort.Strings(fields)
+		fields = s.fieldNames(model)
 	}
 	for _, name := range fields {
-		if _, ok := t.def.fields[name]; !ok && name != "id" && name != "display_name" {
+		if s.fieldDef(model, name) == nil && name != "id" && name != "display_name" {
 			return nil, valueError("Invalid field '%s' on model '%s'", name, model)
 		}
 	}
@@ -310,19 +370,94 @@ func (s *Server) read(model string, ids []int64, fields []string) ([]map[string]
 				row[name] = s.displayName(model, id)
 				continue
 			}
-			f := t.def.fields[name]
-			v := r[name]
-			if f.compute != nil {
-				v = f.compute(s, withID(r, id))
-			}
-			if f.typ == fOne2many && f.inverse != "" {
-				v = s.o2m(f, id)
-			}
+			f, v := s.get(model, id, r, name)
 			row[name] = s.toWire(f, v)
 		}
 		out = append(out, row)
 	}
 	return out, nil
+}
+
+// fieldNames lists a model's fields, the _inherits parent's included, sorted.
+func (s *Server) fieldNames(model string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for m := model; m != ""; m = s.tables[m].def.inherits {
+		for name := range s.tables[m].def.fields {
+			if !seen[name] {
+				seen[name] = true
+				out = append(out, name)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// nameSearch answers name_search: [[id, display name]] of the records whose
+// display name (or, for products, internal reference; for partners, e-mail or
+// reference) matches name with operator, within a domain ("args" before 18,
+// "domain" from 18), at most limit (default 100).
+func (s *Server) nameSearch(model string, args []any, kw map[string]any, activeTest bool) (any, bool, error) {
+	pos := func(i int) any {
+		if i < len(args) {
+			return args[i]
+		}
+		return nil
+	}
+	name, _ := pos(0).(string)
+	if v, ok := kw["name"].(string); ok {
+		name = v
+	}
+	domain, _ := pos(1).([]any)
+	for _, k := range []string{"args", "domain"} {
+		if d, ok := kw[k].([]any); ok {
+			domain = d
+		}
+	}
+	operator, _ := pos(2).(string)
+	if v, ok := kw["operator"].(string); ok {
+		operator = v
+	}
+	if operator == "" {
+		operator = "ilike"
+	}
+	limit := 100
+	if f, ok := pos(3).(float64); ok {
+		limit = int(f)
+	}
+	if f, ok := kw["limit"].(float64); ok {
+		limit = int(f)
+	}
+	ids, err := s.search(model, domain, activeTest, "id asc", 0, 0)
+	if err != nil {
+		return nil, false, err
+	}
+	var also []string
+	switch model {
+	case "product.product", "product.template":
+		also = []string{"default_code", "barcode"}
+	case "res.partner":
+		also = []string{"email", "ref"}
+	}
+	out := []any{}
+	for _, id := range ids {
+		if limit > 0 && len(out) >= limit {
+			break
+		}
+		r := s.tables[model].rows[id]
+		display := s.displayName(model, id)
+		hit := name == "" || leaf(display, operator, name)
+		for _, f := range also {
+			if _, v := s.get(model, id, r, f); !hit && name != "" && v != nil {
+				hit = leaf(v, operator, name)
+			}
+		}
+		if hit {
+			out = append(out, []any{id, display})
+		}
+	}
+	return out, false, nil
 }
 
 func withID(r record, id int64) record {

@@ -3,6 +3,7 @@ package odoo
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 )
 
 func has(mods []string, m string) bool {
@@ -28,9 +29,17 @@ func models(version int, mods []string) []*modelDef {
 		return extra
 	}
 	template := base(map[string]*field{
-		"name": req(f(fChar)), "default_code": f(fChar), "list_price": f(fFloat), "categ_id": m2o("product.category"),
+		"name": req(f(fChar)), "list_price": f(fFloat), "categ_id": m2o("product.category"),
 		"description_sale": f(fText), "weight": f(fFloat), "active": f(fBool), "sale_ok": f(fBool), "purchase_ok": f(fBool),
-		"taxes_id": m2m("account.tax"), "product_variant_ids": o2m("product.product", "product_tmpl_id"), "invoice_policy": f(fSelection),
+		"taxes_id": m2m("account.tax"), "invoice_policy": f(fSelection),
+		"attribute_line_ids": o2m("product.template.attribute.line", "product_tmpl_id"),
+		// Only the active variants, as in Odoo; archived ones stay in product.product.
+		"product_variant_ids":   {typ: fOne2many, relation: "product.product", compute: func(s *Server, r record) any { return s.activeVariants(r["id"].(int64)) }},
+		"product_variant_count": {typ: fInt, compute: func(s *Server, r record) any { return int64(len(s.activeVariants(r["id"].(int64)))) }},
+		// The internal reference and barcode live on the variant; the template
+		// shows and sets them only while it has exactly one (reference §2).
+		"default_code": {typ: fChar, compute: singleVariant("default_code"), set: setSingleVariant("default_code")},
+		"barcode":      {typ: fChar, compute: singleVariant("barcode"), set: setSingleVariant("barcode")},
 	})
 	if version >= 18 {
 		template["type"] = f(fSelection)
@@ -39,22 +48,19 @@ func models(version int, mods []string) []*modelDef {
 		template["detailed_type"] = f(fSelection)
 		template["type"] = f(fSelection)
 	}
+	// product.product delegates to its template (_inherits): name, prices,
+	// type and the rest read, write and search through the variant.
 	product := base(map[string]*field{
-		"name": f(fChar), "product_tmpl_id": m2o("product.template"), "default_code": f(fChar), "barcode": f(fChar),
-		"lst_price": f(fFloat), "weight": f(fFloat), "active": f(fBool), "product_template_attribute_value_ids": m2m("product.template.attribute.value"),
+		"product_tmpl_id": req(m2o("product.template")), "default_code": f(fChar), "barcode": f(fChar),
+		"weight": f(fFloat), "active": f(fBool), "product_template_attribute_value_ids": m2m("product.template.attribute.value"),
+		"lst_price": {typ: fFloat, compute: computeLstPrice, set: setLstPrice}, "price_extra": {typ: fFloat, compute: computePriceExtra},
 		"qty_available": {typ: fFloat, compute: computeQty(false)}, "free_qty": {typ: fFloat, compute: computeQty(true)},
 		"virtual_available": {typ: fFloat, compute: computeQty(true)},
 	})
-	// The template's storability, read through the variant.
-	if version >= 18 {
-		product["is_storable"] = &field{typ: fBool, compute: func(s *Server, r record) any { return s.tplField(r, "is_storable") }}
-		product["type"] = &field{typ: fSelection, compute: func(s *Server, r record) any { return s.tplField(r, "type") }}
-	} else {
-		product["detailed_type"] = &field{typ: fSelection, compute: func(s *Server, r record) any { return s.tplField(r, "detailed_type") }}
-	}
 	picking := base(map[string]*field{
 		"name": f(fChar), "state": f(fSelection), "origin": f(fChar), "sale_id": m2o("sale.order"), "partner_id": m2o("res.partner"),
 		"picking_type_code": f(fSelection), "move_ids": o2m("stock.move", "picking_id"), "date_done": f(fDatetime), "backorder_id": m2o("stock.picking"),
+		"backorder_ids": o2m("stock.picking", "backorder_id"),
 	})
 	if has(mods, "delivery") && version == 16 || has(mods, "stock_delivery") && version >= 17 {
 		picking["carrier_id"] = m2o("delivery.carrier")
@@ -81,6 +87,11 @@ func models(version int, mods []string) []*modelDef {
 	if version >= 17 {
 		saleOrder["locked"] = f(fBool)
 	}
+	var versioned []*modelDef
+	if version < 17 {
+		// Removed in 17 (reference §2.2).
+		versioned = append(versioned, &modelDef{name: "stock.immediate.transfer", fields: base(map[string]*field{"pick_ids": m2m("stock.picking")})})
+	}
 	defs := []*modelDef{
 		{name: "res.partner", fields: base(map[string]*field{
 			"name": req(f(fChar)), "email": f(fChar), "phone": f(fChar), "mobile": f(fChar), "ref": f(fChar), "type": f(fSelection),
@@ -92,8 +103,22 @@ func models(version int, mods []string) []*modelDef {
 		{name: "res.company", fields: base(map[string]*field{"name": f(fChar), "country_id": m2o("res.country")})},
 		{name: "ir.module.module", fields: base(map[string]*field{"name": f(fChar), "state": f(fSelection)})},
 		{name: "product.category", fields: base(map[string]*field{"name": req(f(fChar)), "parent_id": m2o("product.category")})},
-		{name: "product.attribute", fields: base(map[string]*field{"name": f(fChar)})},
-		{name: "product.template.attribute.value", fields: base(map[string]*field{"name": f(fChar), "product_tmpl_id": m2o("product.template")})},
+		{name: "product.attribute", fields: base(map[string]*field{
+			"name": req(f(fChar)), "create_variant": f(fSelection), "display_type": f(fSelection), "value_ids": o2m("product.attribute.value", "attribute_id"),
+		}), defaults: func(*Server) map[string]any {
+			return map[string]any{"create_variant": "always", "display_type": "radio"}
+		}},
+		{name: "product.attribute.value", fields: base(map[string]*field{"name": req(f(fChar)), "attribute_id": req(m2o("product.attribute")), "sequence": f(fInt)})},
+		{name: "product.template.attribute.line", fields: base(map[string]*field{
+			"product_tmpl_id": req(m2o("product.template")), "attribute_id": req(m2o("product.attribute")), "value_ids": m2m("product.attribute.value"),
+			"product_template_value_ids": o2m("product.template.attribute.value", "attribute_line_id"),
+		}), display: func(s *Server, id int64, r record) string {
+			return s.displayName("product.attribute", asID(r["attribute_id"]))
+		}},
+		{name: "product.template.attribute.value", fields: base(map[string]*field{
+			"name": f(fChar), "product_tmpl_id": m2o("product.template"), "attribute_id": m2o("product.attribute"), "attribute_line_id": m2o("product.template.attribute.line"),
+			"product_attribute_value_id": m2o("product.attribute.value"), "price_extra": f(fFloat), "ptav_active": f(fBool),
+		}), defaults: func(*Server) map[string]any { return map[string]any{"ptav_active": true} }},
 		{name: "product.template", fields: template, defaults: func(*Server) map[string]any {
 			d := map[string]any{"active": true, "sale_ok": true, "purchase_ok": true, "invoice_policy": "order"}
 			if version >= 18 {
@@ -103,7 +128,8 @@ func models(version int, mods []string) []*modelDef {
 			}
 			return d
 		}},
-		{name: "product.product", fields: product, defaults: func(*Server) map[string]any { return map[string]any{"active": true} }},
+		{name: "product.product", fields: product, inherits: "product.template", link: "product_tmpl_id", display: variantDisplay,
+			defaults: func(*Server) map[string]any { return map[string]any{"active": true} }},
 		{name: "account.tax", fields: base(map[string]*field{"name": f(fChar), "amount": f(fFloat), "amount_type": f(fSelection), "type_tax_use": f(fSelection), "price_include": f(fBool)})},
 		{name: "account.journal", fields: base(map[string]*field{"name": f(fChar), "type": f(fSelection), "code": f(fChar)})},
 		{name: "delivery.carrier", fields: base(map[string]*field{"name": req(f(fChar)), "delivery_type": f(fSelection), "product_id": req(m2o("product.product")), "fixed_price": f(fFloat), "active": f(fBool)}),
@@ -126,6 +152,7 @@ func models(version int, mods []string) []*modelDef {
 		})},
 		{name: "stock.picking", fields: picking},
 		{name: "stock.move", fields: move},
+		{name: "stock.backorder.confirmation", fields: base(map[string]*field{"pick_ids": m2m("stock.picking")})},
 		{name: "sale.advance.payment.inv", fields: base(map[string]*field{"advance_payment_method": f(fSelection)})},
 		{name: "account.payment.register", fields: base(map[string]*field{"journal_id": m2o("account.journal")})},
 		{name: "account.move", fields: base(map[string]*field{
@@ -133,15 +160,89 @@ func models(version int, mods []string) []*modelDef {
 			"invoice_origin": f(fChar), "amount_total": f(fFloat), "amount_residual": f(fFloat), "invoice_date": f(fDate),
 		})},
 	}
-	return defs
+	return append(defs, versioned...)
 }
 
-func (s *Server) tplField(r record, name string) any {
-	tid, _ := r["product_tmpl_id"].(int64)
-	if t, ok := s.tables["product.template"].get(tid); ok {
-		return t[name]
+func asID(v any) int64 {
+	id, _ := v.(int64)
+	return id
+}
+
+// activeVariants are a template's variants that are not archived.
+func (s *Server) activeVariants(tid int64) []int64 {
+	var out []int64
+	t := s.tables["product.product"]
+	for _, id := range t.ids() {
+		if r := t.rows[id]; r["product_tmpl_id"] == tid && r["active"] != false {
+			out = append(out, id)
+		}
 	}
-	return nil
+	return out
+}
+
+func singleVariant(name string) func(s *Server, r record) any {
+	return func(s *Server, r record) any {
+		if vs := s.activeVariants(r["id"].(int64)); len(vs) == 1 {
+			return s.tables["product.product"].rows[vs[0]][name]
+		}
+		return nil
+	}
+}
+
+func setSingleVariant(name string) func(s *Server, id int64, v any) error {
+	return func(s *Server, id int64, v any) error {
+		if vs := s.activeVariants(id); len(vs) == 1 {
+			return s.write("product.product", vs, map[string]any{name: v})
+		}
+		return nil
+	}
+}
+
+// computePriceExtra sums the price extras of the variant's attribute values.
+func computePriceExtra(s *Server, r record) any {
+	var extra float64
+	ids, _ := r["product_template_attribute_value_ids"].([]int64)
+	for _, id := range ids {
+		if v, ok := s.tables["product.template.attribute.value"].get(id); ok {
+			x, _ := v["price_extra"].(float64)
+			extra += x
+		}
+	}
+	return extra
+}
+
+func computeLstPrice(s *Server, r record) any {
+	t, _ := s.tables["product.template"].get(asID(r["product_tmpl_id"]))
+	price, _ := t["list_price"].(float64)
+	return price + computePriceExtra(s, r).(float64)
+}
+
+// setLstPrice writes the template's list price less the variant's extras, as
+// Odoo's inverse does.
+func setLstPrice(s *Server, id int64, v any) error {
+	r, _ := s.tables["product.product"].get(id)
+	price, ok := v.(float64)
+	if !ok {
+		return valueError("Wrong value for product.product.lst_price: %v", v)
+	}
+	return s.write("product.template", []int64{asID(r["product_tmpl_id"])}, map[string]any{"list_price": price - computePriceExtra(s, withID(r, id)).(float64)})
+}
+
+// variantDisplay is "[CODE] Template name (S, Red)", as Odoo shows a variant.
+func variantDisplay(s *Server, id int64, r record) string {
+	name := s.displayName("product.template", asID(r["product_tmpl_id"]))
+	var vals []string
+	ids, _ := r["product_template_attribute_value_ids"].([]int64)
+	for _, v := range ids {
+		vals = append(vals, s.displayName("product.template.attribute.value", v))
+	}
+	if len(vals) > 0 {
+		name += " (" + strings.Join(vals, ", ") + ")"
+	}
+	if code, _ := r["default_code"].(string); code != "" {
+		name = "[" + code + "] " + name
+	}
+	return name
 }
 
 // computeQty sums the product's quants in internal locations; free quantity is
@@ -230,7 +331,11 @@ func (s *Server) generate() {
 	if products == 0 {
 		products = 30
 	}
-	sizes := []string{"S", "M", "L"}
+	size := s.mustCreate("product.attribute", map[string]any{"name": "Koko"})
+	var sizes []int64
+	for i, n := range []string{"S", "M", "L"} {
+		sizes = append(sizes, s.mustCreate("product.attribute.value", map[string]any{"name": n, "attribute_id": float64(size), "sequence": float64(i)}))
+	}
 	for i := 1; i <= products; i++ {
 		code := fmt.Sprintf("ODOO-%03d", i)
 		price := float64(10+rng.IntN(90)) - 0.1
@@ -241,26 +346,20 @@ func (s *Server) generate() {
 		}
 		if i%3 != 0 {
 			vals["default_code"] = dc
+			vals["barcode"] = fmt.Sprintf("64001%05d", i)
+		} else {
+			// Every third product comes in sizes: one variant per value.
+			vals["attribute_line_ids"] = []any{[]any{0.0, 0.0, map[string]any{"attribute_id": float64(size), "value_ids": []any{[]any{6.0, 0.0, []any{float64(sizes[0]), float64(sizes[1]), float64(sizes[2])}}}}}}
 		}
 		tid := s.mustCreate("product.template", vals)
-		variants := append([]int64(nil), s.tables["product.template"].rows[tid]["product_variant_ids"].([]int64)...)
+		variants := s.activeVariants(tid)
 		if i%3 == 0 {
-			for j, size := range sizes {
-				av := s.mustCreate("product.template.attribute.value", map[string]any{"name": size, "product_tmpl_id": float64(tid)})
-				vv := map[string]any{"name": fmt.Sprintf("Tuote %d (%s)", i, size), "default_code": fmt.Sprintf("%s-%s", code, size), "barcode": fmt.Sprintf("64000%05d%d", i, j), "lst_price": price, "product_template_attribute_value_ids": []any{[]any{6.0, 0.0, []any{float64(av)}}}}
-				if j == 0 {
-					if err := s.write("product.product", variants[:1], vv); err != nil {
-						panic(err)
-					}
-					continue
+			for j, v := range variants {
+				if err := s.write("product.product", []int64{v}, map[string]any{"default_code": fmt.Sprintf("%s-%s", code, []string{"S", "M", "L"}[j]), "barcode": fmt.Sprintf("64000%05d%d", i, j)}); err != nil {
+					panic(err)
 				}
-				vv["product_tmpl_id"] = float64(tid)
-				variants = append(variants, s.mustCreate("product.product", vv))
 			}
-		} else if err := s.write("product.product", variants, map[string]any{"barcode": fmt.Sprintf("64001%05d", i)}); err != nil {
-			panic(err)
 		}
-		s.tables["product.template"].rows[tid]["product_variant_ids"] = variants
 		for _, v := range variants {
 			s.mustCreate("stock.quant", map[string]any{"product_id": float64(v), "location_id": float64(stock), "quantity": float64(rng.IntN(50))})
 		}
@@ -275,7 +374,7 @@ func (s *Server) generate() {
 	}
 	for _, name := range []string{"Posti SmartPOST", "DHL Express"} {
 		tid := s.mustCreate("product.template", service(map[string]any{"name": "Shipping: " + name, "sale_ok": false}))
-		pid := s.tables["product.template"].rows[tid]["product_variant_ids"].([]int64)[0]
+		pid := s.activeVariants(tid)[0]
 		s.mustCreate("delivery.carrier", map[string]any{"name": name, "product_id": float64(pid), "fixed_price": 5.9})
 	}
 	pl := s.mustCreate("product.pricelist", map[string]any{"name": "Määräalennus"})

@@ -33,6 +33,8 @@ type field struct {
 	required bool
 	// compute fills a non-stored field when it is read.
 	compute func(s *Server, r record) any
+	// set is a computed field's inverse: what writing it changes instead.
+	set func(s *Server, id int64, v any) error
 }
 
 // modelDef is a model's fields and behaviour.
@@ -43,6 +45,12 @@ type modelDef struct {
 	nameField string
 	// defaults fill missing values on create.
 	defaults func(s *Server) map[string]any
+	// inherits is the parent model of an _inherits delegation (product.product
+	// on product.template) and link its many2one: the parent's fields read,
+	// write and search through the child.
+	inherits, link string
+	// display computes the display name when it is not the name field.
+	display func(s *Server, id int64, r record) string
 }
 
 // record is one row: field name → Go value (string, int64, float64, bool,
@@ -150,12 +158,78 @@ func (s *Server) displayName(model string, id int64) string {
 	if !ok {
 		return ""
 	}
+	if t.def.display != nil {
+		return t.def.display(s, id, r)
+	}
 	nf := t.def.nameField
 	if nf == "" {
 		nf = "name"
 	}
-	name, _ := r[nf].(string)
+	_, v := s.get(model, id, r, nf)
+	name, _ := v.(string)
 	return name
+}
+
+// fieldDef finds a field of model, on the model itself or on its _inherits
+// parent; nil when neither has it.
+func (s *Server) fieldDef(model, name string) *field {
+	t, ok := s.tables[model]
+	if !ok {
+		return nil
+	}
+	if f, ok := t.def.fields[name]; ok {
+		return f
+	}
+	if t.def.inherits != "" {
+		return s.fieldDef(t.def.inherits, name)
+	}
+	return nil
+}
+
+// get returns a field's definition and current value on record r (id),
+// computing non-stored fields, deriving one2many from their inverse and reading
+// delegated fields from the _inherits parent.
+func (s *Server) get(model string, id int64, r record, name string) (*field, any) {
+	t := s.tables[model]
+	if f, ok := t.def.fields[name]; ok {
+		v := r[name]
+		if f.compute != nil {
+			v = f.compute(s, withID(r, id))
+		}
+		if f.typ == fOne2many && f.inverse != "" {
+			v = s.o2m(f, id)
+		}
+		return f, v
+	}
+	if t.def.inherits == "" {
+		return nil, nil
+	}
+	pid, _ := r[t.def.link].(int64)
+	if pr, ok := s.tables[t.def.inherits].get(pid); ok {
+		return s.get(t.def.inherits, pid, pr, name)
+	}
+	return s.fieldDef(t.def.inherits, name), nil
+}
+
+// splitInherited separates values for the _inherits parent from the model's
+// own; it returns nil for the parent when the model delegates nothing.
+func (s *Server) splitInherited(model string, vals map[string]any) (own, parent map[string]any) {
+	t := s.tables[model]
+	if t.def.inherits == "" {
+		return vals, nil
+	}
+	own, parent = map[string]any{}, map[string]any{}
+	pt := s.tables[t.def.inherits]
+	for k, v := range vals {
+		if _, mine := t.def.fields[k]; !mine {
+			if _, theirs := pt.def.fields[k]; theirs {
+				parent[k] = v
+				continue
+			}
+		}
+		own[k] = v
+	}
+	return own, parent
 }
 
 // fromWire reads a JSON value written to field f (create/write values).

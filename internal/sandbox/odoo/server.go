@@ -49,6 +49,10 @@ type Server struct {
 	// commitFailRate is the share of writes that commit and then drop.
 	commitFailRate float64
 	rng            *rand.Rand
+	// delegating is set while an _inherits child creates its parent.
+	delegating int
+	// pending is set while one2many lines are created for their parent.
+	pending int
 }
 
 // New returns a server with generated data.
@@ -84,6 +88,7 @@ func New(opts Options) *Server {
 	s.generate()
 	s.mux = http.NewServeMux()
 	s.mux.Handle("/_sandbox/faults", s.faults.Handler())
+	s.mux.HandleFunc("/_sandbox/commit-then-fail", s.commitThenFailAdmin)
 	s.mux.Handle("/", s.faults.Wrap(http.HandlerFunc(s.route)))
 	s.faults.Exempt(func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/_sandbox/") })
 	return s
@@ -118,6 +123,52 @@ func (s *Server) Calls(model, method string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[model+"."+method]
+}
+
+// commitThenFail is the admin endpoint's body: the share of writes that commit
+// and then drop, and counts of calls of "model.method" that will.
+type commitThenFail struct {
+	Rate  float64        `json:"rate"`
+	Calls map[string]int `json:"calls,omitempty"`
+}
+
+// commitThenFailAdmin serves /_sandbox/commit-then-fail, so another process
+// (a benchmark, `ferry demo`) can turn the fault on at run time: GET shows it,
+// PUT or POST sets it.
+func (s *Server) commitThenFailAdmin(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+	case http.MethodPut, http.MethodPost:
+		var c commitThenFail
+		dec := json.NewDecoder(r.Body)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&c); err != nil || c.Rate < 0 || c.Rate > 1 {
+			http.Error(w, fmt.Sprintf("commit-then-fail: want {\"rate\": 0..1, \"calls\": {\"model.method\": n}} (%v)", err), http.StatusBadRequest)
+			return
+		}
+		s.SetCommitThenFailRate(c.Rate)
+		for k, n := range c.Calls {
+			i := strings.LastIndexByte(k, '.')
+			if i <= 0 || i == len(k)-1 {
+				http.Error(w, "commit-then-fail: calls are keyed \"model.method\", got "+k, http.StatusBadRequest)
+				return
+			}
+			s.FailAfterCommit(k[:i], k[i+1:], n)
+		}
+	default:
+		w.Header().Set("Allow", "GET, PUT, POST")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	s.mu.Lock()
+	c := commitThenFail{Rate: s.commitFailRate, Calls: map[string]int{}}
+	for k, n := range s.failAfter {
+		if n > 0 {
+			c.Calls[k] = n
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, c)
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
