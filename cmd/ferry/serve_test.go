@@ -57,6 +57,13 @@ func TestServeEndpointsAndGracefulStop(t *testing.T) {
 	if code, body := get("/readyz"); code != 200 || !strings.Contains(body, "ready") {
 		t.Fatalf("/readyz = %d %s", code, body)
 	}
+	// The dashboard is served, behind its sign-in page.
+	if code, body := get("/login"); code != 200 || !strings.Contains(body, `id="login"`) {
+		t.Errorf("/login = %d", code)
+	}
+	if code, _ := get("/api/v1/overview"); code != 401 {
+		t.Errorf("/api/v1/overview without a token = %d, want 401", code)
+	}
 	_, metrics := get("/metrics")
 	for _, want := range []string{"ferry_job_duration_seconds", "ferry_jobs{", "go_goroutines"} {
 		if !strings.Contains(metrics, want) {

@@ -91,6 +91,16 @@ var funcs = template.FuncMap{
 		return false
 	},
 	"add": func(a, b int) int { return a + b },
+	// dependsOn says in words which change re-runs a parked job.
+	"dependsOn": func(key string) string {
+		if name, ok := strings.CutPrefix(key, "route:"); ok {
+			return "the options or mappings of route " + name + " change"
+		}
+		if name, ok := strings.CutPrefix(key, "connection:"); ok {
+			return "the settings or credentials of connection " + name + " change"
+		}
+		return key + " changes"
+	},
 	"short": func(s string, n int) string {
 		if len(s) <= n {
 			return s
