@@ -249,8 +249,8 @@ func (s *Server) jobDetail(ctx context.Context, id int64) (JobDetail, error) {
 // its shipping, payment and tax rules, per payments route the methods billed
 // by invoice, and per ERP connection its warehouse.
 type Mappings struct {
-	Orders     []OrdersMapping     `json:"orders"`
-	Payments   []PaymentsMapping   `json:"payments"`
+	Orders     []OrdersMapping    `json:"orders"`
+	Payments   []PaymentsMapping  `json:"payments"`
 	Warehouses []WarehouseMapping `json:"warehouses"`
 }
 

@@ -74,7 +74,7 @@ var funcs = template.FuncMap{
 		}
 		return buf.String()
 	},
-	"may": func(p principal, role string) bool { return p.Role.Allows(store.Role(role)) },
+	"may":   func(p principal, role string) bool { return p.Role.Allows(store.Role(role)) },
 	"chart": func(hours []HourPoint, which string) template.HTML { return chartSVG(hours, which) },
 	"retryable": func(st jobs.State) bool {
 		switch st {
