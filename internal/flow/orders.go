@@ -27,6 +27,10 @@ type OrdersOptions struct {
 	// PaymentMethods map the shop's payment method names to the target's, and say
 	// which are billed by invoice (paid later, marked paid by the payments route).
 	PaymentMethods []PaymentRule `yaml:"payment_methods" json:"payment_methods,omitempty"`
+	// Taxes map the shop's tax rates to the target's taxes by name, where the
+	// target has several of one rate (price-included or not, another country's).
+	// Empty: the target's sale tax of the same rate is used.
+	Taxes []TaxRule `yaml:"taxes" json:"taxes,omitempty"`
 	// BatchSize is the number of orders per job. Default 100.
 	BatchSize int `yaml:"batch_size" json:"batch_size"`
 	// StartFrom limits the first pass (no cursor yet) to orders updated since
@@ -44,9 +48,29 @@ type PaymentRule struct {
 	Invoice bool `yaml:"invoice" json:"invoice"`
 }
 
+// TaxRule maps a tax rate (a percentage, "25.5") to the target's tax name.
+type TaxRule struct {
+	Rate string `yaml:"rate" json:"rate"`
+	To   string `yaml:"to" json:"to"`
+}
+
 // Validate checks the options.
 func (o *OrdersOptions) Validate() error {
 	var errs []error
+	rates := map[string]bool{}
+	for i, t := range o.Taxes {
+		d, err := model.ParseDecimal(strings.TrimSuffix(strings.TrimSpace(t.Rate), "%"))
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("taxes[%d]: rate %q is not a percentage like 25.5", i, t.Rate))
+		case strings.TrimSpace(t.To) == "":
+			errs = append(errs, fmt.Errorf("taxes[%d]: to (the target's tax name) is required", i))
+		case rates[d.String()]:
+			errs = append(errs, fmt.Errorf("taxes[%d]: rate %s is mapped twice", i, d))
+		default:
+			rates[d.String()] = true
+		}
+	}
 	for i, r := range o.ShippingMethods {
 		if strings.TrimSpace(r.Match) == "" || strings.TrimSpace(r.To) == "" {
 			errs = append(errs, fmt.Errorf("shipping_methods[%d]: match and to are required", i))
@@ -157,6 +181,12 @@ func registerOrders(reg *jobs.Registry, rt *Runtime) {
 		}
 		res, err := importOrders(ctx, rt, r, []model.Order{job.Args.Order}, true, nil)
 		rt.Count(r.Name, countStop(res, err, 1))
+		// A configuration gap the target reports (a carrier, tax or product it
+		// lacks) is mostly closed in the route's mappings: a change of them
+		// re-runs the order.
+		if jobs.ClassOf(err) == jobs.ClassNeedsAction && jobs.DependsOnOf(err) == "" {
+			err = jobs.NeedsActionErr("", "route:"+r.Name, err)
+		}
 		return err
 	})
 }
@@ -488,6 +518,19 @@ func mapOrder(r Route, opts *OrdersOptions, o model.Order) (model.OrderImport, e
 			imp.InvoiceBilled = pr.Invoice
 			break
 		}
+	}
+	if len(opts.Taxes) > 0 {
+		lines := make([]model.Line, len(o.Lines))
+		for i, l := range o.Lines {
+			for _, t := range opts.Taxes {
+				if d, err := model.ParseDecimal(strings.TrimSuffix(strings.TrimSpace(t.Rate), "%")); err == nil && d == l.TaxRate {
+					l.TaxName = strings.TrimSpace(t.To)
+					break
+				}
+			}
+			lines[i] = l
+		}
+		imp.Order.Lines = lines
 	}
 	for _, l := range o.Lines {
 		if l.Kind == model.LineProduct && l.SKU == "" {

@@ -90,3 +90,10 @@ func reasonOf(err error) (reason, dependsOn string) {
 	}
 	return err.Error(), ""
 }
+
+// DependsOnOf returns the config key whose change re-runs a job parked by err;
+// empty when none was given.
+func DependsOnOf(err error) string {
+	_, d := reasonOf(err)
+	return d
+}

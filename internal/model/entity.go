@@ -92,6 +92,9 @@ type Line struct {
 	TaxRate Decimal `json:"tax_rate"`
 	// DiscountPercent is a percentage taken off the line.
 	DiscountPercent Decimal `json:"discount_percent,omitempty"`
+	// TaxName is the target's tax a taxes mapping chose for the line's rate;
+	// empty: the target picks its tax of that rate.
+	TaxName string `json:"tax_name,omitempty"`
 	ShipmentID      string  `json:"shipment_id,omitempty"`
 }
 

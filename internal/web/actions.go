@@ -171,11 +171,11 @@ func (s *Server) setOrdersMapping(r *http.Request, name string, m OrdersMapping)
 	if _, err := s.routeOf(name, "orders"); err != nil {
 		return "", &notFoundError{err.Error()}
 	}
-	n, err := s.setRouteFields(r.Context(), name, map[string]any{"shipping_methods": nonNil(m.ShippingMethods), "payment_methods": nonNil(m.PaymentMethods)})
+	n, err := s.setRouteFields(r.Context(), name, map[string]any{"shipping_methods": nonNil(m.ShippingMethods), "payment_methods": nonNil(m.PaymentMethods), "taxes": nonNil(m.Taxes)})
 	if err != nil {
 		return "", err
 	}
-	s.audit(r, name, "mappings", fmt.Sprintf("set %d shipping and %d payment method rules; %s", len(m.ShippingMethods), len(m.PaymentMethods), reran(n)))
+	s.audit(r, name, "mappings", fmt.Sprintf("set %d shipping method, %d payment method and %d tax rules; %s", len(m.ShippingMethods), len(m.PaymentMethods), len(m.Taxes), reran(n)))
 	return fmt.Sprintf("route %s: mappings saved; %s", name, reran(n)), nil
 }
 

@@ -202,3 +202,43 @@ func TestOpenAPIDocumentsEveryEndpoint(t *testing.T) {
 		t.Errorf("unknown API path: %d %s", r2.StatusCode, r2.Header.Get("Content-Type"))
 	}
 }
+
+func TestMappingsAPI(t *testing.T) {
+	e := newEnv(t)
+	if got := e.api(t, "PUT", "/api/v1/routes/orders/mappings", `{"taxes":[{"rate":"quarter","to":"x"}]}`, nil); got != http.StatusBadRequest {
+		t.Errorf("a bad tax rate: %d, want 400", got)
+	}
+	if got := e.api(t, "PUT", "/api/v1/routes/orders/mappings", `{"shipping_methods":[{"match":"DHL*","to":""}]}`, nil); got != http.StatusBadRequest {
+		t.Errorf("a rule without a target: %d, want 400", got)
+	}
+	var msg Message
+	body := `{"shipping_methods":[{"match":"Posti*","to":"Posti SmartPOST"},{"match":"D*L","to":"DHL Express"}],"payment_methods":[{"match":"Lasku","to":"Invoice","invoice":true}],"taxes":[{"rate":"25.5","to":"25.5%"}]}`
+	if e.api(t, "PUT", "/api/v1/routes/orders/mappings", body, &msg) != 200 || !strings.Contains(msg.Message, "re-ran 1 parked job") {
+		t.Fatalf("saving mappings: %q", msg.Message)
+	}
+	var m Mappings
+	e.api(t, "GET", "/api/v1/mappings", "", &m)
+	if len(m.Orders) != 1 || len(m.Orders[0].ShippingMethods) != 2 || len(m.Orders[0].Taxes) != 1 || !m.Orders[0].PaymentMethods[0].Invoice {
+		t.Errorf("mappings after saving: %+v", m.Orders)
+	}
+	if e.api(t, "PUT", "/api/v1/connections/erp/warehouse", `{"warehouse":"WH"}`, &msg) != 200 {
+		t.Errorf("warehouse: %q", msg.Message)
+	}
+	e.api(t, "GET", "/api/v1/mappings", "", &m)
+	if len(m.Warehouses) != 1 || m.Warehouses[0].Warehouse != "WH" {
+		t.Errorf("warehouses: %+v", m.Warehouses)
+	}
+	if got := e.api(t, "PUT", "/api/v1/routes/payments/invoice-methods", `{"invoice_methods":["Lasku*"]}`, nil); got != 200 {
+		t.Errorf("invoice methods: %d", got)
+	}
+	if got := e.api(t, "PUT", "/api/v1/routes/stock/mappings", `{}`, nil); got != http.StatusNotFound {
+		t.Errorf("mappings on a stock route: %d, want 404", got)
+	}
+	// Settings: a credential changes, its value never comes back.
+	if got := e.api(t, "PUT", "/api/v1/connections/erp", `{"settings":{"url":"not a url","database":"ferry"}}`, nil); got != http.StatusBadRequest {
+		t.Errorf("a bad URL: %d, want 400", got)
+	}
+	if got := e.api(t, "PUT", "/api/v1/connections/erp", `{"settings":{"url":"http://127.0.0.1:1","database":"ferry"},"credentials":{"token":"x"}}`, nil); got != http.StatusBadRequest {
+		t.Errorf("an unknown credential: %d, want 400", got)
+	}
+}

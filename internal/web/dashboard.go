@@ -259,6 +259,7 @@ type OrdersMapping struct {
 	Route           string             `json:"route"`
 	ShippingMethods []flow.Rule        `json:"shipping_methods"`
 	PaymentMethods  []flow.PaymentRule `json:"payment_methods"`
+	Taxes           []flow.TaxRule     `json:"taxes"`
 }
 
 // PaymentsMapping is a payments route's methods billed by invoice.
@@ -278,7 +279,7 @@ func (s *Server) mappings(ctx context.Context) (Mappings, error) {
 	for _, r := range s.hub.Flows.Routes() {
 		switch o := r.Options.(type) {
 		case *flow.OrdersOptions:
-			m.Orders = append(m.Orders, OrdersMapping{Route: r.Name, ShippingMethods: nonNil(o.ShippingMethods), PaymentMethods: nonNil(o.PaymentMethods)})
+			m.Orders = append(m.Orders, OrdersMapping{Route: r.Name, ShippingMethods: nonNil(o.ShippingMethods), PaymentMethods: nonNil(o.PaymentMethods), Taxes: nonNil(o.Taxes)})
 		case *flow.PaymentsOptions:
 			m.Payments = append(m.Payments, PaymentsMapping{Route: r.Name, InvoiceMethods: nonNil(o.InvoiceMethods)})
 		}

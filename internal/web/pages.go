@@ -543,6 +543,13 @@ func (s *Server) formOrdersMapping(w http.ResponseWriter, r *http.Request) {
 		}
 		m.PaymentMethods = append(m.PaymentMethods, flow.PaymentRule{Match: strings.TrimSpace(match), To: strings.TrimSpace(to), Invoice: at(f["pay_invoice"], i) == "yes"})
 	}
+	for i, rate := range f["tax_rate"] {
+		to := at(f["tax_to"], i)
+		if strings.TrimSpace(rate) == "" && strings.TrimSpace(to) == "" {
+			continue
+		}
+		m.Taxes = append(m.Taxes, flow.TaxRule{Rate: strings.TrimSpace(rate), To: strings.TrimSpace(to)})
+	}
 	msg, err := s.setOrdersMapping(r, r.PathValue("name"), m)
 	s.done(w, r, "/mappings", msg, err)
 }

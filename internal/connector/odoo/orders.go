@@ -62,6 +62,7 @@ type productRow struct {
 
 type taxRow struct {
 	ID           Int  `json:"id"`
+	Name         Str  `json:"name"`
 	Amount       Num  `json:"amount"`
 	PriceInclude Bool `json:"price_include"`
 }
@@ -446,7 +447,7 @@ func (c *Client) orderLookups(ctx context.Context, imps []model.OrderImport, tod
 			l.products[string(r.DefaultCode)] = int64(r.ID)
 		}
 	}
-	taxes, err := SearchRead[taxRow](ctx, c, "account.tax", Query{Domain: []any{[]any{"type_tax_use", "=", "sale"}, []any{"amount_type", "=", "percent"}}, Fields: []string{"amount", "price_include"}})
+	taxes, err := SearchRead[taxRow](ctx, c, "account.tax", Query{Domain: []any{[]any{"type_tax_use", "=", "sale"}, []any{"amount_type", "=", "percent"}}, Fields: []string{"name", "amount", "price_include"}})
 	if err != nil {
 		return nil, err
 	}
@@ -478,6 +479,17 @@ func (l *lookups) tax(rate model.Decimal) (id int64, included bool, ok bool) {
 	return 0, false, false
 }
 
+// taxNamed picks the sale tax a taxes mapping names (case-insensitive); ok is
+// false when Odoo has none of that name.
+func (l *lookups) taxNamed(name string) (id int64, included bool, ok bool) {
+	for _, t := range l.taxes {
+		if strings.EqualFold(strings.TrimSpace(string(t.Name)), strings.TrimSpace(name)) {
+			return int64(t.ID), bool(t.PriceInclude), true
+		}
+	}
+	return 0, false, false
+}
+
 func (c *Client) orderVals(imp model.OrderImport, partners map[string]int64, l *lookups) (map[string]any, error) {
 	o := imp.Order
 	entity := "order " + o.Number
@@ -495,9 +507,14 @@ func (c *Client) orderVals(imp model.OrderImport, partners map[string]int64, l *
 		}
 	}
 	for _, line := range o.Lines {
-		taxID, included, ok := l.tax(line.TaxRate)
-		if !ok && !line.TaxRate.IsZero() {
-			return nil, &RecordError{Entity: entity, Msg: fmt.Sprintf("Odoo has no sale tax of %s %%", line.TaxRate), Action: true}
+		var taxID int64
+		var included, ok bool
+		if line.TaxName != "" {
+			if taxID, included, ok = l.taxNamed(line.TaxName); !ok {
+				return nil, &RecordError{Entity: entity, Msg: fmt.Sprintf("Odoo has no sale tax named %q (the taxes mapping of %s %%); fix the mapping or create the tax", line.TaxName, line.TaxRate), Action: true}
+			}
+		} else if taxID, included, ok = l.tax(line.TaxRate); !ok && !line.TaxRate.IsZero() {
+			return nil, &RecordError{Entity: entity, Msg: fmt.Sprintf("Odoo has no sale tax of %s %%; create one or map the rate to an existing tax under the route's taxes", line.TaxRate), Action: true}
 		}
 		price := line.UnitPrice.Float64()
 		if line.TaxIncluded && !included && !line.TaxRate.IsZero() {

@@ -2,6 +2,7 @@ package odoo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"strings"
@@ -182,4 +183,54 @@ func TestStockAndDeliveriesAgainstSandbox(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTaxesMappingPicksTheNamedTax: a line whose rate a taxes mapping named
+// gets that tax, even beside another tax of the same rate; a name Odoo lacks
+// parks the order for a person.
+func TestTaxesMappingPicksTheNamedTax(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, sb := sandboxClient(t, 17)
+	included, err := c.Create(ctx, "account.tax", []map[string]any{{"name": "ALV 25,5 % (sis.)", "amount": 25.5, "amount_type": "percent", "type_tax_use": "sale", "price_include": true}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	levels, err := c.StockLevels(ctx)
+	if err != nil || len(levels) == 0 {
+		t.Fatalf("levels %v %v", levels, err)
+	}
+	order := func(ref, taxName string) model.OrderImport {
+		return model.OrderImport{Ref: ref, Carrier: "Posti SmartPOST", Order: model.Order{ID: ref, Number: ref, Status: model.OrderOpen,
+			Customer: model.Party{Email: "tax@example.fi", Name: "Tax"},
+			Lines: []model.Line{{Kind: model.LineProduct, SKU: levels[0].SKU, Name: "x", Quantity: model.DecimalFromInt(1), UnitPrice: model.DecimalFromInt(10),
+				TaxIncluded: true, TaxRate: model.MustDecimal("25.5"), TaxName: taxName}}}}
+	}
+	res, err := c.ImportOrders(ctx, []model.OrderImport{order("SHOP-T1", "alv 25,5 % (SIS.)"), order("SHOP-T2", "No such tax")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Err != nil {
+		t.Fatalf("mapped tax: %v", res[0].Err)
+	}
+	lines := sb.SearchRead("sale.order.line", []any{[]any{"order_id", "=", mustInt(t, res[0].RemoteID)}}, []string{"tax_id", "price_unit"})
+	if len(lines) == 0 {
+		t.Fatal("no order lines")
+	}
+	if fmt.Sprint(lines[0]["tax_id"]) != fmt.Sprint([]any{float64(included[0])}) || lines[0]["price_unit"] != float64(10) {
+		t.Errorf("line %v: want the price-included tax %d and the shop's price 10", lines[0], included[0])
+	}
+	var re *RecordError
+	if !errors.As(res[1].Err, &re) || !re.Action || !strings.Contains(re.Msg, `"No such tax"`) {
+		t.Errorf("unknown tax name: %v, want a needs-action error naming it", res[1].Err)
+	}
+}
+
+func mustInt(t *testing.T, s string) float64 {
+	t.Helper()
+	var n float64
+	if _, err := fmt.Sscan(s, &n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
