@@ -94,8 +94,8 @@ type Line struct {
 	DiscountPercent Decimal `json:"discount_percent,omitempty"`
 	// TaxName is the target's tax a taxes mapping chose for the line's rate;
 	// empty: the target picks its tax of that rate.
-	TaxName string `json:"tax_name,omitempty"`
-	ShipmentID      string  `json:"shipment_id,omitempty"`
+	TaxName    string `json:"tax_name,omitempty"`
+	ShipmentID string `json:"shipment_id,omitempty"`
 }
 
 // Method is a shipping or payment method of a shop.
