@@ -91,15 +91,22 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 	if err != nil {
 		return nil, err
 	}
-	var todo []int
+	var todo, unconfirmed []int
 	for i, imp := range imps {
 		if o, ok := existing[imp.Ref]; ok {
 			out[i] = model.WriteResult{RemoteID: o.ID.String(), Number: string(o.Name)}
+			// An earlier attempt created it and stopped before confirming it.
+			if o.State == "draft" || o.State == "sent" {
+				unconfirmed = append(unconfirmed, i)
+			}
 			continue
 		}
 		todo = append(todo, i)
 	}
 	if len(todo) == 0 {
+		if err := c.finish(ctx, imps, unconfirmed, out); err != nil {
+			return nil, err
+		}
 		return out, nil
 	}
 	partners, err := c.ensurePartners(ctx, imps, todo)
@@ -129,14 +136,27 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 		idx = append(idx, i)
 	}
 	c.createOrders(ctx, imps, vals, idx, out)
-	var created []int64
 	for _, i := range idx {
 		if out[i].Err == nil && out[i].Created {
-			created = append(created, parseInt(out[i].RemoteID))
+			unconfirmed = append(unconfirmed, i)
 		}
 	}
-	if err := c.confirm(ctx, created, imps, idx, out); err != nil {
+	if err := c.finish(ctx, imps, unconfirmed, out); err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// finish confirms the orders at idx and invoices every order of the page. A
+// retry thus completes what an interrupted attempt left behind: an order
+// created but not confirmed, or confirmed but not invoiced.
+func (c *Client) finish(ctx context.Context, imps []model.OrderImport, idx []int, out []model.WriteResult) error {
+	var ids []int64
+	for _, i := range idx {
+		ids = append(ids, parseInt(out[i].RemoteID))
+	}
+	if err := c.confirm(ctx, ids, imps, idx, out); err != nil {
+		return err
 	}
 	var all []int64
 	for i := range out {
@@ -144,10 +164,7 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 			all = append(all, parseInt(out[i].RemoteID))
 		}
 	}
-	if err := c.invoice(ctx, all, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return c.invoice(ctx, all, out)
 }
 
 // invoice makes and posts the invoices of the confirmed orders still to

@@ -1,0 +1,41 @@
+package odoo
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/ferryhub/ferry/internal/model"
+)
+
+// An attempt that created an order and stopped before confirming it (a lost
+// answer, a killed process) leaves a quotation; importing the order again
+// confirms and invoices that one instead of leaving it as it is.
+func TestImportOrdersFinishesAnOrderLeftInDraft(t *testing.T) {
+	t.Parallel()
+	c, sb := sandboxClient(t, 17)
+	ctx := context.Background()
+	partner, err := c.Create(ctx, "res.partner", []map[string]any{{"name": "Left Behind", "email": "left@example.fi"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	products := sb.SearchRead("product.product", []any{[]any{"default_code", "!=", false}}, []string{"default_code"})
+	line := map[string]any{"product_id": products[0]["id"], "product_uom_qty": 1.0, "price_unit": 10.0}
+	draft, err := c.Create(ctx, "sale.order", []map[string]any{{"partner_id": partner[0], "client_order_ref": "SHOP-77", "order_line": []any{[]any{0, 0, line}}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp := model.OrderImport{Ref: "SHOP-77", Order: model.Order{ID: "77", Number: "77", Status: model.OrderOpen, Customer: model.Party{Email: "left@example.fi"}}}
+	res, err := c.ImportOrders(ctx, []model.OrderImport{imp})
+	if err != nil || res[0].Err != nil {
+		t.Fatalf("import: %v %+v", err, res)
+	}
+	if res[0].Created || res[0].RemoteID != fmt.Sprint(draft[0]) {
+		t.Fatalf("import of an order Odoo has: %+v, want the draft %d, not created", res[0], draft[0])
+	}
+	rows := sb.SearchRead("sale.order", []any{[]any{"client_order_ref", "=", "SHOP-77"}}, []string{"state", "invoice_status"})
+	if len(rows) != 1 || rows[0]["state"] != "sale" || rows[0]["invoice_status"] != "invoiced" {
+		t.Fatalf("SHOP-77 in Odoo after the import: %v", rows)
+	}
+}
+
