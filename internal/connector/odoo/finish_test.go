@@ -3,6 +3,7 @@ package odoo
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/ferryhub/ferry/internal/model"
@@ -39,3 +40,36 @@ func TestImportOrdersFinishesAnOrderLeftInDraft(t *testing.T) {
 	}
 }
 
+// Pages imported at once that share a new customer create it once.
+func TestImportOrdersAtOnceCreateACustomerOnce(t *testing.T) {
+	t.Parallel()
+	c, sb := sandboxClient(t, 17)
+	ctx := context.Background()
+	products := sb.SearchRead("product.product", []any{[]any{"default_code", "!=", false}}, []string{"default_code"})
+	sku, _ := products[0]["default_code"].(string)
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			o := model.Order{ID: fmt.Sprint(100 + i), Number: fmt.Sprint(100 + i), Status: model.OrderOpen,
+				Customer: model.Party{Email: "Same.Customer@example.fi", Name: "Same Customer"},
+				Lines:    []model.Line{{Kind: model.LineProduct, SKU: sku, Name: "x", Quantity: model.DecimalFromInt(1), UnitPrice: model.MustDecimal("10"), TaxIncluded: true, TaxRate: model.MustDecimal("25.5")}}}
+			res, err := c.ImportOrders(ctx, []model.OrderImport{{Order: o, Ref: "SHOP-" + o.Number}})
+			if err == nil {
+				err = res[0].Err
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if rows := sb.SearchRead("res.partner", []any{[]any{"email", "=", "same.customer@example.fi"}}, []string{"id"}); len(rows) != 1 {
+		t.Fatalf("the customer is %d times in Odoo: %v", len(rows), rows)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/ferryhub/ferry/internal/model"
 	"github.com/ferryhub/ferry/internal/remote"
@@ -269,6 +270,11 @@ func (c *Client) ordersByRef(ctx context.Context, refs []any) (map[string]orderR
 // ensurePartners returns the partner id of each order's customer (by lower-cased
 // e-mail), creating the missing ones in one call.
 func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, todo []int) (map[string]int64, error) {
+	unlock, err := c.lockContacts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	var emails []any
 	seen := map[string]int{}
 	for _, i := range todo {
@@ -324,6 +330,24 @@ func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, t
 	return have, nil
 }
 
+// contactLocks hold one semaphore per Odoo database (URL and name). Finding
+// contacts and creating the missing ones is not atomic in Odoo, so two pages
+// with the same new customer at once would both create it; in one process
+// they take turns.
+var contactLocks sync.Map
+
+// lockContacts waits for this database's contact semaphore, or for ctx.
+func (c *Client) lockContacts(ctx context.Context) (unlock func(), err error) {
+	v, _ := contactLocks.LoadOrStore(c.s.URL+"|"+c.s.Database, make(chan struct{}, 1))
+	sem := v.(chan struct{})
+	select {
+	case sem <- struct{}{}:
+		return func() { <-sem }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 func partnerVals(p model.Party, a model.Address, email string) map[string]any {
 	name := p.Name
 	if name == "" {
@@ -362,6 +386,11 @@ func addressKey(parent int64, street, zip, city string) string {
 // reusing one with the same street, postal code and city: one lookup, one
 // create of the missing ones. It returns the delivery partner by order index.
 func (c *Client) ensureDeliveryAddresses(ctx context.Context, imps []model.OrderImport, todo []int, partners map[string]int64) (map[int]int64, error) {
+	unlock, err := c.lockContacts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	out := map[int]int64{}
 	need := map[int]int64{}
 	var parents []any
