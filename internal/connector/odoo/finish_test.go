@@ -73,3 +73,29 @@ func TestImportOrdersAtOnceCreateACustomerOnce(t *testing.T) {
 		t.Fatalf("the customer is %d times in Odoo: %v", len(rows), rows)
 	}
 }
+
+// An attempt whose answer to create_invoices was lost left a draft invoice;
+// importing again posts it and makes no second invoice.
+func TestImportOrdersPostsAnInvoiceLeftInDraft(t *testing.T) {
+	t.Parallel()
+	c, sb := sandboxClient(t, 17)
+	ctx := context.Background()
+	products := sb.SearchRead("product.product", []any{[]any{"default_code", "!=", false}}, []string{"default_code"})
+	sku, _ := products[0]["default_code"].(string)
+	o := model.Order{ID: "5", Number: "5", Status: model.OrderOpen, Customer: model.Party{Email: "draft@example.fi", Name: "Draft"},
+		Lines: []model.Line{{Kind: model.LineProduct, SKU: sku, Name: "x", Quantity: model.DecimalFromInt(1), UnitPrice: model.MustDecimal("10"), TaxIncluded: true, TaxRate: model.MustDecimal("25.5")}}}
+	imps := []model.OrderImport{{Order: o, Ref: "SHOP-5"}}
+	sb.FailAfterCommit("sale.advance.payment.inv", "create_invoices", 1)
+	if _, err := c.ImportOrders(ctx, imps); err == nil {
+		t.Fatal("the lost answer of create_invoices was not reported")
+	}
+	res, err := c.ImportOrders(ctx, imps)
+	if err != nil || res[0].Err != nil {
+		t.Fatalf("import again: %v %+v", err, res)
+	}
+	rows := sb.SearchRead("sale.order", []any{[]any{"client_order_ref", "=", "SHOP-5"}}, []string{"invoice_ids"})
+	invs := sb.SearchRead("account.move", []any{[]any{"invoice_origin", "!=", false}}, []string{"state"})
+	if len(rows) != 1 || len(invs) != 1 || invs[0]["state"] != "posted" {
+		t.Fatalf("SHOP-5 in Odoo: %v, invoices %v; want one order with one posted invoice", rows, invs)
+	}
+}

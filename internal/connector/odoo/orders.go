@@ -171,8 +171,9 @@ func (c *Client) finish(ctx context.Context, imps []model.OrderImport, idx []int
 // invoice makes and posts the invoices of the confirmed orders still to
 // invoice, a page at a time (wizard, create_invoices, one read, one post), so
 // that the shop's payment has an invoice to be paid against. Orders invoiced
-// before are left alone, which makes it safe to repeat. An order Odoo will not
-// invoice gets a warning; a transient failure is returned for a retry.
+// before get no second invoice, which makes it safe to repeat; their draft
+// invoices, which an interrupted attempt left, are posted. An order Odoo will
+// not invoice gets a warning; a transient failure is returned for a retry.
 func (c *Client) invoice(ctx context.Context, ids []int64, out []model.WriteResult) error {
 	if len(ids) == 0 {
 		return nil
@@ -181,12 +182,10 @@ func (c *Client) invoice(ctx context.Context, ids []int64, out []model.WriteResu
 	for _, id := range ids {
 		idList = append(idList, id)
 	}
-	rows, err := SearchRead[orderRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"id", "in", idList}, []any{"state", "=", "sale"}, []any{"invoice_status", "=", "to invoice"}}, Fields: orderFields})
+	confirmed := Query{Domain: []any{[]any{"id", "in", idList}, []any{"state", "=", "sale"}}, Fields: orderFields}
+	rows, err := SearchRead[orderRow](ctx, c, "sale.order", confirmed)
 	if err != nil {
 		return err
-	}
-	if len(rows) == 0 {
-		return nil
 	}
 	var todo []int64
 	for _, r := range rows {
@@ -194,47 +193,26 @@ func (c *Client) invoice(ctx context.Context, ids []int64, out []model.WriteResu
 			todo = append(todo, int64(r.ID))
 		}
 	}
-	if len(todo) == 0 {
-		return nil
-	}
-	wctx := map[string]any{"active_model": "sale.order", "active_ids": todo, "active_id": todo[0]}
-	for k, v := range bulkContext {
-		wctx[k] = v
-	}
-	warn := func(err error) error {
-		if IsUserError(err) || IsValidation(err) {
-			for i := range out {
-				for _, id := range todo {
-					if out[i].RemoteID == fmt.Sprint(id) {
-						out[i].Warning = "the order is in Odoo, but it could not be invoiced: " + err.Error()
-					}
-				}
-			}
-			return nil
+	if len(todo) > 0 {
+		if done, err := c.createInvoices(ctx, todo, out); err != nil || !done {
+			return err
 		}
-		return err
-	}
-	wiz, err := c.Create(ctx, "sale.advance.payment.inv", []map[string]any{{"advance_payment_method": "delivered"}}, wctx)
-	if err != nil {
-		return warn(err)
-	}
-	// Odoo 18 answers None here; the invoices exist all the same.
-	if _, err := c.Call(ctx, "sale.advance.payment.inv", "create_invoices", wiz, map[string]any{"context": wctx}); err != nil {
-		return warn(err)
-	}
-	var todoList []any
-	for _, id := range todo {
-		todoList = append(todoList, id)
-	}
-	rows, err = SearchRead[orderRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"id", "in", todoList}}, Fields: orderFields})
-	if err != nil {
-		return err
+		if rows, err = SearchRead[orderRow](ctx, c, "sale.order", confirmed); err != nil {
+			return err
+		}
 	}
 	var drafts []any
+	var invoiced []int64
 	for _, r := range rows {
 		for _, inv := range r.InvoiceIDs {
 			drafts = append(drafts, inv)
 		}
+		if len(r.InvoiceIDs) > 0 {
+			invoiced = append(invoiced, int64(r.ID))
+		}
+	}
+	if len(drafts) == 0 {
+		return nil
 	}
 	moves, err := SearchRead[invoiceRow](ctx, c, "account.move", Query{Domain: []any{[]any{"id", "in", drafts}, []any{"state", "=", "draft"}}, Fields: []string{"name", "state"}})
 	if err != nil {
@@ -248,7 +226,41 @@ func (c *Client) invoice(ctx context.Context, ids []int64, out []model.WriteResu
 		return nil
 	}
 	if _, err := c.Call(ctx, "account.move", "action_post", post, map[string]any{"context": bulkContext}); err != nil {
-		return warn(err)
+		return invoiceWarning(err, invoiced, out)
+	}
+	return nil
+}
+
+// createInvoices runs the invoicing wizard on the orders todo. done is false
+// when Odoo refused to invoice them (a warning on each order in out).
+func (c *Client) createInvoices(ctx context.Context, todo []int64, out []model.WriteResult) (done bool, err error) {
+	wctx := map[string]any{"active_model": "sale.order", "active_ids": todo, "active_id": todo[0]}
+	for k, v := range bulkContext {
+		wctx[k] = v
+	}
+	wiz, err := c.Create(ctx, "sale.advance.payment.inv", []map[string]any{{"advance_payment_method": "delivered"}}, wctx)
+	if err != nil {
+		return false, invoiceWarning(err, todo, out)
+	}
+	// Odoo 18 answers None here; the invoices exist all the same.
+	if _, err := c.Call(ctx, "sale.advance.payment.inv", "create_invoices", wiz, map[string]any{"context": wctx}); err != nil {
+		return false, invoiceWarning(err, todo, out)
+	}
+	return true, nil
+}
+
+// invoiceWarning puts Odoo's refusal (a user or validation error) on the
+// orders as a warning and returns nil; other errors are returned for a retry.
+func invoiceWarning(err error, orders []int64, out []model.WriteResult) error {
+	if !IsUserError(err) && !IsValidation(err) {
+		return err
+	}
+	for i := range out {
+		for _, id := range orders {
+			if out[i].RemoteID == fmt.Sprint(id) {
+				out[i].Warning = "the order is in Odoo, but it could not be invoiced: " + err.Error()
+			}
+		}
 	}
 	return nil
 }
