@@ -8,6 +8,7 @@ package hub
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -181,13 +182,19 @@ func (h *Hub) openBox(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := h.Store.PutSetting(ctx, keyCheckSetting, string(s)); err != nil {
+		// Settings are text, and PostgreSQL refuses text that is not UTF-8.
+		if err := h.Store.PutSetting(ctx, keyCheckSetting, base64.StdEncoding.EncodeToString(s)); err != nil {
 			return err
 		}
 	case err != nil:
 		return err
 	default:
-		if _, err := box.Open([]byte(sealed)); err != nil {
+		raw, derr := base64.StdEncoding.DecodeString(sealed)
+		if derr != nil {
+			// Databases set up before kept the sealed bytes as they are.
+			raw = []byte(sealed)
+		}
+		if _, err := box.Open(raw); err != nil {
 			return errors.New("the secret key does not match the one this database's credentials were sealed with: set FERRY_SECRET_KEY or secret_key_file to the original key")
 		}
 	}

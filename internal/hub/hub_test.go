@@ -14,6 +14,7 @@ import (
 	"github.com/ferryhub/ferry/internal/connector"
 	"github.com/ferryhub/ferry/internal/flow"
 	"github.com/ferryhub/ferry/internal/jobs"
+	"github.com/ferryhub/ferry/internal/store/storetest"
 )
 
 type testSettings struct {
@@ -253,5 +254,25 @@ func TestDashboardChangesConnectionUntilTheFileDoes(t *testing.T) {
 	conn, _ = h.Conn(ctx, "shop")
 	if rep, _ := conn.Test(ctx); rep.OK || rep.Summary != "bad credentials" {
 		t.Fatalf("after the file changed: %+v", rep)
+	}
+}
+
+// A hub starts on PostgreSQL, starts again with its key, and refuses another
+// key; the key check used to be stored as bytes PostgreSQL's text refuses.
+func TestHubOpensOnPostgreSQL(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg := loadConfig(t, t.TempDir(), "right")
+	cfg.DatabaseURL = storetest.PostgresURL(t)
+	for range 2 {
+		h, err := Open(ctx, cfg, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Close()
+	}
+	cfg.SecretKey = strings.Repeat("ab", 32)
+	if _, err := Open(ctx, cfg, Options{}); err == nil || !strings.Contains(err.Error(), "secret key does not match") {
+		t.Fatalf("opening with another key: %v", err)
 	}
 }

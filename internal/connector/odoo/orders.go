@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/ferryhub/ferry/internal/model"
 	"github.com/ferryhub/ferry/internal/remote"
@@ -92,15 +93,22 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 	if err != nil {
 		return nil, err
 	}
-	var todo []int
+	var todo, unconfirmed []int
 	for i, imp := range imps {
 		if o, ok := existing[imp.Ref]; ok {
 			out[i] = model.WriteResult{RemoteID: o.ID.String(), Number: string(o.Name)}
+			// An earlier attempt created it and stopped before confirming it.
+			if o.State == "draft" || o.State == "sent" {
+				unconfirmed = append(unconfirmed, i)
+			}
 			continue
 		}
 		todo = append(todo, i)
 	}
 	if len(todo) == 0 {
+		if err := c.finish(ctx, imps, unconfirmed, out); err != nil {
+			return nil, err
+		}
 		return out, nil
 	}
 	partners, err := c.ensurePartners(ctx, imps, todo)
@@ -130,14 +138,27 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 		idx = append(idx, i)
 	}
 	c.createOrders(ctx, imps, vals, idx, out)
-	var created []int64
 	for _, i := range idx {
 		if out[i].Err == nil && out[i].Created {
-			created = append(created, parseInt(out[i].RemoteID))
+			unconfirmed = append(unconfirmed, i)
 		}
 	}
-	if err := c.confirm(ctx, created, imps, idx, out); err != nil {
+	if err := c.finish(ctx, imps, unconfirmed, out); err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// finish confirms the orders at idx and invoices every order of the page. A
+// retry thus completes what an interrupted attempt left behind: an order
+// created but not confirmed, or confirmed but not invoiced.
+func (c *Client) finish(ctx context.Context, imps []model.OrderImport, idx []int, out []model.WriteResult) error {
+	var ids []int64
+	for _, i := range idx {
+		ids = append(ids, parseInt(out[i].RemoteID))
+	}
+	if err := c.confirm(ctx, ids, imps, idx, out); err != nil {
+		return err
 	}
 	var all []int64
 	for i := range out {
@@ -145,17 +166,15 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 			all = append(all, parseInt(out[i].RemoteID))
 		}
 	}
-	if err := c.invoice(ctx, all, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return c.invoice(ctx, all, out)
 }
 
 // invoice makes and posts the invoices of the confirmed orders still to
 // invoice, a page at a time (wizard, create_invoices, one read, one post), so
 // that the shop's payment has an invoice to be paid against. Orders invoiced
-// before are left alone, which makes it safe to repeat. An order Odoo will not
-// invoice gets a warning; a transient failure is returned for a retry.
+// before get no second invoice, which makes it safe to repeat; their draft
+// invoices, which an interrupted attempt left, are posted. An order Odoo will
+// not invoice gets a warning; a transient failure is returned for a retry.
 func (c *Client) invoice(ctx context.Context, ids []int64, out []model.WriteResult) error {
 	if len(ids) == 0 {
 		return nil
@@ -164,12 +183,10 @@ func (c *Client) invoice(ctx context.Context, ids []int64, out []model.WriteResu
 	for _, id := range ids {
 		idList = append(idList, id)
 	}
-	rows, err := SearchRead[orderRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"id", "in", idList}, []any{"state", "=", "sale"}, []any{"invoice_status", "=", "to invoice"}}, Fields: orderFields})
+	confirmed := Query{Domain: []any{[]any{"id", "in", idList}, []any{"state", "=", "sale"}}, Fields: orderFields}
+	rows, err := SearchRead[orderRow](ctx, c, "sale.order", confirmed)
 	if err != nil {
 		return err
-	}
-	if len(rows) == 0 {
-		return nil
 	}
 	var todo []int64
 	for _, r := range rows {
@@ -177,47 +194,26 @@ func (c *Client) invoice(ctx context.Context, ids []int64, out []model.WriteResu
 			todo = append(todo, int64(r.ID))
 		}
 	}
-	if len(todo) == 0 {
-		return nil
-	}
-	wctx := map[string]any{"active_model": "sale.order", "active_ids": todo, "active_id": todo[0]}
-	for k, v := range bulkContext {
-		wctx[k] = v
-	}
-	warn := func(err error) error {
-		if IsUserError(err) || IsValidation(err) {
-			for i := range out {
-				for _, id := range todo {
-					if out[i].RemoteID == fmt.Sprint(id) {
-						out[i].Warning = "the order is in Odoo, but it could not be invoiced: " + err.Error()
-					}
-				}
-			}
-			return nil
+	if len(todo) > 0 {
+		if done, err := c.createInvoices(ctx, todo, out); err != nil || !done {
+			return err
 		}
-		return err
-	}
-	wiz, err := c.Create(ctx, "sale.advance.payment.inv", []map[string]any{{"advance_payment_method": "delivered"}}, wctx)
-	if err != nil {
-		return warn(err)
-	}
-	// Odoo 18 answers None here; the invoices exist all the same.
-	if _, err := c.Call(ctx, "sale.advance.payment.inv", "create_invoices", wiz, map[string]any{"context": wctx}); err != nil {
-		return warn(err)
-	}
-	var todoList []any
-	for _, id := range todo {
-		todoList = append(todoList, id)
-	}
-	rows, err = SearchRead[orderRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"id", "in", todoList}}, Fields: orderFields})
-	if err != nil {
-		return err
+		if rows, err = SearchRead[orderRow](ctx, c, "sale.order", confirmed); err != nil {
+			return err
+		}
 	}
 	var drafts []any
+	var invoiced []int64
 	for _, r := range rows {
 		for _, inv := range r.InvoiceIDs {
 			drafts = append(drafts, inv)
 		}
+		if len(r.InvoiceIDs) > 0 {
+			invoiced = append(invoiced, int64(r.ID))
+		}
+	}
+	if len(drafts) == 0 {
+		return nil
 	}
 	moves, err := SearchRead[invoiceRow](ctx, c, "account.move", Query{Domain: []any{[]any{"id", "in", drafts}, []any{"state", "=", "draft"}}, Fields: []string{"name", "state"}})
 	if err != nil {
@@ -231,7 +227,41 @@ func (c *Client) invoice(ctx context.Context, ids []int64, out []model.WriteResu
 		return nil
 	}
 	if _, err := c.Call(ctx, "account.move", "action_post", post, map[string]any{"context": bulkContext}); err != nil {
-		return warn(err)
+		return invoiceWarning(err, invoiced, out)
+	}
+	return nil
+}
+
+// createInvoices runs the invoicing wizard on the orders todo. done is false
+// when Odoo refused to invoice them (a warning on each order in out).
+func (c *Client) createInvoices(ctx context.Context, todo []int64, out []model.WriteResult) (done bool, err error) {
+	wctx := map[string]any{"active_model": "sale.order", "active_ids": todo, "active_id": todo[0]}
+	for k, v := range bulkContext {
+		wctx[k] = v
+	}
+	wiz, err := c.Create(ctx, "sale.advance.payment.inv", []map[string]any{{"advance_payment_method": "delivered"}}, wctx)
+	if err != nil {
+		return false, invoiceWarning(err, todo, out)
+	}
+	// Odoo 18 answers None here; the invoices exist all the same.
+	if _, err := c.Call(ctx, "sale.advance.payment.inv", "create_invoices", wiz, map[string]any{"context": wctx}); err != nil {
+		return false, invoiceWarning(err, todo, out)
+	}
+	return true, nil
+}
+
+// invoiceWarning puts Odoo's refusal (a user or validation error) on the
+// orders as a warning and returns nil; other errors are returned for a retry.
+func invoiceWarning(err error, orders []int64, out []model.WriteResult) error {
+	if !IsUserError(err) && !IsValidation(err) {
+		return err
+	}
+	for i := range out {
+		for _, id := range orders {
+			if out[i].RemoteID == fmt.Sprint(id) {
+				out[i].Warning = "the order is in Odoo, but it could not be invoiced: " + err.Error()
+			}
+		}
 	}
 	return nil
 }
@@ -253,6 +283,11 @@ func (c *Client) ordersByRef(ctx context.Context, refs []any) (map[string]orderR
 // ensurePartners returns the partner id of each order's customer (by lower-cased
 // e-mail), creating the missing ones in one call.
 func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, todo []int) (map[string]int64, error) {
+	unlock, err := c.lockContacts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	var emails []any
 	seen := map[string]int{}
 	for _, i := range todo {
@@ -308,6 +343,24 @@ func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, t
 	return have, nil
 }
 
+// contactLocks hold one semaphore per Odoo database (URL and name). Finding
+// contacts and creating the missing ones is not atomic in Odoo, so two pages
+// with the same new customer at once would both create it; in one process
+// they take turns.
+var contactLocks sync.Map
+
+// lockContacts waits for this database's contact semaphore, or for ctx.
+func (c *Client) lockContacts(ctx context.Context) (unlock func(), err error) {
+	v, _ := contactLocks.LoadOrStore(c.s.URL+"|"+c.s.Database, make(chan struct{}, 1))
+	sem := v.(chan struct{})
+	select {
+	case sem <- struct{}{}:
+		return func() { <-sem }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 func partnerVals(p model.Party, a model.Address, email string) map[string]any {
 	name := p.Name
 	if name == "" {
@@ -346,6 +399,11 @@ func addressKey(parent int64, street, zip, city string) string {
 // reusing one with the same street, postal code and city: one lookup, one
 // create of the missing ones. It returns the delivery partner by order index.
 func (c *Client) ensureDeliveryAddresses(ctx context.Context, imps []model.OrderImport, todo []int, partners map[string]int64) (map[int]int64, error) {
+	unlock, err := c.lockContacts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	out := map[int]int64{}
 	need := map[int]int64{}
 	var parents []any
