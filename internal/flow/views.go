@@ -35,6 +35,8 @@ type OrderView struct {
 	// TargetID and TargetNumber name the order ferry made in the target.
 	TargetID     string `json:"target_id,omitempty"`
 	TargetNumber string `json:"target_number,omitempty"`
+	// TargetURL opens the order in the target's own screens, when it has them.
+	TargetURL string `json:"target_url,omitempty"`
 	// TargetStatus is what ferry last did there: imported, updated, cancelled.
 	TargetStatus string    `json:"target_status,omitempty"`
 	Shipped      bool      `json:"shipped"`
@@ -143,8 +145,15 @@ func OrderViews(ctx context.Context, rt *Runtime, route, query string, limit int
 			}
 		}
 	}
+	var linker interface{ RecordURL(kind, id string) string }
+	if c, err := rt.Conn(ctx, r.To); err == nil {
+		linker, _ = c.(interface{ RecordURL(kind, id string) string })
+	}
 	for i := range imported {
 		v := &imported[i]
+		if linker != nil {
+			v.TargetURL = linker.RecordURL(orderLink, v.TargetID)
+		}
 		v.Paid = paid[v.ShopID]
 		if t, ok := shipped[v.ShopID]; ok {
 			v.Shipped, v.Tracking = true, t

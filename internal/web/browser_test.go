@@ -154,6 +154,11 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
+	// The ERP's number links to the order in the ERP's own screens.
+	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector('#orders tr[data-order=%q] td:nth-child(3) a').href`, e.parked)))
+	if err != nil || !strings.Contains(href, "/web#id=") || !strings.Contains(href, "model=sale.order") {
+		t.Errorf("the ERP order's link %q (%v), want Odoo's form of the sale.order", href, err)
+	}
 	do("all orders", chromedp.Navigate(e.srv.URL+"/orders"), chromedp.WaitVisible(chromedp.CSS("#orders")))
 	shot("05-orders-through")
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -330,4 +331,15 @@ func json2Params(method string, args []any, kwargs map[string]any) map[string]an
 		}
 	}
 	return p
+}
+
+// RecordURL is the address of a record in Odoo's web client, for people
+// (the dashboard links orders to it). kind is ferry's entity kind. Odoo 17 and
+// later redirect the /web# form to their own URLs.
+func (c *Client) RecordURL(kind, id string) string {
+	model, ok := map[string]string{"order": "sale.order", "partner": "res.partner", "product": "product.template", "invoice": "account.move", "picking": "stock.picking"}[kind]
+	if !ok || id == "" {
+		return ""
+	}
+	return strings.TrimRight(c.s.URL, "/") + "/web#id=" + url.QueryEscape(id) + "&model=" + model + "&view_type=form"
 }
