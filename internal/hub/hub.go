@@ -6,7 +6,6 @@
 package hub
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -313,12 +312,8 @@ func decodeOptions(flowName string, raw []byte) (any, error) {
 	if opts == nil {
 		return nil, nil
 	}
-	if len(raw) > 0 && string(raw) != "null" {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(opts); err != nil {
-			return nil, err
-		}
+	if err := decodeStrict(raw, opts); err != nil {
+		return nil, err
 	}
 	if v, ok := opts.(interface{ Validate() error }); ok {
 		if err := v.Validate(); err != nil {
@@ -370,9 +365,7 @@ func (h *Hub) UpdateConnection(ctx context.Context, name string, rawSettings []b
 		return 0, fmt.Errorf("connection %s: unknown kind %q", name, row.Kind)
 	}
 	settings := kind.NewSettings()
-	dec := json.NewDecoder(bytes.NewReader(rawSettings))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(settings); err != nil {
+	if err := decodeStrict(rawSettings, settings); err != nil {
 		return 0, &InvalidError{Field: "connection " + name + " settings", Err: err}
 	}
 	if err := settings.Validate(); err != nil {
@@ -548,6 +541,10 @@ func (h *Hub) Connections(ctx context.Context) ([]ConnectionInfo, error) {
 		kind, ok := connector.Lookup(row.Kind)
 		if ok {
 			ci.Title = kind.Title
+			settings := kind.NewSettings()
+			if json.Unmarshal(row.Settings, settings) == nil {
+				ci.Settings = displayJSON(settings)
+			}
 		}
 		stored := map[string]string{}
 		if plain, err := h.Box.Open(row.Credentials); err == nil {
@@ -584,6 +581,9 @@ func (h *Hub) Routes(ctx context.Context, now time.Time) ([]RouteInfo, error) {
 	out := make([]RouteInfo, 0, len(rows))
 	for _, row := range rows {
 		ri := RouteInfo{Name: row.Name, Flow: row.Flow, From: row.From, To: row.To, Schedule: row.Schedule, Enabled: row.Enabled, Options: row.Options}
+		if opts, err := decodeOptions(row.Flow, row.Options); err == nil {
+			ri.Options = displayJSON(opts)
+		}
 		if len(ri.Options) == 0 {
 			ri.Options = json.RawMessage("null")
 		}
