@@ -196,10 +196,47 @@ type VariantView struct {
 	Name    string `json:"name,omitempty"`
 }
 
+// ProductFilter selects products for ProductViews; zero fields match all.
+type ProductFilter struct {
+	State ProductState
+	// Query keeps products whose SKU, a variant's SKU or name contains it.
+	Query string
+	// Limit caps the list (default 500); the total comes back beside it.
+	Limit int
+}
+
 // ProductViews returns the source products a products route has read, with
 // their export state: parked first, then never exported, changed since the
-// export, and exported; state, when set, keeps only that state.
-func ProductViews(ctx context.Context, rt *Runtime, route string, state ProductState) ([]ProductView, error) {
+// export, and exported; and how many matched before the limit.
+func ProductViews(ctx context.Context, rt *Runtime, route string, f ProductFilter) ([]ProductView, int, error) {
+	list, err := productViews(ctx, rt, route, f.State)
+	if err != nil {
+		return nil, 0, err
+	}
+	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
+		kept := list[:0]
+		for _, v := range list {
+			hit := strings.Contains(strings.ToLower(v.SKU), q) || strings.Contains(strings.ToLower(v.Name), q)
+			for _, vr := range v.Variants {
+				hit = hit || strings.Contains(strings.ToLower(vr.SKU), q)
+			}
+			if hit {
+				kept = append(kept, v)
+			}
+		}
+		list = kept
+	}
+	if f.Limit <= 0 {
+		f.Limit = 500
+	}
+	total := len(list)
+	if len(list) > f.Limit {
+		list = list[:f.Limit]
+	}
+	return list, total, nil
+}
+
+func productViews(ctx context.Context, rt *Runtime, route string, state ProductState) ([]ProductView, error) {
 	r, err := rt.Route(route)
 	if err != nil {
 		return nil, err

@@ -117,12 +117,15 @@ func (s *Server) endpoints() []endpoint {
 			list, err := flow.OrderViews(r.Context(), s.hub.Flows, rp.Route, r.URL.Query().Get("q"), limit)
 			return nonNil(list), err
 		}},
-		{Method: "GET", Path: "/api/v1/products", Role: store.RoleViewer, Summary: "Source products of a products route with their export state", Query: []param{{"route", "the products route (default: the first)"}, {"state", "parked, never, changed or exported"}}, Resp: []flow.ProductView{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
+		{Method: "GET", Path: "/api/v1/products", Role: store.RoleViewer, Summary: "Source products of a products route with their export state", Query: []param{{"route", "the products route (default: the first)"}, {"state", "parked, never, changed or exported"}, {"q", "part of a SKU or name"}, {"limit", "default 500"}}, Resp: []flow.ProductView{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
 			rp := s.pickRoute(r, "products")
 			if rp.Route == "" {
 				return []flow.ProductView{}, nil
 			}
-			list, err := flow.ProductViews(r.Context(), s.hub.Flows, rp.Route, flow.ProductState(r.URL.Query().Get("state")))
+			q := r.URL.Query()
+			limit, _ := strconv.Atoi(q.Get("limit"))
+			list, total, err := flow.ProductViews(r.Context(), s.hub.Flows, rp.Route, flow.ProductFilter{State: flow.ProductState(q.Get("state")), Query: q.Get("q"), Limit: limit})
+			w.Header().Set("X-Total-Count", strconv.Itoa(total))
 			return nonNil(list), err
 		}},
 		{Method: "POST", Path: "/api/v1/routes/{name}/export", Role: store.RoleOperator, Summary: "Export source products now, even when unchanged", Body: ExportRequest{}, Resp: Message{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {

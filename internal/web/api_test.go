@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -74,6 +75,11 @@ func TestExportNow(t *testing.T) {
 	}
 	if !strings.Contains(parked.Reason, "no internal reference") {
 		t.Errorf("parked product's reason %q", parked.Reason)
+	}
+	// A search narrows the list to the product.
+	var found []flow.ProductView
+	if e.api(t, "GET", "/api/v1/products?route=products&q="+url.QueryEscape(strings.ToLower(exported.Name)), "", &found) != 200 || len(found) != 1 || found[0].ID != exported.ID {
+		t.Errorf("search for %q: %+v", exported.Name, found)
 	}
 	// An unchanged product is written again on request.
 	before := e.shop.CallCounts()

@@ -344,16 +344,19 @@ func (s *Server) ordersPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) productsPage(w http.ResponseWriter, r *http.Request) {
 	rp := s.pickRoute(r, "products")
-	state := flow.ProductState(r.URL.Query().Get("state"))
+	q := r.URL.Query()
+	f := flow.ProductFilter{State: flow.ProductState(q.Get("state")), Query: q.Get("q"), Limit: 500}
 	data := struct {
 		routePick
 		State    flow.ProductState
+		Query    string
 		States   []flow.ProductState
 		Products []flow.ProductView
-	}{routePick: rp, State: state, States: []flow.ProductState{flow.ProductParked, flow.ProductNever, flow.ProductChanged, flow.ProductExported}}
+		Total    int
+	}{routePick: rp, State: f.State, Query: f.Query, States: []flow.ProductState{flow.ProductParked, flow.ProductNever, flow.ProductChanged, flow.ProductExported}}
 	if rp.Route != "" {
 		var err error
-		if data.Products, err = flow.ProductViews(r.Context(), s.hub.Flows, rp.Route, state); err != nil {
+		if data.Products, data.Total, err = flow.ProductViews(r.Context(), s.hub.Flows, rp.Route, f); err != nil {
 			s.fail(w, r, false, http.StatusInternalServerError, err.Error())
 			return
 		}
