@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -125,22 +126,16 @@ func parseJobID(raw string) (int64, error) {
 }
 
 func (s *Server) retryJob(r *http.Request, raw string) (string, error) {
-	id, err := parseJobID(raw)
-	if err != nil {
-		return "", err
-	}
-	info, err := s.hub.Queue.Get(r.Context(), id)
-	if err != nil {
-		return "", &notFoundError{fmt.Sprintf("no job %d", id)}
-	}
-	if err := s.hub.Queue.Retry(r.Context(), id); err != nil {
-		return "", badInput("job %d (%s): %v", id, info.Entity, err)
-	}
-	s.audit(r, info.Route, info.Entity, fmt.Sprintf("retried job %d", id))
-	return fmt.Sprintf("job %d (%s) runs again", id, info.Entity), nil
+	return s.onJob(r, raw, "retried", "runs again", s.hub.Queue.Retry)
 }
 
 func (s *Server) cancelJob(r *http.Request, raw string) (string, error) {
+	return s.onJob(r, raw, "cancelled", "is cancelled", s.hub.Queue.Cancel)
+}
+
+// onJob does something to one job and says so: did for the audit line, now
+// for the person.
+func (s *Server) onJob(r *http.Request, raw, did, now string, do func(context.Context, int64) error) (string, error) {
 	id, err := parseJobID(raw)
 	if err != nil {
 		return "", err
@@ -149,11 +144,11 @@ func (s *Server) cancelJob(r *http.Request, raw string) (string, error) {
 	if err != nil {
 		return "", &notFoundError{fmt.Sprintf("no job %d", id)}
 	}
-	if err := s.hub.Queue.Cancel(r.Context(), id); err != nil {
+	if err := do(r.Context(), id); err != nil {
 		return "", badInput("job %d (%s): %v", id, info.Entity, err)
 	}
-	s.audit(r, info.Route, info.Entity, fmt.Sprintf("cancelled job %d", id))
-	return fmt.Sprintf("job %d (%s) is cancelled", id, info.Entity), nil
+	s.audit(r, info.Route, info.Entity, fmt.Sprintf("%s job %d", did, id))
+	return fmt.Sprintf("job %d (%s) %s", id, info.Entity, now), nil
 }
 
 // reran says what a configuration change set going again.
