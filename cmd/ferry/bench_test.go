@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -33,15 +34,21 @@ import (
 func TestMain(m *testing.M) {
 	if args := os.Getenv("FERRY_BENCH_SANDBOX"); args != "" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		// FERRY_BENCH_PROFILE names a directory for the sandboxes' CPU profiles.
+		if dir := os.Getenv("FERRY_BENCH_PROFILE"); dir != "" {
+			f, err := os.Create(filepath.Join(dir, strings.Fields(args)[1]+".cpu"))
+			if err == nil && pprof.StartCPUProfile(f) == nil {
+				defer pprof.StopCPUProfile()
+			}
+		}
 		root := newRoot()
 		root.SetArgs(strings.Fields(args))
 		err := root.ExecuteContext(ctx)
 		stop()
 		if err != nil && ctx.Err() == nil {
 			fmt.Fprintln(os.Stderr, "sandbox:", err)
-			os.Exit(1)
 		}
-		os.Exit(0)
+		return
 	}
 	os.Exit(m.Run())
 }
@@ -156,7 +163,9 @@ func benchMeasure(b *testing.B, noun string, shop, erp *sandboxProcess, run func
 	shopCPU, erpCPU := shop.cpu(b), erp.cpu(b)
 	cpu := selfCPU()
 	start := time.Now()
+	stopHeap := heapAtPeak(noun)
 	n := run()
+	stopHeap()
 	el := time.Since(start)
 	cpu = selfCPU() - cpu
 	shopCPU, erpCPU = shop.cpu(b)-shopCPU, erp.cpu(b)-erpCPU
@@ -172,23 +181,23 @@ func benchMeasure(b *testing.B, noun string, shop, erp *sandboxProcess, run func
 	b.ReportMetric(per(remote.CallCount("odoo")-erpCalls), "odoo-calls/"+one)
 	b.ReportMetric(per(remote.CallCount("mycashflow")-shopCalls), "shop-calls/"+one)
 	b.ReportMetric(per(float64(cpu.Milliseconds())), "hub-cpu-ms/"+one)
-	b.ReportMetric(per(float64((shopCPU+erpCPU).Milliseconds())), "sandbox-cpu-ms/"+one)
+	b.ReportMetric(per(float64((shopCPU + erpCPU).Milliseconds())), "sandbox-cpu-ms/"+one)
 	if resetPeak == nil {
 		b.ReportMetric(float64(peakRSS())/(1<<20), "hub-peak-MB("+noun+")")
 	}
-	b.Logf("%s: %d %ss in %v", noun, n, one, el.Round(time.Millisecond))
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.Logf("%s: %d %ss in %v; Go runtime holds %d MB from the OS (heap %d MB); %s", noun, n, one, el.Round(time.Millisecond), ms.Sys>>20, ms.HeapSys>>20, procStatus("VmHWM", "RssAnon", "RssFile"))
 	return n
 }
 
 // benchConfig is a ferry.yaml for the benchmark: the defaults of a production
-// hub, except that the sandboxes are not rate limited (they are on loopback and
-// the hub's own cost is what is measured) and idle workers poll as the demo's.
+// hub, except that the sandboxes are not rate limited: they are on loopback and
+// the hub's own cost is what is measured.
 func benchConfig(dir, dbURL, shopURL, erpURL string) string {
 	return fmt.Sprintf(`data_dir: %q
 database_url: %q
 log: {level: error}
-queue:
-  poll_interval: 100ms
 connections:
   shop:
     kind: mycashflow
@@ -312,6 +321,72 @@ func peakRSS() int64 {
 	}
 	for _, line := range strings.Split(string(raw), "\n") {
 		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// heapAtPeak writes a heap profile at the largest heap seen while a flow runs,
+// to FERRY_BENCH_HEAP/<noun>.heap, to find what holds memory; it returns the
+// function that stops it.
+func heapAtPeak(noun string) func() {
+	dir := os.Getenv("FERRY_BENCH_HEAP")
+	if dir == "" {
+		return func() {}
+	}
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		var peak int64
+		start := time.Now()
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+			rss := currentRSS()
+			if rss > peak*21/20 {
+				peak = rss
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				fmt.Fprintf(os.Stderr, "%s %v: RSS %d MB, Go heap in use %d MB, Go Sys %d MB\n", noun, time.Since(start).Round(100*time.Millisecond), rss>>20, ms.HeapInuse>>20, ms.Sys>>20)
+				if f, err := os.Create(filepath.Join(dir, noun+".heap")); err == nil {
+					pprof.Lookup("heap").WriteTo(f, 0)
+					f.Close()
+				}
+				if f, err := os.Create(filepath.Join(dir, noun+".goroutines")); err == nil {
+					pprof.Lookup("goroutine").WriteTo(f, 1)
+					f.Close()
+				}
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
+}
+
+// procStatus returns the named lines of /proc/self/status.
+func procStatus(keys ...string) string {
+	raw, _ := os.ReadFile("/proc/self/status")
+	var out []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		for _, k := range keys {
+			if strings.HasPrefix(line, k+":") {
+				out = append(out, strings.Join(strings.Fields(line), " "))
+			}
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// currentRSS returns VmRSS in bytes.
+func currentRSS() int64 {
+	raw, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
 			return kb << 10
 		}
