@@ -2,6 +2,7 @@ package odoo
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 )
@@ -473,10 +474,13 @@ func withID(r record, id int64) record {
 func (s *Server) o2m(f *field, id int64) []int64 {
 	t := s.tables[f.relation]
 	var out []int64
-	for _, rid := range t.ids() {
-		if t.rows[rid][f.inverse] == id {
+	// Only the matches are sorted: sorting every id of the relation on each read
+	// made imports quadratic (10,000 orders have 30,000 lines).
+	for rid, r := range t.rows {
+		if r[f.inverse] == id {
 			out = append(out, rid)
 		}
 	}
+	slices.Sort(out)
 	return out
 }
