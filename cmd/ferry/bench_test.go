@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -27,31 +26,6 @@ import (
 	"github.com/ferryhub/ferry/internal/remote"
 	"github.com/ferryhub/ferry/internal/store/storetest"
 )
-
-// TestMain lets the benchmark run each sandbox as a separate process (this test
-// binary, running `ferry sandbox …`), so that the hub's CPU time and memory are
-// measured without the sandboxes'.
-func TestMain(m *testing.M) {
-	if args := os.Getenv("FERRY_BENCH_SANDBOX"); args != "" {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		// FERRY_BENCH_PROFILE names a directory for the sandboxes' CPU profiles.
-		if dir := os.Getenv("FERRY_BENCH_PROFILE"); dir != "" {
-			f, err := os.Create(filepath.Join(dir, strings.Fields(args)[1]+".cpu"))
-			if err == nil && pprof.StartCPUProfile(f) == nil {
-				defer pprof.StopCPUProfile()
-			}
-		}
-		root := newRoot()
-		root.SetArgs(strings.Fields(args))
-		err := root.ExecuteContext(ctx)
-		stop()
-		if err != nil && ctx.Err() == nil {
-			fmt.Fprintln(os.Stderr, "sandbox:", err)
-		}
-		return
-	}
-	os.Exit(m.Run())
-}
 
 // BenchmarkFlows runs the integration of seed 000 at scale with the real hub
 // (config, store, queue, flows, clients) against the two sandboxes in their own
@@ -227,8 +201,11 @@ type sandboxProcess struct {
 
 func startSandboxProcess(b *testing.B, args string) *sandboxProcess {
 	b.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.bench=^$")
-	cmd.Env = append(os.Environ(), "FERRY_BENCH_SANDBOX="+args)
+	// Each sandbox runs as `ferry sandbox …` in its own process (this test
+	// binary as the command line, as the chaos test runs ferry), so that the
+	// hub's CPU time and memory are measured without the sandboxes'.
+	cmd := exec.Command(os.Args[0], strings.Fields(args)...)
+	cmd.Env = append(os.Environ(), chaosChildEnv+"=1")
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
