@@ -62,6 +62,7 @@ func TestMyCashflowOdooEndToEnd(t *testing.T) {
 				{Name: "stock", Flow: "stock", From: "erp", To: "shop", Options: &flow.StockOptions{Quantity: "on_hand", BatchSize: 200}},
 				{Name: "shipments", Flow: "shipments", From: "erp", To: "shop", Options: &flow.ShipmentsOptions{}},
 				{Name: "payments", Flow: "payments", From: "erp", To: "shop", Options: &flow.PaymentsOptions{InvoiceMethods: []string{"Lasku*", "Postiennakko"}}},
+				{Name: "prices", Flow: "campaign_prices", From: "erp", To: "shop"},
 			}
 			rt := flow.NewRuntime(slog.New(slog.DiscardHandler), routes)
 			reg := jobs.NewRegistry()
@@ -92,7 +93,14 @@ func TestMyCashflowOdooEndToEnd(t *testing.T) {
 			if errs, err := erp.SetStockLevels(ctx, before); err != nil || errors.Join(errs...) != nil {
 				t.Fatalf("inventory: %v %v", errs, err)
 			}
+			// Odoo may have a pricelist of a campaign's name already; that one is
+			// reused as it is, the others are made archived.
+			had := map[string]bool{}
+			for _, pl := range erpSB.SearchRead("product.pricelist", []any{}, []string{"name"}) {
+				had[pl["name"].(string)] = true
+			}
 			h.pass(t, "base", "products")
+			checkBaseConfig(t, ctx, h, shop, erp, erpSB, had)
 			h.pass(t, "stock")
 
 			// The shop's catalogue is Odoo's, with Odoo's stock.
@@ -105,6 +113,14 @@ func TestMyCashflowOdooEndToEnd(t *testing.T) {
 				if !ok || float64(got.Quantity) != l.Quantity.Float64() {
 					t.Fatalf("SKU %s: shop has %+v (found %v), Odoo %v", l.SKU, got, ok, l.Quantity)
 				}
+			}
+			// Products without an internal reference wait for one, with the reason.
+			if c := rt.Counts()["products"]; c.Created == 0 || c.Parked == 0 || c.Failed > 0 {
+				t.Fatalf("products route counts %+v: want created and parked (no SKU)", c)
+			}
+			parked, err := q.List(ctx, jobs.Filter{Route: "products", States: []jobs.State{jobs.StateParked}})
+			if err != nil || len(parked) != rt.Counts()["products"].Parked || len(parked) > 0 && parked[0].Reason == "" {
+				t.Fatalf("parked product jobs %+v (%v)", parked, err)
 			}
 			// Orders go to Odoo once, invoiced; deliveries and payments come back.
 			var ids []int
@@ -147,9 +163,136 @@ func TestMyCashflowOdooEndToEnd(t *testing.T) {
 					t.Fatalf("shop order %d's payment is %s after its invoice was paid", id, o.Payments[0].Status)
 				}
 			}
-			if c := rt.Counts(); c["orders"].Failed+c["shipments"].Failed+c["payments"].Failed+c["stock"].Failed > 0 {
+			checkCampaignPrices(t, ctx, h, shopSB, erp, erpSB)
+			if c := rt.Counts(); c["orders"].Failed+c["shipments"].Failed+c["payments"].Failed+c["stock"].Failed+c["products"].Failed+c["base"].Failed > 0 {
 				t.Fatalf("failures: %+v", c)
 			}
 		})
 	}
+}
+
+// checkBaseConfig asserts what the base configuration route made in Odoo: a
+// carrier for each shipping method, a category for each shop category, and a
+// pricelist for each campaign (archived unless Odoo had it), each once, even
+// after a second run.
+func checkBaseConfig(t *testing.T, ctx context.Context, h *harness, shop *mycashflow.Client, erp *odoo.Client, erpSB *odoosandbox.Server, had map[string]bool) {
+	t.Helper()
+	ships, err := shop.ShippingMethods(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cats, err := shop.Categories(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	camps, err := shop.Campaigns(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ships.Items) == 0 || len(cats.Items) == 0 || len(camps.Items) == 0 {
+		t.Fatalf("the shop has %d shipping methods, %d categories, %d campaigns", len(ships.Items), len(cats.Items), len(camps.Items))
+	}
+	once := func(model, name string) {
+		t.Helper()
+		if rows := erpSB.SearchRead(model, []any{[]any{"name", "=", name}}, []string{"name"}); len(rows) != 1 {
+			t.Fatalf("Odoo has %d %s named %q, want 1", len(rows), model, name)
+		}
+	}
+	check := func() {
+		t.Helper()
+		for _, m := range ships.Items {
+			once("delivery.carrier", m.Name)
+		}
+		for _, c := range cats.Items {
+			once("product.category", c.Name)
+		}
+		var ids []string
+		want := map[string]bool{}
+		for _, c := range camps.Items {
+			l, err := h.rt.Store.GetLinkByLocal(ctx, "erp", "pricelist", "shop:"+c.ID.String())
+			if err != nil {
+				t.Fatalf("campaign %q has no pricelist link: %v", c.Name, err)
+			}
+			ids = append(ids, l.RemoteID)
+			want[c.Name] = true
+		}
+		lists, err := erp.Pricelists(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(lists) != len(camps.Items) {
+			t.Fatalf("%d pricelists for %d campaigns", len(lists), len(camps.Items))
+		}
+		for _, pl := range lists {
+			if !want[pl.Name] || pl.Active && !had[pl.Name] {
+				t.Fatalf("pricelist %+v: want one named after a campaign, archived unless Odoo had it before", pl)
+			}
+		}
+	}
+	check()
+	created := h.rt.Counts()["base"].Created
+	h.pass(t, "base")
+	check()
+	if c := h.rt.Counts()["base"]; c.Created != created || c.Failed+c.Parked > 0 {
+		t.Fatalf("the second base configuration run: %+v (created %d before)", c, created)
+	}
+}
+
+// checkCampaignPrices has an Odoo user write quantity rules into the pricelist
+// of a campaign and asserts that the campaign takes the rule it can hold and
+// the other is rejected, as are those of the pricelist Odoo had already, and
+// that unchanged pricelists are not sent again.
+func checkCampaignPrices(t *testing.T, ctx context.Context, h *harness, shopSB *mcfsandbox.Server, erp *odoo.Client, erpSB *odoosandbox.Server) {
+	t.Helper()
+	camp := shopSB.Campaigns()[0]
+	l, err := h.rt.Store.GetLinkByLocal(ctx, "erp", "pricelist", fmt.Sprintf("shop:%d", camp.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const sku = "ODOO-001"
+	variant := erpSB.SearchRead("product.product", []any{[]any{"default_code", "=", sku}}, []string{"id"})
+	categ := erpSB.SearchRead("product.category", []any{[]any{"name", "=", "Paidat"}}, []string{"id"})
+	if len(variant) != 1 || len(categ) != 1 {
+		t.Fatalf("Odoo has %d variants %s and %d categories Paidat", len(variant), sku, len(categ))
+	}
+	pl := float64(parseID(t, l.RemoteID))
+	if _, err := erp.Create(ctx, "product.pricelist.item", []map[string]any{
+		{"pricelist_id": pl, "applied_on": "0_product_variant", "product_id": variant[0]["id"], "min_quantity": 3.0, "compute_price": "fixed", "fixed_price": 7.5},
+		{"pricelist_id": pl, "applied_on": "2_product_category", "categ_id": categ[0]["id"], "min_quantity": 1.0, "compute_price": "percentage", "percent_price": 10.0},
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	h.pass(t, "prices")
+	prices := map[string][]mcfsandbox.CampaignPriceView{}
+	for _, c := range shopSB.Campaigns() {
+		prices[c.Name] = c.Prices
+	}
+	if got := prices[camp.Name]; len(got) != 1 || got[0].ProductCode != sku || got[0].MinQuantity != 3 || got[0].Price != 7.5 {
+		t.Fatalf("campaign %q has prices %+v, want %s from 3 at 7.5", camp.Name, got, sku)
+	}
+	// The sandbox's own pricelist Määräalennus has 10 % off ODOO-001 from 5
+	// and a category rule; a campaign holds fixed prices of products only.
+	if got := prices["Määräalennus"]; len(got) != 0 {
+		t.Fatalf("campaign Määräalennus has prices %+v, want none", got)
+	}
+	if c := h.rt.Counts()["prices"]; c.Updated != 1 || c.Parked != 3 || c.Failed > 0 {
+		t.Fatalf("campaign price counts %+v: want one sent and three rejected", c)
+	}
+	if logs, err := h.rt.Store.ListLogs(ctx, store.LogFilter{Route: "prices"}); err != nil || len(logs) < 2 {
+		t.Fatalf("the rejected rules left %d log lines (%v)", len(logs), err)
+	}
+	writes := shopSB.Calls("POST /campaigns/{id}/prices")
+	h.pass(t, "prices")
+	if shopSB.Calls("POST /campaigns/{id}/prices") != writes {
+		t.Fatal("an unchanged pricelist was sent to the shop again")
+	}
+}
+
+func parseID(t *testing.T, s string) int64 {
+	t.Helper()
+	var id int64
+	if _, err := fmt.Sscan(s, &id); err != nil {
+		t.Fatalf("id %q: %v", s, err)
+	}
+	return id
 }

@@ -455,11 +455,11 @@ func waitIdle(ctx context.Context, rt *Runtime, routes []string) error {
 	for {
 		busy := false
 		for _, name := range routes {
-			list, err := rt.Queue.List(ctx, jobs.Filter{Route: name, States: unfinished, Limit: 1})
+			active, err := rt.Queue.Active(ctx, name)
 			if err != nil {
 				return err
 			}
-			if len(list) > 0 {
+			if active {
 				busy = true
 				break
 			}
@@ -481,8 +481,7 @@ func (r Result) Done() int { return r.Created + r.Updated + r.Unchanged + r.Park
 
 // Busy reports whether the route has jobs that will still run.
 func Busy(ctx context.Context, rt *Runtime, route string) (bool, error) {
-	list, err := rt.Queue.List(ctx, jobs.Filter{Route: route, States: unfinished, Limit: 1})
-	return len(list) > 0, err
+	return rt.Queue.Active(ctx, route)
 }
 
 // countStop adds to res the records a job stopped without writing: n parked or

@@ -79,6 +79,21 @@ func (q *Queue) Get(ctx context.Context, id int64) (Info, error) {
 	return infos[0], nil
 }
 
+// Active reports whether the route has a job that will still run (available,
+// running, retryable, scheduled or pending). It reads neither arguments nor
+// issues, so a caller may poll it while large jobs run.
+func (q *Queue) Active(ctx context.Context, route string) (bool, error) {
+	query := `SELECT EXISTS (SELECT 1 FROM river_job WHERE state IN ('available', 'running', 'retryable', 'scheduled', 'pending') AND $1 = ANY(tags))`
+	if q.store.Dialect() == store.SQLite {
+		query = `SELECT EXISTS (SELECT 1 FROM river_job WHERE state IN ('available', 'running', 'retryable', 'scheduled', 'pending') AND EXISTS (SELECT 1 FROM json_each(river_job.tags) WHERE value = ?))`
+	}
+	var active bool
+	if err := q.store.DB().QueryRowContext(ctx, query, routeTag(route)).Scan(&active); err != nil {
+		return false, fmt.Errorf("jobs: looking for active jobs of route %s: %w", route, err)
+	}
+	return active, nil
+}
+
 // List returns jobs matching f, newest first.
 func (q *Queue) List(ctx context.Context, f Filter) ([]Info, error) {
 	if f.Limit <= 0 {

@@ -155,6 +155,36 @@ func TestQueue(t *testing.T) {
 		})
 	})
 
+	t.Run("ActiveSeesOnlyJobsThatWillStillRun", func(t *testing.T) {
+		t.Parallel()
+		dialects(t, func(t *testing.T, url string) {
+			b := setup(t, url, nil)
+			ctx := context.Background()
+			active := func(route string) bool {
+				t.Helper()
+				ok, err := b.queue.Active(ctx, route)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return ok
+			}
+			res, err := b.queue.Enqueue(ctx, jobs.Insert{Args: testArgs{Route: "r1", Entity: "later"}, At: time.Now().Add(time.Hour)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !active("r1") || active("r2") {
+				t.Fatalf("with a scheduled job of r1: Active(r1) %v, Active(r2) %v", active("r1"), active("r2"))
+			}
+			if err := b.queue.Cancel(ctx, res.ID); err != nil {
+				t.Fatal(err)
+			}
+			waitState(t, b.queue, res.ID, jobs.StateCancelled)
+			if active("r1") {
+				t.Fatal("a cancelled job counts as active")
+			}
+		})
+	})
+
 	t.Run("GivesUpAfterMaxAttempts", func(t *testing.T) {
 		t.Parallel()
 		dialects(t, func(t *testing.T, url string) {

@@ -117,10 +117,6 @@ func (c *Client) UpsertProducts(ctx context.Context, ups []model.ProductUpsert) 
 type catalogNames struct {
 	brands     map[string]ID
 	categories map[string]ID
-	// codes maps every product and variation code to its product; loaded on the
-	// first code the stock resource does not know (a product without stock
-	// management has no stock item to find it by).
-	codes map[string]ID
 }
 
 func (c *Client) catalogNames(ctx context.Context) (*catalogNames, error) {
@@ -172,7 +168,7 @@ func (c *Client) upsertProduct(ctx context.Context, up model.ProductUpsert, name
 			names.categories[cat] = k.ID
 		}
 	}
-	existing, found, err := c.findProduct(ctx, up, names)
+	existing, found, err := c.findProduct(ctx, up)
 	if err != nil {
 		return fail(err)
 	}
@@ -187,12 +183,15 @@ func (c *Client) upsertProduct(ctx context.Context, up model.ProductUpsert, name
 		switch {
 		case err == nil:
 			existing, created = made, true
-		case remote.IsAmbiguous(err):
-			// The create may have happened: look before trying anything else.
-			names.codes = nil
-			existing, found, err = c.findProduct(ctx, model.ProductUpsert{Product: p}, names)
-			if err != nil || !found {
-				return fail(fmt.Errorf("creating product %s: the call failed and the product was not found afterwards: %w", w.ProductCode, err))
+			c.codes.add(made.ID, w.ProductCode)
+		case remote.IsAmbiguous(err) || IsValidation(err):
+			// The create may have happened, or another process or a person
+			// made the product since the codes were read: look again.
+			c.codes.forget()
+			var ferr error
+			existing, found, ferr = c.findProduct(ctx, model.ProductUpsert{Product: p})
+			if ferr != nil || !found {
+				return fail(fmt.Errorf("creating product %s: %w", w.ProductCode, err))
 			}
 		default:
 			return fail(err)
@@ -219,13 +218,14 @@ func (c *Client) upsertProduct(ctx context.Context, up model.ProductUpsert, name
 		if _, err := c.CreateVariation(ctx, v); err != nil {
 			return fail(fmt.Errorf("variation %s: %w", v.ProductCode, err))
 		}
+		c.codes.add(existing.ID, v.ProductCode)
 	}
 	return model.WriteResult{RemoteID: existing.ID.String(), Created: created}
 }
 
 // findProduct finds the product by its id, else by a product code it or its
-// variations carry.
-func (c *Client) findProduct(ctx context.Context, up model.ProductUpsert, names *catalogNames) (Product, bool, error) {
+// variations carry, through the client's index of codes.
+func (c *Client) findProduct(ctx context.Context, up model.ProductUpsert) (Product, bool, error) {
 	if up.RemoteID != "" {
 		p, err := c.Product(ctx, parseID(up.RemoteID))
 		if err == nil {
@@ -240,31 +240,42 @@ func (c *Client) findProduct(ctx context.Context, up model.ProductUpsert, names 
 		codes = append(codes, v.SKU)
 	}
 	for _, code := range codes {
-		p, found, err := c.FindProductByCode(ctx, code)
-		if err != nil || found {
-			return p, found, err
-		}
-	}
-	if names.codes == nil {
-		names.codes = map[string]ID{}
-		all, err := c.Products(ctx, ProductQuery{Expand: []string{"variations"}})
+		id, ok, err := c.codes.lookup(ctx, c, code)
 		if err != nil {
-			return Product{}, false, fmt.Errorf("mycashflow %s: listing products to find %s: %w", c.name, codes[0], err)
+			return Product{}, false, fmt.Errorf("mycashflow %s: listing products to find %s: %w", c.name, code, err)
 		}
-		for _, p := range all.Items {
-			names.codes[p.ProductCode] = p.ID
-			for _, v := range p.Variations {
-				names.codes[v.ProductCode] = p.ID
-			}
+		if !ok {
+			continue
 		}
-	}
-	for _, code := range codes {
-		if id, ok := names.codes[code]; ok {
-			p, err := c.Product(ctx, id)
-			return p, err == nil, err
+		p, err := c.Product(ctx, id)
+		if IsNotFound(err) {
+			// Deleted in the shop since the index was read.
+			c.codes.drop(code)
+			continue
 		}
+		if err != nil {
+			return Product{}, false, err
+		}
+		if carries(p, code) {
+			return p, true, nil
+		}
+		// Its code changed in the shop since the index was read.
+		c.codes.drop(code)
 	}
 	return Product{}, false, nil
+}
+
+// carries reports whether p or one of its variations has code.
+func carries(p Product, code string) bool {
+	if p.ProductCode == code {
+		return true
+	}
+	for _, v := range p.Variations {
+		if v.ProductCode == code {
+			return true
+		}
+	}
+	return false
 }
 
 // RegisterShipment marks a shop order delivered with the ERP's tracking code:

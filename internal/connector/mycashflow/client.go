@@ -22,6 +22,8 @@ type Client struct {
 	origin   string
 	auth     string
 	caller   *remote.Caller
+	// codes finds products by product code for product exports (codes.go).
+	codes codeIndex
 }
 
 // New returns a client for the store in s, authenticating as user with apiKey.

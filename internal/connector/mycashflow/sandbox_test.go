@@ -374,3 +374,48 @@ func TestSandboxListingsSurviveFaults(t *testing.T) {
 		t.Fatalf("orders differ under faults:\n%s", d)
 	}
 }
+
+// UpsertProducts finds products through an index of codes read once; products
+// made or deleted elsewhere after that are still matched, never doubled.
+func TestSandboxUpsertProductsAfterChangesElsewhere(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setupSandbox(t, sandbox.Options{Seed: 5, Products: 6, Orders: -1}, func(s *Settings) { s.PageSize = 4 })
+	c := b.client
+	upsert := func(p model.Product) model.WriteResult {
+		t.Helper()
+		res, err := c.UpsertProducts(ctx, []model.ProductUpsert{{Product: p}})
+		if err != nil || len(res) != 1 || res[0].Err != nil {
+			t.Fatalf("UpsertProducts(%s) = %+v, %v", p.SKU, res, err)
+		}
+		return res[0]
+	}
+	price, vat := model.MustDecimal("9.9"), model.MustDecimal("25.5")
+	first := upsert(model.Product{ID: "1", SKU: "IDX-1", Name: "Indexed", Price: price, TaxRate: vat})
+	if !first.Created {
+		t.Fatalf("IDX-1 was not created: %+v", first)
+	}
+	// A person makes IDX-2 in the shop after the index was read.
+	made := must(c.CreateProduct(ctx, ProductWrite{ProductCode: "IDX-2", Name: "Made by hand", Price: ptr(5.0)}))(t)
+	second := upsert(model.Product{ID: "2", SKU: "IDX-2", Name: "From the ERP", Price: price, TaxRate: vat})
+	if second.Created || second.RemoteID != made.ID.String() {
+		t.Fatalf("IDX-2 made by hand: upsert answered %+v, want an update of %d", second, made.ID)
+	}
+	// A person deletes IDX-1: exporting it again creates it again.
+	if err := c.DeleteProduct(ctx, parseID(first.RemoteID)); err != nil {
+		t.Fatal(err)
+	}
+	again := upsert(model.Product{ID: "1", SKU: "IDX-1", Name: "Indexed", Price: price, TaxRate: vat})
+	if !again.Created || again.RemoteID == first.RemoteID {
+		t.Fatalf("IDX-1 deleted in the shop: upsert answered %+v", again)
+	}
+	n := 0
+	for _, p := range b.sb.Products() {
+		if p.ProductCode == "IDX-1" || p.ProductCode == "IDX-2" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Fatalf("the shop has %d products coded IDX-1 or IDX-2, want 2", n)
+	}
+}

@@ -73,7 +73,8 @@ func init() {
 
 // setField changes one stored value (with undo and write_date).
 func (s *Server) setField(model string, id int64, name string, v any) {
-	r, ok := s.tables[model].get(id)
+	t := s.tables[model]
+	r, ok := t.get(id)
 	if !ok {
 		return
 	}
@@ -84,7 +85,9 @@ func (s *Server) setField(model string, id int64, name string, v any) {
 			r[name] = old
 		}
 		r["write_date"] = oldDate
+		t.gen++
 	})
+	t.gen++
 	r[name] = v
 	r["write_date"] = s.now()
 }

@@ -2,6 +2,7 @@ package odoo
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 )
@@ -205,8 +206,8 @@ func (s *Server) create(model string, vals map[string]any) (int64, error) {
 	t.next++
 	now := s.now()
 	r["create_date"], r["write_date"] = now, now
-	t.rows[id] = r
-	s.onUndo(func() { delete(t.rows, id) })
+	t.insert(id, r)
+	s.onUndo(func() { t.remove(id) })
 	s.pending++
 	for name, p := range pending {
 		f := t.def.fields[name]
@@ -284,7 +285,8 @@ func (s *Server) write(model string, ids []int64, vals map[string]any) error {
 		for k, v := range r {
 			old[k] = v
 		}
-		s.onUndo(func() { t.rows[id] = old })
+		s.onUndo(func() { t.insert(id, old) })
+		t.gen++
 		for name, v := range vals {
 			f, ok := t.def.fields[name]
 			if !ok {
@@ -338,8 +340,8 @@ func (s *Server) unlink(model string, ids []int64) error {
 		if !ok {
 			continue
 		}
-		delete(t.rows, id)
-		s.onUndo(func() { t.rows[id] = r })
+		t.remove(id)
+		s.onUndo(func() { t.insert(id, r) })
 	}
 	return nil
 }
@@ -473,10 +475,13 @@ func withID(r record, id int64) record {
 func (s *Server) o2m(f *field, id int64) []int64 {
 	t := s.tables[f.relation]
 	var out []int64
-	for _, rid := range t.ids() {
-		if t.rows[rid][f.inverse] == id {
+	// Only the matches are sorted: sorting every id of the relation on each read
+	// made imports quadratic (10,000 orders have 30,000 lines).
+	for rid, r := range t.rows {
+		if r[f.inverse] == id {
 			out = append(out, rid)
 		}
 	}
+	slices.Sort(out)
 	return out
 }

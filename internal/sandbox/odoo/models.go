@@ -172,7 +172,11 @@ func asID(v any) int64 {
 func (s *Server) activeVariants(tid int64) []int64 {
 	var out []int64
 	t := s.tables["product.product"]
-	for _, id := range t.ids() {
+	ids := t.ids()
+	if idx := t.index("product_tmpl_id"); idx != nil {
+		ids = idx[tid]
+	}
+	for _, id := range ids {
 		if r := t.rows[id]; r["product_tmpl_id"] == tid && r["active"] != false {
 			out = append(out, id)
 		}
