@@ -1,12 +1,20 @@
 package odoo
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/ferryhub/ferry/internal/jobs"
 	"github.com/ferryhub/ferry/internal/model"
+	sandbox "github.com/ferryhub/ferry/internal/sandbox/odoo"
 )
 
 // An attempt that created an order and stopped before confirming it (a lost
@@ -97,5 +105,50 @@ func TestImportOrdersPostsAnInvoiceLeftInDraft(t *testing.T) {
 	invs := sb.SearchRead("account.move", []any{[]any{"invoice_origin", "!=", false}}, []string{"state"})
 	if len(rows) != 1 || len(invs) != 1 || invs[0]["state"] != "posted" {
 		t.Fatalf("SHOP-5 in Odoo: %v, invoices %v; want one order with one posted invoice", rows, invs)
+	}
+}
+
+// A customer create answered 5xx before it reached Odoo created nothing: the
+// page fails to be tried again (transient), never an order failed for good;
+// the next attempt creates the customer once and imports the order.
+func TestImportOrdersRetriesACustomerCreateThatDidNotHappen(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sb := sandbox.New(sandbox.Options{Version: 17})
+	var refused atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if bytes.Contains(body, []byte(`"res.partner"`)) && bytes.Contains(body, []byte(`"create"`)) && refused.CompareAndSwap(false, true) {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		sb.Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	s := *DefaultSettings()
+	s.URL, s.Database, s.RateLimit, s.Timeout, s.MaxAttempts = srv.URL, "ferry", 0, 5*time.Second, 1
+	c, err := New("erp", s, "admin", "demo-key", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	products := sb.SearchRead("product.product", []any{[]any{"default_code", "!=", false}}, []string{"default_code"})
+	sku, _ := products[0]["default_code"].(string)
+	imp := model.OrderImport{Ref: "SHOP-300", Order: model.Order{ID: "300", Number: "300", Status: model.OrderOpen,
+		Customer: model.Party{Email: "new.customer@example.fi", Name: "New Customer"},
+		Lines:    []model.Line{{Kind: model.LineProduct, SKU: sku, Name: "x", Quantity: model.DecimalFromInt(1), UnitPrice: model.MustDecimal("10"), TaxIncluded: true, TaxRate: model.MustDecimal("25.5")}}}}
+	res, err := c.ImportOrders(ctx, []model.OrderImport{imp})
+	if err == nil {
+		err = res[0].Err
+	}
+	if err == nil || jobs.ClassOf(err) != jobs.ClassTransient {
+		t.Fatalf("first attempt: %v (class %s), want a transient error", err, jobs.ClassOf(err))
+	}
+	res, err = c.ImportOrders(ctx, []model.OrderImport{imp})
+	if err != nil || res[0].Err != nil || !res[0].Created {
+		t.Fatalf("second attempt: %+v %v", res, err)
+	}
+	if rows := sb.SearchRead("res.partner", []any{[]any{"email", "=", "new.customer@example.fi"}}, []string{"id"}); len(rows) != 1 {
+		t.Fatalf("the customer is %d times in Odoo", len(rows))
 	}
 }

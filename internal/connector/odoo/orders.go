@@ -334,8 +334,19 @@ func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, t
 		if !remote.IsAmbiguous(err) {
 			return nil, err
 		}
-		// The create may have committed: what exists now is the truth.
-		return find()
+		// The create may have committed: what exists now is the truth. A customer
+		// still missing was not created, so the page is tried again (a transient
+		// error), never failed for good.
+		now, ferr := find()
+		if ferr != nil {
+			return nil, ferr
+		}
+		for _, e := range order {
+			if _, ok := now[e]; !ok {
+				return nil, fmt.Errorf("creating %d customers: %w; customer %s is not in Odoo after it, so the page is tried again", len(order), err, e)
+			}
+		}
+		return now, nil
 	}
 	for i, e := range order {
 		have[e] = ids[i]
