@@ -71,7 +71,7 @@ func AddUser(ctx context.Context, st store.Store, name, password string, role st
 	if strings.TrimSpace(name) == "" || strings.ContainsAny(name, " \t\n/") {
 		return fmt.Errorf("user name %q: use letters, digits, dots, dashes", name)
 	}
-	if role.Allows(store.RoleViewer) == false {
+	if !role.Allows(store.RoleViewer) {
 		return fmt.Errorf("role %q: use viewer, operator or admin", role)
 	}
 	h, err := HashPassword(password)
