@@ -148,6 +148,10 @@ func Open(ctx context.Context, st store.Store, reg *Registry, opts Options) (*Qu
 	switch st.Dialect() {
 	case store.SQLite:
 		q.driverName = "sqlite"
+		// One process owns a SQLite file, so nothing needs River's emulated
+		// LISTEN, which queries the notification table 20 times a second (most of
+		// an idle hub's CPU); producers poll every FetchPollInterval instead.
+		cfg.PollOnly = true
 		q.client, err = newClient(ctx, riversqlite.New(st.DB()), cfg, nil)
 	case store.Postgres:
 		pool, ok := store.PgxPool(st)

@@ -131,7 +131,7 @@ func openSQLite(ctx context.Context, tg target) (*sqlStore, error) {
 	if tg.query != "" {
 		dsn += "&" + tg.query
 	}
-	db, err := sql.Open("sqlite", dsn)
+	db, err := sql.Open(cachingDriverName, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite %s: %w", tg.path, err)
 	}
