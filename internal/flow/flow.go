@@ -450,8 +450,11 @@ func PassNow(ctx context.Context, rt *Runtime, routes []string) error {
 	return nil
 }
 
-// waitIdle waits until no job of the routes will still run.
+// waitIdle waits until no job of the routes will still run. It looks again
+// after 50 ms, then ever less often up to once a second, so that a short pass
+// ends at once and a long one costs little.
 func waitIdle(ctx context.Context, rt *Runtime, routes []string) error {
+	wait := 50 * time.Millisecond
 	for {
 		busy := false
 		for _, name := range routes {
@@ -470,8 +473,9 @@ func waitIdle(ctx context.Context, rt *Runtime, routes []string) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
+		case <-time.After(wait):
 		}
+		wait = min(wait*3/2, time.Second)
 	}
 }
 
