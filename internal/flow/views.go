@@ -18,6 +18,16 @@ import (
 // routes did to each order and product, built from the links, the job issues
 // and the catalogue snapshot the products route keeps.
 
+// RequestError is a person's request refused for what it asked (an unknown
+// product, a bad period), as opposed to a failure of ferry or a remote system.
+type RequestError struct{ Msg string }
+
+func (e *RequestError) Error() string { return e.Msg }
+
+func badRequest(format string, args ...any) error {
+	return &RequestError{Msg: fmt.Sprintf(format, args...)}
+}
+
 // catalogLink is the link kind of the products route's snapshot of its source:
 // one per source product (Connection the source, LocalID and RemoteID the
 // product's id), with the product as JSON in Data, so people can see products
@@ -329,7 +339,7 @@ func ExportProducts(ctx context.Context, rt *Runtime, route string, ids []string
 		return 0, fmt.Errorf("route %s runs %s, not products", r.Name, r.Flow)
 	}
 	if len(ids) == 0 {
-		return 0, errors.New("select at least one product")
+		return 0, badRequest("select at least one product")
 	}
 	seen, err := rt.Store.ListLinks(ctx, store.LinkFilter{Connection: r.From, Kind: catalogLink, LocalIDs: ids})
 	if err != nil {
@@ -350,7 +360,7 @@ func ExportProducts(ctx context.Context, rt *Runtime, route string, ids []string
 	}
 	for _, id := range ids {
 		if !found[id] {
-			return 0, fmt.Errorf("route %s: product %s has not been read from %s yet; run the route first", r.Name, id, r.From)
+			return 0, badRequest("route %s: product %s has not been read from %s yet; run the route first", r.Name, id, r.From)
 		}
 	}
 	if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
@@ -401,10 +411,10 @@ func RunRoute(ctx context.Context, rt *Runtime, route string, since, until time.
 		return false, err
 	}
 	if !until.IsZero() && r.Flow != "orders" {
-		return false, fmt.Errorf("route %s: an end date applies to order imports only", r.Name)
+		return false, badRequest("route %s: an end date applies to order imports only", r.Name)
 	}
 	if !since.IsZero() && !until.IsZero() && !since.Before(until) {
-		return false, fmt.Errorf("route %s: the period's start %s is not before its end %s", r.Name, since.Format(time.RFC3339), until.Format(time.RFC3339))
+		return false, badRequest("route %s: the period's start %s is not before its end %s", r.Name, since.Format(time.RFC3339), until.Format(time.RFC3339))
 	}
 	a := TickArgs{Route: r.Name}
 	if !since.IsZero() {

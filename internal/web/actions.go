@@ -30,9 +30,10 @@ func (e *notFoundError) Error() string { return e.msg }
 // statusOf maps an action's error to an HTTP status.
 func statusOf(err error) int {
 	var in *inputError
+	var req *flow.RequestError
 	var nf *notFoundError
 	switch {
-	case errors.As(err, &in), isInvalid(err):
+	case errors.As(err, &in), errors.As(err, &req), isInvalid(err):
 		return http.StatusBadRequest
 	case errors.As(err, &nf), errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound
@@ -63,9 +64,6 @@ func (s *Server) runRoute(r *http.Request, name, sinceRaw, untilRaw string) (str
 	}
 	queued, err := flow.RunRoute(r.Context(), s.hub.Flows, name, since, until)
 	if err != nil {
-		if strings.Contains(err.Error(), "applies to") || strings.Contains(err.Error(), "is not before") {
-			return "", badInput("%v", err)
-		}
 		return "", err
 	}
 	what := "a pass"
@@ -108,9 +106,6 @@ func (s *Server) exportNow(r *http.Request, name string, ids []string) (string, 
 	}
 	n, err := flow.ExportProducts(r.Context(), s.hub.Flows, name, ids)
 	if err != nil {
-		if strings.Contains(err.Error(), "has not been read") {
-			return "", badInput("%v", err)
-		}
 		return "", err
 	}
 	s.audit(r, name, "", fmt.Sprintf("asked to export %d products now", n))
