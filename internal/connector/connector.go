@@ -37,6 +37,16 @@ type Env struct {
 	// HTTPClient is used for all calls when set (tests); nil means the kind's own.
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+	// Locks serializes work on natural keys across every process sharing
+	// ferry's store (a customer's e-mail while it is looked up and created);
+	// nil means this process only (tests, the CLI).
+	Locks Locker
+}
+
+// Locker takes keys (all or none) for the caller alone, across processes,
+// until unlock; it waits while another caller holds one, until ctx ends.
+type Locker interface {
+	Lock(ctx context.Context, keys ...string) (unlock func(), err error)
 }
 
 // Conn is an open connection to one remote account.

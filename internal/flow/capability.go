@@ -13,10 +13,16 @@ import (
 
 // OrderSource is a shop that orders come from.
 type OrderSource interface {
-	// ChangedOrders returns the orders updated at or after since, oldest change
-	// first, with method names filled in. Orders that could not be read come back
-	// in bad, naming the order and the field; the others still come through.
-	ChangedOrders(ctx context.Context, since time.Time) (orders []model.Order, bad []error, err error)
+	// ChangedOrders reads the orders updated at or after since, oldest change
+	// first, with method names filled in, and hands them to page a page at a
+	// time. through is the page's checkpoint: every order whose last change is
+	// before it has been handed over, in this page or an earlier one, so the
+	// route's cursor may move to it once the page's jobs are stored. It never
+	// misses an order that existed when it began, whatever changes while it
+	// pages. Orders that could not be read come in bad, naming the order and
+	// the field; the others still come through. An error from page stops the
+	// reading and is returned as it is.
+	ChangedOrders(ctx context.Context, since time.Time, page func(orders []model.Order, bad []error, through time.Time) error) error
 }
 
 // OrderSink is a system that takes orders (an ERP, a warehouse).
@@ -50,9 +56,10 @@ type StockSink interface {
 
 // ProductSource is the master of products (an ERP).
 type ProductSource interface {
-	// ChangedProducts returns the products changed at or after since (all when
-	// since is zero) with their variants.
-	ChangedProducts(ctx context.Context, since time.Time) ([]model.Product, error)
+	// ChangedProducts reads the products changed at or after since (all when
+	// since is zero) with their variants and hands them to page a page at a
+	// time; through is the page's checkpoint, as for ChangedOrders.
+	ChangedProducts(ctx context.Context, since time.Time, page func(products []model.Product, through time.Time) error) error
 }
 
 // ProductSink takes products (a shop, a warehouse's article register).
@@ -87,11 +94,12 @@ type PaymentSource interface {
 
 // PaymentSink marks shop orders paid.
 type PaymentSink interface {
-	// MarkPaid marks the order's open payments paid and returns how many it
-	// marked; an order already paid marks none.
-	MarkPaid(ctx context.Context, orderID string) (int, error)
-	// PaymentMethodOf returns the name of the order's payment method.
-	PaymentMethodOf(ctx context.Context, orderID string) (string, error)
+	// OrderPayments returns the order's payments with their method names and
+	// states; an order can be paid in parts (a gift card and an invoice).
+	OrderPayments(ctx context.Context, orderID string) ([]model.Payment, error)
+	// MarkPaid marks one payment of the order paid. A payment found paid is
+	// success, also when the call that paid it answered an error.
+	MarkPaid(ctx context.Context, orderID, paymentID string) error
 }
 
 // ConfigSource is a shop whose base configuration an ERP takes over.

@@ -74,6 +74,9 @@ type Result struct {
 	Unchanged int `json:"unchanged"`
 	Parked    int `json:"parked"`
 	Failed    int `json:"failed"`
+	// Skipped are records a pass read and did not take (orders that are not
+	// eligible), each kept with its reason.
+	Skipped int `json:"skipped"`
 	// Enqueued is the number of jobs a pass enqueued, and Queued the records in
 	// them.
 	Enqueued int `json:"enqueued,omitempty"`
@@ -82,7 +85,7 @@ type Result struct {
 
 // Add returns r plus o.
 func (r Result) Add(o Result) Result {
-	return Result{r.Created + o.Created, r.Updated + o.Updated, r.Unchanged + o.Unchanged, r.Parked + o.Parked, r.Failed + o.Failed, r.Enqueued + o.Enqueued, r.Queued + o.Queued}
+	return Result{r.Created + o.Created, r.Updated + o.Updated, r.Unchanged + o.Unchanged, r.Parked + o.Parked, r.Failed + o.Failed, r.Skipped + o.Skipped, r.Enqueued + o.Enqueued, r.Queued + o.Queued}
 }
 
 var (
@@ -136,6 +139,9 @@ type Runtime struct {
 	Log   *slog.Logger
 	// Open opens a connection by name (with its credentials).
 	Open func(ctx context.Context, name string) (connector.Conn, error)
+	// Locks serializes writes of one natural key (an order's reference in the
+	// target) across processes; nil locks within this process only.
+	Locks connector.Locker
 
 	mu     sync.Mutex
 	routes map[string]Route
@@ -204,7 +210,7 @@ func (rt *Runtime) Count(route string, r Result) {
 	rt.mu.Lock()
 	rt.counts[route] = rt.counts[route].Add(r)
 	rt.mu.Unlock()
-	c := store.Counts{Created: r.Created, Updated: r.Updated, Unchanged: r.Unchanged, Parked: r.Parked, Failed: r.Failed}
+	c := store.Counts{Created: r.Created, Updated: r.Updated, Unchanged: r.Unchanged, Parked: r.Parked, Failed: r.Failed, Skipped: r.Skipped}
 	if rt.Store == nil || c == (store.Counts{}) {
 		return
 	}
@@ -338,8 +344,8 @@ func (rt *Runtime) pass(ctx context.Context, route string, p PassOptions, log *s
 	if err != nil {
 		return err
 	}
-	rt.Count(r.Name, Result{Unchanged: res.Unchanged})
-	log.Debug("route pass done", "enqueued", res.Enqueued, "unchanged", res.Unchanged)
+	rt.Count(r.Name, Result{Unchanged: res.Unchanged, Skipped: res.Skipped, Failed: res.Failed})
+	log.Debug("route pass done", "enqueued", res.Enqueued, "unchanged", res.Unchanged, "skipped", res.Skipped)
 	return nil
 }
 
@@ -481,7 +487,9 @@ func waitIdle(ctx context.Context, rt *Runtime, routes []string) error {
 
 // Done returns the records a job finished with (created, updated, unchanged,
 // parked or failed).
-func (r Result) Done() int { return r.Created + r.Updated + r.Unchanged + r.Parked + r.Failed }
+func (r Result) Done() int {
+	return r.Created + r.Updated + r.Unchanged + r.Parked + r.Failed + r.Skipped
+}
 
 // Busy reports whether the route has jobs that will still run.
 func Busy(ctx context.Context, rt *Runtime, route string) (bool, error) {
@@ -498,22 +506,4 @@ func countStop(res Result, err error, n int) Result {
 		res.Failed += n
 	}
 	return res
-}
-
-// inFlight returns the ids of the records that unfinished jobs of a route (of
-// the given kinds) hold, read from their arguments by ids. A pass leaves those
-// records to the jobs that have them, so that two jobs never write the same
-// record at once (a crashed job's records wait for its rescue).
-func (rt *Runtime) inFlight(ctx context.Context, route string, kinds []string, ids func(kind string, args []byte) []string) (map[string]bool, error) {
-	list, err := rt.Queue.List(ctx, jobs.Filter{Route: route, Kinds: kinds, States: unfinished, Limit: 100000})
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]bool{}
-	for _, j := range list {
-		for _, id := range ids(j.Kind, j.Args) {
-			out[id] = true
-		}
-	}
-	return out, nil
 }

@@ -314,20 +314,27 @@ func markPaid(ctx context.Context, rt *Runtime, r Route, inv model.Invoice, dry 
 	if err != nil {
 		return res, err
 	}
-	method, err := sink.PaymentMethodOf(ctx, orderID)
+	payments, err := sink.OrderPayments(ctx, orderID)
 	if err != nil {
 		return res, fmt.Errorf("order %s: %w", orderID, err)
 	}
-	billed := false
-	for _, m := range opts.InvoiceMethods {
-		if Match(m, method) {
-			billed = true
-			break
+	// An order can be paid in parts (a gift card at checkout and the rest by
+	// invoice): only the open parts billed by invoice are marked.
+	var todo []model.Payment
+	for _, pay := range payments {
+		if pay.Status != model.PaymentOpen {
+			continue
+		}
+		for _, m := range opts.InvoiceMethods {
+			if Match(m, pay.Method) {
+				todo = append(todo, pay)
+				break
+			}
 		}
 	}
 	link := store.Link{Connection: r.To, Kind: paymentLink, LocalID: r.From + ":" + inv.ID, RemoteID: orderID, SyncedAt: time.Now().UTC()}
-	if !billed {
-		// Paid at checkout in the shop already: nothing to mark, and nothing to ask.
+	if len(todo) == 0 {
+		// Paid at checkout, or marked already: nothing to mark, and nothing to ask.
 		res.Unchanged++
 		if dry == nil {
 			if err := rt.Store.PutLink(ctx, link); err != nil && !errors.Is(err, store.ErrLinkConflict) {
@@ -337,12 +344,16 @@ func markPaid(ctx context.Context, rt *Runtime, r Route, inv model.Invoice, dry 
 		return res, nil
 	}
 	if dry != nil {
-		dry.Record(Action{Op: "mark paid", Target: r.To, Entity: "order " + orderID, Detail: "invoice " + nonEmpty(inv.Number, inv.ID) + ", " + method})
+		for _, pay := range todo {
+			dry.Record(Action{Op: "mark paid", Target: r.To, Entity: "order " + orderID, Detail: "invoice " + nonEmpty(inv.Number, inv.ID) + ", payment " + pay.ID + " (" + pay.Method + ")"})
+		}
 		res.Updated++
 		return res, nil
 	}
-	if _, err := sink.MarkPaid(ctx, orderID); err != nil {
-		return res, fmt.Errorf("order %s: %w", orderID, err)
+	for _, pay := range todo {
+		if err := sink.MarkPaid(ctx, orderID, pay.ID); err != nil {
+			return res, fmt.Errorf("order %s: payment %s (%s): %w", orderID, pay.ID, pay.Method, err)
+		}
 	}
 	if err := rt.Store.PutLink(ctx, link); err != nil && !errors.Is(err, store.ErrLinkConflict) {
 		return res, err

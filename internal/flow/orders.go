@@ -117,8 +117,25 @@ func orderVersion(o model.Order) string { return o.UpdatedAt.UTC().Format(time.R
 // eligible reports whether a shop order may be imported: it is being processed
 // (open) and has a payment method and a shipping method, as the shop integration
 // users know requires.
-func eligible(o model.Order) bool {
-	return o.Status == model.OrderOpen && o.PaymentMethod.ID != "" && o.ShippingMethod.ID != ""
+func eligible(o model.Order) bool { return ineligible(o) == "" }
+
+// ineligible says why a shop order is not imported, or "" when it is.
+func ineligible(o model.Order) string {
+	switch {
+	case o.Status == model.OrderCancelled:
+		return "cancelled in the shop before it was imported"
+	case o.Status == model.OrderCompleted:
+		return "completed in the shop before it was imported; only open orders are imported"
+	case o.Status != model.OrderOpen:
+		return fmt.Sprintf("status %q; only open orders are imported", o.Status)
+	case o.PaymentMethod.ID == "" && o.ShippingMethod.ID == "":
+		return "open, but it has no payment method and no shipping method; it is imported once it has both"
+	case o.PaymentMethod.ID == "":
+		return "open, but it has no payment method; it is imported once it has one"
+	case o.ShippingMethod.ID == "":
+		return "open, but it has no shipping method; it is imported once it has one"
+	}
+	return ""
 }
 
 // OrderBatchArgs is a page of orders to import or update.
@@ -167,9 +184,13 @@ func registerOrders(reg *jobs.Registry, rt *Runtime) {
 		if err != nil {
 			return err
 		}
-		res, err := importOrders(ctx, rt, r, job.Args.Orders, false, nil)
+		orders, err := rt.ownOrders(ctx, r, job.ID, job.Args.Orders)
 		if err != nil {
-			res = countStop(res, err, len(job.Args.Orders)-res.Done())
+			return err
+		}
+		res, err := importOrders(ctx, rt, r, orders, false, nil)
+		if err != nil {
+			res = countStop(res, err, len(orders)-res.Done())
 		}
 		rt.Count(r.Name, res)
 		return err
@@ -179,7 +200,11 @@ func registerOrders(reg *jobs.Registry, rt *Runtime) {
 		if err != nil {
 			return err
 		}
-		res, err := importOrders(ctx, rt, r, []model.Order{job.Args.Order}, true, nil)
+		orders, err := rt.ownOrders(ctx, r, job.ID, []model.Order{job.Args.Order})
+		if err != nil || len(orders) == 0 {
+			return err
+		}
+		res, err := importOrders(ctx, rt, r, orders, true, nil)
 		rt.Count(r.Name, countStop(res, err, 1))
 		// A configuration gap the target reports (a carrier, tax or product it
 		// lacks) is mostly closed in the route's mappings: a change of them
@@ -191,8 +216,38 @@ func registerOrders(reg *jobs.Registry, rt *Runtime) {
 	})
 }
 
-// passOrders reads the orders changed since the cursor and enqueues a job per
-// page of those to import or update, then advances the cursor.
+// ownOrders returns the orders of a job that it owns; the others were handed
+// to a job with a newer copy since, and are left to it.
+func (rt *Runtime) ownOrders(ctx context.Context, r Route, job int64, orders []model.Order) ([]model.Order, error) {
+	ids := make([]string, len(orders))
+	versions := make([]string, len(orders))
+	for i, o := range orders {
+		ids[i], versions[i] = o.ID, orderVersion(o)
+	}
+	keep, err := rt.mine(ctx, r.Name, job, ids, versions)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Order, 0, len(orders))
+	var left []string
+	for i, o := range orders {
+		if keep[i] {
+			out = append(out, o)
+		} else {
+			left = append(left, o.Number)
+		}
+	}
+	if len(left) > 0 {
+		rt.logLine(ctx, store.LevelInfo, r.Name, fmt.Sprintf("orders %s", strings.Join(left, ", ")), "left to the job that has a newer copy of them")
+		rt.Count(r.Name, Result{Unchanged: len(left)})
+	}
+	return out, nil
+}
+
+// passOrders reads the orders changed since the cursor a page at a time,
+// enqueues a job per batch of those to import or update, and after each page
+// moves the cursor to the page's checkpoint, so that a pass's memory does not
+// grow with the backlog and a pass stopped half-way resumes there.
 func passOrders(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result, error) {
 	opts := ordersOptions(r)
 	src, err := As[OrderSource](ctx, rt, r, r.From, "an order source")
@@ -208,71 +263,118 @@ func passOrders(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Resul
 			since = opts.StartFrom
 		}
 	}
-	orders, bad, err := src.ChangedOrders(ctx, since)
-	if err != nil {
-		return Result{}, fmt.Errorf("route %s: reading orders from %s: %w", r.Name, r.From, err)
-	}
 	var res Result
-	for _, b := range bad {
-		res.Failed++
-		rt.logLine(ctx, store.LevelError, r.Name, "", "order skipped: "+b.Error()+"; fix it in the shop and it is read again when it changes")
-	}
-	ids := make([]string, len(orders))
-	for i, o := range orders {
-		ids[i] = orderLocalID(r, o)
-	}
-	links, err := rt.linksByLocal(ctx, r.To, orderLink, ids)
-	if err != nil {
-		return Result{}, err
-	}
-	busy, err := rt.inFlight(ctx, r.Name, []string{OrderBatchArgs{}.Kind(), OrderArgs{}.Kind()}, func(kind string, args []byte) []string {
-		var ids []string
-		if kind == (OrderArgs{}).Kind() {
-			var a OrderArgs
-			_ = json.Unmarshal(args, &a)
-			return []string{a.OrderID}
+	// held is the oldest change left to a job that will still run: the cursor
+	// stays before it, so that a later pass reads the order again.
+	var held time.Time
+	var pageErr error
+	err = src.ChangedOrders(ctx, since, func(orders []model.Order, bad []error, through time.Time) error {
+		pr, h, err := takeOrders(ctx, rt, r, opts, orders, bad, p)
+		res = res.Add(pr)
+		if err != nil {
+			pageErr = err
+			return err
 		}
-		var a OrderBatchArgs
-		_ = json.Unmarshal(args, &a)
-		for _, o := range a.Orders {
-			ids = append(ids, o.ID)
+		if !h.IsZero() && (held.IsZero() || h.Before(held)) {
+			held = h
 		}
-		return ids
+		if p.DryRun != nil {
+			return nil
+		}
+		cur := through
+		if !held.IsZero() && !cur.Before(held) {
+			cur = held.Add(-time.Second)
+		}
+		if !p.Until.IsZero() && cur.After(p.Until) {
+			cur = p.Until
+		}
+		// The page's jobs are stored: only now may the cursor move past it.
+		pageErr = AdvanceCursor(ctx, rt.Store, r.Name, "orders", cur)
+		return pageErr
 	})
 	if err != nil {
-		return Result{}, err
+		if err == pageErr {
+			return res, err
+		}
+		return res, fmt.Errorf("route %s: reading orders from %s: %w", r.Name, r.From, err)
+	}
+	return res, nil
+}
+
+// takeOrders decides for one page of a pass what becomes of each order, and
+// stores that: jobs for the orders to import or update (each owning its
+// orders), skipped entries for those not eligible. It returns the oldest change
+// it left to a job that will still run.
+func takeOrders(ctx context.Context, rt *Runtime, r Route, opts *OrdersOptions, orders []model.Order, bad []error, p PassOptions) (Result, time.Time, error) {
+	var res Result
+	var held time.Time
+	for _, b := range bad {
+		res.Failed++
+		rt.logLine(ctx, store.LevelError, r.Name, "", "order not read: "+b.Error()+"; fix it in the shop and it is read again when it changes")
+	}
+	if len(orders) == 0 {
+		return res, held, nil
+	}
+	ids := make([]string, len(orders))
+	local := make([]string, len(orders))
+	for i, o := range orders {
+		ids[i], local[i] = o.ID, orderLocalID(r, o)
+	}
+	links, err := rt.linksByLocal(ctx, r.To, orderLink, local)
+	if err != nil {
+		return res, held, err
+	}
+	own, err := rt.ownersOf(ctx, r.Name, ids)
+	if err != nil {
+		return res, held, err
 	}
 	var todo []model.Order
-	var newest, held time.Time
+	var skips []store.Skip
+	var taken []string
 	for _, o := range orders {
 		if !p.Until.IsZero() && o.UpdatedAt.After(p.Until) {
 			continue
 		}
-		if o.UpdatedAt.After(newest) {
-			newest = o.UpdatedAt
-		}
-		if busy[o.ID] {
-			// A job has this order already. The cursor stays before it, so a
-			// later pass reads it again once that job is done.
+		active, stopped := own.hold(o.ID, orderVersion(o))
+		if active {
+			// A job that will still run has this order already.
 			if held.IsZero() || o.UpdatedAt.Before(held) {
 				held = o.UpdatedAt
 			}
 			res.Unchanged++
 			continue
 		}
+		if stopped != 0 {
+			// A parked or failed job holds this very version; it is that
+			// job's to retry, never a second job's.
+			res.Unchanged++
+			continue
+		}
 		l, linked := links[orderLocalID(r, o)]
+		why := ineligible(o)
 		switch {
 		case linked && l.SourceVersion == orderVersion(o):
 			res.Unchanged++
-		case linked || eligible(o):
+		case linked || why == "":
 			todo = append(todo, o)
+			taken = append(taken, o.ID)
 		default:
-			res.Unchanged++
+			res.Skipped++
+			skips = append(skips, store.Skip{Route: r.Name, Entity: o.ID, Label: "order " + o.Number, Version: orderVersion(o), Reason: why})
+			if p.DryRun != nil {
+				p.DryRun.Record(Action{Op: "skip", Target: r.To, Entity: "order " + o.Number, Detail: why})
+			}
 		}
 	}
 	if p.DryRun != nil {
 		r2, err := importOrders(ctx, rt, r, todo, false, p.DryRun)
-		return res.Add(r2), err
+		return res.Add(r2), held, err
+	}
+	if err := rt.Store.PutSkips(ctx, skips); err != nil {
+		return res, held, err
+	}
+	if err := rt.Store.DeleteSkips(ctx, r.Name, taken); err != nil {
+		return res, held, err
 	}
 	var ins []jobs.Insert
 	for start := 0; start < len(todo); start += opts.BatchSize {
@@ -283,18 +385,21 @@ func passOrders(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Resul
 		}
 		ins = append(ins, jobs.Insert{Args: OrderBatchArgs{Route: r.Name, Key: Hash(keyParts), Orders: page}, Queue: jobs.QueueName(r.To)})
 	}
-	if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
-		return Result{}, err
+	got, err := rt.Queue.EnqueueMany(ctx, ins)
+	if err != nil {
+		return res, held, err
+	}
+	var cs []claimed
+	for i, in := range ins {
+		for _, o := range in.Args.(OrderBatchArgs).Orders {
+			cs = append(cs, claimed{entity: o.ID, version: orderVersion(o), job: got[i].ID})
+		}
+	}
+	if err := rt.claim(ctx, r.Name, cs); err != nil {
+		return res, held, err
 	}
 	res.Enqueued, res.Queued = len(ins), len(todo)
-	if !held.IsZero() && !newest.Before(held) {
-		newest = held.Add(-time.Second)
-	}
-	// The jobs are stored: only now may the cursor move past these orders.
-	if err := AdvanceCursor(ctx, rt.Store, r.Name, "orders", newest); err != nil {
-		return res, err
-	}
-	return res, nil
+	return res, held, nil
 }
 
 // orderHash covers what an import writes to the target: the mapped methods,
@@ -332,7 +437,28 @@ func withOrderData(l store.Link, o model.Order, status string) []byte {
 // importOrders imports new orders and updates or cancels linked ones. In a batch
 // (single false) an order that fails for its own reasons is moved to a job of its
 // own; alone, its error is returned so the job parks or fails with it.
+//
+// The orders' references in the target are locked meanwhile, across processes:
+// two jobs can never both find an order missing and create it.
 func importOrders(ctx context.Context, rt *Runtime, r Route, orders []model.Order, single bool, dry *DryRun) (Result, error) {
+	if len(orders) == 0 || dry != nil {
+		return importLocked(ctx, rt, r, orders, single, dry)
+	}
+	opts := ordersOptions(r)
+	keys := make([]string, len(orders))
+	for i, o := range orders {
+		keys[i] = "order:" + r.To + ":" + orderRef(r, opts, o)
+	}
+	var res Result
+	err := rt.withKeys(ctx, keys, func() error {
+		var err error
+		res, err = importLocked(ctx, rt, r, orders, single, dry)
+		return err
+	})
+	return res, err
+}
+
+func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Order, single bool, dry *DryRun) (Result, error) {
 	var res Result
 	if len(orders) == 0 {
 		return res, nil
@@ -368,8 +494,12 @@ func importOrders(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 	var freshOrders []model.Order
 	for _, o := range orders {
 		l, linked := links[orderLocalID(r, o)]
-		if linked && l.SourceVersion == orderVersion(o) || !linked && !eligible(o) {
+		if linked && l.SourceVersion == orderVersion(o) {
 			res.Unchanged++
+			continue
+		}
+		if !linked && !eligible(o) {
+			res.Skipped++
 			continue
 		}
 		imp, err := mapOrder(r, opts, o)
@@ -420,7 +550,7 @@ func importOrders(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 				fresh = append(fresh, imp)
 				freshOrders = append(freshOrders, o)
 			} else {
-				res.Unchanged++
+				res.Skipped++
 			}
 			continue
 		}
@@ -489,20 +619,35 @@ func importOrders(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 		for i, o := range spill {
 			ins[i] = jobs.Insert{Args: OrderArgs{Route: r.Name, OrderID: o.ID, Version: orderVersion(o), Order: o}, Queue: jobs.QueueName(r.To)}
 		}
-		if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
+		got, err := rt.Queue.EnqueueMany(ctx, ins)
+		if err != nil {
+			return res, err
+		}
+		// Each order now belongs to its own job.
+		cs := make([]claimed, len(spill))
+		for i, o := range spill {
+			cs[i] = claimed{entity: o.ID, version: orderVersion(o), job: got[i].ID}
+		}
+		if err := rt.claim(ctx, r.Name, cs); err != nil {
 			return res, err
 		}
 	}
 	return res, nil
 }
 
-// mapOrder applies the route's mappings to an order.
-func mapOrder(r Route, opts *OrdersOptions, o model.Order) (model.OrderImport, error) {
+// orderRef is the order's reference in the target: the route's prefix and the
+// shop's order number.
+func orderRef(r Route, opts *OrdersOptions, o model.Order) string {
 	prefix := opts.Prefix
 	if prefix == "" {
 		prefix = strings.ToUpper(r.From) + "-"
 	}
-	imp := model.OrderImport{Order: o, Ref: prefix + o.Number, Carrier: o.ShippingMethod.Name, PaymentMethod: o.PaymentMethod.Name}
+	return prefix + o.Number
+}
+
+// mapOrder applies the route's mappings to an order.
+func mapOrder(r Route, opts *OrdersOptions, o model.Order) (model.OrderImport, error) {
+	imp := model.OrderImport{Order: o, Ref: orderRef(r, opts, o), Carrier: o.ShippingMethod.Name, PaymentMethod: o.PaymentMethod.Name}
 	if len(opts.ShippingMethods) > 0 && o.ShippingMethod.ID != "" {
 		to, ok := Lookup(opts.ShippingMethods, o.ShippingMethod.Name)
 		if !ok {

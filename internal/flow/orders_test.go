@@ -233,8 +233,21 @@ func TestOrdersDryRunWritesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Created != eligibleOrders(b.sb) || len(dry.Actions) != res.Created {
-		t.Fatalf("dry run: %+v with %d actions", res, len(dry.Actions))
+	ops := map[string][]flow.Action{}
+	for _, a := range dry.Actions {
+		ops[a.Op] = append(ops[a.Op], a)
+	}
+	if res.Created != eligibleOrders(b.sb) || len(ops["create"]) != res.Created {
+		t.Fatalf("dry run: %+v with %d create actions", res, len(ops["create"]))
+	}
+	// Every order not taken is listed with its reason, none silently.
+	if res.Skipped == 0 || len(ops["skip"]) != res.Skipped || res.Created+res.Skipped != len(b.sb.OrderIDs()) {
+		t.Fatalf("dry run: %+v with %d skip actions for %d orders", res, len(ops["skip"]), len(b.sb.OrderIDs()))
+	}
+	for _, a := range ops["skip"] {
+		if a.Detail == "" {
+			t.Fatalf("skip without a reason: %+v", a)
+		}
 	}
 	if b.erp.creates != 0 {
 		t.Fatal("a dry run created orders")
@@ -243,7 +256,7 @@ func TestOrdersDryRunWritesNothing(t *testing.T) {
 	if _, err := b.store.GetCursor(context.Background(), "orders", "orders"); err == nil || len(links) > 0 {
 		t.Fatalf("a dry run wrote a cursor or %d links", len(links))
 	}
-	if !strings.HasPrefix(dry.Actions[0].Detail, "SHOP-") {
-		t.Fatalf("order reference: %+v", dry.Actions[0])
+	if !strings.HasPrefix(ops["create"][0].Detail, "SHOP-") {
+		t.Fatalf("order reference: %+v", ops["create"][0])
 	}
 }

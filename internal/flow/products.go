@@ -2,7 +2,6 @@ package flow
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -53,6 +52,9 @@ func productsOptions(r Route) *ProductsOptions {
 // productKey is the product's local id: the source and its id there (the SKU may
 // be missing, which is why the product is parked).
 func productKey(r Route, p model.Product) string { return r.From + ":" + p.ID }
+
+// productVersion is the source's version of a product: when it last changed.
+func productVersion(p model.Product) string { return p.UpdatedAt.UTC().Format(time.RFC3339Nano) }
 
 // productHash is the content that matters to the target; UpdatedAt and the
 // source id are left out so that a touch without a change sends nothing.
@@ -130,8 +132,12 @@ func registerProducts(reg *jobs.Registry, rt *Runtime) {
 		if err != nil {
 			return err
 		}
-		res, err := exportProducts(ctx, rt, r, job.Args.Products, false, false)
-		rt.Count(r.Name, countStop(res, err, len(job.Args.Products)-res.Done()))
+		products, err := rt.ownProducts(ctx, r, job.ID, job.Args.Products, false)
+		if err != nil {
+			return err
+		}
+		res, err := exportProducts(ctx, rt, r, products, false, false)
+		rt.Count(r.Name, countStop(res, err, len(products)-res.Done()))
 		return err
 	})
 	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[ProductArgs]) error {
@@ -139,10 +145,45 @@ func registerProducts(reg *jobs.Registry, rt *Runtime) {
 		if err != nil {
 			return err
 		}
-		res, err := exportProducts(ctx, rt, r, []model.Product{job.Args.Product}, true, job.Args.Force)
+		// A person's export now writes the product whoever had it.
+		products, err := rt.ownProducts(ctx, r, job.ID, []model.Product{job.Args.Product}, job.Args.Force)
+		if err != nil || len(products) == 0 {
+			return err
+		}
+		res, err := exportProducts(ctx, rt, r, products, true, job.Args.Force)
 		rt.Count(r.Name, countStop(res, err, 1))
 		return err
 	})
+}
+
+// ownProducts returns the products of a job that it owns (all of them when
+// force is set, taking them).
+func (rt *Runtime) ownProducts(ctx context.Context, r Route, job int64, products []model.Product, force bool) ([]model.Product, error) {
+	if force {
+		cs := make([]claimed, len(products))
+		for i, pr := range products {
+			cs[i] = claimed{entity: pr.ID, version: productVersion(pr), job: job}
+		}
+		return products, rt.claim(ctx, r.Name, cs)
+	}
+	ids := make([]string, len(products))
+	versions := make([]string, len(products))
+	for i, pr := range products {
+		ids[i], versions[i] = pr.ID, productVersion(pr)
+	}
+	keep, err := rt.mine(ctx, r.Name, job, ids, versions)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Product, 0, len(products))
+	for i, pr := range products {
+		if keep[i] {
+			out = append(out, pr)
+		} else {
+			rt.Count(r.Name, Result{Unchanged: 1})
+		}
+	}
+	return out, nil
 }
 
 func passProducts(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result, error) {
@@ -157,53 +198,77 @@ func passProducts(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Res
 			return Result{}, err
 		}
 	}
-	products, err := src.ChangedProducts(ctx, since)
+	var res Result
+	var held time.Time
+	var pageErr error
+	err = src.ChangedProducts(ctx, since, func(products []model.Product, through time.Time) error {
+		pr, h, err := takeProducts(ctx, rt, r, opts, products, p)
+		res = res.Add(pr)
+		if err != nil {
+			pageErr = err
+			return err
+		}
+		if !h.IsZero() && (held.IsZero() || h.Before(held)) {
+			held = h
+		}
+		if p.DryRun != nil {
+			return nil
+		}
+		cur := through
+		if !held.IsZero() && !cur.Before(held) {
+			cur = held.Add(-time.Second)
+		}
+		pageErr = AdvanceCursor(ctx, rt.Store, r.Name, "products", cur)
+		return pageErr
+	})
 	if err != nil {
-		return Result{}, fmt.Errorf("route %s: reading products from %s: %w", r.Name, r.From, err)
+		if err == pageErr {
+			return res, err
+		}
+		return res, fmt.Errorf("route %s: reading products from %s: %w", r.Name, r.From, err)
+	}
+	return res, nil
+}
+
+// takeProducts enqueues the changed products of one page of a pass in jobs that
+// own them, and returns the oldest change it left to a job that will still run.
+func takeProducts(ctx context.Context, rt *Runtime, r Route, opts *ProductsOptions, products []model.Product, p PassOptions) (Result, time.Time, error) {
+	var res Result
+	var held time.Time
+	if len(products) == 0 {
+		return res, held, nil
 	}
 	if p.DryRun == nil {
 		if err := keepCatalog(ctx, rt, r, products); err != nil {
-			return Result{}, err
+			return res, held, err
 		}
 	}
 	keys := make([]string, len(products))
+	ids := make([]string, len(products))
 	for i, pr := range products {
-		keys[i] = productKey(r, pr)
+		keys[i], ids[i] = productKey(r, pr), pr.ID
 	}
 	links, err := rt.linksByLocal(ctx, r.To, productLink, keys)
 	if err != nil {
-		return Result{}, err
+		return res, held, err
 	}
-	busy, err := rt.inFlight(ctx, r.Name, []string{ProductBatchArgs{}.Kind(), ProductArgs{}.Kind()}, func(kind string, args []byte) []string {
-		if kind == (ProductArgs{}).Kind() {
-			var a ProductArgs
-			_ = json.Unmarshal(args, &a)
-			return []string{a.Product.ID}
-		}
-		var a ProductBatchArgs
-		_ = json.Unmarshal(args, &a)
-		ids := make([]string, len(a.Products))
-		for i, pr := range a.Products {
-			ids[i] = pr.ID
-		}
-		return ids
-	})
+	own, err := rt.ownersOf(ctx, r.Name, ids)
 	if err != nil {
-		return Result{}, err
+		return res, held, err
 	}
-	var res Result
 	var changed []model.Product
-	var newest, held time.Time
 	for _, pr := range products {
-		if pr.UpdatedAt.After(newest) {
-			newest = pr.UpdatedAt
-		}
-		if busy[pr.ID] {
+		active, stopped := own.hold(pr.ID, productVersion(pr))
+		if active {
 			// A job has this product already; the cursor stays before it so a
 			// later pass reads it again once that job is done.
 			if held.IsZero() || pr.UpdatedAt.Before(held) {
 				held = pr.UpdatedAt
 			}
+			res.Unchanged++
+			continue
+		}
+		if stopped != 0 {
 			res.Unchanged++
 			continue
 		}
@@ -220,8 +285,7 @@ func passProducts(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Res
 				op = "update"
 			}
 			if why := missingSKU(pr); why != "" {
-				op = "park"
-				p.DryRun.Record(Action{Op: op, Target: r.To, Entity: productEntity(pr), Detail: why})
+				p.DryRun.Record(Action{Op: "park", Target: r.To, Entity: productEntity(pr), Detail: why})
 				continue
 			}
 			p.DryRun.Record(Action{Op: op, Target: r.To, Entity: productEntity(pr), Detail: fmt.Sprintf("%q, %d variants", pr.Name, len(pr.Variants))})
@@ -231,24 +295,28 @@ func passProducts(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Res
 				res.Updated++
 			}
 		}
-		return res, nil
+		return res, held, nil
 	}
 	var ins []jobs.Insert
 	for start := 0; start < len(changed); start += opts.BatchSize {
 		page := changed[start:min(start+opts.BatchSize, len(changed))]
 		ins = append(ins, jobs.Insert{Args: ProductBatchArgs{Route: r.Name, Key: Hash(page), Products: page}, Queue: jobs.QueueName(r.To)})
 	}
-	if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
-		return Result{}, err
+	got, err := rt.Queue.EnqueueMany(ctx, ins)
+	if err != nil {
+		return res, held, err
+	}
+	var cs []claimed
+	for i, in := range ins {
+		for _, pr := range in.Args.(ProductBatchArgs).Products {
+			cs = append(cs, claimed{entity: pr.ID, version: productVersion(pr), job: got[i].ID})
+		}
+	}
+	if err := rt.claim(ctx, r.Name, cs); err != nil {
+		return res, held, err
 	}
 	res.Enqueued, res.Queued = len(ins), len(changed)
-	if !held.IsZero() && !newest.Before(held) {
-		newest = held.Add(-time.Second)
-	}
-	if err := AdvanceCursor(ctx, rt.Store, r.Name, "products", newest); err != nil {
-		return res, err
-	}
-	return res, nil
+	return res, held, nil
 }
 
 // exportProducts writes products to the target and links them with their content
@@ -335,7 +403,15 @@ func exportProducts(ctx context.Context, rt *Runtime, r Route, products []model.
 		for i, pr := range spill {
 			ins[i] = jobs.Insert{Args: ProductArgs{Route: r.Name, Key: productKey(r, pr) + "@" + productHash(pr), Product: pr}, Queue: jobs.QueueName(r.To)}
 		}
-		if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
+		got, err := rt.Queue.EnqueueMany(ctx, ins)
+		if err != nil {
+			return res, err
+		}
+		cs := make([]claimed, len(spill))
+		for i, pr := range spill {
+			cs[i] = claimed{entity: pr.ID, version: productVersion(pr), job: got[i].ID}
+		}
+		if err := rt.claim(ctx, r.Name, cs); err != nil {
 			return res, err
 		}
 	}

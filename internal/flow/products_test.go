@@ -24,16 +24,20 @@ func (f *fakeCatalog) Test(context.Context) (connector.TestReport, error) {
 	return connector.TestReport{OK: true}, nil
 }
 
-func (f *fakeCatalog) ChangedProducts(ctx context.Context, since time.Time) ([]model.Product, error) {
+func (f *fakeCatalog) ChangedProducts(ctx context.Context, since time.Time, page func([]model.Product, time.Time) error) error {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	var out []model.Product
+	var newest time.Time
 	for _, p := range f.products {
 		if !p.UpdatedAt.Before(since) {
 			out = append(out, p)
+			if p.UpdatedAt.After(newest) {
+				newest = p.UpdatedAt
+			}
 		}
 	}
-	return out, nil
+	f.mu.Unlock()
+	return page(out, newest)
 }
 
 func (f *fakeCatalog) put(p model.Product) {

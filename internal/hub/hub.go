@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sort"
 	"sync"
 	"time"
@@ -127,6 +128,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Hub, error) {
 	}
 	h.Queue = q
 	h.Flows.Bind(st, q, h.Conn)
+	h.Flows.Locks = store.NewLocker(st, processName(opts.ID))
 	// Jobs parked on a route or connection whose configuration changed get another
 	// chance now.
 	for _, key := range changed {
@@ -481,7 +483,7 @@ func (h *Hub) Conn(ctx context.Context, name string) (connector.Conn, error) {
 	if err := json.Unmarshal(row.Settings, settings); err != nil {
 		return nil, fmt.Errorf("connection %s: stored settings: %w", name, err)
 	}
-	return kind.Open(ctx, connector.Env{Name: name, Settings: settings, Credentials: creds, RateLimit: c.RateLimit, Logger: h.Log.With("connection", name)})
+	return kind.Open(ctx, connector.Env{Name: name, Settings: settings, Credentials: creds, RateLimit: c.RateLimit, Logger: h.Log.With("connection", name), Locks: h.Flows.Locks})
 }
 
 // Schemas returns the config schemas of the connector kinds and flow kinds
@@ -595,4 +597,14 @@ func (h *Hub) Routes(ctx context.Context, now time.Time) ([]RouteInfo, error) {
 		out = append(out, ri)
 	}
 	return out, nil
+}
+
+// processName names this process in the store's leases: the queue ID, or the
+// host and process id.
+func processName(id string) string {
+	if id != "" {
+		return id
+	}
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s:%d", host, os.Getpid())
 }

@@ -123,6 +123,10 @@ func Open(ctx context.Context, st store.Store, reg *Registry, opts Options) (*Qu
 		FetchCooldown:        min(opts.PollInterval, 100*time.Millisecond),
 		RetryPolicy:          &RetryPolicy{Base: opts.RetryBase, Max: time.Hour},
 		SkipUnknownJobCheck:  true,
+		// Parked and failed jobs wait for a person (and own their records)
+		// however long that takes; River would delete them after a day or a week.
+		CancelledJobRetentionPeriod: -1,
+		DiscardedJobRetentionPeriod: -1,
 	}
 	if opts.Work {
 		cfg.Workers = reg.workers

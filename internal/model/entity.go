@@ -177,13 +177,15 @@ const (
 
 // Payment is one payment transaction of an order.
 type Payment struct {
-	ID              RemoteID      `json:"id,omitempty"`
-	OrderID         RemoteID      `json:"order_id,omitempty"`
-	PaymentMethodID RemoteID      `json:"payment_method_id,omitempty"`
-	Amount          Decimal       `json:"amount"`
-	Currency        string        `json:"currency,omitempty"`
-	Status          PaymentStatus `json:"status"`
-	Reference       string        `json:"reference,omitempty"`
+	ID              RemoteID `json:"id,omitempty"`
+	OrderID         RemoteID `json:"order_id,omitempty"`
+	PaymentMethodID RemoteID `json:"payment_method_id,omitempty"`
+	// Method is the payment method's name, when the source knows it.
+	Method    string        `json:"method,omitempty"`
+	Amount    Decimal       `json:"amount"`
+	Currency  string        `json:"currency,omitempty"`
+	Status    PaymentStatus `json:"status"`
+	Reference string        `json:"reference,omitempty"`
 }
 
 // Image is a product picture, by URL or by the shop's image id.

@@ -161,7 +161,7 @@ func (c *Caller) Do(ctx context.Context, r Request) (*Response, error) {
 			if last.RetryAfter > c.policy.MaxDelay {
 				return nil, last
 			}
-		case resp.Status >= 500:
+		case resp.Status >= 500 || resp.Status == http.StatusRequestTimeout || resp.Status == http.StatusTooEarly:
 			recordCall(c.policy.System, strconv.Itoa(resp.Status))
 			last = c.fail(op, attempt, resp.Status, resp.Body, nil, true, !r.Idempotent)
 			last.RetryAfter = retryAfter(resp.Header)
@@ -297,6 +297,23 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Cause }
+
+// ClassOfStatus is how a job treats an HTTP answer it cannot use, in the terms of
+// ferry's queue: "" (transient: waiting can fix it) for 408, 425, 429 and 5xx;
+// "needs_action" for refused credentials or rights (401, 403), which a person
+// must fix; "permanent" for every other 4xx (400, 404, 405, 409, 410, 422, …),
+// which the same request will meet again however long it waits.
+func ClassOfStatus(status int) string {
+	switch {
+	case status == http.StatusRequestTimeout, status == http.StatusTooEarly, status == http.StatusTooManyRequests, status >= 500:
+		return ""
+	case status == http.StatusUnauthorized, status == http.StatusForbidden:
+		return "needs_action"
+	case status >= 400:
+		return "permanent"
+	}
+	return ""
+}
 
 // IsTransient reports whether err is a remote failure worth retrying later.
 func IsTransient(err error) bool {

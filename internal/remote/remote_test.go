@@ -209,3 +209,15 @@ func TestCallsAreCounted(t *testing.T) {
 		t.Fatalf("counted %v calls, want 3", got)
 	}
 }
+
+func TestClassOfStatus(t *testing.T) {
+	t.Parallel()
+	for status, want := range map[int]string{
+		400: "permanent", 401: "needs_action", 403: "needs_action", 404: "permanent", 405: "permanent",
+		409: "permanent", 410: "permanent", 422: "permanent", 408: "", 425: "", 429: "", 500: "", 502: "", 503: "",
+	} {
+		if got := ClassOfStatus(status); got != want {
+			t.Errorf("ClassOfStatus(%d) = %q, want %q", status, got, want)
+		}
+	}
+}

@@ -118,12 +118,13 @@ func (s *sqlStore) GetToken(ctx context.Context, id string) (Token, error) {
 
 func (s *sqlStore) AddRouteStats(ctx context.Context, route string, at time.Time, c Counts) error {
 	hour := orNow(at).UTC().Truncate(time.Hour)
-	_, err := s.exec(ctx, `INSERT INTO route_stats (route, hour, created, updated, unchanged, parked, failed)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
+	_, err := s.exec(ctx, `INSERT INTO route_stats (route, hour, created, updated, unchanged, parked, failed, skipped)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (route, hour) DO UPDATE SET created = route_stats.created + excluded.created,
 			updated = route_stats.updated + excluded.updated, unchanged = route_stats.unchanged + excluded.unchanged,
-			parked = route_stats.parked + excluded.parked, failed = route_stats.failed + excluded.failed`,
-		route, s.ts(hour), c.Created, c.Updated, c.Unchanged, c.Parked, c.Failed)
+			parked = route_stats.parked + excluded.parked, failed = route_stats.failed + excluded.failed,
+			skipped = route_stats.skipped + excluded.skipped`,
+		route, s.ts(hour), c.Created, c.Updated, c.Unchanged, c.Parked, c.Failed, c.Skipped)
 	if err != nil {
 		return fmt.Errorf("store: add stats of route %q: %w", route, err)
 	}
@@ -138,13 +139,13 @@ func (s *sqlStore) ListRouteStats(ctx context.Context, route string, since time.
 	if !since.IsZero() {
 		w.add("hour >= ?", s.ts(since.UTC().Truncate(time.Hour)))
 	}
-	rows, err := s.query(ctx, `SELECT route, hour, created, updated, unchanged, parked, failed FROM route_stats`+w.String()+` ORDER BY hour, route`, w.args...)
+	rows, err := s.query(ctx, `SELECT route, hour, created, updated, unchanged, parked, failed, skipped FROM route_stats`+w.String()+` ORDER BY hour, route`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list route stats: %w", err)
 	}
 	out, err := collect(rows, func(sc interface{ Scan(...any) error }) (RouteStat, error) {
 		var r RouteStat
-		err := sc.Scan(&r.Route, timeCol{&r.Hour}, &r.Created, &r.Updated, &r.Unchanged, &r.Parked, &r.Failed)
+		err := sc.Scan(&r.Route, timeCol{&r.Hour}, &r.Created, &r.Updated, &r.Unchanged, &r.Parked, &r.Failed, &r.Skipped)
 		return r, err
 	})
 	if err != nil {

@@ -286,6 +286,58 @@ type Store interface {
 	// PutRouteRun records the latest pass of a route.
 	PutRouteRun(ctx context.Context, r RouteRun) error
 	ListRouteRuns(ctx context.Context) ([]RouteRun, error)
+
+	// PutClaims makes each claim's job the owner of its record, replacing the
+	// previous owner.
+	PutClaims(ctx context.Context, claims []Claim) error
+	// ListClaims returns the claims of the route's entities that exist.
+	ListClaims(ctx context.Context, route string, entities []string) ([]Claim, error)
+
+	// TryLease takes every key for owner until expiry, or none of them: a key
+	// another owner holds unexpired makes it return false. A key owner holds
+	// already is extended.
+	TryLease(ctx context.Context, owner string, keys []string, until time.Time) (bool, error)
+	// ReleaseLease gives up owner's keys.
+	ReleaseLease(ctx context.Context, owner string, keys []string) error
+
+	// PutSkips records records a route did not take, replacing older entries
+	// of the same records; DeleteSkips forgets them once taken.
+	PutSkips(ctx context.Context, skips []Skip) error
+	DeleteSkips(ctx context.Context, route string, entities []string) error
+	// ListSkips returns a route's skipped records (every route's when route is
+	// empty), newest first, and how many there are in all.
+	ListSkips(ctx context.Context, f SkipFilter) ([]Skip, int, error)
+}
+
+// Claim says which job owns a record of a route, at which version of the
+// record: a pass gives a record to a new job only when no unfinished job has it
+// and no stopped (parked, failed) job has that version, so that a record
+// belongs to one job at a time whatever the jobs' states.
+type Claim struct {
+	Route     string
+	Entity    string
+	JobID     int64
+	Version   string
+	UpdatedAt time.Time
+}
+
+// Skip is a record a pass read and did not take (an order that is not
+// eligible), kept so that people see it with the reason.
+type Skip struct {
+	Route  string `json:"route"`
+	Entity string `json:"entity"`
+	// Label names it for people ("order 1008").
+	Label   string    `json:"label"`
+	Version string    `json:"version"`
+	Reason  string    `json:"reason"`
+	At      time.Time `json:"at"`
+}
+
+// SkipFilter selects skipped records.
+type SkipFilter struct {
+	Route  string
+	Limit  int
+	Offset int
 }
 
 // Role is what a user may do: viewers read, operators also retry, run and
@@ -352,6 +404,7 @@ type Counts struct {
 	Unchanged int `json:"unchanged"`
 	Parked    int `json:"parked"`
 	Failed    int `json:"failed"`
+	Skipped   int `json:"skipped"`
 }
 
 // RouteStat is one hour of a route's counts.

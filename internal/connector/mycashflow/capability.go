@@ -4,30 +4,37 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/ferryhub/ferry/internal/model"
 	"github.com/ferryhub/ferry/internal/remote"
 )
 
-// ChangedOrders returns the orders updated at or after since (every order when
-// since is zero), oldest change first, mapped to the canonical model with the
-// shipping and payment method names filled in. Orders that did not decode come
-// back in bad, naming each.
-func (c *Client) ChangedOrders(ctx context.Context, since time.Time) ([]model.Order, []error, error) {
+// ChangedOrders reads the orders updated at or after since (every order when
+// since is zero), oldest change first, a page at a time (see changedSince),
+// mapped to the canonical model with the shipping and payment method names
+// filled in. Orders that did not decode come in bad, naming each.
+func (c *Client) ChangedOrders(ctx context.Context, since time.Time, page func(orders []model.Order, bad []error, through time.Time) error) error {
 	names, err := c.methodNames(ctx)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	res, err := c.Orders(ctx, OrderQuery{UpdatedFrom: since})
-	if err != nil {
-		return nil, res.Bad, fmt.Errorf("mycashflow %s: listing orders: %w", c.name, err)
+	q := url.Values{"expand": {strings.Join(OrderExpand, ",")}}
+	var pageErr error
+	err = changedSince(ctx, c, "/orders", q, since, decodeAs[Order], func(items []Order, bad []error, through time.Time) error {
+		out := make([]model.Order, len(items))
+		for i, o := range items {
+			out[i] = ToOrder(o, names)
+		}
+		pageErr = page(out, bad, through)
+		return pageErr
+	})
+	if err != nil && err != pageErr {
+		return fmt.Errorf("mycashflow %s: listing orders: %w", c.name, err)
 	}
-	out := make([]model.Order, len(res.Items))
-	for i, o := range res.Items {
-		out[i] = ToOrder(o, names)
-	}
-	return out, res.Bad, nil
+	return err
 }
 
 func (c *Client) methodNames(ctx context.Context) (Names, error) {
@@ -306,11 +313,12 @@ func (c *Client) RegisterShipment(ctx context.Context, orderID string, s model.S
 			}
 		}
 	}
-	if err != nil && !remote.IsAmbiguous(err) {
+	if err != nil && !remote.IsAmbiguous(err) && statusOf(err) != http.StatusConflict {
 		return model.Shipment{}, err
 	}
-	// Read the order back: after an ambiguous failure this tells whether the
-	// action happened, and it carries the label URLs either way.
+	// Read the order back: after an ambiguous failure, or a 409 because a
+	// retry found it processed already, this tells whether the action
+	// happened, and it carries the label URLs either way.
 	o, rerr := c.Order(ctx, id)
 	if rerr != nil {
 		return model.Shipment{}, rerr
@@ -344,37 +352,32 @@ func (e *OrderStateError) Error() string { return "MyCashflow order " + e.OrderI
 // FailureClass: the order's state will not change by retrying.
 func (e *OrderStateError) FailureClass() string { return "permanent" }
 
-// MarkPaid marks the order's open payments paid and returns how many it marked.
-func (c *Client) MarkPaid(ctx context.Context, orderID string) (int, error) {
-	id := parseID(orderID)
-	o, err := c.Order(ctx, id)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, p := range o.Payments {
-		if p.Status != "OPEN" {
-			continue
-		}
-		if _, err := c.PaymentDo(ctx, id, p.ID, MarkAsPaid); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, nil
-}
-
-// PaymentMethodOf returns the name of the order's payment method.
-func (c *Client) PaymentMethodOf(ctx context.Context, orderID string) (string, error) {
+// OrderPayments returns the order's payments with their method names.
+func (c *Client) OrderPayments(ctx context.Context, orderID string) ([]model.Payment, error) {
 	o, err := c.Order(ctx, parseID(orderID))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	names, err := c.methodNames(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return names.PaymentMethods[o.PaymentMethodID], nil
+	return ToOrder(o, names).Payments, nil
+}
+
+// MarkPaid marks one payment of the order paid. A mark can apply and still
+// answer an error (a 500 after the write, then 409 because it is PAID on the
+// retry), so after any error the payment is read back: paid is success.
+func (c *Client) MarkPaid(ctx context.Context, orderID, paymentID string) error {
+	oid, pid := parseID(orderID), parseID(paymentID)
+	_, err := c.PaymentDo(ctx, oid, pid, MarkAsPaid)
+	if err == nil {
+		return nil
+	}
+	if p, rerr := c.Payment(ctx, oid, pid); rerr == nil && p.Status == "PAID" {
+		return nil
+	}
+	return err
 }
 
 // ShopConfig reads the store's base configuration: shipping and payment methods,

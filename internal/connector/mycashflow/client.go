@@ -287,13 +287,12 @@ func newAPIError(account, op string, status int, body []byte) *APIError {
 // or a missing API need a person; a rejected request is permanent for that
 // record; anything else may pass on a later try.
 func (e *APIError) FailureClass() string {
-	switch e.Status {
-	case http.StatusUnauthorized, http.StatusForbidden:
+	if e.NotJSON && e.Status >= 200 && e.Status < 300 {
+		// A web page where the API should answer: the API extension or the
+		// store is missing.
 		return "needs_action"
-	case http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity:
-		return "permanent"
 	}
-	return ""
+	return remote.ClassOfStatus(e.Status)
 }
 
 // IsNotFound reports a 404 answer.

@@ -144,7 +144,7 @@ func ToOrder(o Order, n Names) model.Order {
 			st = model.PaymentStatus(strings.ToLower(p.Status))
 		}
 		out.Payments = append(out.Payments, model.Payment{
-			ID: p.ID.String(), OrderID: o.ID.String(), PaymentMethodID: p.PaymentMethodID.String(), Amount: p.Amount,
+			ID: p.ID.String(), OrderID: o.ID.String(), PaymentMethodID: p.PaymentMethodID.String(), Method: n.PaymentMethods[p.PaymentMethodID], Amount: p.Amount,
 			Currency: p.Currency, Status: st, Reference: p.Reference,
 		})
 	}

@@ -416,9 +416,15 @@ func (c *Client) Subscribe(ctx context.Context, topic, target string, expands []
 
 // Webhooks lists the webhook subscriptions.
 func (c *Client) Webhooks(ctx context.Context) ([]Webhook, error) {
-	var out []Webhook
-	err := c.call(ctx, http.MethodGet, "/webhooks", nil, nil, true, &out, nil)
-	return out, err
+	// Every page: a subscription on a later page missed would be made again.
+	res, err := listOf[Webhook](ctx, c, "/webhooks", nil)
+	if err != nil {
+		return res.Items, err
+	}
+	if len(res.Bad) > 0 {
+		return res.Items, fmt.Errorf("mycashflow %s: %w", c.name, res.Bad[0])
+	}
+	return res.Items, nil
 }
 
 // Unsubscribe deletes a webhook subscription; an unknown UUID is not an error.

@@ -2,6 +2,7 @@ package odoo
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -93,47 +94,110 @@ type nameRow struct {
 	Name Str `json:"name"`
 }
 
-// ChangedProducts returns the sellable product templates changed at or after
-// since (or whose variants changed), with their variants, tax rate, category and
-// attribute values. A template with one variant and no attributes is a product
-// without variants.
-func (c *Client) ChangedProducts(ctx context.Context, since time.Time) ([]model.Product, error) {
-	tdom := []any{[]any{"sale_ok", "=", true}}
-	vdom := []any{}
+// ChangedProducts reads the sellable product templates changed at or after
+// since, and those whose variants alone changed, with their variants, tax rate,
+// category and attribute values, a page at a time. A template with one variant
+// and no attributes is a product without variants.
+//
+// Both are read by keyset on (write_date, id), so records that change while it
+// pages are neither skipped nor repeated. A template can be due to its own
+// change or a variant's, so the pages' checkpoint is since until both feeds
+// are read to their end; then it is the older of their newest changes.
+func (c *Client) ChangedProducts(ctx context.Context, since time.Time, page func(products []model.Product, through time.Time) error) error {
+	tfeed := Feed{Name: "products", Model: "product.template", Domain: []any{[]any{"sale_ok", "=", true}, []any{"active", "=", true}}, Fields: fixed(templateFields...)}
+	vfeed := Feed{Name: "variants", Model: "product.product", Fields: fixed("product_tmpl_id")}
+	start := Cursor{}
 	if !since.IsZero() {
-		tdom = append(tdom, []any{"write_date", ">=", FormatTime(since)})
-		vdom = append(vdom, []any{"write_date", ">=", FormatTime(since)})
+		// Changes reads after the cursor; one second back keeps since inclusive.
+		start = Cursor{WriteDate: since.Add(-time.Second), ID: 1 << 62}
 	}
-	tfields := []string{"name", "default_code", "list_price", "categ_id", "description_sale", "weight", "active", "sale_ok", "taxes_id", "product_variant_ids", "write_date"}
-	templates, err := SearchRead[templateRow](ctx, c, "product.template", Query{Domain: tdom, Fields: tfields})
-	if err != nil {
-		return nil, err
-	}
-	if !since.IsZero() {
-		// Templates whose variants alone changed.
-		vs, err := SearchRead[variantRow](ctx, c, "product.product", Query{Domain: vdom, Fields: []string{"product_tmpl_id"}})
-		if err != nil {
-			return nil, err
+	done := map[int64]bool{}
+	newest := func(cur Cursor) time.Time {
+		if cur.WriteDate.IsZero() {
+			return since
 		}
-		have := map[Int]bool{}
-		for _, t := range templates {
-			have[t.ID] = true
+		return cur.WriteDate
+	}
+	tcur := start
+	for {
+		rows, next, err := c.Changes(ctx, tfeed, tcur, 0)
+		if err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			break
+		}
+		templates := make([]templateRow, 0, len(rows))
+		for _, ch := range rows {
+			var t templateRow
+			if err := ch.Decode(&t); err != nil {
+				return fmt.Errorf("product.template %d: %w", ch.ID, err)
+			}
+			done[ch.ID] = true
+			templates = append(templates, t)
+		}
+		products, err := c.productsOf(ctx, templates)
+		if err != nil {
+			return err
+		}
+		if err := page(products, since); err != nil {
+			return err
+		}
+		tcur = next
+	}
+	if since.IsZero() {
+		// Every template was read; variants cannot add one.
+		return page(nil, newest(tcur))
+	}
+	vcur := start
+	for {
+		rows, next, err := c.Changes(ctx, vfeed, vcur, 0)
+		if err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			break
 		}
 		var more []any
-		for _, v := range vs {
-			if id := Int(v.TemplateID.ID); id != 0 && !have[id] {
-				have[id] = true
-				more = append(more, int64(id))
+		for _, ch := range rows {
+			var v struct {
+				TemplateID Many2one `json:"product_tmpl_id"`
+			}
+			if err := ch.Decode(&v); err != nil {
+				return fmt.Errorf("product.product %d: %w", ch.ID, err)
+			}
+			if id := v.TemplateID.ID; id != 0 && !done[id] {
+				done[id] = true
+				more = append(more, id)
 			}
 		}
 		if len(more) > 0 {
-			extra, err := SearchRead[templateRow](ctx, c, "product.template", Query{Domain: []any{[]any{"id", "in", more}, []any{"sale_ok", "=", true}}, Fields: tfields})
+			templates, err := SearchRead[templateRow](ctx, c, "product.template", Query{Domain: []any{[]any{"id", "in", more}, []any{"sale_ok", "=", true}}, Fields: templateFields})
 			if err != nil {
-				return nil, err
+				return err
 			}
-			templates = append(templates, extra...)
+			products, err := c.productsOf(ctx, templates)
+			if err != nil {
+				return err
+			}
+			if err := page(products, since); err != nil {
+				return err
+			}
 		}
+		vcur = next
 	}
+	through := newest(tcur)
+	if v := newest(vcur); v.Before(through) {
+		through = v
+	}
+	return page(nil, through)
+}
+
+var templateFields = []string{"name", "default_code", "list_price", "categ_id", "description_sale", "weight", "active", "sale_ok", "taxes_id", "product_variant_ids", "write_date"}
+
+// productsOf reads the variants, attribute names and tax rates of templates
+// and maps them.
+func (c *Client) productsOf(ctx context.Context, templates []templateRow) ([]model.Product, error) {
 	if len(templates) == 0 {
 		return nil, nil
 	}

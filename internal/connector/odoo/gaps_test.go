@@ -120,7 +120,7 @@ func TestUpsertProductsWithVariants(t *testing.T) {
 				t.Fatalf("variants after a new colour: %v", got)
 			}
 			// Read back through the product feed of the routes.
-			ps, err := c.ChangedProducts(ctx, time.Time{})
+			ps, err := allProducts(ctx, c, time.Time{})
 			if err != nil {
 				t.Fatal(err)
 			}

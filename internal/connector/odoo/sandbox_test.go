@@ -42,7 +42,7 @@ func TestAgainstSandbox(t *testing.T) {
 			if err != nil || len(levels) == 0 {
 				t.Fatalf("stock: %d levels, %v", len(levels), err)
 			}
-			products, err := c.ChangedProducts(ctx, time.Time{})
+			products, err := allProducts(ctx, c, time.Time{})
 			if err != nil || len(products) == 0 {
 				t.Fatalf("products: %d, %v", len(products), err)
 			}
@@ -233,4 +233,14 @@ func mustInt(t *testing.T, s string) float64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// allProducts reads every page of the product feed since.
+func allProducts(ctx context.Context, c *Client, since time.Time) ([]model.Product, error) {
+	var out []model.Product
+	err := c.ChangedProducts(ctx, since, func(ps []model.Product, _ time.Time) error {
+		out = append(out, ps...)
+		return nil
+	})
+	return out, err
 }

@@ -664,6 +664,141 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 				}
 			}
 		}},
+		{"ClaimsReplaceOwner", func(t *testing.T, s store.Store) {
+			mustNil(t, s.PutClaims(ctx, []store.Claim{{Route: "orders", Entity: "1", JobID: 7, Version: "v1", UpdatedAt: at(0)}, {Route: "orders", Entity: "2", JobID: 7, Version: "v1"}}))
+			mustNil(t, s.PutClaims(ctx, []store.Claim{{Route: "orders", Entity: "1", JobID: 9, Version: "v2", UpdatedAt: at(time.Second)}, {Route: "stock", Entity: "1", JobID: 3, Version: "x"}}))
+			got, err := s.ListClaims(ctx, "orders", []string{"1", "2", "3"})
+			mustNil(t, err)
+			byEntity := map[string]store.Claim{}
+			for _, c := range got {
+				byEntity[c.Entity] = c
+			}
+			if len(got) != 2 || byEntity["1"].JobID != 9 || byEntity["1"].Version != "v2" || byEntity["2"].JobID != 7 {
+				t.Fatalf("claims %+v, want entity 1 owned by job 9 at v2 and entity 2 by job 7", got)
+			}
+			diff(t, want(at(time.Second)), byEntity["1"].UpdatedAt)
+		}},
+		{"LeaseAllOrNone", func(t *testing.T, s store.Store) {
+			until := time.Now().Add(time.Minute)
+			ok, err := s.TryLease(ctx, "a", []string{"k1", "k2"}, until)
+			mustNil(t, err)
+			if !ok {
+				t.Fatal("a could not take free keys")
+			}
+			// b wants k2 (held) and k3 (free): it gets neither.
+			ok, err = s.TryLease(ctx, "b", []string{"k3", "k2"}, until)
+			mustNil(t, err)
+			if ok {
+				t.Fatal("b took k2 while a holds it")
+			}
+			ok, err = s.TryLease(ctx, "c", []string{"k3"}, until)
+			mustNil(t, err)
+			if !ok {
+				t.Fatal("k3 stayed taken after b's failed take")
+			}
+			// The holder extends its own lease.
+			ok, err = s.TryLease(ctx, "a", []string{"k1"}, until.Add(time.Minute))
+			mustNil(t, err)
+			if !ok {
+				t.Fatal("a could not extend its own lease")
+			}
+			mustNil(t, s.ReleaseLease(ctx, "b", []string{"k1"}))
+			ok, err = s.TryLease(ctx, "b", []string{"k1"}, until)
+			mustNil(t, err)
+			if ok {
+				t.Fatal("b released a's key")
+			}
+			mustNil(t, s.ReleaseLease(ctx, "a", []string{"k1", "k2"}))
+			ok, err = s.TryLease(ctx, "b", []string{"k1", "k2"}, until)
+			mustNil(t, err)
+			if !ok {
+				t.Fatal("released keys stayed taken")
+			}
+		}},
+		{"LeaseExpires", func(t *testing.T, s store.Store) {
+			ok, err := s.TryLease(ctx, "dead", []string{"k"}, time.Now().Add(-time.Second))
+			mustNil(t, err)
+			if !ok {
+				t.Fatal("first take failed")
+			}
+			ok, err = s.TryLease(ctx, "alive", []string{"k"}, time.Now().Add(time.Minute))
+			mustNil(t, err)
+			if !ok {
+				t.Fatal("an expired lease kept its key")
+			}
+		}},
+		{"LeaseRace", func(t *testing.T, s store.Store) {
+			var mu sync.Mutex
+			won := 0
+			errs := race(8, func(i int) error {
+				ok, err := s.TryLease(ctx, fmt.Sprint("owner", i), []string{"order:SHOP-1", "partner:a@example.fi"}, time.Now().Add(time.Minute))
+				if ok {
+					mu.Lock()
+					won++
+					mu.Unlock()
+				}
+				return err
+			})
+			for _, err := range errs {
+				mustNil(t, err)
+			}
+			if won != 1 {
+				t.Fatalf("%d owners took the same keys at once, want 1", won)
+			}
+		}},
+		{"LockerExcludes", func(t *testing.T, s store.Store) {
+			l := store.NewLocker(s, "test")
+			l.TTL = 300 * time.Millisecond
+			var mu sync.Mutex
+			inside, most := 0, 0
+			errs := race(4, func(int) error {
+				unlock, err := l.Lock(ctx, "order:SHOP-9")
+				if err != nil {
+					return err
+				}
+				mu.Lock()
+				inside++
+				most = max(most, inside)
+				mu.Unlock()
+				// Longer than the TTL: the lease must be renewed while held.
+				time.Sleep(400 * time.Millisecond)
+				mu.Lock()
+				inside--
+				mu.Unlock()
+				unlock()
+				return nil
+			})
+			for _, err := range errs {
+				mustNil(t, err)
+			}
+			if most != 1 {
+				t.Fatalf("%d holders at once, want 1", most)
+			}
+		}},
+		{"SkipsReplaceAndPage", func(t *testing.T, s store.Store) {
+			mustNil(t, s.PutSkips(ctx, []store.Skip{
+				{Route: "orders", Entity: "1", Label: "order 1", Version: "v1", Reason: "no shipping method", At: at(0)},
+				{Route: "orders", Entity: "2", Label: "order 2", Version: "v1", Reason: "no payment method", At: at(time.Second)},
+				{Route: "other", Entity: "1", Label: "order 1", Version: "v1", Reason: "x", At: at(0)},
+			}))
+			mustNil(t, s.PutSkips(ctx, []store.Skip{{Route: "orders", Entity: "1", Label: "order 1", Version: "v2", Reason: "cancelled before import", At: at(2 * time.Second)}}))
+			got, total, err := s.ListSkips(ctx, store.SkipFilter{Route: "orders", Limit: 1})
+			mustNil(t, err)
+			if total != 2 || len(got) != 1 || got[0].Entity != "1" || got[0].Reason != "cancelled before import" {
+				t.Fatalf("skips %+v (total %d), want the replaced entity 1 first of 2", got, total)
+			}
+			got, _, err = s.ListSkips(ctx, store.SkipFilter{Route: "orders", Limit: 1, Offset: 1})
+			mustNil(t, err)
+			if len(got) != 1 || got[0].Entity != "2" {
+				t.Fatalf("second page %+v, want entity 2", got)
+			}
+			mustNil(t, s.DeleteSkips(ctx, "orders", []string{"1", "2"}))
+			_, total, err = s.ListSkips(ctx, store.SkipFilter{})
+			mustNil(t, err)
+			if total != 1 {
+				t.Fatalf("%d skips left, want the other route's 1", total)
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,143 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/jobs"
+	"github.com/ferryhub/ferry/internal/store"
+)
+
+// A record of a route belongs to one job at a time, whatever the jobs' states
+// and in however many processes: a pass hands a record to a new job only when no
+// job will still run for it and no stopped (parked, failed) job holds the same
+// version of it, and a job writes only the records it owns. The owner is kept in
+// the store's claims (route, record) → (job, version).
+
+// owners is what a pass knows of a page's records' jobs.
+type owners struct {
+	claims map[string]store.Claim
+	phases map[int64]jobs.Phase
+}
+
+// ownersOf reads the claims of entities and the phase of their jobs.
+func (rt *Runtime) ownersOf(ctx context.Context, route string, entities []string) (owners, error) {
+	o := owners{claims: map[string]store.Claim{}}
+	if len(entities) == 0 {
+		return o, nil
+	}
+	list, err := rt.Store.ListClaims(ctx, route, entities)
+	if err != nil {
+		return o, err
+	}
+	ids := make([]int64, 0, len(list))
+	for _, c := range list {
+		o.claims[c.Entity] = c
+		ids = append(ids, c.JobID)
+	}
+	if o.phases, err = rt.Queue.Phases(ctx, ids); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+// hold says whether a pass must leave entity at version to the job that owns
+// it: active when that job will still run (the cursor must then stay before the
+// record, so a later pass reads it again), and otherwise the stopped job's id
+// when it holds this very version (a person retries it).
+func (o owners) hold(entity, version string) (active bool, stopped int64) {
+	c, ok := o.claims[entity]
+	if !ok {
+		return false, 0
+	}
+	switch o.phases[c.JobID] {
+	case jobs.PhaseActive:
+		return true, 0
+	case jobs.PhaseStopped:
+		if c.Version == version {
+			return false, c.JobID
+		}
+	}
+	return false, 0
+}
+
+// claim makes the jobs the owners of their records.
+func (rt *Runtime) claim(ctx context.Context, route string, recs []claimed) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	now := time.Now().UTC()
+	cs := make([]store.Claim, len(recs))
+	for i, r := range recs {
+		cs[i] = store.Claim{Route: route, Entity: r.entity, JobID: r.job, Version: r.version, UpdatedAt: now}
+	}
+	return rt.Store.PutClaims(ctx, cs)
+}
+
+type claimed struct {
+	entity, version string
+	job             int64
+}
+
+// mine returns, for a job about to write records at the given versions, which
+// of them it owns, and takes the ones nobody owns, or whose owner completed or
+// holds an older version. A record that another job, still to run or stopped,
+// owns at the same or a newer version is left to that job: it is a stale copy
+// here (a retried job whose record was handed on).
+func (rt *Runtime) mine(ctx context.Context, route string, job int64, entities, versions []string) ([]bool, error) {
+	own, err := rt.ownersOf(ctx, route, entities)
+	if err != nil {
+		return nil, err
+	}
+	keep := make([]bool, len(entities))
+	var take []claimed
+	for i, e := range entities {
+		c, ok := own.claims[e]
+		if ok && c.JobID == job {
+			keep[i] = true
+			continue
+		}
+		if ok && !newerVersion(versions[i], c.Version) {
+			if ph := own.phases[c.JobID]; ph == jobs.PhaseActive || ph == jobs.PhaseStopped {
+				continue
+			}
+		}
+		keep[i] = true
+		take = append(take, claimed{entity: e, version: versions[i], job: job})
+	}
+	if err := rt.claim(ctx, route, take); err != nil {
+		return nil, err
+	}
+	return keep, nil
+}
+
+// newerVersion reports whether version a is later than b: times when both are
+// RFC 3339 times, else a plain comparison.
+func newerVersion(a, b string) bool {
+	ta, ea := time.Parse(time.RFC3339Nano, a)
+	tb, eb := time.Parse(time.RFC3339Nano, b)
+	if ea == nil && eb == nil {
+		return ta.After(tb)
+	}
+	return a > b
+}
+
+// lockKeys serializes writes of these natural keys in the target across
+// processes while f runs, so that two jobs can never both find a record
+// missing and create it.
+func (rt *Runtime) withKeys(ctx context.Context, keys []string, f func() error) error {
+	if len(keys) == 0 {
+		return f()
+	}
+	l := rt.Locks
+	if l == nil {
+		l = store.NewLocker(rt.Store, "local")
+	}
+	unlock, err := l.Lock(ctx, keys...)
+	if err != nil {
+		return fmt.Errorf("waiting for %d records another job is writing: %w", len(keys), err)
+	}
+	defer unlock()
+	return f()
+}
