@@ -96,8 +96,14 @@ func registerStock(reg *jobs.Registry, rt *Runtime) {
 	})
 }
 
-// passStock reads every level and enqueues the changed ones: a level is changed
-// when what the route would send differs from what it last sent.
+// passStock reads every level of the source and, where the target can say
+// what it has, every level of the target, and enqueues the SKUs whose level in
+// the target differs from what the route would send: the target converges on
+// the source in one pass, whatever the target did to its own quantities (a shop
+// lowers them when it delivers an order). A target that cannot report levels
+// gets a SKU again when what the route would send changed since it last sent
+// it. SKUs the target does not have are skipped with the reason, until it has
+// them.
 func passStock(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result, error) {
 	opts := stockOptions(r)
 	src, err := As[StockSource](ctx, rt, r, r.From, "a stock source")
@@ -109,6 +115,17 @@ func passStock(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result
 		return Result{}, fmt.Errorf("route %s: reading stock from %s: %w", r.Name, r.From, err)
 	}
 	sort.Slice(levels, func(i, j int) bool { return levels[i].SKU < levels[j].SKU })
+	var have map[string]model.Stock
+	if tgt, err := As[StockSource](ctx, rt, r, r.To, "a stock target that reports its levels"); err == nil {
+		list, err := tgt.StockLevels(ctx)
+		if err != nil {
+			return Result{}, fmt.Errorf("route %s: reading stock from %s: %w", r.Name, r.To, err)
+		}
+		have = make(map[string]model.Stock, len(list))
+		for _, l := range list {
+			have[l.SKU] = l
+		}
+	}
 	ids := make([]string, len(levels))
 	for i, l := range levels {
 		ids[i] = l.SKU
@@ -119,9 +136,19 @@ func passStock(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result
 	}
 	var res Result
 	var changed []model.Stock
+	var present []string
 	for _, l := range levels {
 		send := shopQuantity(opts, l)
-		if link, ok := links[l.SKU]; ok && link.Hash == stockHash(send) {
+		if have != nil {
+			// A SKU the target lists with the same count is in step; one it
+			// does not list may have no stock record yet (or no product: the
+			// write says which).
+			if t, ok := have[l.SKU]; ok && !t.Untracked && t.Quantity == send.Quantity {
+				res.Unchanged++
+				present = append(present, l.SKU)
+				continue
+			}
+		} else if link, ok := links[l.SKU]; ok && link.Hash == stockHash(send) {
 			res.Unchanged++
 			continue
 		}
@@ -129,10 +156,17 @@ func passStock(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result
 	}
 	if p.DryRun != nil {
 		for _, l := range changed {
-			p.DryRun.Record(Action{Op: "update", Target: r.To, Entity: "SKU " + l.SKU, Detail: "quantity " + l.Quantity.String()})
+			detail := "quantity " + l.Quantity.String()
+			if t, ok := have[l.SKU]; ok {
+				detail += " (has " + t.Quantity.String() + ")"
+			}
+			p.DryRun.Record(Action{Op: "update", Target: r.To, Entity: "SKU " + l.SKU, Detail: detail})
 		}
 		res.Updated += len(changed)
 		return res, nil
+	}
+	if err := rt.Store.DeleteSkips(ctx, r.Name, present); err != nil {
+		return Result{}, err
 	}
 	var ins []jobs.Insert
 	for start := 0; start < len(changed); start += opts.BatchSize {
@@ -149,8 +183,8 @@ func passStock(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result
 func stockHash(s model.Stock) string { return Hash([]any{s.SKU, s.Quantity}) }
 
 // writeStock sends levels to the shop and links each written SKU with the hash
-// of what was sent. A SKU the shop does not know is logged and left for a later
-// pass (the product may not be exported yet).
+// of what was sent. A SKU the shop does not know is skipped with the reason and
+// tried again by the next pass (the product may not be exported yet).
 func writeStock(ctx context.Context, rt *Runtime, r Route, levels []model.Stock, dry *DryRun) (Result, error) {
 	var res Result
 	sink, err := As[StockSink](ctx, rt, r, r.To, "a stock target")
@@ -162,16 +196,24 @@ func writeStock(ctx context.Context, rt *Runtime, r Route, levels []model.Stock,
 		return res, fmt.Errorf("route %s: writing stock to %s: %w", r.Name, r.To, err)
 	}
 	var transient error
+	var skips []store.Skip
+	var written []string
 	for i, l := range levels {
 		var e error
 		if i < len(errs) {
 			e = errs[i]
 		}
-		if e != nil {
-			if jobs.ClassOf(e) == jobs.ClassTransient {
-				transient = e
-				continue
-			}
+		switch {
+		case e == nil:
+			written = append(written, l.SKU)
+		case errors.Is(e, model.ErrUnknownSKU):
+			res.Skipped++
+			skips = append(skips, store.Skip{Route: r.Name, Entity: l.SKU, Label: "SKU " + l.SKU, Version: l.Quantity.String(), Reason: fmt.Sprintf("not sent: %v", e)})
+			continue
+		case jobs.ClassOf(e) == jobs.ClassTransient:
+			transient = e
+			continue
+		default:
 			res.Parked++
 			rt.logLine(ctx, store.LevelWarn, r.Name, "SKU "+l.SKU, fmt.Sprintf("stock not written: %v", e))
 			continue
@@ -181,6 +223,12 @@ func writeStock(ctx context.Context, rt *Runtime, r Route, levels []model.Stock,
 			return res, err
 		}
 		res.Updated++
+	}
+	if err := rt.Store.PutSkips(ctx, skips); err != nil {
+		return res, err
+	}
+	if err := rt.Store.DeleteSkips(ctx, r.Name, written); err != nil {
+		return res, err
 	}
 	// A transient failure retries the job; the SKUs written are linked and skipped
 	// by the next pass.

@@ -3,6 +3,7 @@ package flow_test
 import (
 	"context"
 	"sync"
+	"strings"
 	"testing"
 
 	"github.com/ferryhub/ferry/internal/connector"
@@ -69,9 +70,10 @@ func TestStockSendsOnlyChangedLevels(t *testing.T) {
 	if n := patches(); n != 4 {
 		t.Fatalf("%d stock writes, want 4 (3 known SKUs and the unknown one tried)", n)
 	}
-	logs, _ := st.ListLogs(ctx, store.LogFilter{Route: "stock", Entity: "SKU NOT-IN-SHOP"})
-	if len(logs) == 0 {
-		t.Fatal("the unknown SKU left no log line")
+	// The SKU the shop lacks is skipped, with the reason, not silently.
+	skips, _, _ := st.ListSkips(ctx, store.SkipFilter{Route: "stock"})
+	if len(skips) != 1 || skips[0].Entity != "NOT-IN-SHOP" || !strings.Contains(skips[0].Reason, "NOT-IN-SHOP") {
+		t.Fatalf("skipped %+v, want NOT-IN-SHOP with the reason", skips)
 	}
 
 	// Nothing changed: only the SKU the shop lacks is tried again.
@@ -88,7 +90,41 @@ func TestStockSendsOnlyChangedLevels(t *testing.T) {
 	if got, _ := sb.StockOf(codes[1]); got.Quantity != 7 {
 		t.Fatalf("changed level not written: %+v", got)
 	}
-	if c := rt.Counts()["stock"]; c.Updated != 4 || c.Parked != 3 {
+	if c := rt.Counts()["stock"]; c.Updated != 4 || c.Skipped != 3 || c.Parked != 0 {
 		t.Fatalf("counts %+v", c)
+	}
+}
+
+// The shop lowers its own quantities (it delivers an order at quick-process);
+// the route compares the shop's level with the source's, so the next pass puts
+// the shop back in step although the source did not change (seed 002).
+func TestStockConvergesOnTheShopsOwnChanges(t *testing.T) {
+	t.Parallel()
+	erp := &fakeStock{levels: map[string]model.Stock{}}
+	h := newHarness(t, mcfsandbox.Options{Seed: 13}, []flow.Route{{Name: "stock", Flow: "stock", From: "erp", To: "shop", Options: &flow.StockOptions{Quantity: "on_hand", BatchSize: 50}}}, erp)
+	var codes []string
+	for _, st := range h.sb.Stock() {
+		codes = append(codes, st.ProductCode)
+	}
+	for i, c := range codes {
+		erp.set(c, int64(490+i), int64(490+i))
+	}
+	h.pass(t, "stock")
+	// The shop delivers: 5 off three SKUs, by its own hand.
+	for _, c := range codes[:3] {
+		got, _ := h.sb.StockOf(c)
+		if _, err := h.sb.SetStock(c, got.Quantity-5); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := h.sb.Calls("PATCH /stock/{code}")
+	h.pass(t, "stock")
+	for i, c := range codes {
+		if got, _ := h.sb.StockOf(c); got.Quantity != 490+i {
+			t.Fatalf("%s: shop %d, source %d after a pass", c, got.Quantity, 490+i)
+		}
+	}
+	if n := h.sb.Calls("PATCH /stock/{code}") - before; n != 3 {
+		t.Fatalf("the correcting pass wrote %d levels, want the 3 that drifted", n)
 	}
 }

@@ -243,9 +243,12 @@ type Stock struct {
 	// Quantity is the physical quantity on hand.
 	Quantity Decimal `json:"quantity"`
 	// Reserved is held for open orders; Available = Quantity - Reserved.
-	Reserved  Decimal   `json:"reserved,omitempty"`
-	Available Decimal   `json:"available"`
-	Location  string    `json:"location,omitempty"`
+	Reserved  Decimal `json:"reserved,omitempty"`
+	Available Decimal `json:"available"`
+	Location  string  `json:"location,omitempty"`
+	// Untracked means the system keeps no count for the SKU (a shop's stock
+	// management off): its quantity says nothing.
+	Untracked bool      `json:"untracked,omitempty"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
 }
 

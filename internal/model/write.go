@@ -47,6 +47,10 @@ type WriteResult struct {
 // longer exists there: somebody deleted it.
 var ErrGone = errors.New("the record no longer exists in the target")
 
+// ErrUnknownSKU is a write for a SKU the target has no product or variant of
+// (yet): the record waits, skipped, until the product is there.
+var ErrUnknownSKU = errors.New("the target has no product with this SKU")
+
 // ShopConfig is a shop's base configuration, which an ERP needs to take its
 // orders: methods, categories, storefronts and campaigns.
 type ShopConfig struct {

@@ -2,6 +2,7 @@ package mycashflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -56,6 +57,30 @@ func (c *Client) methodNames(ctx context.Context) (Names, error) {
 	return n, nil
 }
 
+// StockLevels returns the stock item of every product and variation code in
+// the store: the physical quantity (the one SetStockLevels writes), and the
+// balance MyCashflow derives from it by subtracting its reservations. Items
+// with stock management off are Untracked.
+func (c *Client) StockLevels(ctx context.Context) ([]model.Stock, error) {
+	res, err := c.StockList(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("mycashflow %s: listing stock: %w", c.name, err)
+	}
+	if len(res.Bad) > 0 {
+		return nil, fmt.Errorf("mycashflow %s: %w", c.name, errors.Join(res.Bad...))
+	}
+	out := make([]model.Stock, 0, len(res.Items))
+	for _, it := range res.Items {
+		s := ToStock(it)
+		if s.SKU == "" {
+			continue
+		}
+		s.Untracked = !bool(it.Enabled)
+		out = append(out, s)
+	}
+	return out, nil
+}
+
 // SetStockLevels sets the physical quantity of each SKU (product or variation
 // code) and turns stock management on for it; MyCashflow subtracts its own
 // reservations. errs has one entry per level: a SKU the store does not have is a
@@ -95,6 +120,9 @@ type SKUError struct {
 func (e *SKUError) Error() string { return "SKU " + e.SKU + ": " + e.Err.Error() }
 
 func (e *SKUError) Unwrap() error { return e.Err }
+
+// Is makes a SKU the store lacks model.ErrUnknownSKU.
+func (e *SKUError) Is(target error) bool { return e.Missing && target == model.ErrUnknownSKU }
 
 // FailureClass tells ferry's queue that a person must act (export the product,
 // fix the quantity) before this SKU can be written.
