@@ -2,8 +2,8 @@ package flow_test
 
 import (
 	"context"
-	"sync"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ferryhub/ferry/internal/connector"
