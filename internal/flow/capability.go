@@ -72,9 +72,12 @@ type ProductSink interface {
 
 // ShipmentSource reports deliveries sent (an ERP, a warehouse).
 type ShipmentSource interface {
-	// DoneShipments returns deliveries completed at or after since. OrderID is the
-	// order's id in the source (the one the orders route linked).
-	DoneShipments(ctx context.Context, since time.Time) ([]model.Shipment, error)
+	// DoneShipments reads the deliveries completed (or changed) at or after
+	// since and hands them to page a page at a time with the page's checkpoint,
+	// as ChangedOrders does. OrderID is the order's id in the source (the one
+	// the orders route linked); Partial marks a delivery after which more of
+	// the order is still to ship, and the last one carries every tracking code.
+	DoneShipments(ctx context.Context, since time.Time, page func(shipments []model.Shipment, through time.Time) error) error
 }
 
 // ShipmentSink registers deliveries on the shop's orders.
@@ -87,9 +90,11 @@ type ShipmentSink interface {
 
 // PaymentSource reports invoices paid (an ERP).
 type PaymentSource interface {
-	// PaidInvoices returns invoices fully paid at or after since, with OrderRef
-	// set to the id of the order they bill in the source.
-	PaidInvoices(ctx context.Context, since time.Time) ([]model.Invoice, error)
+	// PaidInvoices reads invoices fully paid, changed at or after since, and
+	// hands them to page a page at a time with the page's checkpoint, as
+	// ChangedOrders does; OrderRef is the id of the order they bill in the
+	// source.
+	PaidInvoices(ctx context.Context, since time.Time, page func(invoices []model.Invoice, through time.Time) error) error
 }
 
 // PaymentSink marks shop orders paid.

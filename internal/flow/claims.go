@@ -62,52 +62,70 @@ func (o owners) hold(entity, version string) (active bool, stopped int64) {
 	return false, 0
 }
 
-// claim makes the jobs the owners of their records.
-func (rt *Runtime) claim(ctx context.Context, route string, recs []claimed) error {
+// claim hands records to jobs, each only if its owner is still the one the
+// caller read (prev), so that a hand-over a job made meanwhile (a batch moving
+// a failed record to a job of its own) is never undone. It reports which it
+// handed.
+func (rt *Runtime) claim(ctx context.Context, route string, recs []claimed) ([]bool, error) {
 	if len(recs) == 0 {
-		return nil
+		return nil, nil
 	}
 	now := time.Now().UTC()
 	cs := make([]store.Claim, len(recs))
 	for i, r := range recs {
-		cs[i] = store.Claim{Route: route, Entity: r.entity, JobID: r.job, Version: r.version, UpdatedAt: now}
+		cs[i] = store.Claim{Route: route, Entity: r.entity, JobID: r.job, Version: r.version, UpdatedAt: now, Prev: r.prev}
 	}
-	return rt.Store.PutClaims(ctx, cs)
+	return rt.Store.SwapClaims(ctx, cs)
 }
 
 type claimed struct {
 	entity, version string
 	job             int64
+	// prev is the owner the caller read (0: none).
+	prev int64
 }
+
+// prevOwner is the job own says owns entity, or 0.
+func (o owners) prevOwner(entity string) int64 { return o.claims[entity].JobID }
 
 // mine returns, for a job about to write records at the given versions, which
 // of them it owns, and takes the ones nobody owns, or whose owner completed or
 // holds an older version. A record that another job, still to run or stopped,
 // owns at the same or a newer version is left to that job: it is a stale copy
 // here (a retried job whose record was handed on).
-func (rt *Runtime) mine(ctx context.Context, route string, job int64, entities, versions []string) ([]bool, error) {
+//
+// from is the job that handed the records to this one (a batch moving a failed
+// record into a job of its own), which still owns them until it records the
+// hand-over: its claim counts as this job's.
+func (rt *Runtime) mine(ctx context.Context, route string, job, from int64, entities, versions []string) ([]bool, error) {
 	own, err := rt.ownersOf(ctx, route, entities)
 	if err != nil {
 		return nil, err
 	}
 	keep := make([]bool, len(entities))
 	var take []claimed
+	var at []int
 	for i, e := range entities {
 		c, ok := own.claims[e]
 		if ok && c.JobID == job {
 			keep[i] = true
 			continue
 		}
-		if ok && !newerVersion(versions[i], c.Version) {
+		if ok && !newerVersion(versions[i], c.Version) && (from == 0 || c.JobID != from) {
 			if ph := own.phases[c.JobID]; ph == jobs.PhaseActive || ph == jobs.PhaseStopped {
 				continue
 			}
 		}
-		keep[i] = true
-		take = append(take, claimed{entity: e, version: versions[i], job: job})
+		take = append(take, claimed{entity: e, version: versions[i], job: job, prev: c.JobID})
+		at = append(at, i)
 	}
-	if err := rt.claim(ctx, route, take); err != nil {
+	got, err := rt.claim(ctx, route, take)
+	if err != nil {
 		return nil, err
+	}
+	// A record whose owner changed since it was read is another job's now.
+	for k, i := range at {
+		keep[i] = got[k]
 	}
 	return keep, nil
 }

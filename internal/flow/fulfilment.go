@@ -147,21 +147,47 @@ func passShipments(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Re
 			return Result{}, err
 		}
 	}
-	shipments, err := src.DoneShipments(ctx, since)
-	if err != nil {
-		return Result{}, fmt.Errorf("route %s: reading deliveries from %s: %w", r.Name, r.From, err)
+	var res Result
+	var pageErr error
+	err = src.DoneShipments(ctx, since, func(shipments []model.Shipment, through time.Time) error {
+		pr, err := takeShipments(ctx, rt, r, shipments, p)
+		res = res.Add(pr)
+		if err == nil && p.DryRun == nil {
+			err = AdvanceCursor(ctx, rt.Store, r.Name, "shipments", through)
+		}
+		pageErr = err
+		return err
+	})
+	if err != nil && err != pageErr {
+		err = fmt.Errorf("route %s: reading deliveries from %s: %w", r.Name, r.From, err)
 	}
+	return res, err
+}
+
+// takeShipments enqueues a job per delivery of one page not registered yet. A
+// partial delivery waits, skipped with the reason, for the last one of its
+// order, which registers the order delivered with every tracking code.
+func takeShipments(ctx context.Context, rt *Runtime, r Route, shipments []model.Shipment, p PassOptions) (Result, error) {
 	var res Result
 	var ins []jobs.Insert
-	var newest time.Time
+	var skips []store.Skip
+	var whole []string
 	for _, s := range shipments {
-		if s.CompletedAt.After(newest) {
-			newest = s.CompletedAt
-		}
 		if _, err := rt.Store.GetLinkByLocal(ctx, r.To, shipmentLink, r.From+":"+s.ID); err == nil {
 			res.Unchanged++
 			continue
 		}
+		entity := "order " + s.OrderID
+		if s.Partial {
+			res.Skipped++
+			why := fmt.Sprintf("delivery %s (tracking %q) is partial; the shop order is marked delivered, with every tracking code, when the rest of it ships", s.ID, s.TrackingCode)
+			skips = append(skips, store.Skip{Route: r.Name, Entity: entity, Label: fmt.Sprintf("%s order %s", r.From, s.OrderID), Version: s.ID, Reason: why})
+			if p.DryRun != nil {
+				p.DryRun.Record(Action{Op: "skip", Target: r.To, Entity: "delivery " + s.ID, Detail: why})
+			}
+			continue
+		}
+		whole = append(whole, entity)
 		if p.DryRun != nil {
 			res2, err := registerShipment(ctx, rt, r, s, p.DryRun)
 			res = res.Add(res2)
@@ -175,11 +201,17 @@ func passShipments(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Re
 	if p.DryRun != nil {
 		return res, nil
 	}
+	if err := rt.Store.PutSkips(ctx, skips); err != nil {
+		return res, err
+	}
+	if err := rt.Store.DeleteSkips(ctx, r.Name, whole); err != nil {
+		return res, err
+	}
 	if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
-		return Result{}, err
+		return res, err
 	}
 	res.Enqueued, res.Queued = len(ins), len(ins)
-	return res, AdvanceCursor(ctx, rt.Store, r.Name, "shipments", newest)
+	return res, nil
 }
 
 func registerShipment(ctx context.Context, rt *Runtime, r Route, s model.Shipment, dry *DryRun) (Result, error) {
@@ -265,39 +297,41 @@ func passPayments(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Res
 			return Result{}, err
 		}
 	}
-	invoices, err := src.PaidInvoices(ctx, since)
-	if err != nil {
-		return Result{}, fmt.Errorf("route %s: reading paid invoices from %s: %w", r.Name, r.From, err)
-	}
 	var res Result
-	var ins []jobs.Insert
-	var newest time.Time
-	for _, inv := range invoices {
-		if inv.UpdatedAt.After(newest) {
-			newest = inv.UpdatedAt
-		}
-		if _, err := rt.Store.GetLinkByLocal(ctx, r.To, paymentLink, r.From+":"+inv.ID); err == nil {
-			res.Unchanged++
-			continue
+	var pageErr error
+	err = src.PaidInvoices(ctx, since, func(invoices []model.Invoice, through time.Time) error {
+		var ins []jobs.Insert
+		for _, inv := range invoices {
+			if _, err := rt.Store.GetLinkByLocal(ctx, r.To, paymentLink, r.From+":"+inv.ID); err == nil {
+				res.Unchanged++
+				continue
+			}
+			if p.DryRun != nil {
+				res2, err := markPaid(ctx, rt, r, inv, p.DryRun)
+				res = res.Add(res2)
+				if err != nil {
+					p.DryRun.Record(Action{Op: "skip", Target: r.To, Entity: "invoice " + inv.ID, Detail: err.Error()})
+				}
+				continue
+			}
+			ins = append(ins, jobs.Insert{Args: PaymentArgs{Route: r.Name, Invoice: inv}, Queue: jobs.QueueName(r.To)})
 		}
 		if p.DryRun != nil {
-			res2, err := markPaid(ctx, rt, r, inv, p.DryRun)
-			res = res.Add(res2)
-			if err != nil {
-				p.DryRun.Record(Action{Op: "skip", Target: r.To, Entity: "invoice " + inv.ID, Detail: err.Error()})
-			}
-			continue
+			return nil
 		}
-		ins = append(ins, jobs.Insert{Args: PaymentArgs{Route: r.Name, Invoice: inv}, Queue: jobs.QueueName(r.To)})
+		if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
+			pageErr = err
+			return err
+		}
+		res.Enqueued += len(ins)
+		res.Queued += len(ins)
+		pageErr = AdvanceCursor(ctx, rt.Store, r.Name, "payments", through)
+		return pageErr
+	})
+	if err != nil && err != pageErr {
+		err = fmt.Errorf("route %s: reading paid invoices from %s: %w", r.Name, r.From, err)
 	}
-	if p.DryRun != nil {
-		return res, nil
-	}
-	if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
-		return Result{}, err
-	}
-	res.Enqueued, res.Queued = len(ins), len(ins)
-	return res, AdvanceCursor(ctx, rt.Store, r.Name, "payments", newest)
+	return res, err
 }
 
 func markPaid(ctx context.Context, rt *Runtime, r Route, inv model.Invoice, dry *DryRun) (Result, error) {

@@ -25,12 +25,12 @@ func (f *fakeDeliveries) Test(context.Context) (connector.TestReport, error) {
 	return connector.TestReport{OK: true}, nil
 }
 
-func (f *fakeDeliveries) DoneShipments(context.Context, time.Time) ([]model.Shipment, error) {
-	return f.shipments, nil
+func (f *fakeDeliveries) DoneShipments(_ context.Context, _ time.Time, page func([]model.Shipment, time.Time) error) error {
+	return page(f.shipments, time.Time{})
 }
 
-func (f *fakeDeliveries) PaidInvoices(context.Context, time.Time) ([]model.Invoice, error) {
-	return f.invoices, nil
+func (f *fakeDeliveries) PaidInvoices(_ context.Context, _ time.Time, page func([]model.Invoice, time.Time) error) error {
+	return page(f.invoices, time.Time{})
 }
 
 func TestShipmentsAndPaymentsReachTheShop(t *testing.T) {

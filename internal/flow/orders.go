@@ -167,6 +167,8 @@ type OrderArgs struct {
 	OrderID string      `json:"order_id" river:"unique"`
 	Version string      `json:"version" river:"unique"`
 	Order   model.Order `json:"order"`
+	// From is the batch job that moved the order here.
+	From int64 `json:"from,omitempty"`
 }
 
 // Kind implements river.JobArgs.
@@ -184,7 +186,7 @@ func registerOrders(reg *jobs.Registry, rt *Runtime) {
 		if err != nil {
 			return err
 		}
-		orders, err := rt.ownOrders(ctx, r, job.ID, job.Args.Orders)
+		orders, err := rt.ownOrders(ctx, r, job.ID, 0, job.Args.Orders)
 		if err != nil {
 			return err
 		}
@@ -200,7 +202,7 @@ func registerOrders(reg *jobs.Registry, rt *Runtime) {
 		if err != nil {
 			return err
 		}
-		orders, err := rt.ownOrders(ctx, r, job.ID, []model.Order{job.Args.Order})
+		orders, err := rt.ownOrders(ctx, r, job.ID, job.Args.From, []model.Order{job.Args.Order})
 		if err != nil || len(orders) == 0 {
 			return err
 		}
@@ -218,13 +220,13 @@ func registerOrders(reg *jobs.Registry, rt *Runtime) {
 
 // ownOrders returns the orders of a job that it owns; the others were handed
 // to a job with a newer copy since, and are left to it.
-func (rt *Runtime) ownOrders(ctx context.Context, r Route, job int64, orders []model.Order) ([]model.Order, error) {
+func (rt *Runtime) ownOrders(ctx context.Context, r Route, job, from int64, orders []model.Order) ([]model.Order, error) {
 	ids := make([]string, len(orders))
 	versions := make([]string, len(orders))
 	for i, o := range orders {
 		ids[i], versions[i] = o.ID, orderVersion(o)
 	}
-	keep, err := rt.mine(ctx, r.Name, job, ids, versions)
+	keep, err := rt.mine(ctx, r.Name, job, from, ids, versions)
 	if err != nil {
 		return nil, err
 	}
@@ -392,10 +394,10 @@ func takeOrders(ctx context.Context, rt *Runtime, r Route, opts *OrdersOptions, 
 	var cs []claimed
 	for i, in := range ins {
 		for _, o := range in.Args.(OrderBatchArgs).Orders {
-			cs = append(cs, claimed{entity: o.ID, version: orderVersion(o), job: got[i].ID})
+			cs = append(cs, claimed{entity: o.ID, version: orderVersion(o), job: got[i].ID, prev: own.prevOwner(o.ID)})
 		}
 	}
-	if err := rt.claim(ctx, r.Name, cs); err != nil {
+	if _, err := rt.claim(ctx, r.Name, cs); err != nil {
 		return res, held, err
 	}
 	res.Enqueued, res.Queued = len(ins), len(todo)
@@ -617,18 +619,19 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 	if len(spill) > 0 && dry == nil {
 		ins := make([]jobs.Insert, len(spill))
 		for i, o := range spill {
-			ins[i] = jobs.Insert{Args: OrderArgs{Route: r.Name, OrderID: o.ID, Version: orderVersion(o), Order: o}, Queue: jobs.QueueName(r.To)}
+			ins[i] = jobs.Insert{Args: OrderArgs{Route: r.Name, OrderID: o.ID, Version: orderVersion(o), Order: o, From: jobs.CurrentID(ctx)}, Queue: jobs.QueueName(r.To)}
 		}
 		got, err := rt.Queue.EnqueueMany(ctx, ins)
 		if err != nil {
 			return res, err
 		}
-		// Each order now belongs to its own job.
+		// Each order now belongs to its own job (which may have taken it
+		// already).
 		cs := make([]claimed, len(spill))
 		for i, o := range spill {
-			cs[i] = claimed{entity: o.ID, version: orderVersion(o), job: got[i].ID}
+			cs[i] = claimed{entity: o.ID, version: orderVersion(o), job: got[i].ID, prev: jobs.CurrentID(ctx)}
 		}
-		if err := rt.claim(ctx, r.Name, cs); err != nil {
+		if _, err := rt.claim(ctx, r.Name, cs); err != nil {
 			return res, err
 		}
 	}

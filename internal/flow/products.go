@@ -115,6 +115,8 @@ type ProductArgs struct {
 	// Force writes the product even when the target has it unchanged (a
 	// person's "export now").
 	Force bool `json:"force,omitempty"`
+	// From is the batch job that moved the product here.
+	From int64 `json:"from,omitempty"`
 }
 
 // Kind implements river.JobArgs.
@@ -132,7 +134,7 @@ func registerProducts(reg *jobs.Registry, rt *Runtime) {
 		if err != nil {
 			return err
 		}
-		products, err := rt.ownProducts(ctx, r, job.ID, job.Args.Products, false)
+		products, err := rt.ownProducts(ctx, r, job.ID, 0, job.Args.Products, false)
 		if err != nil {
 			return err
 		}
@@ -146,7 +148,7 @@ func registerProducts(reg *jobs.Registry, rt *Runtime) {
 			return err
 		}
 		// A person's export now writes the product whoever had it.
-		products, err := rt.ownProducts(ctx, r, job.ID, []model.Product{job.Args.Product}, job.Args.Force)
+		products, err := rt.ownProducts(ctx, r, job.ID, job.Args.From, []model.Product{job.Args.Product}, job.Args.Force)
 		if err != nil || len(products) == 0 {
 			return err
 		}
@@ -158,20 +160,20 @@ func registerProducts(reg *jobs.Registry, rt *Runtime) {
 
 // ownProducts returns the products of a job that it owns (all of them when
 // force is set, taking them).
-func (rt *Runtime) ownProducts(ctx context.Context, r Route, job int64, products []model.Product, force bool) ([]model.Product, error) {
+func (rt *Runtime) ownProducts(ctx context.Context, r Route, job, from int64, products []model.Product, force bool) ([]model.Product, error) {
 	if force {
-		cs := make([]claimed, len(products))
+		cs := make([]store.Claim, len(products))
 		for i, pr := range products {
-			cs[i] = claimed{entity: pr.ID, version: productVersion(pr), job: job}
+			cs[i] = store.Claim{Route: r.Name, Entity: pr.ID, JobID: job, Version: productVersion(pr)}
 		}
-		return products, rt.claim(ctx, r.Name, cs)
+		return products, rt.Store.PutClaims(ctx, cs)
 	}
 	ids := make([]string, len(products))
 	versions := make([]string, len(products))
 	for i, pr := range products {
 		ids[i], versions[i] = pr.ID, productVersion(pr)
 	}
-	keep, err := rt.mine(ctx, r.Name, job, ids, versions)
+	keep, err := rt.mine(ctx, r.Name, job, from, ids, versions)
 	if err != nil {
 		return nil, err
 	}
@@ -309,10 +311,10 @@ func takeProducts(ctx context.Context, rt *Runtime, r Route, opts *ProductsOptio
 	var cs []claimed
 	for i, in := range ins {
 		for _, pr := range in.Args.(ProductBatchArgs).Products {
-			cs = append(cs, claimed{entity: pr.ID, version: productVersion(pr), job: got[i].ID})
+			cs = append(cs, claimed{entity: pr.ID, version: productVersion(pr), job: got[i].ID, prev: own.prevOwner(pr.ID)})
 		}
 	}
-	if err := rt.claim(ctx, r.Name, cs); err != nil {
+	if _, err := rt.claim(ctx, r.Name, cs); err != nil {
 		return res, held, err
 	}
 	res.Enqueued, res.Queued = len(ins), len(changed)
@@ -401,7 +403,7 @@ func exportProducts(ctx context.Context, rt *Runtime, r Route, products []model.
 	if len(spill) > 0 {
 		ins := make([]jobs.Insert, len(spill))
 		for i, pr := range spill {
-			ins[i] = jobs.Insert{Args: ProductArgs{Route: r.Name, Key: productKey(r, pr) + "@" + productHash(pr), Product: pr}, Queue: jobs.QueueName(r.To)}
+			ins[i] = jobs.Insert{Args: ProductArgs{Route: r.Name, Key: productKey(r, pr) + "@" + productHash(pr), Product: pr, From: jobs.CurrentID(ctx)}, Queue: jobs.QueueName(r.To)}
 		}
 		got, err := rt.Queue.EnqueueMany(ctx, ins)
 		if err != nil {
@@ -409,9 +411,9 @@ func exportProducts(ctx context.Context, rt *Runtime, r Route, products []model.
 		}
 		cs := make([]claimed, len(spill))
 		for i, pr := range spill {
-			cs[i] = claimed{entity: pr.ID, version: productVersion(pr), job: got[i].ID}
+			cs[i] = claimed{entity: pr.ID, version: productVersion(pr), job: got[i].ID, prev: jobs.CurrentID(ctx)}
 		}
-		if err := rt.claim(ctx, r.Name, cs); err != nil {
+		if _, err := rt.claim(ctx, r.Name, cs); err != nil {
 			return res, err
 		}
 	}

@@ -124,9 +124,11 @@ func Open(ctx context.Context, st store.Store, reg *Registry, opts Options) (*Qu
 		RetryPolicy:          &RetryPolicy{Base: opts.RetryBase, Max: time.Hour},
 		SkipUnknownJobCheck:  true,
 		// Parked and failed jobs wait for a person (and own their records)
-		// however long that takes; River would delete them after a day or a week.
-		CancelledJobRetentionPeriod: -1,
-		DiscardedJobRetentionPeriod: -1,
+		// however long that takes; River would delete them after a day or a
+		// week. Not -1 ("never"): riversqlite v0.47.0 ignores it and deletes
+		// them at once.
+		CancelledJobRetentionPeriod: keepStopped,
+		DiscardedJobRetentionPeriod: keepStopped,
 	}
 	if opts.Work {
 		cfg.Workers = reg.workers
@@ -426,6 +428,9 @@ func (q *Queue) EnqueueMany(ctx context.Context, ins []Insert) ([]Enqueued, erro
 	}
 	return out, nil
 }
+
+// keepStopped is how long cancelled and discarded jobs are kept: a century.
+const keepStopped = 100 * 365 * 24 * time.Hour
 
 // enqueueChunkBytes is the size of arguments EnqueueMany inserts at once.
 const enqueueChunkBytes = 1 << 20

@@ -61,6 +61,7 @@ func (w *worker[T]) Work(ctx context.Context, rj *river.Job[T]) error {
 	args := rj.Args
 	log := q.log.With("job", rj.ID, "kind", rj.Kind, "route", args.JobRoute(), "entity", args.JobEntity())
 	start := time.Now()
+	ctx = context.WithValue(ctx, jobIDKey{}, rj.ID)
 	err := w.handle(ctx, &Job[T]{ID: rj.ID, Attempt: rj.Attempt, MaxAttempts: rj.MaxAttempts, Args: args, Log: log})
 	outcome := q.settle(ctx, rj.ID, rj.Attempt, rj.MaxAttempts, args, err, log)
 	jobDuration.WithLabelValues(rj.Kind, outcome).Observe(time.Since(start).Seconds())
@@ -73,6 +74,14 @@ func (w *worker[T]) Work(ctx context.Context, rj *river.Job[T]) error {
 		return river.JobSnooze(remote.RetryAfterOf(err))
 	}
 	return err
+}
+
+type jobIDKey struct{}
+
+// CurrentID returns the id of the job whose handler ctx belongs to, or 0.
+func CurrentID(ctx context.Context) int64 {
+	id, _ := ctx.Value(jobIDKey{}).(int64)
+	return id
 }
 
 // settle records what a job's error means and returns the outcome label.

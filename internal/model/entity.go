@@ -161,6 +161,9 @@ type Shipment struct {
 	DocumentURLs     []string       `json:"document_urls,omitempty"`
 	PickupPointID    string         `json:"pickup_point_id,omitempty"`
 	CompletedAt      time.Time      `json:"completed_at,omitzero"`
+	// Partial means more deliveries of the order are still to come (a
+	// backorder): the order is not delivered in full yet.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // PaymentStatus is the state of one payment.

@@ -40,6 +40,42 @@ func (s *sqlStore) PutClaims(ctx context.Context, claims []Claim) error {
 	return nil
 }
 
+func (s *sqlStore) SwapClaims(ctx context.Context, claims []Claim) ([]bool, error) {
+	done := make([]bool, len(claims))
+	if len(claims) == 0 {
+		return done, nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: swap claims: %w", err)
+	}
+	defer tx.Rollback()
+	for i, c := range claims {
+		var q string
+		args := []any{c.JobID, c.Version, s.ts(orNow(c.UpdatedAt))}
+		if c.Prev == 0 {
+			q = `INSERT INTO claims (job_id, version, updated_at, route, entity) VALUES (?, ?, ?, ?, ?) ON CONFLICT (route, entity) DO NOTHING`
+			args = append(args, c.Route, c.Entity)
+		} else {
+			q = `UPDATE claims SET job_id = ?, version = ?, updated_at = ? WHERE route = ? AND entity = ? AND job_id = ?`
+			args = append(args, c.Route, c.Entity, c.Prev)
+		}
+		res, err := tx.ExecContext(ctx, s.rebind(q), args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: swap claim of %s %s: %w", c.Route, c.Entity, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, fmt.Errorf("store: swap claims: %w", err)
+		}
+		done[i] = n == 1
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("store: swap claims: %w", err)
+	}
+	return done, nil
+}
+
 func (s *sqlStore) ListClaims(ctx context.Context, route string, entities []string) ([]Claim, error) {
 	var out []Claim
 	for _, part := range chunks(entities) {

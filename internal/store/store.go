@@ -290,6 +290,10 @@ type Store interface {
 	// PutClaims makes each claim's job the owner of its record, replacing the
 	// previous owner.
 	PutClaims(ctx context.Context, claims []Claim) error
+	// SwapClaims makes each claim's job the owner of its record only if the
+	// owner is still claim.Prev (0: there is none), and reports which it made:
+	// a hand-over never undoes one that happened since the caller looked.
+	SwapClaims(ctx context.Context, claims []Claim) ([]bool, error)
 	// ListClaims returns the claims of the route's entities that exist.
 	ListClaims(ctx context.Context, route string, entities []string) ([]Claim, error)
 
@@ -319,6 +323,8 @@ type Claim struct {
 	JobID     int64
 	Version   string
 	UpdatedAt time.Time
+	// Prev is the owner SwapClaims expects to replace.
+	Prev int64
 }
 
 // Skip is a record a pass read and did not take (an order that is not

@@ -106,11 +106,7 @@ type nameRow struct {
 func (c *Client) ChangedProducts(ctx context.Context, since time.Time, page func(products []model.Product, through time.Time) error) error {
 	tfeed := Feed{Name: "products", Model: "product.template", Domain: []any{[]any{"sale_ok", "=", true}, []any{"active", "=", true}}, Fields: fixed(templateFields...)}
 	vfeed := Feed{Name: "variants", Model: "product.product", Fields: fixed("product_tmpl_id")}
-	start := Cursor{}
-	if !since.IsZero() {
-		// Changes reads after the cursor; one second back keeps since inclusive.
-		start = Cursor{WriteDate: since.Add(-time.Second), ID: 1 << 62}
-	}
+	start := keysetFrom(since)
 	done := map[int64]bool{}
 	newest := func(cur Cursor) time.Time {
 		if cur.WriteDate.IsZero() {

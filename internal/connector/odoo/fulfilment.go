@@ -3,6 +3,7 @@ package odoo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 type pickingDoneRow struct {
 	ID          Int      `json:"id"`
 	Name        Str      `json:"name"`
+	State       Str      `json:"state"`
 	SaleID      Many2one `json:"sale_id"`
 	Tracking    Str      `json:"carrier_tracking_ref"`
 	CarrierID   Many2one `json:"carrier_id"`
@@ -19,27 +21,90 @@ type pickingDoneRow struct {
 	PickingType Str      `json:"picking_type_code"`
 }
 
-// DoneShipments returns outgoing deliveries of sale orders validated at or after
-// since, with the tracking reference. The carrier fields need the delivery
-// module (16) or stock_delivery (17 and later); `ferry connections test` says so
-// when it is missing.
-func (c *Client) DoneShipments(ctx context.Context, since time.Time) ([]model.Shipment, error) {
-	dom := []any{[]any{"state", "=", "done"}, []any{"picking_type_code", "=", "outgoing"}, []any{"sale_id", "!=", false}}
-	if !since.IsZero() {
-		dom = append(dom, []any{"date_done", ">=", FormatTime(since)})
+// DoneShipments reads the outgoing deliveries of sale orders done (validated)
+// and changed at or after since, with the tracking reference, a page at a time
+// by keyset on (write_date, id). A delivery is Partial while another delivery
+// of its order (a backorder) is neither done nor cancelled. The carrier fields
+// need the delivery module (16) or stock_delivery (17 and later); `ferry
+// connections test` says so when it is missing.
+func (c *Client) DoneShipments(ctx context.Context, since time.Time, page func(shipments []model.Shipment, through time.Time) error) error {
+	feed := Feed{Name: "deliveries", Model: "stock.picking",
+		Domain: []any{[]any{"state", "=", "done"}, []any{"picking_type_code", "=", "outgoing"}, []any{"sale_id", "!=", false}},
+		Fields: fixed("name", "sale_id", "carrier_tracking_ref", "carrier_id", "date_done")}
+	return c.pages(ctx, feed, since, func(rows []Change) error {
+		var orders []any
+		seen := map[int64]bool{}
+		picks := make([]pickingDoneRow, len(rows))
+		for i, ch := range rows {
+			if err := ch.Decode(&picks[i]); err != nil {
+				return fmt.Errorf("stock.picking %d: %w", ch.ID, err)
+			}
+			if id := picks[i].SaleID.ID; !seen[id] {
+				seen[id] = true
+				orders = append(orders, id)
+			}
+		}
+		// Every delivery of these orders: one still to come makes a delivery
+		// partial; the last one carries the tracking codes of all of them.
+		all, err := SearchRead[pickingDoneRow](ctx, c, "stock.picking", Query{Domain: []any{[]any{"sale_id", "in", orders}, []any{"picking_type_code", "=", "outgoing"}, []any{"state", "!=", "cancel"}}, Fields: []string{"sale_id", "state", "carrier_tracking_ref"}, Order: "id asc"})
+		if err != nil {
+			return err
+		}
+		pending := map[int64]bool{}
+		codes := map[int64][]string{}
+		for _, o := range all {
+			if o.State != "done" {
+				pending[o.SaleID.ID] = true
+			} else if t := strings.TrimSpace(string(o.Tracking)); t != "" && !slices.Contains(codes[o.SaleID.ID], t) {
+				codes[o.SaleID.ID] = append(codes[o.SaleID.ID], t)
+			}
+		}
+		out := make([]model.Shipment, len(picks))
+		for i, r := range picks {
+			sh := model.Shipment{
+				ID: r.ID.String(), OrderID: fmt.Sprint(r.SaleID.ID), Status: model.ShipmentCompleted,
+				TrackingCode: string(r.Tracking), Carrier: r.CarrierID.Name, CompletedAt: r.DateDone.Time,
+				Partial: pending[r.SaleID.ID],
+			}
+			if !sh.Partial && len(codes[r.SaleID.ID]) > 1 {
+				sh.TrackingCode = strings.Join(codes[r.SaleID.ID], ", ")
+			}
+			out[i] = sh
+		}
+		return page(out, rows[0].WriteDate)
+	}, func(t time.Time) error { return page(nil, t) })
+}
+
+// pages reads feed's records changed at or after since, a page at a time by
+// keyset, and hands each page to take; after the last page it calls end with
+// the newest write_date read (since when there was none), the checkpoint of
+// the whole feed. A page's own checkpoint is its first record's write_date:
+// every record written before it has been handed over.
+func (c *Client) pages(ctx context.Context, feed Feed, since time.Time, take func([]Change) error, end func(through time.Time) error) error {
+	cur := keysetFrom(since)
+	newest := since
+	for {
+		rows, next, err := c.Changes(ctx, feed, cur, 0)
+		if err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return end(newest)
+		}
+		if err := take(rows); err != nil {
+			return err
+		}
+		newest, cur = next.WriteDate, next
 	}
-	rows, err := SearchRead[pickingDoneRow](ctx, c, "stock.picking", Query{Domain: dom, Fields: []string{"name", "sale_id", "carrier_tracking_ref", "carrier_id", "date_done"}, Order: "date_done asc, id asc"})
-	if err != nil {
-		return nil, err
+}
+
+// keysetFrom is the cursor that reads records written at or after since
+// (write_date has whole seconds): the zero Cursor for all.
+func keysetFrom(since time.Time) Cursor {
+	if since.IsZero() {
+		return Cursor{}
 	}
-	out := make([]model.Shipment, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, model.Shipment{
-			ID: r.ID.String(), OrderID: fmt.Sprint(r.SaleID.ID), Status: model.ShipmentCompleted,
-			TrackingCode: string(r.Tracking), Carrier: r.CarrierID.Name, CompletedAt: r.DateDone.Time,
-		})
-	}
-	return out, nil
+	return Cursor{WriteDate: since.Add(-time.Second), ID: 1 << 62}
 }
 
 type invoiceRow struct {
@@ -53,51 +118,53 @@ type invoiceRow struct {
 	WriteDate      Time `json:"write_date"`
 }
 
-// PaidInvoices returns customer invoices fully paid (or in payment) changed at
-// or after since, with OrderRef set to the id of the sale order they bill.
-func (c *Client) PaidInvoices(ctx context.Context, since time.Time) ([]model.Invoice, error) {
-	dom := []any{[]any{"move_type", "=", "out_invoice"}, []any{"state", "=", "posted"}, []any{"payment_state", "in", []any{"paid", "in_payment"}}}
-	if !since.IsZero() {
-		dom = append(dom, []any{"write_date", ">=", FormatTime(since)})
-	}
-	rows, err := SearchRead[invoiceRow](ctx, c, "account.move", Query{Domain: dom, Fields: []string{"name", "invoice_origin", "payment_state", "amount_total", "amount_residual", "state", "write_date"}, Order: "write_date asc, id asc"})
-	if err != nil {
-		return nil, err
-	}
-	var origins []any
-	seen := map[string]bool{}
-	for _, r := range rows {
-		for _, o := range strings.Split(string(r.InvoiceOrigin), ",") {
-			if o = strings.TrimSpace(o); o != "" && !seen[o] {
-				seen[o] = true
-				origins = append(origins, o)
+// PaidInvoices reads customer invoices fully paid (or in payment) changed at
+// or after since, a page at a time by keyset on (write_date, id), with
+// OrderRef set to the id of the sale order they bill.
+func (c *Client) PaidInvoices(ctx context.Context, since time.Time, page func(invoices []model.Invoice, through time.Time) error) error {
+	feed := Feed{Name: "paid invoices", Model: "account.move",
+		Domain: []any{[]any{"move_type", "=", "out_invoice"}, []any{"state", "=", "posted"}, []any{"payment_state", "in", []any{"paid", "in_payment"}}},
+		Fields: fixed("name", "invoice_origin", "payment_state", "amount_total", "amount_residual", "state")}
+	return c.pages(ctx, feed, since, func(chs []Change) error {
+		rows := make([]invoiceRow, len(chs))
+		var origins []any
+		seen := map[string]bool{}
+		for i, ch := range chs {
+			if err := ch.Decode(&rows[i]); err != nil {
+				return fmt.Errorf("account.move %d: %w", ch.ID, err)
+			}
+			for _, o := range strings.Split(string(rows[i].InvoiceOrigin), ",") {
+				if o = strings.TrimSpace(o); o != "" && !seen[o] {
+					seen[o] = true
+					origins = append(origins, o)
+				}
 			}
 		}
-	}
-	orderID := map[string]string{}
-	if len(origins) > 0 {
-		orders, err := SearchRead[orderRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"name", "in", origins}}, Fields: []string{"name", "client_order_ref", "state", "picking_ids"}, Context: inactiveToo})
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range orders {
-			orderID[string(o.Name)] = o.ID.String()
-		}
-	}
-	var out []model.Invoice
-	for _, r := range rows {
-		for _, o := range strings.Split(string(r.InvoiceOrigin), ",") {
-			id, ok := orderID[strings.TrimSpace(o)]
-			if !ok {
-				continue
+		orderID := map[string]string{}
+		if len(origins) > 0 {
+			orders, err := SearchRead[orderRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"name", "in", origins}}, Fields: []string{"name", "client_order_ref", "state", "picking_ids"}, Context: inactiveToo})
+			if err != nil {
+				return err
 			}
-			out = append(out, model.Invoice{
-				ID: r.ID.String(), Number: string(r.Name), OrderRef: id, Posted: r.State == "posted",
-				PaymentState: model.InvoicePaid, Total: r.AmountTotal.D(), Residual: r.AmountResidual.D(), UpdatedAt: r.WriteDate.Time,
-			})
+			for _, o := range orders {
+				orderID[string(o.Name)] = o.ID.String()
+			}
 		}
-	}
-	return out, nil
+		var out []model.Invoice
+		for _, r := range rows {
+			for _, o := range strings.Split(string(r.InvoiceOrigin), ",") {
+				id, ok := orderID[strings.TrimSpace(o)]
+				if !ok {
+					continue
+				}
+				out = append(out, model.Invoice{
+					ID: r.ID.String(), Number: string(r.Name), OrderRef: id, Posted: r.State == "posted",
+					PaymentState: model.InvoicePaid, Total: r.AmountTotal.D(), Residual: r.AmountResidual.D(), UpdatedAt: r.WriteDate.Time,
+				})
+			}
+		}
+		return page(out, chs[0].WriteDate)
+	}, func(t time.Time) error { return page(nil, t) })
 }
 
 type categoryRow struct {

@@ -177,7 +177,7 @@ func TestShipPartialMakesBackorder(t *testing.T) {
 			if rest, err := c.ShipPartial(ctx, bo, "JJFI2", map[string]model.Decimal{"ODOO-001": model.DecimalFromInt(2)}); err != nil || rest != 0 {
 				t.Fatalf("the backorder in full: %d %v", rest, err)
 			}
-			done, err := c.DoneShipments(ctx, time.Time{})
+			done, err := allShipments(ctx, c, time.Time{})
 			if err != nil || len(done) != 2 {
 				t.Fatalf("done shipments %+v %v", done, err)
 			}

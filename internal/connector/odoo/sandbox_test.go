@@ -102,7 +102,7 @@ func TestAgainstSandbox(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			paid, err := c.PaidInvoices(ctx, time.Time{})
+			paid, err := allInvoices(ctx, c, time.Time{})
 			if err != nil || len(paid) != 5 || paid[0].OrderRef == "" {
 				t.Fatalf("paid invoices: %+v %v", paid, err)
 			}
@@ -177,7 +177,7 @@ func TestStockAndDeliveriesAgainstSandbox(t *testing.T) {
 			if err := c.ValidateDelivery(ctx, picks[0], "JJFI123"); err != nil {
 				t.Fatal(err)
 			}
-			done, err := c.DoneShipments(ctx, time.Time{})
+			done, err := allShipments(ctx, c, time.Time{})
 			if err != nil || len(done) != 1 || done[0].TrackingCode != "JJFI123" || done[0].OrderID != res[0].RemoteID {
 				t.Fatalf("done shipments: %+v %v", done, err)
 			}
@@ -240,6 +240,26 @@ func allProducts(ctx context.Context, c *Client, since time.Time) ([]model.Produ
 	var out []model.Product
 	err := c.ChangedProducts(ctx, since, func(ps []model.Product, _ time.Time) error {
 		out = append(out, ps...)
+		return nil
+	})
+	return out, err
+}
+
+// allShipments reads every page of the delivery feed since.
+func allShipments(ctx context.Context, c *Client, since time.Time) ([]model.Shipment, error) {
+	var out []model.Shipment
+	err := c.DoneShipments(ctx, since, func(ss []model.Shipment, _ time.Time) error {
+		out = append(out, ss...)
+		return nil
+	})
+	return out, err
+}
+
+// allInvoices reads every page of the paid-invoice feed since.
+func allInvoices(ctx context.Context, c *Client, since time.Time) ([]model.Invoice, error) {
+	var out []model.Invoice
+	err := c.PaidInvoices(ctx, since, func(is []model.Invoice, _ time.Time) error {
+		out = append(out, is...)
 		return nil
 	})
 	return out, err

@@ -678,6 +678,24 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 			}
 			diff(t, want(at(time.Second)), byEntity["1"].UpdatedAt)
 		}},
+		{"SwapClaimsOnlyFromTheExpectedOwner", func(t *testing.T, s store.Store) {
+			got, err := s.SwapClaims(ctx, []store.Claim{{Route: "orders", Entity: "1", JobID: 5, Version: "v1"}, {Route: "orders", Entity: "2", JobID: 5, Version: "v1"}})
+			mustNil(t, err)
+			diff(t, []bool{true, true}, got)
+			// 1 was handed from 5 to 6 meanwhile; a swap expecting 5 leaves 6.
+			_, err = s.SwapClaims(ctx, []store.Claim{{Route: "orders", Entity: "1", JobID: 6, Version: "v1", Prev: 5}})
+			mustNil(t, err)
+			got, err = s.SwapClaims(ctx, []store.Claim{{Route: "orders", Entity: "1", JobID: 7, Version: "v2", Prev: 5}, {Route: "orders", Entity: "2", JobID: 7, Version: "v2"}, {Route: "orders", Entity: "3", JobID: 7, Version: "v2"}})
+			mustNil(t, err)
+			diff(t, []bool{false, false, true}, got)
+			list, err := s.ListClaims(ctx, "orders", []string{"1", "2", "3"})
+			mustNil(t, err)
+			owner := map[string]int64{}
+			for _, c := range list {
+				owner[c.Entity] = c.JobID
+			}
+			diff(t, map[string]int64{"1": 6, "2": 5, "3": 7}, owner)
+		}},
 		{"LeaseAllOrNone", func(t *testing.T, s store.Store) {
 			until := time.Now().Add(time.Minute)
 			ok, err := s.TryLease(ctx, "a", []string{"k1", "k2"}, until)
