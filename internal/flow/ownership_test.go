@@ -1,0 +1,99 @@
+package flow_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/ferryhub/ferry/internal/flow"
+	"github.com/ferryhub/ferry/internal/jobs"
+	"github.com/ferryhub/ferry/internal/model"
+	"github.com/ferryhub/ferry/internal/store"
+	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
+)
+
+// refusingERP fails every import call for good while refuse is set: a page
+// job fails as a whole, as it did when Odoo refused a customer of the page.
+type refusingERP struct {
+	*fakeERP
+	refuse bool
+}
+
+func (f *refusingERP) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]model.WriteResult, error) {
+	if f.refuse {
+		return nil, jobs.Permanent(errors.New("ValidationError: The VAT number [FI52468398] for partner [Huono Oy] does not seem to be valid"))
+	}
+	return f.fakeERP.ImportOrders(ctx, imps)
+}
+
+// A page job that failed keeps its orders: a later pass gives them to no
+// second job (which `ferry jobs retry --failed` would then run beside the
+// first, each creating the orders), and the retry imports each order once.
+func TestAFailedJobKeepsItsOrders(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	erp := &refusingERP{fakeERP: allCarriers(), refuse: true}
+	h := newHarness(t, mcfsandbox.Options{Seed: 21, Orders: 60}, []flow.Route{{Name: "orders", Flow: "orders", From: "shop", To: "erp", Options: &flow.OrdersOptions{BatchSize: 500}}}, erp)
+	h.pass(t, "orders")
+	batches := func() []jobs.Info {
+		list, err := h.queue.List(ctx, jobs.Filter{Route: "orders", Kinds: []string{flow.OrderBatchArgs{}.Kind()}, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return list
+	}
+	first := batches()
+	if len(first) != 1 || first[0].State != jobs.StateFailed {
+		t.Fatalf("after the first pass: %+v, want one failed page job", first)
+	}
+	// Passes go on while the job waits for a person, and a new order makes
+	// the next page differ: the old orders are read again, but stay with the
+	// failed job; the new order gets a job of its own.
+	for {
+		o, err := h.sb.CreateRandomOrder()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Status == "open" && o.PaymentMethodID != 0 && o.ShippingMethodID != 0 {
+			break
+		}
+	}
+	h.pass(t, "orders")
+	h.pass(t, "orders")
+	held := map[string]bool{}
+	var a flow.OrderBatchArgs
+	mustJSON(t, first[0].Args, &a)
+	for _, o := range a.Orders {
+		held[o.ID] = true
+	}
+	for _, j := range batches() {
+		if j.ID == first[0].ID {
+			continue
+		}
+		var b flow.OrderBatchArgs
+		mustJSON(t, j.Args, &b)
+		for _, o := range b.Orders {
+			if held[o.ID] {
+				t.Fatalf("order %s is in job %d and in the failed job %d", o.Number, j.ID, first[0].ID)
+			}
+		}
+	}
+	// `ferry jobs retry --failed`, while passes keep running.
+	erp.refuse = false
+	if _, err := h.queue.RetryIssues(ctx, store.IssueFilter{Route: "orders"}); err != nil {
+		t.Fatal(err)
+	}
+	h.pass(t, "orders")
+	h.pass(t, "orders")
+	if want := eligibleOrders(h.sb); erp.creates != want {
+		t.Fatalf("%d orders created, want each of the %d eligible once", erp.creates, want)
+	}
+}
+
+func mustJSON(t *testing.T, b []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatal(err)
+	}
+}
