@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/ferryhub/ferry/internal/flow"
@@ -95,5 +97,50 @@ func mustJSON(t *testing.T, b []byte, v any) {
 	t.Helper()
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// An open order without a shipping or payment method is not imported, and not
+// silently: it is counted as skipped and listed with the reason, and once the
+// shop gives it the method, the next pass imports it.
+func TestIneligibleOrdersAreSkippedWithTheReason(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	erp := allCarriers()
+	h := newHarness(t, mcfsandbox.Options{Seed: 22, Orders: 60}, []flow.Route{{Name: "orders", Flow: "orders", From: "shop", To: "erp", Options: &flow.OrdersOptions{BatchSize: 100}}}, erp)
+	var waiting mcfsandbox.OrderView
+	for _, id := range h.sb.OrderIDs() {
+		if o, _ := h.sb.Order(id); o.Status == "open" && o.PaymentMethodID != 0 && o.ShippingMethodID != 0 {
+			waiting = o
+			break
+		}
+	}
+	zero := 0
+	if _, err := h.sb.UpdateOrder(waiting.ID, mcfsandbox.OrderUpdate{ShippingMethodID: &zero}); err != nil {
+		t.Fatal(err)
+	}
+	h.pass(t, "orders")
+	c := h.rt.Counts()["orders"]
+	if c.Skipped == 0 || c.Created != eligibleOrders(h.sb) {
+		t.Fatalf("counts %+v: want the eligible created and the rest skipped", c)
+	}
+	views, err := flow.OrderViews(ctx, h.rt, "orders", fmt.Sprint(waiting.ID), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(views) != 1 || !views[0].Skipped || !strings.Contains(views[0].Reason, "no shipping method") {
+		t.Fatalf("order %d on the Orders page: %+v, want skipped for its missing shipping method", waiting.ID, views)
+	}
+	method := 1
+	if _, err := h.sb.UpdateOrder(waiting.ID, mcfsandbox.OrderUpdate{ShippingMethodID: &method}); err != nil {
+		t.Fatal(err)
+	}
+	h.pass(t, "orders")
+	if _, err := h.store.GetLinkByLocal(ctx, "erp", "order", fmt.Sprintf("shop:%d", waiting.ID)); err != nil {
+		t.Fatalf("order %d not imported once it had a shipping method: %v", waiting.ID, err)
+	}
+	views, _ = flow.OrderViews(ctx, h.rt, "orders", fmt.Sprint(waiting.ID), 0)
+	if len(views) != 1 || views[0].Skipped || views[0].TargetID == "" {
+		t.Fatalf("after its import: %+v", views)
 	}
 }

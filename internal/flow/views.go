@@ -58,15 +58,19 @@ type OrderView struct {
 	JobID  int64            `json:"job_id,omitempty"`
 	Class  store.IssueClass `json:"issue_class,omitempty"`
 	Reason string           `json:"reason,omitempty"`
+	// Skipped is set for an order the route read and did not take (not
+	// eligible); Reason says why. It is read again when it changes.
+	Skipped bool `json:"skipped,omitempty"`
 }
 
 // Held reports whether the order waits for a person.
 func (v OrderView) Held() bool { return v.JobID != 0 }
 
 // OrderViews returns the orders of an orders route: the held ones first (newest
-// first), then the imported ones, most recently synced first; query, when set,
-// keeps the orders whose number in either system contains it. At most limit
-// imported orders come back (default 200).
+// first), then those skipped (not eligible) with the reason, then the imported
+// ones, most recently synced first; query, when set, keeps the orders whose
+// number in either system contains it. At most limit skipped and limit imported
+// orders come back (default 200).
 func OrderViews(ctx context.Context, rt *Runtime, route, query string, limit int) ([]OrderView, error) {
 	r, err := rt.Route(route)
 	if err != nil {
@@ -104,6 +108,17 @@ func OrderViews(ctx context.Context, rt *Runtime, route, query string, limit int
 			continue
 		}
 		held[number] = true
+		out = append(out, v)
+	}
+	skips, _, err := rt.Store.ListSkips(ctx, store.SkipFilter{Route: r.Name, Limit: limit})
+	if err != nil {
+		return nil, fmt.Errorf("orders of route %s: %w", r.Name, err)
+	}
+	for _, k := range skips {
+		v := OrderView{Route: r.Name, ShopID: k.Entity, ShopNumber: strings.TrimPrefix(k.Label, "order "), Reason: k.Reason, Skipped: true, SyncedAt: k.At}
+		if held[v.ShopNumber] || !match(v) {
+			continue
+		}
 		out = append(out, v)
 	}
 	links, err := rt.Store.ListLinks(ctx, store.LinkFilter{Connection: r.To, Kind: orderLink})
