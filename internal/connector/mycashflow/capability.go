@@ -207,6 +207,16 @@ func (c *Client) upsertProduct(ctx context.Context, up model.ProductUpsert, name
 	if err != nil {
 		return fail(err)
 	}
+	if v, ok := variationCoded(existing, productCode(p)); found && ok && len(p.Variants) == 0 {
+		// The source's product is one variation of a shop product: it is
+		// written to that variation, never to the parent, whose own code
+		// stays.
+		vw := FromVariant(model.Variant{SKU: p.SKU, Name: v.Name, Price: p.Price, Weight: p.Weight})
+		if _, err := c.UpdateVariation(ctx, v.ID, vw); err != nil {
+			return fail(fmt.Errorf("variation %s of product %s: %w", v.ProductCode, existing.ProductCode, err))
+		}
+		return model.WriteResult{RemoteID: "V" + v.ID.String()}
+	}
 	w := FromProduct(p, names.brands, names.categories)
 	w.ProductCode = productCode(p)
 	// Variations are written one by one after the product (POST /variations).
@@ -261,7 +271,9 @@ func (c *Client) upsertProduct(ctx context.Context, up model.ProductUpsert, name
 // findProduct finds the product by its id, else by a product code it or its
 // variations carry, through the client's index of codes.
 func (c *Client) findProduct(ctx context.Context, up model.ProductUpsert) (Product, bool, error) {
-	if up.RemoteID != "" {
+	// "V…" is a variation ferry wrote a source product to; it is found by its
+	// code below.
+	if up.RemoteID != "" && !strings.HasPrefix(up.RemoteID, "V") {
 		p, err := c.Product(ctx, parseID(up.RemoteID))
 		if err == nil {
 			return p, true, nil
@@ -298,6 +310,20 @@ func (c *Client) findProduct(ctx context.Context, up model.ProductUpsert) (Produ
 		c.codes.drop(code)
 	}
 	return Product{}, false, nil
+}
+
+// variationCoded returns p's variation with code, when code is a variation's
+// and not p's own.
+func variationCoded(p Product, code string) (Variation, bool) {
+	if p.ProductCode == code {
+		return Variation{}, false
+	}
+	for _, v := range p.Variations {
+		if v.ProductCode == code {
+			return v, true
+		}
+	}
+	return Variation{}, false
 }
 
 // carries reports whether p or one of its variations has code.

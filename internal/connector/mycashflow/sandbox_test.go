@@ -419,3 +419,31 @@ func TestSandboxUpsertProductsAfterChangesElsewhere(t *testing.T) {
 		t.Fatalf("the shop has %d products coded IDX-1 or IDX-2, want 2", n)
 	}
 }
+
+// An ERP product whose code is a variation's in the shop is that variation:
+// the export writes the variation and leaves the parent's own code alone.
+func TestSandboxUpsertProductMatchingAVariationCode(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setupSandbox(t, sandbox.Options{Seed: 6, Products: 0, Orders: -1}, nil)
+	c := b.client
+	parent := must(c.CreateProduct(ctx, ProductWrite{ProductCode: "SHIRT", Name: "Shirt", Price: ptr(20.0)}))(t)
+	if _, err := c.CreateVariation(ctx, VariationWrite{ProductID: parent.ID, Name: "M", ProductCode: "SHIRT-M", Price: ptr(20.0)}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		res, err := c.UpsertProducts(ctx, []model.ProductUpsert{{Product: model.Product{ID: "7", SKU: "SHIRT-M", Name: "Shirt M", Price: model.MustDecimal("22.5"), TaxRate: model.MustDecimal("25.5")}}})
+		if err != nil || res[0].Err != nil || res[0].Created {
+			t.Fatalf("upsert: %+v %v, want the variation updated", res, err)
+		}
+	}
+	got, ok := b.sb.Product("SHIRT")
+	if !ok || len(got.Variations) != 1 || got.Variations[0].ProductCode != "SHIRT-M" || got.Variations[0].Price != 22.5 {
+		t.Fatalf("the shop's shirt: %+v, want its own code kept and variation SHIRT-M at 22.5", got)
+	}
+	for _, p := range b.sb.Products() {
+		if p.ProductCode == "SHIRT-M" {
+			t.Fatalf("a product was created with the variation's code: %+v", p)
+		}
+	}
+}
