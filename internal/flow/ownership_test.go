@@ -11,8 +11,8 @@ import (
 	"github.com/ferryhub/ferry/internal/flow"
 	"github.com/ferryhub/ferry/internal/jobs"
 	"github.com/ferryhub/ferry/internal/model"
-	"github.com/ferryhub/ferry/internal/store"
 	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
+	"github.com/ferryhub/ferry/internal/store"
 )
 
 // refusingERP fails every import call for good while refuse is set: a page
