@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ferryhub/ferry/internal/flow"
 	"github.com/ferryhub/ferry/internal/jobs"
@@ -142,5 +143,45 @@ func TestIneligibleOrdersAreSkippedWithTheReason(t *testing.T) {
 	views, _ = flow.OrderViews(ctx, h.rt, "orders", fmt.Sprint(waiting.ID), 0)
 	if len(views) != 1 || views[0].Skipped || views[0].TargetID == "" {
 		t.Fatalf("after its import: %+v", views)
+	}
+}
+
+// A pass stopped half-way (its process killed, its job timed out) has moved
+// the cursor page by page: the next pass goes on from there instead of
+// reading the shop from the start, and every order is taken once.
+func TestAStoppedPassResumesWhereItStopped(t *testing.T) {
+	t.Parallel()
+	erp := allCarriers()
+	h := newHarness(t, mcfsandbox.Options{Seed: 23, Orders: 600}, []flow.Route{{Name: "orders", Flow: "orders", From: "shop", To: "erp", Options: &flow.OrdersOptions{BatchSize: 100}}}, erp)
+	k, _ := flow.LookupKind("orders")
+	r, _ := h.rt.Route("orders")
+	ctx, cancel := context.WithCancel(context.Background())
+	h.sb.ResetCalls()
+	go func() {
+		for h.sb.Calls("GET /orders") < 3 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	if _, err := k.Pass(ctx, h.rt, r, flow.PassOptions{}); err == nil {
+		t.Fatal("the stopped pass reported no error")
+	}
+	stoppedAt := h.sb.Calls("GET /orders")
+	cur, err := h.store.GetCursor(context.Background(), "orders", "orders")
+	if err != nil {
+		t.Fatalf("no cursor after %d pages: %v", stoppedAt, err)
+	}
+	h.pass(t, "orders")
+	resumed := h.sb.Calls("GET /orders") - stoppedAt
+	// A read of the whole shop, for comparison.
+	h.sb.ResetCalls()
+	if err := h.shop.ChangedOrders(context.Background(), time.Time{}, func([]model.Order, []error, time.Time) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if full := h.sb.Calls("GET /orders"); resumed >= full {
+		t.Fatalf("the resumed pass (from %s) read %d pages, a read from the start %d", cur.Value, resumed, full)
+	}
+	if want := eligibleOrders(h.sb); erp.creates != want {
+		t.Fatalf("%d orders created, want each of the %d eligible once", erp.creates, want)
 	}
 }
