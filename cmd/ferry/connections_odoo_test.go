@@ -46,3 +46,27 @@ connections:
 		}
 	}
 }
+
+// `ferry connections test` without a name tests every connection, and fails
+// when one of them does.
+func TestConnectionsTestEveryConnection(t *testing.T) {
+	t.Parallel()
+	good := httptest.NewServer(odoosandbox.New(odoosandbox.Options{Version: 17, Products: 1, Partners: 1}).Handler())
+	defer good.Close()
+	path := writeConfig(t, fmt.Sprintf(`data_dir: DATADIR
+connections:
+  erp:
+    kind: odoo
+    settings: {url: %s, database: ferry}
+    credentials: {login: admin, api_key: demo-key}
+  old:
+    kind: odoo
+    settings: {url: %s, database: nosuchdb}
+    credentials: {login: admin, api_key: demo-key}
+`, good.URL, good.URL))
+	out, _, err := runFerry(t, "connections", "test", "-c", path)
+	var ee exitError
+	if !errors.As(err, &ee) || !strings.Contains(out, "OK erp: Odoo 17.0") || !strings.Contains(out, "FAIL old:") {
+		t.Fatalf("err %v, output %s: want erp OK, old FAIL, exit 1", err, out)
+	}
+}

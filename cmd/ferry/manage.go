@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -287,40 +289,60 @@ func newConnectionsCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.AddCommand(&cobra.Command{
-		Use:   "test NAME",
-		Short: "Call the remote system with the connection's settings and say what works and what is wrong",
-		Args:  cobra.ExactArgs(1),
+		Use:   "test [NAME]",
+		Short: "Call the remote system with the connection's settings and say what works and what is wrong (every connection without a NAME)",
+		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			h, err := openManaged(cmd.Context(), g)
 			if err != nil {
 				return err
 			}
 			defer h.Close()
-			conn, err := h.Conn(cmd.Context(), args[0])
-			if err != nil {
-				return err
+			names := args
+			if len(names) == 0 {
+				for name := range h.Config.Connections {
+					names = append(names, name)
+				}
+				sort.Strings(names)
 			}
-			ctx, cancel := context.WithTimeout(cmd.Context(), 60*time.Second)
-			defer cancel()
-			rep, err := conn.Test(ctx)
 			out := cmd.OutOrStdout()
-			if err != nil {
-				fmt.Fprintf(out, "FAIL %s: %v\n", args[0], err)
-				return exitError{code: 1}
+			failed := false
+			for _, name := range names {
+				if !testConnection(cmd.Context(), out, h, name) {
+					failed = true
+				}
 			}
-			mark := "OK"
-			if !rep.OK {
-				mark = "FAIL"
-			}
-			fmt.Fprintf(out, "%s %s: %s\n", mark, args[0], rep.Summary)
-			for _, d := range rep.Details {
-				fmt.Fprintf(out, "  - %s\n", d)
-			}
-			if !rep.OK {
+			if failed {
 				return exitError{code: 1}
 			}
 			return nil
 		},
 	})
 	return cmd
+}
+
+// testConnection tests one connection and prints what it found; it reports
+// whether the connection is usable.
+func testConnection(ctx context.Context, out io.Writer, h *hub.Hub, name string) bool {
+	conn, err := h.Conn(ctx, name)
+	if err != nil {
+		fmt.Fprintf(out, "FAIL %s: %v\n", name, err)
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	rep, err := conn.Test(ctx)
+	if err != nil {
+		fmt.Fprintf(out, "FAIL %s: %v\n", name, err)
+		return false
+	}
+	mark := "OK"
+	if !rep.OK {
+		mark = "FAIL"
+	}
+	fmt.Fprintf(out, "%s %s: %s\n", mark, name, rep.Summary)
+	for _, d := range rep.Details {
+		fmt.Fprintf(out, "  - %s\n", d)
+	}
+	return rep.OK
 }

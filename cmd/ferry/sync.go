@@ -77,7 +77,7 @@ the remote systems, the links or the cursor.`,
 					}
 					fmt.Fprintln(out)
 				}
-				fmt.Fprintf(out, "dry run of %s: %d to create, %d to update, %d unchanged; nothing was written\n", route, res.Created, res.Updated, res.Unchanged)
+				fmt.Fprintf(out, "dry run of %s: %d to create, %d to update, %d unchanged, %d skipped; nothing was written\n", route, res.Created, res.Updated, res.Unchanged, res.Skipped)
 				return nil
 			}
 			if err := h.Queue.Start(ctx); err != nil {
@@ -98,7 +98,11 @@ the remote systems, the links or the cursor.`,
 				if err != nil {
 					return err
 				}
-				p.show(h.Flows.Counts()[route].Done())
+				// A retried job counts again what it did before, so done can
+				// pass the records the pass queued.
+				done := h.Flows.Counts()[route].Done()
+				p.total = max(p.total, done)
+				p.show(done)
 				if !busy {
 					break
 				}
@@ -113,7 +117,10 @@ the remote systems, the links or the cursor.`,
 			if asJSON {
 				return json.NewEncoder(out).Encode(map[string]any{"route": route, "result": total})
 			}
-			fmt.Fprintf(out, "%s: %d created, %d updated, %d unchanged, %d parked, %d failed\n", route, total.Created, total.Updated, total.Unchanged, total.Parked, total.Failed)
+			fmt.Fprintf(out, "%s: %d created, %d updated, %d unchanged, %d skipped, %d parked, %d failed\n", route, total.Created, total.Updated, total.Unchanged, total.Skipped, total.Parked, total.Failed)
+			if total.Skipped > 0 {
+				fmt.Fprintf(out, "skipped records and why: the dashboard's Orders page, or ferry sync %s --dry-run\n", route)
+			}
 			if total.Parked+total.Failed > 0 {
 				fmt.Fprintf(out, "see why: ferry jobs list --route %s --state parked,failed\n", route)
 			}
