@@ -219,8 +219,8 @@ func campaignRule(rule model.PriceRule) string {
 			scope = "something other than a product"
 		}
 		return "it targets " + scope + "; campaign prices must target a product"
-	case rule.MinQuantity <= 0:
-		return "its minimum quantity is " + rule.MinQuantity.String() + "; campaign prices need a minimum quantity above 0"
+	case rule.MinQuantity < 0:
+		return "its minimum quantity is " + rule.MinQuantity.String() + "; campaign prices need a minimum quantity of at least 1"
 	case rule.FixedPrice == nil && rule.DiscountPercent == nil:
 		return "it has no price"
 	}
@@ -231,8 +231,15 @@ func setCampaign(ctx context.Context, rt *Runtime, r Route, campaign string, pl 
 	var res Result
 	var rules []model.PriceRule
 	for i, rule := range pl.Rules {
+		// Odoo's default minimum quantity is 0, which means any quantity:
+		// one, for a shop.
+		if rule.MinQuantity == 0 {
+			rule.MinQuantity = model.DecimalFromInt(1)
+		}
+		// A rule a campaign cannot hold is skipped with the reason (there is
+		// no job to retry: the pricelist has to change).
 		if why := campaignRule(rule); why != "" {
-			res.Parked++
+			res.Skipped++
 			if dry == nil {
 				rt.logLine(ctx, store.LevelWarn, r.Name, fmt.Sprintf("pricelist %s rule %d", pl.Name, i+1), "rule not sent to campaign "+campaign+": "+why)
 			} else {
@@ -256,7 +263,7 @@ func setCampaign(ctx context.Context, rt *Runtime, r Route, campaign string, pl 
 		return res, fmt.Errorf("campaign %s: %w", campaign, err)
 	}
 	for i, why := range rejected {
-		res.Parked++
+		res.Skipped++
 		rt.logLine(ctx, store.LevelWarn, r.Name, "SKU "+rules[i].SKU, "campaign "+campaign+" refused the price: "+why)
 	}
 	res.Updated += len(rules) - len(rejected)
