@@ -29,12 +29,21 @@ type harness struct {
 
 func newHarness(t *testing.T, opts mcfsandbox.Options, routes []flow.Route, other connector.Conn) *harness {
 	t.Helper()
+	return newHarnessWith(t, opts, routes, other, nil)
+}
+
+// newHarnessWith is newHarness with the shop client's settings changed by mod.
+func newHarnessWith(t *testing.T, opts mcfsandbox.Options, routes []flow.Route, other connector.Conn, mod func(*mycashflow.Settings)) *harness {
+	t.Helper()
 	ctx := context.Background()
 	sb := mcfsandbox.New(opts)
 	srv := httptest.NewServer(sb.Handler())
 	t.Cleanup(srv.Close)
 	s := *mycashflow.DefaultSettings()
 	s.Store, s.BaseURL, s.RateLimit = "demo", srv.URL, 0
+	if mod != nil {
+		mod(&s)
+	}
 	shop, err := mycashflow.New("shop", s, "api@demo.example", "demo-key", nil)
 	if err != nil {
 		t.Fatal(err)
