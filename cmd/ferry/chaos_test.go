@@ -96,6 +96,8 @@ type chaosRun struct {
 	erpDrops *hijacks
 	child    *exec.Cmd
 	exited   chan struct{}
+	// worker is a `ferry worker` process beside the child (PostgreSQL).
+	worker *exec.Cmd
 	starts   int
 	queue    *jobs.Queue
 	st       store.Store
@@ -162,6 +164,29 @@ func runChaos(t *testing.T, seed uint64, dbURL string) {
 	}
 	c.erp.SetCommitThenFailRate(commitThenFail)
 	c.start()
+	// On PostgreSQL a second process, `ferry worker`, imports the same shop
+	// beside the one that is killed.
+	if dbURL != "" {
+		c.startWorker()
+	}
+	// A person retries the failed jobs again and again while passes go on
+	// (what `ferry jobs retry --failed` does): an order must still be made
+	// once.
+	retrying := make(chan struct{})
+	retried := make(chan int)
+	go func() {
+		n := 0
+		for {
+			select {
+			case <-retrying:
+				retried <- n
+				return
+			case <-time.After(3 * time.Second):
+			}
+			k, _ := c.queue.RetryIssues(ctx, store.IssueFilter{Route: "orders", Class: store.Permanent})
+			n += k
+		}
+	}()
 
 	// More orders arrive while ferry is killed at random moments.
 	streamDone := make(chan struct{})
@@ -189,6 +214,8 @@ func runChaos(t *testing.T, seed uint64, dbURL string) {
 		c.start()
 	}
 	<-streamDone
+	close(retrying)
+	t.Logf("failed order jobs retried while passes ran: %d", <-retried)
 
 	// The trouble ends; ferry must now catch up with everything.
 	shopStats, erpStats := since(c.shop.Faults().Stats(), shopBefore), since(c.erp.Faults().Stats(), erpBefore)
@@ -204,6 +231,10 @@ func runChaos(t *testing.T, seed uint64, dbURL string) {
 	eligible, ineligible := c.shopOrders()
 	c.waitCaughtUp(len(eligible), 150*time.Second)
 	c.stop()
+	if c.worker != nil {
+		c.worker.Process.Signal(syscall.SIGTERM)
+		c.worker.Wait()
+	}
 	t.Logf("caught up after %v", time.Since(began).Round(100*time.Millisecond))
 
 	// Odoo's state, read in the sandbox itself.
@@ -433,6 +464,23 @@ func (c *chaosRun) start() {
 	go func() { cmd.Wait(); logf.Close(); close(exited) }()
 	c.child, c.exited = cmd, exited
 	c.t.Cleanup(func() { cmd.Process.Kill(); <-exited })
+}
+
+// startWorker runs `ferry worker` in a child process that is never killed.
+func (c *chaosRun) startWorker() {
+	c.t.Helper()
+	logf, err := os.Create(filepath.Join(c.dir, "ferry-worker.log"))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-c", c.cfgPath, "worker")
+	cmd.Env = append(os.Environ(), chaosChildEnv+"=1")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		c.t.Fatal(err)
+	}
+	c.worker = cmd
+	c.t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait(); logf.Close() })
 }
 
 // stop ends the child gracefully.
