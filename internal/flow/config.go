@@ -65,7 +65,7 @@ func registerConfig(reg *jobs.Registry, rt *Runtime) {
 			return err
 		}
 		res, err := applyConfig(ctx, rt, r, job.Args.Config)
-		rt.Count(r.Name, countStop(res, err, 1))
+		rt.Count(r.Name, countStop(ctx, res, err, 1))
 		return err
 	})
 }
@@ -152,7 +152,7 @@ func registerCampaignPrices(reg *jobs.Registry, rt *Runtime) {
 			return err
 		}
 		res, err := setCampaign(ctx, rt, r, job.Args.CampaignID, job.Args.Pricelist, nil)
-		rt.Count(r.Name, countStop(res, err, 1))
+		rt.Count(r.Name, countStop(ctx, res, err, 1))
 		return err
 	})
 }

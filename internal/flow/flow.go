@@ -497,13 +497,18 @@ func Busy(ctx context.Context, rt *Runtime, route string) (bool, error) {
 }
 
 // countStop adds to res the records a job stopped without writing: n parked or
-// failed, as err's class says (a transient error is retried, not counted).
-func countStop(res Result, err error, n int) Result {
+// failed, as err's class says; a transient error counts only when the job
+// gives up with it (its last attempt), as failed.
+func countStop(ctx context.Context, res Result, err error, n int) Result {
 	switch jobs.ClassOf(err) {
 	case jobs.ClassNeedsAction:
 		res.Parked += n
 	case jobs.ClassPermanent:
 		res.Failed += n
+	default:
+		if jobs.GivesUp(ctx, err) {
+			res.Failed += n
+		}
 	}
 	return res
 }

@@ -127,7 +127,7 @@ func registerShipments(reg *jobs.Registry, rt *Runtime) {
 			return err
 		}
 		res, err := registerShipment(ctx, rt, r, job.Args.Shipment, nil)
-		rt.Count(r.Name, countStop(res, err, 1))
+		rt.Count(r.Name, countStop(ctx, res, err, 1))
 		return err
 	})
 }
@@ -277,7 +277,7 @@ func registerPayments(reg *jobs.Registry, rt *Runtime) {
 			return err
 		}
 		res, err := markPaid(ctx, rt, r, job.Args.Invoice, nil)
-		rt.Count(r.Name, countStop(res, err, 1))
+		rt.Count(r.Name, countStop(ctx, res, err, 1))
 		return err
 	})
 }

@@ -29,11 +29,19 @@ type harness struct {
 
 func newHarness(t *testing.T, opts mcfsandbox.Options, routes []flow.Route, other connector.Conn) *harness {
 	t.Helper()
-	return newHarnessWith(t, opts, routes, other, nil)
+	return newHarnessWith(t, opts, routes, other, harnessOpts{})
 }
 
-// newHarnessWith is newHarness with the shop client's settings changed by mod.
-func newHarnessWith(t *testing.T, opts mcfsandbox.Options, routes []flow.Route, other connector.Conn, mod func(*mycashflow.Settings)) *harness {
+// harnessOpts change a harness.
+type harnessOpts struct {
+	// shop changes the shop client's settings.
+	shop func(*mycashflow.Settings)
+	// maxAttempts is the queue's; default 10.
+	maxAttempts int
+}
+
+// newHarnessWith is newHarness with ho.
+func newHarnessWith(t *testing.T, opts mcfsandbox.Options, routes []flow.Route, other connector.Conn, ho harnessOpts) *harness {
 	t.Helper()
 	ctx := context.Background()
 	sb := mcfsandbox.New(opts)
@@ -41,8 +49,8 @@ func newHarnessWith(t *testing.T, opts mcfsandbox.Options, routes []flow.Route, 
 	t.Cleanup(srv.Close)
 	s := *mycashflow.DefaultSettings()
 	s.Store, s.BaseURL, s.RateLimit = "demo", srv.URL, 0
-	if mod != nil {
-		mod(&s)
+	if ho.shop != nil {
+		ho.shop(&s)
 	}
 	shop, err := mycashflow.New("shop", s, "api@demo.example", "demo-key", nil)
 	if err != nil {
@@ -56,7 +64,7 @@ func newHarnessWith(t *testing.T, opts mcfsandbox.Options, routes []flow.Route, 
 	rt := flow.NewRuntime(slog.New(slog.DiscardHandler), routes)
 	reg := jobs.NewRegistry()
 	flow.Register(reg, rt)
-	q, err := jobs.Open(ctx, st, reg, jobs.Options{Work: true, PollInterval: 50 * time.Millisecond, RetryBase: 20 * time.Millisecond, Queues: map[string]int{"shop": 2, "erp": 2}})
+	q, err := jobs.Open(ctx, st, reg, jobs.Options{Work: true, MaxAttempts: ho.maxAttempts, PollInterval: 50 * time.Millisecond, RetryBase: 20 * time.Millisecond, Queues: map[string]int{"shop": 2, "erp": 2}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,7 +55,7 @@ func interleave(t *testing.T, seed uint64) {
 		{Name: "stock", Flow: "stock", From: "erp", To: "shop", Options: &flow.StockOptions{Quantity: "on_hand", BatchSize: 20}},
 	}
 	// Small pages, so that a pass pages many times and edits shift them.
-	h := newHarnessWith(t, mcfsandbox.Options{Seed: int64(seed), Orders: 40}, routes, erp, func(s *mycashflow.Settings) { s.PageSize = 3 })
+	h := newHarnessWith(t, mcfsandbox.Options{Seed: int64(seed), Orders: 40}, routes, erp, harnessOpts{shop: func(s *mycashflow.Settings) { s.PageSize = 3 }})
 	for _, st := range h.sb.Stock() {
 		erp.stock.set(st.ProductCode, int64(200+rnd.IntN(50)), 0)
 	}

@@ -192,7 +192,7 @@ func registerOrders(reg *jobs.Registry, rt *Runtime) {
 		}
 		res, err := importOrders(ctx, rt, r, orders, false, nil)
 		if err != nil {
-			res = countStop(res, err, len(orders)-res.Done())
+			res = countStop(ctx, res, err, len(orders)-res.Done())
 		}
 		rt.Count(r.Name, res)
 		return err
@@ -207,7 +207,7 @@ func registerOrders(reg *jobs.Registry, rt *Runtime) {
 			return err
 		}
 		res, err := importOrders(ctx, rt, r, orders, true, nil)
-		rt.Count(r.Name, countStop(res, err, 1))
+		rt.Count(r.Name, countStop(ctx, res, err, 1))
 		// A configuration gap the target reports (a carrier, tax or product it
 		// lacks) is mostly closed in the route's mappings: a change of them
 		// re-runs the order.

@@ -185,3 +185,23 @@ func TestAStoppedPassResumesWhereItStopped(t *testing.T) {
 		t.Fatalf("%d orders created, want each of the %d eligible once", erp.creates, want)
 	}
 }
+
+// downERP answers every import with a transient error, as an ERP in an outage.
+type downERP struct{ *fakeERP }
+
+func (f *downERP) ImportOrders(context.Context, []model.OrderImport) ([]model.WriteResult, error) {
+	return nil, errors.New("odoo erp: POST /jsonrpc: HTTP 503 (after 4 attempts)")
+}
+
+// A job that gives up after its last attempt counts its records as failed:
+// `ferry sync` then says so and exits non-zero (it printed 0 failed).
+func TestAJobThatGivesUpCountsAsFailed(t *testing.T) {
+	t.Parallel()
+	erp := &downERP{allCarriers()}
+	h := newHarnessWith(t, mcfsandbox.Options{Seed: 24, Orders: 30}, []flow.Route{{Name: "orders", Flow: "orders", From: "shop", To: "erp", Options: &flow.OrdersOptions{BatchSize: 100}}}, erp, harnessOpts{maxAttempts: 2})
+	h.pass(t, "orders")
+	c := h.rt.Counts()["orders"]
+	if want := eligibleOrders(h.sb); c.Failed != want || c.Created != 0 {
+		t.Fatalf("counts %+v, want the %d eligible orders failed", c, want)
+	}
+}

@@ -139,7 +139,7 @@ func registerProducts(reg *jobs.Registry, rt *Runtime) {
 			return err
 		}
 		res, err := exportProducts(ctx, rt, r, products, false, false)
-		rt.Count(r.Name, countStop(res, err, len(products)-res.Done()))
+		rt.Count(r.Name, countStop(ctx, res, err, len(products)-res.Done()))
 		return err
 	})
 	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[ProductArgs]) error {
@@ -153,7 +153,7 @@ func registerProducts(reg *jobs.Registry, rt *Runtime) {
 			return err
 		}
 		res, err := exportProducts(ctx, rt, r, products, true, job.Args.Force)
-		rt.Count(r.Name, countStop(res, err, 1))
+		rt.Count(r.Name, countStop(ctx, res, err, 1))
 		return err
 	})
 }

@@ -91,7 +91,7 @@ func registerStock(reg *jobs.Registry, rt *Runtime) {
 			return err
 		}
 		res, err := writeStock(ctx, rt, r, job.Args.Levels, nil)
-		rt.Count(r.Name, countStop(res, err, len(job.Args.Levels)-res.Done()))
+		rt.Count(r.Name, countStop(ctx, res, err, len(job.Args.Levels)-res.Done()))
 		return err
 	})
 }

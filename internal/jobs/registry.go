@@ -61,7 +61,7 @@ func (w *worker[T]) Work(ctx context.Context, rj *river.Job[T]) error {
 	args := rj.Args
 	log := q.log.With("job", rj.ID, "kind", rj.Kind, "route", args.JobRoute(), "entity", args.JobEntity())
 	start := time.Now()
-	ctx = context.WithValue(ctx, jobIDKey{}, rj.ID)
+	ctx = context.WithValue(ctx, jobIDKey{}, runInfo{id: rj.ID, attempt: rj.Attempt, max: rj.MaxAttempts})
 	err := w.handle(ctx, &Job[T]{ID: rj.ID, Attempt: rj.Attempt, MaxAttempts: rj.MaxAttempts, Args: args, Log: log})
 	outcome := q.settle(ctx, rj.ID, rj.Attempt, rj.MaxAttempts, args, err, log)
 	jobDuration.WithLabelValues(rj.Kind, outcome).Observe(time.Since(start).Seconds())
@@ -78,10 +78,33 @@ func (w *worker[T]) Work(ctx context.Context, rj *river.Job[T]) error {
 
 type jobIDKey struct{}
 
+// runInfo is the run of a job a handler's ctx belongs to.
+type runInfo struct {
+	id           int64
+	attempt, max int
+}
+
 // CurrentID returns the id of the job whose handler ctx belongs to, or 0.
 func CurrentID(ctx context.Context) int64 {
-	id, _ := ctx.Value(jobIDKey{}).(int64)
-	return id
+	ri, _ := ctx.Value(jobIDKey{}).(runInfo)
+	return ri.id
+}
+
+// GivesUp reports whether err, returned by the handler whose ctx this is,
+// ends the job for good: parked or failed, or transient on its last attempt
+// (as settle decides), so that the handler can count its records as such.
+func GivesUp(ctx context.Context, err error) bool {
+	if err == nil {
+		return false
+	}
+	if ClassOf(err) != ClassTransient {
+		return true
+	}
+	ri, ok := ctx.Value(jobIDKey{}).(runInfo)
+	if !ok || errors.Is(err, context.Canceled) || remote.RetryAfterOf(err) > 0 && ctx.Err() == nil {
+		return false
+	}
+	return ri.attempt >= ri.max
 }
 
 // settle records what a job's error means and returns the outcome label.
