@@ -98,9 +98,9 @@ type chaosRun struct {
 	exited   chan struct{}
 	// worker is a `ferry worker` process beside the child (PostgreSQL).
 	worker *exec.Cmd
-	starts   int
-	queue    *jobs.Queue
-	st       store.Store
+	starts int
+	queue  *jobs.Queue
+	st     store.Store
 	// stale are the order jobs a kill left running (id → attempt), which wait
 	// for their rescue and are not in flight.
 	stale map[int64]int

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,8 +12,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ferryhub/ferry/internal/config"
 	"github.com/ferryhub/ferry/internal/flow"
 	"github.com/ferryhub/ferry/internal/hub"
+	"github.com/ferryhub/ferry/internal/store"
 )
 
 func newSyncCmd(g *globals) *cobra.Command {
@@ -52,6 +55,12 @@ the remote systems, the links or the cursor.`,
 			}
 			ctx := cmd.Context()
 			h, err := hub.Open(ctx, cfg, hub.Options{Logger: newLogger(cfg), Work: !dryRun})
+			if errors.Is(err, store.ErrOwned) {
+				// A hub runs on this SQLite file: it does the pass, and this
+				// process follows it.
+				fmt.Fprintf(cmd.ErrOrStderr(), "%v; asking it for the pass\n", err)
+				return syncThroughRunningHub(ctx, cmd.OutOrStdout(), cfg, route, sinceT, asJSON)
+			}
 			if err != nil {
 				return err
 			}
@@ -201,4 +210,65 @@ func (p *progress) finish() {
 		return
 	}
 	fmt.Fprintf(p.w, "%s: %d/%d records in %s\n", p.route, p.done, p.total, time.Since(p.start).Round(time.Millisecond))
+}
+
+// syncThroughRunningHub enqueues a pass of route into the hub that owns the
+// SQLite file, waits until the route's jobs are done, and prints what they did
+// (from the route's hourly counts, which that hub keeps in the store).
+func syncThroughRunningHub(ctx context.Context, out io.Writer, cfg *config.Config, route string, since time.Time, asJSON bool) error {
+	h, err := hub.Open(ctx, cfg, hub.Options{Logger: newLogger(cfg)})
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	start := time.Now().UTC()
+	counts := func() (store.Counts, error) {
+		var c store.Counts
+		stats, err := h.Store.ListRouteStats(ctx, route, start)
+		for _, s := range stats {
+			c.Created, c.Updated, c.Unchanged = c.Created+s.Created, c.Updated+s.Updated, c.Unchanged+s.Unchanged
+			c.Parked, c.Failed, c.Skipped = c.Parked+s.Parked, c.Failed+s.Failed, c.Skipped+s.Skipped
+		}
+		return c, err
+	}
+	before, err := counts()
+	if err != nil {
+		return err
+	}
+	if _, err := flow.RunRoute(ctx, h.Flows, route, since, time.Time{}); err != nil {
+		return err
+	}
+	// The other hub starts the pass within its poll interval.
+	time.Sleep(2 * time.Second)
+	for {
+		busy, err := flow.Busy(ctx, h.Flows, route)
+		if err != nil {
+			return err
+		}
+		if !busy {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	after, err := counts()
+	if err != nil {
+		return err
+	}
+	d := store.Counts{Created: after.Created - before.Created, Updated: after.Updated - before.Updated, Unchanged: after.Unchanged - before.Unchanged,
+		Parked: after.Parked - before.Parked, Failed: after.Failed - before.Failed, Skipped: after.Skipped - before.Skipped}
+	if asJSON {
+		if err := json.NewEncoder(out).Encode(map[string]any{"route": route, "result": d, "by": "the running hub"}); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(out, "%s (by the running hub): %d created, %d updated, %d unchanged, %d skipped, %d parked, %d failed\n", route, d.Created, d.Updated, d.Unchanged, d.Skipped, d.Parked, d.Failed)
+	}
+	if d.Failed > 0 {
+		return exitError{code: 1}
+	}
+	return nil
 }

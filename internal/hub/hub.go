@@ -65,7 +65,8 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Hub, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	st, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+	// A process that runs workers owns a SQLite file alone.
+	st, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log, Own: opts.Work})
 	if err != nil {
 		return nil, err
 	}

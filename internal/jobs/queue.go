@@ -97,6 +97,7 @@ type Queue struct {
 	log         *slog.Logger
 	maxAttempts int
 	driverName  string
+	work        bool
 	// kinds are the registered job kinds, reported in metrics even at zero.
 	kinds []string
 }
@@ -111,7 +112,7 @@ func Open(ctx context.Context, st store.Store, reg *Registry, opts Options) (*Qu
 	if opts.RescueAfter <= opts.JobTimeout {
 		return nil, fmt.Errorf("jobs: rescue-after (%v) must be longer than the job timeout (%v)", opts.RescueAfter, opts.JobTimeout)
 	}
-	q := &Queue{store: st, log: opts.Logger, maxAttempts: opts.MaxAttempts, kinds: reg.Kinds()}
+	q := &Queue{store: st, log: opts.Logger, maxAttempts: opts.MaxAttempts, kinds: reg.Kinds(), work: opts.Work}
 	reg.bind(q)
 	cfg := &river.Config{
 		ID:                   opts.ID,
@@ -278,6 +279,11 @@ func QueueName(connection string) string {
 
 // Start runs the workers and the scheduler until Stop.
 func (q *Queue) Start(ctx context.Context) error {
+	if q.work && q.store.Dialect() == store.SQLite {
+		if err := q.takeBackOrphans(ctx); err != nil {
+			return err
+		}
+	}
 	if err := q.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: starting: %w", err)
 	}

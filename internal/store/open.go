@@ -33,6 +33,11 @@ type Options struct {
 	MaxConns int
 	// Logger receives migration progress; nil discards it.
 	Logger *slog.Logger
+	// Own makes this process the only one that works on a SQLite file (it
+	// runs the queue's workers, which expect to be alone): Open fails with an
+	// error that Is ErrOwned while another live process owns it. Management
+	// commands open without it. No effect on PostgreSQL.
+	Own bool
 }
 
 // sqlitePragmas are applied, in order, to every SQLite connection: a 10 s busy
@@ -109,7 +114,19 @@ func Open(ctx context.Context, opts Options) (Store, error) {
 	var s *sqlStore
 	switch tg.dialect {
 	case SQLite:
+		var lock *os.File
+		if opts.Own {
+			if lock, err = own(tg.path); err != nil {
+				return nil, err
+			}
+		}
 		s, err = openSQLite(ctx, tg)
+		if err != nil && lock != nil {
+			lock.Close()
+		}
+		if s != nil {
+			s.owner = lock
+		}
 	case Postgres:
 		s, err = openPostgres(ctx, tg, opts.MaxConns)
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,6 +27,9 @@ type sqlStore struct {
 	// pool is the pgx pool under db on PostgreSQL, nil on SQLite.
 	pool   *pgxpool.Pool
 	logger *slog.Logger
+	// owner is the lock file that makes this process the SQLite file's only
+	// worker, when it is one.
+	owner *os.File
 }
 
 func (s *sqlStore) Dialect() Dialect { return s.dialect }
@@ -35,6 +39,9 @@ func (s *sqlStore) Close() error {
 	err := s.db.Close()
 	if s.pool != nil {
 		s.pool.Close()
+	}
+	if s.owner != nil {
+		s.owner.Close()
 	}
 	if err != nil {
 		return fmt.Errorf("store: close: %w", err)
