@@ -214,7 +214,17 @@ func (q *Queue) Retry(ctx context.Context, id int64) error {
 		return fmt.Errorf("jobs: retry job %d: %w", id, err)
 	}
 	if row.State == rivertype.JobStateRunning {
-		return fmt.Errorf("jobs: job %d is running; it was left alone", id)
+		process, alive, err := q.Owner(ctx, id)
+		if err != nil {
+			return err
+		}
+		if process == "" {
+			return fmt.Errorf("jobs: job %d is running; it was left alone", id)
+		}
+		if alive {
+			return fmt.Errorf("jobs: job %d is running in process %s, which is alive; it was left alone", id, process)
+		}
+		return fmt.Errorf("jobs: job %d was running in process %s, which stopped; a working ferry process takes it back within seconds", id, process)
 	}
 	if err := q.store.ResolveIssue(ctx, id, time.Now().UTC()); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("jobs: retry job %d: %w", id, err)

@@ -2,11 +2,14 @@ package jobs
 
 import (
 	"context"
+	crand "crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -62,6 +65,10 @@ type Options struct {
 	Periodic []Periodic
 	// RetryBase is the first retry delay of the backoff. Default 2 s.
 	RetryBase time.Duration
+	// Heartbeat is how often a working process on PostgreSQL says it is alive;
+	// its running jobs are taken back by the others three beats after its
+	// last. Default 5 s.
+	Heartbeat time.Duration
 }
 
 // Periodic is one scheduled job.
@@ -98,6 +105,11 @@ type Queue struct {
 	maxAttempts int
 	driverName  string
 	work        bool
+	// id is this process's River client id; heartbeat how often it beats.
+	id        string
+	heartbeat time.Duration
+	stopBeat  context.CancelFunc
+	beatDone  chan struct{}
 	// kinds are the registered job kinds, reported in metrics even at zero.
 	kinds []string
 }
@@ -112,10 +124,10 @@ func Open(ctx context.Context, st store.Store, reg *Registry, opts Options) (*Qu
 	if opts.RescueAfter <= opts.JobTimeout {
 		return nil, fmt.Errorf("jobs: rescue-after (%v) must be longer than the job timeout (%v)", opts.RescueAfter, opts.JobTimeout)
 	}
-	q := &Queue{store: st, log: opts.Logger, maxAttempts: opts.MaxAttempts, kinds: reg.Kinds(), work: opts.Work}
+	q := &Queue{store: st, log: opts.Logger, maxAttempts: opts.MaxAttempts, kinds: reg.Kinds(), work: opts.Work, id: opts.ID, heartbeat: opts.Heartbeat}
 	reg.bind(q)
 	cfg := &river.Config{
-		ID:                   opts.ID,
+		ID:                   q.id,
 		Logger:               quietRiver(opts.Logger),
 		JobTimeout:           opts.JobTimeout,
 		RescueStuckJobsAfter: opts.RescueAfter,
@@ -236,6 +248,17 @@ func withDefaults(o Options) Options {
 	if o.RetryBase <= 0 {
 		o.RetryBase = 2 * time.Second
 	}
+	if o.Heartbeat <= 0 {
+		o.Heartbeat = 5 * time.Second
+	}
+	if o.ID == "" {
+		// The heartbeat names the process by the id River records in
+		// attempted_by.
+		host, _ := os.Hostname()
+		var b [4]byte
+		_, _ = crand.Read(b[:])
+		o.ID = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+	}
 	return o
 }
 
@@ -287,6 +310,11 @@ func (q *Queue) Start(ctx context.Context) error {
 	if err := q.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: starting: %w", err)
 	}
+	if q.work && q.store.Dialect() == store.Postgres {
+		bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		q.stopBeat, q.beatDone = cancel, make(chan struct{})
+		go func() { defer close(q.beatDone); q.heartbeats(bctx) }()
+	}
 	return nil
 }
 
@@ -294,6 +322,10 @@ func (q *Queue) Start(ctx context.Context) error {
 // then it cancels them, and River puts them back to be retried, so nothing is lost.
 func (q *Queue) Stop(ctx context.Context) error {
 	err := q.client.Stop(ctx)
+	if q.stopBeat != nil {
+		q.stopBeat()
+		<-q.beatDone
+	}
 	if err == nil {
 		return nil
 	}
