@@ -85,6 +85,39 @@ type claimed struct {
 	prev int64
 }
 
+// enqueueOwned stores the jobs of a pass and hands each job the records of
+// its batch: recs(i) names batch i's records and versions. Jobs are stored
+// first, so a record is never claimed by a job that does not exist.
+func (rt *Runtime) enqueueOwned(ctx context.Context, route string, own owners, ins []jobs.Insert, recs func(i int) (entities, versions []string)) error {
+	got, err := rt.Queue.EnqueueMany(ctx, ins)
+	if err != nil {
+		return err
+	}
+	var cs []claimed
+	for i := range ins {
+		entities, versions := recs(i)
+		for k, e := range entities {
+			cs = append(cs, claimed{entity: e, version: versions[k], job: got[i].ID, prev: own.prevOwner(e)})
+		}
+	}
+	_, err = rt.claim(ctx, route, cs)
+	return err
+}
+
+// checkpoint moves a pass's cursor to a page's checkpoint through, but never
+// past a change left to a job that will still run (held: the next pass reads
+// it again) nor past the end of a person's period (until).
+func (rt *Runtime) checkpoint(ctx context.Context, route, name string, through, held, until time.Time) error {
+	cur := through
+	if !held.IsZero() && !cur.Before(held) {
+		cur = held.Add(-time.Second)
+	}
+	if !until.IsZero() && cur.After(until) {
+		cur = until
+	}
+	return AdvanceCursor(ctx, rt.Store, route, name, cur)
+}
+
 // prevOwner is the job own says owns entity, or 0.
 func (o owners) prevOwner(entity string) int64 { return o.claims[entity].JobID }
 
@@ -141,7 +174,7 @@ func newerVersion(a, b string) bool {
 	return a > b
 }
 
-// lockKeys serializes writes of these natural keys in the target across
+// withKeys serializes writes of these natural keys in the target across
 // processes while f runs, so that two jobs can never both find a record
 // missing and create it.
 func (rt *Runtime) withKeys(ctx context.Context, keys []string, f func() error) error {

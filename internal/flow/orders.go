@@ -283,15 +283,8 @@ func passOrders(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Resul
 		if p.DryRun != nil {
 			return nil
 		}
-		cur := through
-		if !held.IsZero() && !cur.Before(held) {
-			cur = held.Add(-time.Second)
-		}
-		if !p.Until.IsZero() && cur.After(p.Until) {
-			cur = p.Until
-		}
 		// The page's jobs are stored: only now may the cursor move past it.
-		pageErr = AdvanceCursor(ctx, rt.Store, r.Name, "orders", cur)
+		pageErr = rt.checkpoint(ctx, r.Name, "orders", through, held, p.Until)
 		return pageErr
 	})
 	if err != nil {
@@ -387,17 +380,13 @@ func takeOrders(ctx context.Context, rt *Runtime, r Route, opts *OrdersOptions, 
 		}
 		ins = append(ins, jobs.Insert{Args: OrderBatchArgs{Route: r.Name, Key: Hash(keyParts), Orders: page}, Queue: jobs.QueueName(r.To)})
 	}
-	got, err := rt.Queue.EnqueueMany(ctx, ins)
-	if err != nil {
-		return res, held, err
-	}
-	var cs []claimed
-	for i, in := range ins {
-		for _, o := range in.Args.(OrderBatchArgs).Orders {
-			cs = append(cs, claimed{entity: o.ID, version: orderVersion(o), job: got[i].ID, prev: own.prevOwner(o.ID)})
+	err = rt.enqueueOwned(ctx, r.Name, own, ins, func(i int) (ids, versions []string) {
+		for _, o := range ins[i].Args.(OrderBatchArgs).Orders {
+			ids, versions = append(ids, o.ID), append(versions, orderVersion(o))
 		}
-	}
-	if _, err := rt.claim(ctx, r.Name, cs); err != nil {
+		return ids, versions
+	})
+	if err != nil {
 		return res, held, err
 	}
 	res.Enqueued, res.Queued = len(ins), len(todo)

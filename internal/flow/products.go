@@ -216,11 +216,7 @@ func passProducts(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Res
 		if p.DryRun != nil {
 			return nil
 		}
-		cur := through
-		if !held.IsZero() && !cur.Before(held) {
-			cur = held.Add(-time.Second)
-		}
-		pageErr = AdvanceCursor(ctx, rt.Store, r.Name, "products", cur)
+		pageErr = rt.checkpoint(ctx, r.Name, "products", through, held, time.Time{})
 		return pageErr
 	})
 	if err != nil {
@@ -304,17 +300,13 @@ func takeProducts(ctx context.Context, rt *Runtime, r Route, opts *ProductsOptio
 		page := changed[start:min(start+opts.BatchSize, len(changed))]
 		ins = append(ins, jobs.Insert{Args: ProductBatchArgs{Route: r.Name, Key: Hash(page), Products: page}, Queue: jobs.QueueName(r.To)})
 	}
-	got, err := rt.Queue.EnqueueMany(ctx, ins)
-	if err != nil {
-		return res, held, err
-	}
-	var cs []claimed
-	for i, in := range ins {
-		for _, pr := range in.Args.(ProductBatchArgs).Products {
-			cs = append(cs, claimed{entity: pr.ID, version: productVersion(pr), job: got[i].ID, prev: own.prevOwner(pr.ID)})
+	err = rt.enqueueOwned(ctx, r.Name, own, ins, func(i int) (ids, versions []string) {
+		for _, pr := range ins[i].Args.(ProductBatchArgs).Products {
+			ids, versions = append(ids, pr.ID), append(versions, productVersion(pr))
 		}
-	}
-	if _, err := rt.claim(ctx, r.Name, cs); err != nil {
+		return ids, versions
+	})
+	if err != nil {
 		return res, held, err
 	}
 	res.Enqueued, res.Queued = len(ins), len(changed)

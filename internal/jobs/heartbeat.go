@@ -2,7 +2,6 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"time"
@@ -32,29 +31,10 @@ func (q *Queue) beat(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("jobs: taking back the jobs of dead processes: %w", err)
 	}
-	type orphan struct {
-		id       int64
-		meta     []byte
-		attempts string
-	}
-	var list []orphan
-	for rows.Next() {
-		var o orphan
-		if err := rows.Scan(&o.id, &o.meta, &o.attempts); err != nil {
-			rows.Close()
-			return fmt.Errorf("jobs: taking back jobs: %w", err)
-		}
-		list = append(list, o)
-	}
-	err = rows.Err()
-	rows.Close()
-	if err != nil {
-		return fmt.Errorf("jobs: taking back jobs: %w", err)
-	}
-	for _, o := range list {
-		var m jobMeta
-		_ = json.Unmarshal(o.meta, &m)
-		q.logLine(ctx, store.LevelWarn, o.id, m.Route, m.Entity, fmt.Sprintf("was running in process %s, which stopped beating; running it again now", o.attempts), "")
+	if err := q.tookBack(ctx, rows, func(process string) string {
+		return fmt.Sprintf("was running in process %s, which stopped beating; running it again now", process)
+	}); err != nil {
+		return err
 	}
 	// Dead processes with no running jobs left are forgotten.
 	_, err = q.store.DB().ExecContext(ctx, `DELETE FROM workers w WHERE beat_at < now() - $1::interval

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -17,32 +18,41 @@ import (
 func (q *Queue) takeBackOrphans(ctx context.Context) error {
 	// River keeps SQLite times as text in this exact format.
 	now := time.Now().UTC().Round(time.Millisecond).Format("2006-01-02 15:04:05.000")
-	rows, err := q.store.DB().QueryContext(ctx, `UPDATE river_job SET state = 'available', scheduled_at = ? WHERE state = 'running' RETURNING id, metadata`, now)
+	rows, err := q.store.DB().QueryContext(ctx, `UPDATE river_job SET state = 'available', scheduled_at = ? WHERE state = 'running' RETURNING id, metadata, ''`, now)
 	if err != nil {
 		return fmt.Errorf("jobs: taking back the jobs of a stopped process: %w", err)
 	}
+	return q.tookBack(ctx, rows, func(string) string {
+		return "was running when the previous ferry process stopped; running it again now"
+	})
+}
+
+// tookBack writes a log line for each job a query made available again; its
+// rows are (id, metadata, the process that ran it).
+func (q *Queue) tookBack(ctx context.Context, rows *sql.Rows, why func(process string) string) error {
 	type orphan struct {
-		id   int64
-		meta jobMeta
+		id      int64
+		meta    jobMeta
+		process string
 	}
 	var list []orphan
 	for rows.Next() {
 		var o orphan
 		var meta []byte
-		if err := rows.Scan(&o.id, &meta); err != nil {
+		if err := rows.Scan(&o.id, &meta, &o.process); err != nil {
 			rows.Close()
 			return fmt.Errorf("jobs: taking back jobs: %w", err)
 		}
 		_ = json.Unmarshal(meta, &o.meta)
 		list = append(list, o)
 	}
-	err = rows.Err()
+	err := rows.Err()
 	rows.Close()
 	if err != nil {
 		return fmt.Errorf("jobs: taking back jobs: %w", err)
 	}
 	for _, o := range list {
-		q.logLine(ctx, store.LevelWarn, o.id, o.meta.Route, o.meta.Entity, "was running when the previous ferry process stopped; running it again now", "")
+		q.logLine(ctx, store.LevelWarn, o.id, o.meta.Route, o.meta.Entity, why(o.process), "")
 	}
 	return nil
 }
