@@ -148,4 +148,12 @@
 // customers, three campaigns with quantity prices and orders in every status
 // created within the 180 days before GeneratedBase (2026-06-01), so the same seed
 // gives the same JSON whatever the clock.
+//
+// Every sixth customer is a business (company, vat_code, group Yritysasiakkaat).
+// Their vat_code is a valid Finnish one: "FI" + 7 digits + the Y-tunnus check
+// digit (weights 7, 9, 10, 5, 8, 4, 2; remainder 0 → 0, remainder 1 is never
+// issued, else 11 − remainder), as Odoo's base_vat checks it. On purpose, the
+// 4th business customer and every 20th after it (1 in 20; one in the default
+// shop) has company "Huono Oy" and a code with a wrong check digit, so a refusal
+// downstream is easy to recognise.
 package mycashflow
