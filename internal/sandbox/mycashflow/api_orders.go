@@ -708,7 +708,7 @@ func (s *Server) quickProcess(o *order, qp quickProcess, now time.Time) error {
 	case statusCancelled:
 		return fail("the order is cancelled")
 	case statusCompleted:
-		return fail("the order is already completed")
+		return alreadyCompleted(o)
 	}
 	if len(o.payments) != 1 {
 		return fail("only orders with exactly one payment can be quick-processed; this one has %d", len(o.payments))
@@ -900,6 +900,9 @@ func (s *Server) postPaymentAction(q *req, action, to string) (reply, error) {
 func (s *Server) paymentAction(o *order, p *payment, action, to string, now time.Time) error {
 	fail := func(format string, args ...any) error {
 		return errf(http.StatusUnprocessableEntity, "%s payment %d of order %d: "+format, append([]any{action, p.ID, o.ID}, args...)...)
+	}
+	if p.Status == to {
+		return alreadyInState(o, p)
 	}
 	switch {
 	case action == "activate" && p.Status != payPending:

@@ -20,7 +20,10 @@
 //     400 malformed JSON or query parameters, 401 bad credentials (with
 //     WWW-Authenticate), 404 unknown id or path, 405 wrong method (with Allow),
 //     413 body over 1 MiB, 422 validation (the message names the field, e.g.
-//     "field quantity: must not be negative, got -1").
+//     "field quantity: must not be negative, got -1"), 409 an action repeated on
+//     a record already in the state it sets (below). A wrong method on a known
+//     path is a 405 even when the id in it does not exist; an unknown path is a
+//     404 whatever the method.
 //   - A path ending in "/" answers 404 in that shape (checked after auth, before
 //     routing).
 //   - APIDisabled ("API" extension not installed): every /api call answers 403
@@ -84,7 +87,9 @@
 //     (return_to_stock when it had a stock item, return_reasons ["Order cancelled"]),
 //     zeroes subtotal, costs, discount and total, and cancels OPEN and
 //     PENDING_ACTIVATION payments (PAID ones stay; a refund is manual).
-//   - quick-process: 422 unless the order is open and has exactly one payment; an
+//   - quick-process: 409 "Order is already completed (order N, status completed)"
+//     on a completed order (observed on the second implementation of the API);
+//     422 unless the order is open and has exactly one payment; an
 //     OPEN cash-on-delivery payment needs allow_open_cash_on_delivery_payments;
 //     PENDING_ACTIVATION payments are activated (PAID); every shipment is completed
 //     with tracking_code; every line is delivered; the order becomes completed.
@@ -95,8 +100,13 @@
 //     (PATCH on a shipment answers 405); use quick-process or shipment completion.
 //   - POST /orders/{id}/shipments/{sid}/complete accepts an optional
 //     {"tracking_code"} body (invented) and answers the shipment.
-//   - Payment actions answer the payment. activate needs PENDING_ACTIVATION; a PAID
-//     payment cannot be marked cancelled; REFUNDED ones are final.
+//   - Payment actions answer the payment. An action whose target status the
+//     payment already has answers 409 "Payment is already PAID (payment P of
+//     order N)" (mark-as-paid on PAID observed on the second implementation of
+//     the API; mark-as-unpaid on OPEN, mark-as-cancelled on CANCELLED and
+//     activate on PAID follow it [U]). Otherwise activate needs
+//     PENDING_ACTIVATION (422); a PAID payment cannot be marked cancelled;
+//     REFUNDED ones are final.
 //   - Campaign prices (invented write API): GET/POST /campaigns/{id}/prices and
 //     PATCH/DELETE /campaigns/{id}/prices/{pid}; a price is {id, created_at,
 //     updated_at, campaign_id, product_id, variation_id, product_code, min_quantity,
