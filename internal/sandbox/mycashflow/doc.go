@@ -146,6 +146,18 @@
 //     the POST /orders shape creates that order. Answers 201 {"data": order}.
 //   - POST /_sandbox/drop-next-writes {"count": n}: the next n successful API
 //     writes take effect and then drop the connection (see DropNextWrites).
+//   - GET/PUT/POST /_sandbox/commit-faults: writes that commit and then fail
+//     (Options.CommitFaults, SetCommitFaults, CommitFailures; flags
+//     --commit-then-fail-rate, --commit-then-fail-routes, --commit-then-fail-drop).
+//     A body {"routes": ["POST /orders/{id}/payments/{pid}/mark-as-paid",
+//     "POST /orders/{id}/quick-process"], "next": 1, "rate": 0.2, "seed": 7,
+//     "drop": false} makes the next matching write, then a seeded 20 % of them,
+//     take effect and answer 500 {"code": 500, …, "message": "an internal error
+//     occurred"} (or drop the connection with "drop": true); no routes means every
+//     write; {} turns it off. GET answers {"config", "failures"}. A refused write
+//     (4xx) is never committed-then-failed. The fault injector cannot do this: it
+//     fails requests before they reach the shop. The retry of such a write meets
+//     the 409 of the action (above).
 //   - GET /_sandbox/state (record counts), /_sandbox/calls (route counters),
 //     /_sandbox/webhook-deliveries, /_sandbox/stock.
 //
