@@ -100,6 +100,8 @@ func newMCFSandboxCmd() *cobra.Command {
 	cmd.Flags().StringSliceVar(&o.CommitFaults.Routes, "commit-then-fail-routes", nil,
 		`writes --commit-then-fail-rate applies to, e.g. "POST /orders/{id}/quick-process" (default every write)`)
 	cmd.Flags().BoolVar(&o.CommitFaults.Drop, "commit-then-fail-drop", false, "drop the connection instead of answering 500")
+	cmd.Flags().IntVar(&o.PageChurn.PerRead, "page-churn", 0, "records each list read changes among those earlier reads returned, so page+1 paging skips (0 = off)")
+	cmd.Flags().StringSliceVar(&o.PageChurn.Resources, "page-churn-resources", nil, "lists --page-churn acts on: orders, products, stock (default orders)")
 	ff.add(cmd)
 	return cmd
 }

@@ -208,6 +208,7 @@ func (s *Server) listOrders(q *req) (reply, error) {
 	default:
 		return reply{}, errf(http.StatusBadRequest, "query parameter status: %q is not one of open, completed, cancelled", status)
 	}
+	s.churnBefore(q, "orders")
 	var items []*order
 	for _, id := range s.st.orders.ids {
 		o := s.st.orders.byID[id]
@@ -225,6 +226,7 @@ func (s *Server) listOrders(q *req) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
+	churnSeen(s, "orders", page, func(o *order) int { return o.ID })
 	out := make([]orderOut, 0, len(page))
 	for _, o := range page {
 		out = append(out, s.renderOrder(o, ex))

@@ -34,8 +34,10 @@
 //     page < page_count. A page past the end is an empty list without next.
 //     Single records and actions answer {"data": {...}, "meta": {}}.
 //   - Sort: sort=<field>-asc|desc; id everywhere, plus updated_at and created_at on
-//     orders, products and customers, updated_at on stock. Default id-asc. An
-//     unknown sort or expand is a 400. Unknown filters are ignored.
+//     orders, products and customers, updated_at on stock. Default id-asc. Ties
+//     (the same updated_at second) are in id order, reversed for -desc, so the
+//     order is stable between reads. An unknown sort or expand is a 400. Unknown
+//     filters are ignored.
 //   - Filters: orders created_at, updated_at, archived_at, shipments_completed_at
 //     with -from/-to (inclusive; a null timestamp never matches a bound) and status;
 //     products id=<comma list> and product_code=; variations product_id=;
@@ -44,7 +46,8 @@
 //     local time; a plain date is Helsinki midnight; "+" decoded to a space is
 //     tolerated.
 //   - Timestamps are RFC 3339 in Europe/Helsinki with the offset (+02:00/+03:00),
-//     whole seconds; an absent time is null.
+//     whole seconds; an absent time is null. Filter bounds are compared at the
+//     precision given (fractions allowed), against the stored whole second.
 //   - Numbers are JSON numbers: money as euros with up to 2 decimals (24.9),
 //     quantities as integers. Writes accept numbers or numeric strings; stock
 //     quantities must be whole numbers.
@@ -158,6 +161,19 @@
 //     (4xx) is never committed-then-failed. The fault injector cannot do this: it
 //     fails requests before they reach the shop. The retry of such a write meets
 //     the 409 of the action (above).
+//   - GET/PUT/POST /_sandbox/page-churn: records that move while a client pages
+//     (issue 12 item 1; Options.PageChurn, SetPageChurn, ChurnTouches; flags
+//     --page-churn N, --page-churn-resources orders,products,stock). A body
+//     {"resources": ["orders", "products", "stock"], "per_read": 1, "seed": 7}
+//     makes every list read of those resources, after one that returned records,
+//     first change per_read records that earlier reads returned (seeded picks)
+//     and set their updated_at to now: an order's OPEN payment is marked paid
+//     (else an internal comment is added), a product's information text is
+//     edited, a stock item moves shelf. Sorted by updated_at, a touched record
+//     moves to the end and a page+1 client skips one record per touch; one that
+//     re-queries with updated_at-from (inclusive) and drops duplicates misses
+//     nothing; id-sorted paging misses nothing. {} turns it off (and forgets
+//     what reads returned). GET answers {"config", "touches"}.
 //   - GET /_sandbox/state (record counts), /_sandbox/calls (route counters),
 //     /_sandbox/webhook-deliveries, /_sandbox/stock.
 //

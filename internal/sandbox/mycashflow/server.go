@@ -36,6 +36,9 @@ type Options struct {
 	// CommitFaults make writes take effect and then answer 500 or drop the
 	// connection (commitfault.go); settable at run time with SetCommitFaults.
 	CommitFaults CommitFaults
+	// PageChurn touches records between list reads, so page-number paging
+	// skips records (churn.go); settable at run time with SetPageChurn.
+	PageChurn PageChurn
 	Now          func() time.Time // clock; default time.Now
 }
 
@@ -62,6 +65,9 @@ func (o Options) Validate() error {
 		return fmt.Errorf("mycashflow sandbox: fault rates must be ≥ 0 and add up to at most 1")
 	}
 	if err := o.CommitFaults.check(); err != nil {
+		return fmt.Errorf("mycashflow sandbox: %w", err)
+	}
+	if err := o.PageChurn.check(); err != nil {
 		return fmt.Errorf("mycashflow sandbox: %w", err)
 	}
 	return nil
@@ -121,6 +127,7 @@ type Server struct {
 	commit    CommitFaults
 	commitRng *rand.Rand
 	commitLog []CommitFailure
+	churn     churnState // guarded by mu
 
 	handler http.Handler
 }
@@ -137,6 +144,7 @@ func New(opts Options) *Server {
 	}
 	s.rng = generate(s.st, opts)
 	s.setCommitFaults(opts.CommitFaults)
+	s.setPageChurn(opts.PageChurn)
 	s.faults.Exempt(func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/_sandbox/") })
 	mux := http.NewServeMux()
 	mux.Handle("/_sandbox/faults", s.faults.Handler())
