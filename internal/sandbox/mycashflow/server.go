@@ -39,7 +39,7 @@ type Options struct {
 	// PageChurn touches records between list reads, so page-number paging
 	// skips records (churn.go); settable at run time with SetPageChurn.
 	PageChurn PageChurn
-	Now          func() time.Time // clock; default time.Now
+	Now       func() time.Time // clock; default time.Now
 }
 
 // Validate reports options New cannot honour well: a store name that is not a
