@@ -67,6 +67,9 @@ func newMCFSandboxCmd() *cobra.Command {
 				return err
 			}
 			o.Faults = fc
+			if err := o.Validate(); err != nil {
+				return err
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("listening on %s: %w", addr, err)
@@ -93,6 +96,12 @@ func newMCFSandboxCmd() *cobra.Command {
 	cmd.Flags().IntVar(&o.Customers, "customers", 0, "generated customers (0 = default)")
 	cmd.Flags().IntVar(&o.Orders, "orders", 0, "generated orders (0 = default)")
 	cmd.Flags().DurationVar(&every, "order-every", 0, "create a new order this often (0 = never)")
+	cmd.Flags().Float64Var(&o.CommitFaults.Rate, "commit-then-fail-rate", 0, "share of writes (0..1) that take effect and then answer 500")
+	cmd.Flags().StringSliceVar(&o.CommitFaults.Routes, "commit-then-fail-routes", nil,
+		`writes --commit-then-fail-rate applies to, e.g. "POST /orders/{id}/quick-process" (default every write)`)
+	cmd.Flags().BoolVar(&o.CommitFaults.Drop, "commit-then-fail-drop", false, "drop the connection instead of answering 500")
+	cmd.Flags().IntVar(&o.PageChurn.PerRead, "page-churn", 0, "records each list read changes among those earlier reads returned, so page+1 paging skips (0 = off)")
+	cmd.Flags().StringSliceVar(&o.PageChurn.Resources, "page-churn-resources", nil, "lists --page-churn acts on: orders, products, stock (default orders)")
 	ff.add(cmd)
 	return cmd
 }

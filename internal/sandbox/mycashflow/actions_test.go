@@ -176,7 +176,7 @@ func TestOrderLifecycleStock(t *testing.T) {
 	if q, res, b := stockOf(t, f, "TSHIRT-M"); q != 7 || res != 0 || b != 7 {
 		t.Fatalf("TSHIRT-M after quick-process: %d/%d/%d", q, res, b)
 	}
-	checkError(t, f.do("POST", fmt.Sprintf("/api/v1/orders/%d/quick-process", oid2), nil), 422, "already completed")
+	checkError(t, f.do("POST", fmt.Sprintf("/api/v1/orders/%d/quick-process", oid2), nil), 409, "already completed")
 	// Cancelling a delivered order returns the goods to stock.
 	f.must(200, "POST", fmt.Sprintf("/api/v1/orders/%d/cancel", oid2), nil)
 	if q, res, _ := stockOf(t, f, "TSHIRT-M"); q != 10 || res != 0 {

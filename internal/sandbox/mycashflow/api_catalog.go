@@ -179,6 +179,7 @@ func (s *Server) listProducts(q *req) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
+	s.churnBefore(q, "products")
 	var items []*product
 	if v := q.q.Get("id"); v != "" {
 		seen := map[int]bool{}
@@ -210,6 +211,7 @@ func (s *Server) listProducts(q *req) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
+	churnSeen(s, "products", page, func(p *product) int { return p.ID })
 	out := make([]productOut, 0, len(page))
 	for _, p := range page {
 		out = append(out, s.renderProduct(p, ex))
@@ -690,9 +692,15 @@ func (s *Server) listStock(q *req) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
+	s.churnBefore(q, "stock")
 	items := s.st.stock.all()
 	sortRecords(items, field, desc, func(si *stockItem) (int, jtime, jtime) { return si.ID, si.CreatedAt, si.UpdatedAt })
-	return list(q, items)
+	page, meta, err := paginate(q, items)
+	if err != nil {
+		return reply{}, err
+	}
+	churnSeen(s, "stock", page, func(si *stockItem) int { return si.ID })
+	return reply{code: http.StatusOK, body: envelope{Data: nonNil(page), Meta: meta}}, nil
 }
 
 func (s *Server) getStock(q *req) (reply, error) {

@@ -208,6 +208,7 @@ func (s *Server) listOrders(q *req) (reply, error) {
 	default:
 		return reply{}, errf(http.StatusBadRequest, "query parameter status: %q is not one of open, completed, cancelled", status)
 	}
+	s.churnBefore(q, "orders")
 	var items []*order
 	for _, id := range s.st.orders.ids {
 		o := s.st.orders.byID[id]
@@ -225,6 +226,7 @@ func (s *Server) listOrders(q *req) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
+	churnSeen(s, "orders", page, func(o *order) int { return o.ID })
 	out := make([]orderOut, 0, len(page))
 	for _, o := range page {
 		out = append(out, s.renderOrder(o, ex))
@@ -708,7 +710,7 @@ func (s *Server) quickProcess(o *order, qp quickProcess, now time.Time) error {
 	case statusCancelled:
 		return fail("the order is cancelled")
 	case statusCompleted:
-		return fail("the order is already completed")
+		return alreadyCompleted(o)
 	}
 	if len(o.payments) != 1 {
 		return fail("only orders with exactly one payment can be quick-processed; this one has %d", len(o.payments))
@@ -900,6 +902,9 @@ func (s *Server) postPaymentAction(q *req, action, to string) (reply, error) {
 func (s *Server) paymentAction(o *order, p *payment, action, to string, now time.Time) error {
 	fail := func(format string, args ...any) error {
 		return errf(http.StatusUnprocessableEntity, "%s payment %d of order %d: "+format, append([]any{action, p.ID, o.ID}, args...)...)
+	}
+	if p.Status == to {
+		return alreadyInState(o, p)
 	}
 	switch {
 	case action == "activate" && p.Status != payPending:

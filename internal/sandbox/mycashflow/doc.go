@@ -20,7 +20,10 @@
 //     400 malformed JSON or query parameters, 401 bad credentials (with
 //     WWW-Authenticate), 404 unknown id or path, 405 wrong method (with Allow),
 //     413 body over 1 MiB, 422 validation (the message names the field, e.g.
-//     "field quantity: must not be negative, got -1").
+//     "field quantity: must not be negative, got -1"), 409 an action repeated on
+//     a record already in the state it sets (below). A wrong method on a known
+//     path is a 405 even when the id in it does not exist; an unknown path is a
+//     404 whatever the method.
 //   - A path ending in "/" answers 404 in that shape (checked after auth, before
 //     routing).
 //   - APIDisabled ("API" extension not installed): every /api call answers 403
@@ -31,8 +34,10 @@
 //     page < page_count. A page past the end is an empty list without next.
 //     Single records and actions answer {"data": {...}, "meta": {}}.
 //   - Sort: sort=<field>-asc|desc; id everywhere, plus updated_at and created_at on
-//     orders, products and customers, updated_at on stock. Default id-asc. An
-//     unknown sort or expand is a 400. Unknown filters are ignored.
+//     orders, products and customers, updated_at on stock. Default id-asc. Ties
+//     (the same updated_at second) are in id order, reversed for -desc, so the
+//     order is stable between reads. An unknown sort or expand is a 400. Unknown
+//     filters are ignored.
 //   - Filters: orders created_at, updated_at, archived_at, shipments_completed_at
 //     with -from/-to (inclusive; a null timestamp never matches a bound) and status;
 //     products id=<comma list> and product_code=; variations product_id=;
@@ -41,7 +46,8 @@
 //     local time; a plain date is Helsinki midnight; "+" decoded to a space is
 //     tolerated.
 //   - Timestamps are RFC 3339 in Europe/Helsinki with the offset (+02:00/+03:00),
-//     whole seconds; an absent time is null.
+//     whole seconds; an absent time is null. Filter bounds are compared at the
+//     precision given (fractions allowed), against the stored whole second.
 //   - Numbers are JSON numbers: money as euros with up to 2 decimals (24.9),
 //     quantities as integers. Writes accept numbers or numeric strings; stock
 //     quantities must be whole numbers.
@@ -84,7 +90,9 @@
 //     (return_to_stock when it had a stock item, return_reasons ["Order cancelled"]),
 //     zeroes subtotal, costs, discount and total, and cancels OPEN and
 //     PENDING_ACTIVATION payments (PAID ones stay; a refund is manual).
-//   - quick-process: 422 unless the order is open and has exactly one payment; an
+//   - quick-process: 409 "Order is already completed (order N, status completed)"
+//     on a completed order (observed on the second implementation of the API);
+//     422 unless the order is open and has exactly one payment; an
 //     OPEN cash-on-delivery payment needs allow_open_cash_on_delivery_payments;
 //     PENDING_ACTIVATION payments are activated (PAID); every shipment is completed
 //     with tracking_code; every line is delivered; the order becomes completed.
@@ -95,8 +103,13 @@
 //     (PATCH on a shipment answers 405); use quick-process or shipment completion.
 //   - POST /orders/{id}/shipments/{sid}/complete accepts an optional
 //     {"tracking_code"} body (invented) and answers the shipment.
-//   - Payment actions answer the payment. activate needs PENDING_ACTIVATION; a PAID
-//     payment cannot be marked cancelled; REFUNDED ones are final.
+//   - Payment actions answer the payment. An action whose target status the
+//     payment already has answers 409 "Payment is already PAID (payment P of
+//     order N)" (mark-as-paid on PAID observed on the second implementation of
+//     the API; mark-as-unpaid on OPEN, mark-as-cancelled on CANCELLED and
+//     activate on PAID follow it [U]). Otherwise activate needs
+//     PENDING_ACTIVATION (422); a PAID payment cannot be marked cancelled;
+//     REFUNDED ones are final.
 //   - Campaign prices (invented write API): GET/POST /campaigns/{id}/prices and
 //     PATCH/DELETE /campaigns/{id}/prices/{pid}; a price is {id, created_at,
 //     updated_at, campaign_id, product_id, variation_id, product_code, min_quantity,
@@ -136,6 +149,31 @@
 //     the POST /orders shape creates that order. Answers 201 {"data": order}.
 //   - POST /_sandbox/drop-next-writes {"count": n}: the next n successful API
 //     writes take effect and then drop the connection (see DropNextWrites).
+//   - GET/PUT/POST /_sandbox/commit-faults: writes that commit and then fail
+//     (Options.CommitFaults, SetCommitFaults, CommitFailures; flags
+//     --commit-then-fail-rate, --commit-then-fail-routes, --commit-then-fail-drop).
+//     A body {"routes": ["POST /orders/{id}/payments/{pid}/mark-as-paid",
+//     "POST /orders/{id}/quick-process"], "next": 1, "rate": 0.2, "seed": 7,
+//     "drop": false} makes the next matching write, then a seeded 20 % of them,
+//     take effect and answer 500 {"code": 500, …, "message": "an internal error
+//     occurred"} (or drop the connection with "drop": true); no routes means every
+//     write; {} turns it off. GET answers {"config", "failures"}. A refused write
+//     (4xx) is never committed-then-failed. The fault injector cannot do this: it
+//     fails requests before they reach the shop. The retry of such a write meets
+//     the 409 of the action (above).
+//   - GET/PUT/POST /_sandbox/page-churn: records that move while a client pages
+//     (issue 12 item 1; Options.PageChurn, SetPageChurn, ChurnTouches; flags
+//     --page-churn N, --page-churn-resources orders,products,stock). A body
+//     {"resources": ["orders", "products", "stock"], "per_read": 1, "seed": 7}
+//     makes every list read of those resources, after one that returned records,
+//     first change per_read records that earlier reads returned (seeded picks)
+//     and set their updated_at to now: an order's OPEN payment is marked paid
+//     (else an internal comment is added), a product's information text is
+//     edited, a stock item moves shelf. Sorted by updated_at, a touched record
+//     moves to the end and a page+1 client skips one record per touch; one that
+//     re-queries with updated_at-from (inclusive) and drops duplicates misses
+//     nothing; id-sorted paging misses nothing. {} turns it off (and forgets
+//     what reads returned). GET answers {"config", "touches"}.
 //   - GET /_sandbox/state (record counts), /_sandbox/calls (route counters),
 //     /_sandbox/webhook-deliveries, /_sandbox/stock.
 //
@@ -148,4 +186,12 @@
 // customers, three campaigns with quantity prices and orders in every status
 // created within the 180 days before GeneratedBase (2026-06-01), so the same seed
 // gives the same JSON whatever the clock.
+//
+// Every sixth customer is a business (company, vat_code, group Yritysasiakkaat).
+// Their vat_code is a valid Finnish one: "FI" + 7 digits + the Y-tunnus check
+// digit (weights 7, 9, 10, 5, 8, 4, 2; remainder 0 → 0, remainder 1 is never
+// issued, else 11 − remainder), as Odoo's base_vat checks it. On purpose, the
+// 4th business customer and every 20th after it (1 in 20; one in the default
+// shop) has company "Huono Oy" and a code with a wrong check digit, so a refusal
+// downstream is easy to recognise.
 package mycashflow

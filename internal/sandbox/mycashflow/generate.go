@@ -186,7 +186,12 @@ func generate(st *state, opts Options) *genRand {
 			PostalCode: c.postal, City: c.city, Country: "FI", SmsSubscription: r.chance(0.3), VersionID: 1, LoginAllowed: true, groupIDs: []int{1}}
 		if i%6 == 5 {
 			cu.Company = ln + " Oy"
-			cu.VatCode = fmt.Sprintf("FI%08d", 10000000+r.pick(89999999))
+			// The same draw as before keeps the rest of the data unchanged.
+			n := r.pick(89999999)
+			cu.VatCode = finnishVAT(n)
+			if badVATCustomer(i / 6) {
+				cu.Company, cu.VatCode = badVATCompany, badFinnishVAT(n)
+			}
 			cu.groupIDs = []int{2}
 		}
 		if r.chance(0.15) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -32,7 +33,13 @@ type Options struct {
 	// APIDisabled means the "API" extension is not installed: every /api call
 	// answers 403 in the error shape (doc.go).
 	APIDisabled bool
-	Now         func() time.Time // clock; default time.Now
+	// CommitFaults make writes take effect and then answer 500 or drop the
+	// connection (commitfault.go); settable at run time with SetCommitFaults.
+	CommitFaults CommitFaults
+	// PageChurn touches records between list reads, so page-number paging
+	// skips records (churn.go); settable at run time with SetPageChurn.
+	PageChurn PageChurn
+	Now       func() time.Time // clock; default time.Now
 }
 
 // Validate reports options New cannot honour well: a store name that is not a
@@ -56,6 +63,12 @@ func (o Options) Validate() error {
 	fc := o.Faults
 	if fc.ErrorRate < 0 || fc.DropRate < 0 || fc.RateLimitRate < 0 || fc.ErrorRate+fc.DropRate+fc.RateLimitRate > 1 {
 		return fmt.Errorf("mycashflow sandbox: fault rates must be ≥ 0 and add up to at most 1")
+	}
+	if err := o.CommitFaults.check(); err != nil {
+		return fmt.Errorf("mycashflow sandbox: %w", err)
+	}
+	if err := o.PageChurn.check(); err != nil {
+		return fmt.Errorf("mycashflow sandbox: %w", err)
 	}
 	return nil
 }
@@ -110,6 +123,12 @@ type Server struct {
 	// effect and then lose their connection; guarded by mu.
 	dropWrites int
 
+	// Commit-then-fail settings, their random source and log; guarded by mu.
+	commit    CommitFaults
+	commitRng *rand.Rand
+	commitLog []CommitFailure
+	churn     churnState // guarded by mu
+
 	handler http.Handler
 }
 
@@ -124,6 +143,8 @@ func New(opts Options) *Server {
 		hookRetry: 200 * time.Millisecond,
 	}
 	s.rng = generate(s.st, opts)
+	s.setCommitFaults(opts.CommitFaults)
+	s.setPageChurn(opts.PageChurn)
 	s.faults.Exempt(func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/_sandbox/") })
 	mux := http.NewServeMux()
 	mux.Handle("/_sandbox/faults", s.faults.Handler())
@@ -344,9 +365,17 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			s.dropWrites--
 			drop = true
 		}
+		failAfter := false
+		if err == nil && !drop && r.Method != http.MethodGet {
+			failAfter, drop = s.commitFault(r, r.Method+" "+rt.pattern, q.now)
+		}
 		s.mu.Unlock()
 		if drop {
 			fault.Drop(w)
+			return
+		}
+		if failAfter {
+			writeCommitFailure(w)
 			return
 		}
 		if err != nil {

@@ -694,6 +694,10 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		}
 		s.DropNextWrites(body.Count)
 		writeJSON(w, http.StatusOK, body)
+	case path == "commit-faults":
+		s.serveCommitFaults(w, r)
+	case path == "page-churn":
+		s.servePageChurn(w, r)
 	case path == "state" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, map[string]any{"counts": s.Counts()})
 	case path == "calls" && r.Method == http.MethodGet:
