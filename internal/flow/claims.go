@@ -156,9 +156,29 @@ func (rt *Runtime) mine(ctx context.Context, route string, job, from int64, enti
 	if err != nil {
 		return nil, err
 	}
-	// A record whose owner changed since it was read is another job's now.
+	// A record whose owner changed since it was read is another job's now,
+	// unless the change was the pass handing it to this very job.
+	var lost []string
 	for k, i := range at {
 		keep[i] = got[k]
+		if !got[k] {
+			lost = append(lost, entities[i])
+		}
+	}
+	if len(lost) > 0 {
+		now, err := rt.Store.ListClaims(ctx, route, lost)
+		if err != nil {
+			return nil, err
+		}
+		mineNow := map[string]bool{}
+		for _, c := range now {
+			mineNow[c.Entity] = c.JobID == job
+		}
+		for _, i := range at {
+			if mineNow[entities[i]] {
+				keep[i] = true
+			}
+		}
 	}
 	return keep, nil
 }

@@ -111,7 +111,9 @@ func TestMyCashflowOdooEndToEnd(t *testing.T) {
 			for _, l := range levels {
 				got, ok := shopSB.StockOf(l.SKU)
 				if !ok || float64(got.Quantity) != l.Quantity.Float64() {
-					t.Fatalf("SKU %s: shop has %+v (found %v), Odoo %v", l.SKU, got, ok, l.Quantity)
+					skips, _, _ := st.ListSkips(ctx, store.SkipFilter{Route: "stock"})
+					_, inShop := shopSB.Product(l.SKU)
+					t.Fatalf("SKU %s: shop has %+v (found %v; product in the shop %v), Odoo %v; counts %+v; stock skips %+v", l.SKU, got, ok, inShop, l.Quantity, rt.Counts(), skips)
 				}
 			}
 			// Products without an internal reference wait for one, with the reason.
