@@ -39,9 +39,9 @@ type NewOrder struct {
 	Shipments     int // split lines over this many shipments; default 1
 	// GiftCard is the part paid by gift card (a PAID "Lahjakortti" payment
 	// before the payment of PaymentMethodID, which pays the rest); 0 for none.
-	GiftCard float64
-	Details       string
-	ExternalID    string
+	GiftCard   float64
+	Details    string
+	ExternalID string
 }
 
 // LineView is an order line.
