@@ -87,7 +87,13 @@
 //   - Stock: balance = quantity − reserved. An order reserves its lines; cancel
 //     releases the reservation (or, for delivered lines, returns them to quantity);
 //     delivery (quick-process or shipment completion) lowers quantity and reserved
-//     together. PATCH /stock/{code} of a product or variation without a stock item
+//     together: the shop lowers its own quantity by what it delivers and releases
+//     that order's reservation, so balance does not move (a stock sync must
+//     compare quantities, not re-send only what changed at its source).
+//     Variations carry product_codes of their own (TSHIRT-M of TSHIRT); stock is
+//     kept per variation code and /stock/{code} reads and writes it; a parent
+//     with variations has no stock item (its stock_item expands as [], and
+//     /stock/TSHIRT is a 404). PATCH /stock/{code} of a product or variation without a stock item
 //     creates one (stock management on), as the first stock move from an ERP does;
 //     reserved and balance are read-only; negative or fractional quantity is a 422;
 //     an unknown product_code is a 404.
@@ -141,7 +147,9 @@
 //     leave the same updated_at; tests use Options.Now to step the clock.
 //   - Webhooks: POST /webhooks {"topic": "order.created", "expands": [...], "url"}
 //     answers 201 {"data": {uuid, user_id, topic, expands, url}}; only
-//     order.created is accepted. GET /webhooks and GET/DELETE /webhooks/{uuid}.
+//     order.created is accepted. GET /webhooks (paged like every list: page,
+//     page_size, meta.next; every list this sandbox serves pages) and GET/DELETE
+//     /webhooks/{uuid}.
 //     Delivery (invented, per the reference's proposal): after every order
 //     creation (API, stream, CreateOrder, /_sandbox/orders) a POST to each URL with
 //     "X-MCF-Webhook-UUID: <uuid>", Content-Type application/json and body
