@@ -285,6 +285,8 @@ type orderInput struct {
 	PaymentStatus string
 	// Shipments splits the lines over this many shipments (default 1).
 	Shipments int
+	// GiftCard is the part paid by gift card (splitpay.go); 0 for none.
+	GiftCard money
 }
 
 type lineInput struct {
@@ -320,6 +322,7 @@ func decodeOrder(body []byte) (orderInput, error) {
 		in.PaymentCosts = &v
 	}
 	f.amount("discount", &in.Discount)
+	f.amount("gift_card_amount", &in.GiftCard)
 	if ci, present := f.object("customer_information"); present {
 		a := readAddress(ci, true)
 		f.take(ci)
@@ -569,13 +572,22 @@ func (s *Server) createOrder(in orderInput, now time.Time) (*order, error) {
 		o.PaymentCosts = pm.cost
 	}
 	o.Total = o.Subtotal + o.ShippingCosts + o.PaymentCosts - o.Discount
+	gift, err := s.giftCardPayment(o, in.GiftCard, pm, now)
+	if err != nil {
+		return nil, err
+	}
 	if pm != nil {
 		st := pm.initial
 		if in.PaymentStatus != "" {
 			st = in.PaymentStatus
 		}
+		due := o.Total
+		if gift != nil {
+			o.payments = append(o.payments, gift)
+			due -= gift.Amount
+		}
 		p := &payment{ID: s.st.next("payment"), CreatedAt: stamp(now), UpdatedAt: stamp(now), OrderID: o.ID, PaymentMethodID: pm.ID,
-			Reference: finnishReference(o.ID), Amount: o.Total, Currency: o.Currency, ExchangeRate: 1}
+			Reference: finnishReference(o.ID), Amount: due, Currency: o.Currency, ExchangeRate: 1}
 		setPaymentStatus(p, st)
 		o.payments = append(o.payments, p)
 	}

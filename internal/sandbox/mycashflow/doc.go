@@ -66,7 +66,8 @@
 //   - POST /orders body (invented): {"version_id", "customer_id", "customer_information"
 //     {…}, "shipping_address" {…}, "shipping_method_id", "payment_method_id",
 //     "products": [{"product_code", "quantity", "unit_price"?}], "details",
-//     "external_id", "shipping_costs"?, "payment_costs"?, "discount"?}. The
+//     "external_id", "shipping_costs"?, "payment_costs"?, "discount"?,
+//     "gift_card_amount"?}. The
 //     customer's address is used when customer_information is absent; e-mail is
 //     required. Lines of a product with variations must name a variation. Unit
 //     price defaults to the catalogue price or a cheaper active campaign price.
@@ -75,10 +76,24 @@
 //     only through NewOrder.Shipments), each payment method one payment whose
 //     status is OPEN for "Lasku" (invoice) and "Postiennakko" (cash on delivery),
 //     PAID for card and bank, PENDING_ACTIVATION for Klarna.
+//   - Split payments (issue 12 item 8): gift_card_amount (more than 0, less than
+//     the total) adds a PAID payment of the "Lahjakortti" method (provider
+//     giftcard) before the payment of payment_method_id, whose amount is the
+//     rest. Each payment carries its own payment_method_id; the order's
+//     payment_method_id stays the checkout method that pays the rest (the
+//     reference gives an order one method [U]). "Lahjakortti" cannot be an
+//     order's payment_method_id. Such orders have two payments, so quick-process
+//     refuses them (422, per the reference); mark each payment instead.
 //   - Stock: balance = quantity − reserved. An order reserves its lines; cancel
 //     releases the reservation (or, for delivered lines, returns them to quantity);
 //     delivery (quick-process or shipment completion) lowers quantity and reserved
-//     together. PATCH /stock/{code} of a product or variation without a stock item
+//     together: the shop lowers its own quantity by what it delivers and releases
+//     that order's reservation, so balance does not move (a stock sync must
+//     compare quantities, not re-send only what changed at its source).
+//     Variations carry product_codes of their own (TSHIRT-M of TSHIRT); stock is
+//     kept per variation code and /stock/{code} reads and writes it; a parent
+//     with variations has no stock item (its stock_item expands as [], and
+//     /stock/TSHIRT is a 404). PATCH /stock/{code} of a product or variation without a stock item
 //     creates one (stock management on), as the first stock move from an ERP does;
 //     reserved and balance are read-only; negative or fractional quantity is a 422;
 //     an unknown product_code is a 404.
@@ -132,7 +147,9 @@
 //     leave the same updated_at; tests use Options.Now to step the clock.
 //   - Webhooks: POST /webhooks {"topic": "order.created", "expands": [...], "url"}
 //     answers 201 {"data": {uuid, user_id, topic, expands, url}}; only
-//     order.created is accepted. GET /webhooks and GET/DELETE /webhooks/{uuid}.
+//     order.created is accepted. GET /webhooks (paged like every list: page,
+//     page_size, meta.next; every list this sandbox serves pages) and GET/DELETE
+//     /webhooks/{uuid}.
 //     Delivery (invented, per the reference's proposal): after every order
 //     creation (API, stream, CreateOrder, /_sandbox/orders) a POST to each URL with
 //     "X-MCF-Webhook-UUID: <uuid>", Content-Type application/json and body
@@ -180,12 +197,17 @@
 // # Generated data
 //
 // Options.Seed drives a deterministic generator: 3 versions (fi/EUR, en/EUR,
-// sv/SEK), customer groups, brands, categories with parents, 4 shipping and 5
-// payment methods, products from Finnish-shop templates (TSHIRT-M, HOODIE-L, …;
+// sv/SEK), customer groups, brands, categories with parents, 4 shipping and 6
+// payment methods (the 6th, Lahjakortti, only in split payments), products from Finnish-shop templates (TSHIRT-M, HOODIE-L, …;
 // VAT 25.5, 14 and 10), some with no brand and some with no stock item,
 // customers, three campaigns with quantity prices and orders in every status
 // created within the 180 days before GeneratedBase (2026-06-01), so the same seed
 // gives the same JSON whatever the clock.
+//
+// Every fourth generated order placed with "Lasku" (by order id) is split: a
+// 20 € gift card (5 € when its lines are under 40 €) PAID plus the invoice for
+// the rest; those the generator delivers are completed by shipment, not
+// quick-process.
 //
 // Every sixth customer is a business (company, vat_code, group Yritysasiakkaat).
 // Their vat_code is a valid Finnish one: "FI" + 7 digits + the Y-tunnus check

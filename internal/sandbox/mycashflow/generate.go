@@ -110,6 +110,7 @@ func generate(st *state, opts Options) *genRand {
 		{Name: "Klarna", Description: "Klarna Checkout", Provider: "klarna", ProductCode: "PAY-KLARNA", initial: payPending},
 		{Name: "Verkkopankki", Description: "Suomalaiset verkkopankit", Provider: "paytrail", ProductCode: "PAY-BANK", initial: payPaid},
 		{Name: "Postiennakko", Description: "Maksu noudettaessa", Provider: "cod", ProductCode: "PAY-COD", cost: 490, initial: payOpen},
+		{Name: "Lahjakortti", Description: "Lahjakortilla maksettu osuus", Provider: giftCardProvider, ProductCode: "PAY-GIFTCARD", initial: payPaid},
 	} {
 		m.ID = st.next("payment_method")
 		m.CreatedAt, m.UpdatedAt, m.Sort = stamp(at(0)), stamp(at(0)), i+1
@@ -265,6 +266,7 @@ func (s *Server) generateOrder(r *genRand, created time.Time, step time.Duration
 	if !okIn {
 		return
 	}
+	in.GiftCard = s.generatedGiftCard(in)
 	o, err := s.createOrder(in, created)
 	if err != nil {
 		return
@@ -288,6 +290,9 @@ func (s *Server) generateOrder(r *genRand, created time.Time, step time.Duration
 			}
 		} else if len(o.payments) == 1 {
 			s.quickProcess(o, quickProcess{AllowOpenCOD: true, TrackingCode: trackingCode(r), SendEmails: true}, t)
+		} else {
+			// A split payment cannot be quick-processed; the shop completes the shipment.
+			s.completeShipment(o, o.shipments[0], trackingCode(r), t)
 		}
 		if o.Status == statusCompleted {
 			for _, p := range o.payments {
@@ -330,7 +335,7 @@ func (s *Server) randomOrder(r *genRand) (orderInput, bool) {
 	if sm := st.shippingMethod.ids; len(sm) > 0 && !r.chance(0.05) {
 		in.ShippingMethodID = intp(sm[r.pick(len(sm))])
 	}
-	if pm := st.paymentMethod.ids; len(pm) > 0 && !r.chance(0.05) {
+	if pm := st.checkoutMethodIDs(); len(pm) > 0 && !r.chance(0.05) {
 		in.PaymentMethodID = intp(pm[r.pick(len(pm))])
 	}
 	// Candidate codes: sellable product codes with balance (or no stock item).

@@ -37,8 +37,11 @@ type NewOrder struct {
 	// "PENDING_ACTIVATION" or "PAID".
 	PaymentStatus string
 	Shipments     int // split lines over this many shipments; default 1
-	Details       string
-	ExternalID    string
+	// GiftCard is the part paid by gift card (a PAID "Lahjakortti" payment
+	// before the payment of PaymentMethodID, which pays the rest); 0 for none.
+	GiftCard   float64
+	Details    string
+	ExternalID string
 }
 
 // LineView is an order line.
@@ -189,7 +192,8 @@ func viewOrder(o *order) OrderView {
 }
 
 func (n NewOrder) input() orderInput {
-	in := orderInput{VersionID: n.VersionID, Details: n.Details, Discount: toMoney(n.Discount), PaymentStatus: n.PaymentStatus, Shipments: n.Shipments}
+	in := orderInput{VersionID: n.VersionID, Details: n.Details, Discount: toMoney(n.Discount), PaymentStatus: n.PaymentStatus, Shipments: n.Shipments,
+		GiftCard: toMoney(n.GiftCard)}
 	if in.VersionID == 0 {
 		in.VersionID = 1
 	}
