@@ -113,3 +113,39 @@ func TestShipmentsAndPaymentsReachTheShop(t *testing.T) {
 		t.Fatal("a second pass processed orders again")
 	}
 }
+
+// An order paid in parts (a gift card at checkout, the rest by invoice): the
+// paid ERP invoice marks the invoice part paid, and the gift card stays as it
+// was (the route took the order's first payment method and marked nothing).
+func TestSplitPaymentMarksTheInvoicePart(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	erp := &fakeDeliveries{}
+	h := newHarness(t, mcfsandbox.Options{Seed: 15, Orders: 80}, []flow.Route{
+		{Name: "payments", Flow: "payments", From: "erp", To: "shop", Options: &flow.PaymentsOptions{InvoiceMethods: []string{"Lasku*"}}},
+	}, erp)
+	split := 0
+	for _, id := range h.sb.OrderIDs() {
+		if o, _ := h.sb.Order(id); o.Status == "open" && len(o.Payments) == 2 && o.Payments[0].Status == "PAID" && o.Payments[1].Status == "OPEN" {
+			split = id
+			break
+		}
+	}
+	if split == 0 {
+		t.Fatal("the sandbox has no open order paid in parts")
+	}
+	if err := h.store.PutLink(ctx, store.Link{Connection: "erp", Kind: "order", LocalID: fmt.Sprintf("shop:%d", split), RemoteID: "701"}); err != nil {
+		t.Fatal(err)
+	}
+	erp.invoices = []model.Invoice{{ID: "INV/7", OrderRef: "701", PaymentState: model.InvoicePaid, UpdatedAt: time.Now()}}
+	h.pass(t, "payments")
+	o, _ := h.sb.Order(split)
+	for _, p := range o.Payments {
+		if p.Status != "PAID" {
+			t.Fatalf("order %d after its invoice was paid: payment %d is %s", split, p.ID, p.Status)
+		}
+	}
+	if c := h.rt.Counts()["payments"]; c.Updated != 1 || c.Failed+c.Parked != 0 {
+		t.Fatalf("counts %+v", c)
+	}
+}

@@ -144,3 +144,34 @@ func interleave(t *testing.T, seed uint64) {
 		}
 	}
 }
+
+// The routes that read MyCashflow's lists, with the sandbox changing records
+// that earlier reads returned before every read (its page churn): the orders
+// route imports every eligible order once, the stock route still finds every
+// level to correct.
+func TestRoutesUnderPageChurn(t *testing.T) {
+	t.Parallel()
+	erp := &erpDouble{fakeERP: allCarriers(), stock: &fakeStock{levels: map[string]model.Stock{}}}
+	routes := []flow.Route{
+		{Name: "orders", Flow: "orders", From: "shop", To: "erp", Options: &flow.OrdersOptions{BatchSize: 10}},
+		{Name: "stock", Flow: "stock", From: "erp", To: "shop", Options: &flow.StockOptions{Quantity: "on_hand", BatchSize: 20}},
+	}
+	churn := mcfsandbox.PageChurn{Resources: []string{"orders", "stock"}, PerRead: 1}
+	h := newHarnessWith(t, mcfsandbox.Options{Seed: 31, Orders: 120, PageChurn: churn}, routes, erp, harnessOpts{shop: func(s *mycashflow.Settings) { s.PageSize = 7 }})
+	for i, st := range h.sb.Stock() {
+		erp.stock.set(st.ProductCode, int64(300+i), 0)
+	}
+	h.pass(t, "orders", "stock")
+	if len(h.sb.ChurnTouches()) == 0 {
+		t.Fatal("the sandbox changed nothing while the routes read")
+	}
+	if want := eligibleOrders(h.sb); erp.creates != want || erp.creates != len(erp.byRef) {
+		t.Fatalf("%d orders created (%d references), want each of the %d eligible once", erp.creates, len(erp.byRef), want)
+	}
+	levels, _ := erp.stock.StockLevels(context.Background())
+	for _, l := range levels {
+		if got, _ := h.sb.StockOf(l.SKU); int64(got.Quantity) != l.Quantity.Int() {
+			t.Fatalf("SKU %s: shop %d, ERP %s", l.SKU, got.Quantity, l.Quantity)
+		}
+	}
+}
