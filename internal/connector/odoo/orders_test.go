@@ -27,6 +27,10 @@ type scriptedOdoo struct {
 }
 
 func (s *scriptedOdoo) serve(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/jsonrpc" {
+		http.NotFound(w, r) // as 16–18 answer GET /web/version
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	body, _ := io.ReadAll(r.Body)
