@@ -30,6 +30,8 @@ type Client struct {
 	uid      int64
 	version  int
 	protocol string
+	// taxField is the sale order line's taxes field, read once.
+	taxField string
 }
 
 // New returns a client; it does not call the server.

@@ -2,6 +2,7 @@ package odoo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -489,14 +490,60 @@ func nonEmpty(s, def string) string {
 	return s
 }
 
+// lineTaxField is the sale order line's taxes: tax_id on 16–18, tax_ids from
+// 19 (19 refuses tax_id: "Invalid field 'tax_id' on model 'sale.order.line'").
+// The model's fields decide, read once, so a server that differs from its
+// version's schema is still written right.
+func (c *Client) lineTaxField(ctx context.Context) (string, error) {
+	c.mu.Lock()
+	f := c.taxField
+	c.mu.Unlock()
+	if f != "" {
+		return f, nil
+	}
+	version, err := c.Version(ctx)
+	if err != nil {
+		return "", err
+	}
+	res, err := c.Execute(ctx, "sale.order.line", "fields_get", nil, map[string]any{"allfields": []string{"tax_id", "tax_ids"}, "attributes": []string{"type"}}, true)
+	if err != nil {
+		return "", err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(res, &fields); err != nil {
+		return "", fmt.Errorf("odoo %s: fields_get sale.order.line: %w", c.name, err)
+	}
+	_, ids := fields["tax_ids"]
+	_, id := fields["tax_id"]
+	switch {
+	case ids && !id, ids && version >= 19:
+		f = "tax_ids"
+	case id:
+		f = "tax_id"
+	case version >= 19:
+		f = "tax_ids"
+	default:
+		f = "tax_id"
+	}
+	c.mu.Lock()
+	c.taxField = f
+	c.mu.Unlock()
+	return f, nil
+}
+
 type lookups struct {
+	taxField string
 	products map[string]int64
 	taxes    []taxRow
 	carriers map[string]carrierRow
 }
 
 func (c *Client) orderLookups(ctx context.Context, imps []model.OrderImport, todo []int) (*lookups, error) {
-	l := &lookups{products: map[string]int64{}, carriers: map[string]carrierRow{}}
+	taxField, err := c.lineTaxField(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l := &lookups{taxField: taxField, products: map[string]int64{}, carriers: map[string]carrierRow{}}
 	var skus []any
 	seen := map[string]bool{}
 	for _, i := range todo {
@@ -590,11 +637,11 @@ func (c *Client) orderVals(imp model.OrderImport, partners map[string]int64, l *
 			price = math.Round(price/(1+line.TaxRate.Float64()/100)*1e4) / 1e4
 		}
 		v := map[string]any{"product_uom_qty": line.Quantity.Float64(), "price_unit": price, "name": line.Name}
+		taxes := []int64{}
 		if taxID != 0 {
-			v["tax_id"] = []any{[]any{6, 0, []int64{taxID}}}
-		} else {
-			v["tax_id"] = []any{[]any{6, 0, []int64{}}}
+			taxes = []int64{taxID}
 		}
+		v[l.taxField] = []any{[]any{6, 0, taxes}}
 		if !line.DiscountPercent.IsZero() {
 			v["discount"] = line.DiscountPercent.Float64()
 		}
