@@ -112,7 +112,7 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 		}
 		return out, nil
 	}
-	partners, err := c.ensurePartners(ctx, imps, todo)
+	partners, refused, err := c.ensurePartners(ctx, imps, todo)
 	if err != nil {
 		return nil, err
 	}
@@ -127,6 +127,10 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 	var vals []map[string]any
 	var idx []int
 	for _, i := range todo {
+		if err := customerRefused(imps[i], refused); err != nil {
+			out[i] = model.WriteResult{Err: err}
+			continue
+		}
 		v, err := c.orderVals(imps[i], partners, lookups)
 		if err != nil {
 			out[i] = model.WriteResult{Err: err}
@@ -282,11 +286,12 @@ func (c *Client) ordersByRef(ctx context.Context, refs []any) (map[string]orderR
 }
 
 // ensurePartners returns the partner id of each order's customer (by lower-cased
-// e-mail), creating the missing ones in one call.
-func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, todo []int) (map[string]int64, error) {
+// e-mail), creating the missing ones in one call, and Odoo's refusal of each
+// customer it would not create (refused).
+func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, todo []int) (have map[string]int64, refused map[string]error, err error) {
 	unlock, err := c.lockContacts(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer unlock()
 	var emails []any
@@ -312,10 +317,11 @@ func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, t
 		}
 		return m, nil
 	}
-	have, err := find()
+	have, err = find()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	refused = map[string]error{}
 	var vals []map[string]any
 	var order []string
 	for _, e := range emails {
@@ -328,31 +334,56 @@ func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, t
 		order = append(order, e)
 	}
 	if len(vals) == 0 {
-		return have, nil
+		return have, refused, nil
 	}
+	if err := c.createPartners(ctx, vals, order, have, refused, find); err != nil {
+		return nil, nil, err
+	}
+	return have, refused, nil
+}
+
+// createPartners creates vals (the customers of emails) in one call; when Odoo
+// refuses the batch (base_vat's "The VAT number … does not seem to be
+// valid"), it is halved until each refused customer is alone, so one bad
+// customer holds back only its own orders. It fills have and refused.
+func (c *Client) createPartners(ctx context.Context, vals []map[string]any, emails []string, have map[string]int64, refused map[string]error, find func() (map[string]int64, error)) error {
 	ids, err := c.Create(ctx, "res.partner", vals, bulkContext)
-	if err != nil {
-		if !remote.IsAmbiguous(err) {
-			return nil, err
+	if err == nil {
+		for i, e := range emails {
+			have[e] = ids[i]
 		}
-		// The create may have committed: what exists now is the truth. A customer
-		// still missing was not created, so the page is tried again (a transient
-		// error), never failed for good.
-		now, ferr := find()
-		if ferr != nil {
-			return nil, ferr
-		}
-		for _, e := range order {
-			if _, ok := now[e]; !ok {
-				return nil, fmt.Errorf("creating %d customers: %w; customer %s is not in Odoo after it, so the page is tried again", len(order), err, e)
-			}
-		}
-		return now, nil
+		return nil
 	}
-	for i, e := range order {
-		have[e] = ids[i]
+	var oe *Error
+	if !remote.IsAmbiguous(err) {
+		if !errors.As(err, &oe) || (!IsValidation(err) && !IsUserError(err)) {
+			return err
+		}
+		if len(vals) == 1 {
+			refused[emails[0]] = oe
+			return nil
+		}
+		half := len(vals) / 2
+		if err := c.createPartners(ctx, vals[:half], emails[:half], have, refused, find); err != nil {
+			return err
+		}
+		return c.createPartners(ctx, vals[half:], emails[half:], have, refused, find)
 	}
-	return have, nil
+	// The create may have committed: what exists now is the truth. A customer
+	// still missing was not created, so the page is tried again (a transient
+	// error), never failed for good.
+	now, ferr := find()
+	if ferr != nil {
+		return ferr
+	}
+	for _, e := range emails {
+		id, ok := now[e]
+		if !ok {
+			return fmt.Errorf("creating %d customers: %w; customer %s is not in Odoo after it, so the page is tried again", len(emails), err, e)
+		}
+		have[e] = id
+	}
+	return nil
 }
 
 // contactLocks hold one semaphore per Odoo database (URL and name). Finding
@@ -371,6 +402,26 @@ func (c *Client) lockContacts(ctx context.Context) (unlock func(), err error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// customerRefused is the needs-action error of an order whose customer Odoo
+// would not create, with Odoo's message; nil when it was not refused.
+func customerRefused(imp model.OrderImport, refused map[string]error) error {
+	e := strings.ToLower(strings.TrimSpace(imp.Order.Customer.Email))
+	err, ok := refused[e]
+	if !ok {
+		return nil
+	}
+	msg := err.Error()
+	var oe *Error
+	if errors.As(err, &oe) {
+		msg = oe.Message
+	}
+	what := "fix the customer in the shop or create it in Odoo"
+	if v := imp.Order.Customer.VATCode; v != "" {
+		what = fmt.Sprintf("fix the VAT %s in the shop or in Odoo", v)
+	}
+	return &RecordError{Entity: "order " + imp.Order.Number, Msg: fmt.Sprintf("Odoo refused its customer %s: %s; %s", e, msg, what), Action: true}
 }
 
 func partnerVals(p model.Party, a model.Address, email string) map[string]any {
@@ -851,8 +902,11 @@ func (c *Client) UpdateOrder(ctx context.Context, remoteID string, imp model.Ord
 	if imp.Order.Status != model.OrderOpen {
 		return nil
 	}
-	partners, err := c.ensurePartners(ctx, []model.OrderImport{imp}, []int{0})
+	partners, refused, err := c.ensurePartners(ctx, []model.OrderImport{imp}, []int{0})
 	if err != nil {
+		return err
+	}
+	if err := customerRefused(imp, refused); err != nil {
 		return err
 	}
 	l, err := c.orderLookups(ctx, []model.OrderImport{imp}, []int{0})
