@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ferryhub/ferry/internal/connector"
 	"github.com/ferryhub/ferry/internal/remote"
 )
 
@@ -32,6 +33,16 @@ type Client struct {
 	protocol string
 	// taxField is the sale order line's taxes field, read once.
 	taxField string
+	// locks serialize creates by natural key across processes; nil means
+	// this process only.
+	locks connector.Locker
+}
+
+// WithLocks makes the client serialize its creates by natural key (customers
+// by e-mail, posting by journal) through l, across every process sharing it.
+func (c *Client) WithLocks(l connector.Locker) *Client {
+	c.locks = l
+	return c
 }
 
 // New returns a client; it does not call the server.

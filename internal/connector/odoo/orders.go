@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -289,29 +291,35 @@ func (c *Client) ordersByRef(ctx context.Context, refs []any) (map[string]orderR
 // e-mail), creating the missing ones in one call, and Odoo's refusal of each
 // customer it would not create (refused).
 func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, todo []int) (have map[string]int64, refused map[string]error, err error) {
-	unlock, err := c.lockContacts(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer unlock()
 	var emails []any
+	var keys []string
 	seen := map[string]int{}
 	for _, i := range todo {
 		e := strings.ToLower(strings.TrimSpace(imps[i].Order.Customer.Email))
 		if _, ok := seen[e]; !ok && e != "" {
 			seen[e] = i
 			emails = append(emails, e)
+			keys = append(keys, e)
 		}
 	}
+	unlock, err := c.lockContacts(ctx, keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer unlock()
 	find := func() (map[string]int64, error) {
-		rows, err := SearchRead[partnerRow](ctx, c, "res.partner", Query{Domain: []any{[]any{"email", "in", emails}, []any{"parent_id", "=", false}}, Fields: []string{"email"}, Context: inactiveToo})
+		m := map[string]int64{}
+		if len(emails) == 0 {
+			return m, nil
+		}
+		rows, err := SearchRead[partnerRow](ctx, c, "res.partner", Query{Domain: emailDomain(emails), Fields: []string{"email"}, Context: inactiveToo})
 		if err != nil {
 			return nil, err
 		}
-		m := map[string]int64{}
 		for _, r := range rows {
-			e := strings.ToLower(string(r.Email))
-			if _, ok := m[e]; !ok {
+			e := strings.ToLower(strings.TrimSpace(string(r.Email)))
+			_, want := seen[e]
+			if _, dup := m[e]; want && !dup {
 				m[e] = int64(r.ID)
 			}
 		}
@@ -386,14 +394,45 @@ func (c *Client) createPartners(ctx context.Context, vals []map[string]any, emai
 	return nil
 }
 
-// contactLocks hold one semaphore per Odoo database (URL and name). Finding
-// contacts and creating the missing ones is not atomic in Odoo, so two pages
-// with the same new customer at once would both create it; in one process
-// they take turns.
+// emailDomain finds top-level partners by e-mail without regard to case, as
+// Odoo keeps what was typed (Maija.Mixedcase@Example.FI). The values are
+// =ilike patterns left unescaped on purpose: the rows are then kept only when
+// their lower-cased e-mail equals one asked for, so a _ or % can over-match
+// but never miss, whichever escape the server applies.
+func emailDomain(emails []any) []any {
+	var d []any
+	for i := 1; i < len(emails); i++ {
+		d = append(d, "|")
+	}
+	for _, e := range emails {
+		d = append(d, []any{"email", "=ilike", e})
+	}
+	return append(d, []any{"parent_id", "=", false})
+}
+
+// contactLocks hold one semaphore per Odoo database (URL and name), for a
+// client without Env.Locks (tests, the CLI). Finding contacts and creating the
+// missing ones is not atomic in Odoo, so two pages with the same new customer
+// at once would both create it; they take turns.
 var contactLocks sync.Map
 
-// lockContacts waits for this database's contact semaphore, or for ctx.
-func (c *Client) lockContacts(ctx context.Context) (unlock func(), err error) {
+// lockContacts serializes the lookup and create of the customers of emails:
+// across processes through the store's locks, one key per lower-cased e-mail
+// ("odoo:<connection>:partner:<email>", sorted, all or none); without them,
+// on this database's semaphore in this process.
+func (c *Client) lockContacts(ctx context.Context, emails []string) (unlock func(), err error) {
+	if c.locks != nil {
+		keys := make([]string, 0, len(emails))
+		for _, e := range emails {
+			keys = append(keys, "odoo:"+c.name+":partner:"+strings.ToLower(e))
+		}
+		sort.Strings(keys)
+		keys = slices.Compact(keys)
+		if len(keys) == 0 {
+			return func() {}, nil
+		}
+		return c.locks.Lock(ctx, keys...)
+	}
 	v, _ := contactLocks.LoadOrStore(c.s.URL+"|"+c.s.Database, make(chan struct{}, 1))
 	sem := v.(chan struct{})
 	select {
@@ -462,7 +501,11 @@ func addressKey(parent int64, street, zip, city string) string {
 // reusing one with the same street, postal code and city: one lookup, one
 // create of the missing ones. It returns the delivery partner by order index.
 func (c *Client) ensureDeliveryAddresses(ctx context.Context, imps []model.OrderImport, todo []int, partners map[string]int64) (map[int]int64, error) {
-	unlock, err := c.lockContacts(ctx)
+	var emails []string
+	for _, i := range todo {
+		emails = append(emails, strings.ToLower(strings.TrimSpace(imps[i].Order.Customer.Email)))
+	}
+	unlock, err := c.lockContacts(ctx, emails)
 	if err != nil {
 		return nil, err
 	}
