@@ -33,6 +33,8 @@ type Client struct {
 	protocol string
 	// taxField is the sale order line's taxes field, read once.
 	taxField string
+	// consolidated says the invoicing wizard has consolidated_billing.
+	consolidated, consolidatedKnown bool
 	// locks serialize creates by natural key across processes; nil means
 	// this process only.
 	locks connector.Locker

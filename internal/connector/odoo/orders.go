@@ -43,16 +43,17 @@ func (e *RecordError) FailureClass() string {
 }
 
 type orderRow struct {
-	ID             Int `json:"id"`
-	Name           Str `json:"name"`
-	ClientOrderRef Str `json:"client_order_ref"`
-	State          Str `json:"state"`
-	PickingIDs     IDs `json:"picking_ids"`
-	InvoiceStatus  Str `json:"invoice_status"`
-	InvoiceIDs     IDs `json:"invoice_ids"`
+	ID             Int      `json:"id"`
+	Name           Str      `json:"name"`
+	ClientOrderRef Str      `json:"client_order_ref"`
+	State          Str      `json:"state"`
+	PickingIDs     IDs      `json:"picking_ids"`
+	InvoiceStatus  Str      `json:"invoice_status"`
+	InvoiceIDs     IDs      `json:"invoice_ids"`
+	PartnerID      Many2one `json:"partner_id"`
 }
 
-var orderFields = []string{"name", "client_order_ref", "state", "picking_ids", "invoice_status", "invoice_ids"}
+var orderFields = []string{"name", "client_order_ref", "state", "picking_ids", "invoice_status", "invoice_ids", "partner_id"}
 
 type partnerRow struct {
 	ID    Int `json:"id"`
@@ -196,13 +197,15 @@ func (c *Client) invoice(ctx context.Context, ids []int64, out []model.WriteResu
 		return err
 	}
 	var todo []int64
+	partner := map[int64]int64{}
 	for _, r := range rows {
 		if r.InvoiceStatus == "to invoice" {
 			todo = append(todo, int64(r.ID))
+			partner[int64(r.ID)] = r.PartnerID.ID
 		}
 	}
 	if len(todo) > 0 {
-		if done, err := c.createInvoices(ctx, todo, out); err != nil || !done {
+		if done, err := c.createInvoices(ctx, todo, partner, out); err != nil || !done {
 			return err
 		}
 		if rows, err = SearchRead[orderRow](ctx, c, "sale.order", confirmed); err != nil {
@@ -239,22 +242,84 @@ func (c *Client) invoice(ctx context.Context, ids []int64, out []model.WriteResu
 	return nil
 }
 
-// createInvoices runs the invoicing wizard on the orders todo. done is false
-// when Odoo refused to invoice them (a warning on each order in out).
-func (c *Client) createInvoices(ctx context.Context, todo []int64, out []model.WriteResult) (done bool, err error) {
-	wctx := map[string]any{"active_model": "sale.order", "active_ids": todo, "active_id": todo[0]}
-	for k, v := range bulkContext {
-		wctx[k] = v
-	}
-	wiz, err := c.Create(ctx, "sale.advance.payment.inv", []map[string]any{{"advance_payment_method": "delivered"}}, wctx)
+// createInvoices runs the invoicing wizard on the orders todo so that each
+// gets its own invoice (seed 000 pays each order's invoice): with
+// consolidated_billing False where the wizard has it (18+; 19 defaults it to
+// True), else (16/17 group by customer) once per round of orders of distinct
+// customers. done is false when Odoo refused to invoice them all (a warning on
+// each order in out).
+func (c *Client) createInvoices(ctx context.Context, todo []int64, partner map[int64]int64, out []model.WriteResult) (done bool, err error) {
+	consolidated, err := c.wizardHasConsolidatedBilling(ctx)
 	if err != nil {
-		return false, invoiceWarning(err, todo, out)
+		return false, err
 	}
-	// Odoo 18 answers None here; the invoices exist all the same.
-	if _, err := c.Call(ctx, "sale.advance.payment.inv", "create_invoices", wiz, map[string]any{"context": wctx}); err != nil {
-		return false, invoiceWarning(err, todo, out)
+	rounds := [][]int64{todo}
+	vals := map[string]any{"advance_payment_method": "delivered"}
+	if consolidated {
+		vals["consolidated_billing"] = false
+	} else {
+		rounds = distinctCustomers(todo, partner)
 	}
-	return true, nil
+	for _, round := range rounds {
+		wctx := map[string]any{"active_model": "sale.order", "active_ids": round, "active_id": round[0]}
+		for k, v := range bulkContext {
+			wctx[k] = v
+		}
+		wiz, err := c.Create(ctx, "sale.advance.payment.inv", []map[string]any{vals}, wctx)
+		if err == nil {
+			// Odoo 18 answers None here; the invoices exist all the same.
+			_, err = c.Call(ctx, "sale.advance.payment.inv", "create_invoices", wiz, map[string]any{"context": wctx})
+		}
+		if err != nil {
+			if err := invoiceWarning(err, round, out); err != nil {
+				return false, err
+			}
+			continue
+		}
+		done = true
+	}
+	return done, nil
+}
+
+// distinctCustomers splits orders into rounds in which no two orders have the
+// same customer, keeping their order: the first order of each customer, then
+// the second, and so on.
+func distinctCustomers(orders []int64, partner map[int64]int64) [][]int64 {
+	var rounds [][]int64
+	seen := map[int64]int{}
+	for _, id := range orders {
+		k := seen[partner[id]]
+		seen[partner[id]]++
+		if k == len(rounds) {
+			rounds = append(rounds, nil)
+		}
+		rounds[k] = append(rounds[k], id)
+	}
+	return rounds
+}
+
+// wizardHasConsolidatedBilling reads once whether sale.advance.payment.inv
+// has consolidated_billing (18 and later).
+func (c *Client) wizardHasConsolidatedBilling(ctx context.Context) (bool, error) {
+	c.mu.Lock()
+	known, has := c.consolidatedKnown, c.consolidated
+	c.mu.Unlock()
+	if known {
+		return has, nil
+	}
+	res, err := c.Execute(ctx, "sale.advance.payment.inv", "fields_get", nil, map[string]any{"allfields": []string{"consolidated_billing"}, "attributes": []string{"type"}}, true)
+	if err != nil {
+		return false, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(res, &fields); err != nil {
+		return false, fmt.Errorf("odoo %s: fields_get sale.advance.payment.inv: %w", c.name, err)
+	}
+	_, has = fields["consolidated_billing"]
+	c.mu.Lock()
+	c.consolidatedKnown, c.consolidated = true, has
+	c.mu.Unlock()
+	return has, nil
 }
 
 // invoiceWarning puts Odoo's refusal (a user or validation error) on the
