@@ -163,3 +163,60 @@ func TestDistinctCustomers(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+// TestPostingRetriesADuplicateNumber: 16 refuses a post whose draft number
+// another entry took (account_move_unique_name); the client posts again
+// under the journal's lock and no invoice stays draft.
+func TestPostingRetriesADuplicateNumber(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sb := sandbox.New(sandbox.Options{Version: 16})
+	h := sb.Handler()
+	var refusals int
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		mu.Lock()
+		refuse := bytes.Contains(body, []byte(`"account.move","action_post"`)) && refusals < 2
+		if refuse {
+			refusals++
+		}
+		mu.Unlock()
+		if refuse {
+			json.NewEncoder(w).Encode(map[string]any{"jsonrpc": "2.0", "id": 1, "error": map[string]any{"code": 200, "message": "Odoo Server Error", "data": map[string]any{"name": "odoo.exceptions.ValidationError", "message": "The operation cannot be completed: Another entry with the same name already exists."}}})
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	s := *DefaultSettings()
+	s.URL, s.Database, s.RateLimit, s.Timeout = srv.URL, "ferry", 0, 5*time.Second
+	c, _ := New("erp", s, "admin", "demo-key", nil)
+	locks := &keyLocks{held: map[string]bool{}}
+	c.WithLocks(locks)
+	levels, _ := c.StockLevels(ctx)
+	imps := testOrders(3)
+	for i := range imps {
+		imps[i].Order.Lines[0].SKU, imps[i].Carrier = levels[0].SKU, "Posti SmartPOST"
+	}
+	res, err := c.ImportOrders(ctx, imps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if r.Err != nil || r.Warning != "" {
+			t.Fatalf("%+v", r)
+		}
+	}
+	if drafts := sb.SearchRead("account.move", []any{[]any{"state", "=", "draft"}}, []string{"name"}); len(drafts) != 0 {
+		t.Fatalf("drafts left: %v", drafts)
+	}
+	var post bool
+	for _, k := range locks.taken {
+		post = post || k[0] == "odoo:erp:post:sale"
+	}
+	if !post {
+		t.Fatalf("posting took no journal lock: %v", locks.taken)
+	}
+}

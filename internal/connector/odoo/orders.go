@@ -236,7 +236,7 @@ func (c *Client) invoice(ctx context.Context, ids []int64, out []model.WriteResu
 	if len(post) == 0 {
 		return nil
 	}
-	if _, err := c.Call(ctx, "account.move", "action_post", post, map[string]any{"context": bulkContext}); err != nil {
+	if err := c.postInvoices(ctx, post); err != nil {
 		return invoiceWarning(err, invoiced, out)
 	}
 	return nil
@@ -325,7 +325,8 @@ func (c *Client) wizardHasConsolidatedBilling(ctx context.Context) (bool, error)
 // invoiceWarning puts Odoo's refusal (a user or validation error) on the
 // orders as a warning and returns nil; other errors are returned for a retry.
 func invoiceWarning(err error, orders []int64, out []model.WriteResult) error {
-	if !IsUserError(err) && !IsValidation(err) {
+	var te *transientError
+	if errors.As(err, &te) || !IsUserError(err) && !IsValidation(err) {
 		return err
 	}
 	for i := range out {
