@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -146,6 +145,9 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 		idx = append(idx, i)
 	}
 	c.createOrders(ctx, imps, vals, idx, out)
+	if err := c.checkTotals(ctx, imps, idx, lookups.converted, out); err != nil {
+		return nil, err
+	}
 	for _, i := range idx {
 		if out[i].Err == nil && out[i].Created {
 			unconfirmed = append(unconfirmed, i)
@@ -693,6 +695,8 @@ func (c *Client) lineTaxField(ctx context.Context) (string, error) {
 
 type lookups struct {
 	taxField string
+	// converted holds the refs of orders whose gross prices were sent net.
+	converted map[string]bool
 	products map[string]int64
 	taxes    []taxRow
 	carriers map[string]carrierRow
@@ -703,7 +707,7 @@ func (c *Client) orderLookups(ctx context.Context, imps []model.OrderImport, tod
 	if err != nil {
 		return nil, err
 	}
-	l := &lookups{taxField: taxField, products: map[string]int64{}, carriers: map[string]carrierRow{}}
+	l := &lookups{taxField: taxField, converted: map[string]bool{}, products: map[string]int64{}, carriers: map[string]carrierRow{}}
 	var skus []any
 	seen := map[string]bool{}
 	for _, i := range todo {
@@ -782,6 +786,7 @@ func (c *Client) orderVals(imp model.OrderImport, partners map[string]int64, l *
 			return nil, &RecordError{Entity: entity, Msg: fmt.Sprintf("Odoo has no delivery carrier named %q; create it (the base configuration route does) or map the shipping method to an existing one", imp.Carrier), Action: true}
 		}
 	}
+	var plan []pricedLine
 	for _, line := range o.Lines {
 		var taxID int64
 		var included, ok bool
@@ -793,10 +798,12 @@ func (c *Client) orderVals(imp model.OrderImport, partners map[string]int64, l *
 			return nil, &RecordError{Entity: entity, Msg: fmt.Sprintf("Odoo has no sale tax of %s %%; create one or map the rate to an existing tax under the route's taxes", line.TaxRate), Action: true}
 		}
 		price := line.UnitPrice.Float64()
-		if line.TaxIncluded && !included && !line.TaxRate.IsZero() {
-			price = math.Round(price/(1+line.TaxRate.Float64()/100)*1e4) / 1e4
+		convert := line.TaxIncluded && !included && !line.TaxRate.IsZero()
+		if convert {
+			price = netUnitPrice(price, line.Quantity.Float64(), line.DiscountPercent.Float64(), line.TaxRate.Float64())
 		}
 		v := map[string]any{"product_uom_qty": line.Quantity.Float64(), "price_unit": price, "name": line.Name}
+		plan = append(plan, pricedLine{vals: v, line: line, convert: convert, excluded: taxID != 0 && !included})
 		taxes := []int64{}
 		if taxID != 0 {
 			taxes = []int64{taxID}
@@ -828,6 +835,9 @@ func (c *Client) orderVals(imp model.OrderImport, partners map[string]int64, l *
 			v["product_id"] = carrier.ProductID.ID
 		}
 		lines = append(lines, []any{0, 0, v})
+	}
+	if fitNetPrices(plan, o.Total) {
+		l.converted[imp.Ref] = true
 	}
 	vals := map[string]any{"partner_id": partner, "client_order_ref": imp.Ref, "origin": imp.Ref, "order_line": lines}
 	if carrier.ID != 0 {
