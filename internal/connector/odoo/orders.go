@@ -697,9 +697,9 @@ type lookups struct {
 	taxField string
 	// converted holds the refs of orders whose gross prices were sent net.
 	converted map[string]bool
-	products map[string]int64
-	taxes    []taxRow
-	carriers map[string]carrierRow
+	products  map[string]int64
+	taxes     []taxRow
+	carriers  map[string]carrierRow
 }
 
 func (c *Client) orderLookups(ctx context.Context, imps []model.OrderImport, todo []int) (*lookups, error) {
