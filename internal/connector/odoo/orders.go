@@ -990,23 +990,6 @@ func (c *Client) orderState(ctx context.Context, id int64) (orderRow, bool, erro
 	return o, false, nil
 }
 
-// CancelOrder cancels an imported order that has not shipped.
-func (c *Client) CancelOrder(ctx context.Context, remoteID string, imp model.OrderImport) error {
-	id := parseInt(remoteID)
-	o, shipped, err := c.orderState(ctx, id)
-	if err != nil {
-		return err
-	}
-	if o.State == "cancel" {
-		return nil
-	}
-	if shipped {
-		return &RecordError{Entity: "order " + imp.Order.Number, Msg: fmt.Sprintf("it was cancelled in the shop, but Odoo order %s has shipped; handle the return in Odoo", o.Name), Action: true}
-	}
-	_, err = c.Call(ctx, "sale.order", "action_cancel", []int64{id}, nil)
-	return err
-}
-
 // UpdateOrder brings an imported, unshipped order in line with the shop: it is
 // set back to quotation, its lines replaced, and confirmed again.
 func (c *Client) UpdateOrder(ctx context.Context, remoteID string, imp model.OrderImport) error {
