@@ -219,8 +219,8 @@ func campaignRule(rule model.PriceRule) string {
 			scope = "something other than a product"
 		}
 		return "it targets " + scope + "; campaign prices must target a product"
-	case rule.MinQuantity <= 0:
-		return "its minimum quantity is " + rule.MinQuantity.String() + "; campaign prices need a minimum quantity above 0"
+	case rule.MinQuantity < 0:
+		return "its minimum quantity is " + rule.MinQuantity.String() + "; campaign prices need a minimum quantity of at least 1"
 	case rule.FixedPrice == nil && rule.DiscountPercent == nil:
 		return "it has no price"
 	}
@@ -231,6 +231,10 @@ func setCampaign(ctx context.Context, rt *Runtime, r Route, campaign string, pl 
 	var res Result
 	var rules []model.PriceRule
 	for i, rule := range pl.Rules {
+		// Odoo's default minimum quantity is 0, which means any quantity: 1.
+		if rule.MinQuantity.IsZero() {
+			rule.MinQuantity = model.DecimalFromInt(1)
+		}
 		if why := campaignRule(rule); why != "" {
 			res.Parked++
 			if dry == nil {
