@@ -35,6 +35,8 @@ type Client struct {
 	taxField string
 	// consolidated says the invoicing wizard has consolidated_billing.
 	consolidated, consolidatedKnown bool
+	// currency says product.pricelist has currency_id.
+	currency, currencyKnown bool
 	// locks serialize creates by natural key across processes; nil means
 	// this process only.
 	locks connector.Locker

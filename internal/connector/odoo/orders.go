@@ -170,6 +170,9 @@ func (c *Client) finish(ctx context.Context, imps []model.OrderImport, idx []int
 	if err := c.confirm(ctx, ids, imps, idx, out); err != nil {
 		return err
 	}
+	if err := c.keepOrderDates(ctx, imps, idx, out); err != nil {
+		return err
+	}
 	var all []int64
 	for i := range out {
 		if out[i].Err == nil && out[i].RemoteID != "" {
@@ -694,7 +697,9 @@ func (c *Client) lineTaxField(ctx context.Context) (string, error) {
 }
 
 type lookups struct {
-	taxField string
+	// pricelists are by currency code; nil when Odoo has no currencies.
+	pricelists map[string]int64
+	taxField   string
 	// converted holds the refs of orders whose gross prices were sent net.
 	converted map[string]bool
 	products  map[string]int64
@@ -732,6 +737,9 @@ func (c *Client) orderLookups(ctx context.Context, imps []model.OrderImport, tod
 		return nil, err
 	}
 	l.taxes = taxes
+	if l.pricelists, err = c.currencyPricelists(ctx, imps, todo); err != nil {
+		return nil, err
+	}
 	carriers, err := SearchRead[carrierRow](ctx, c, "delivery.carrier", Query{Fields: []string{"name", "product_id"}})
 	if err != nil {
 		return nil, err
@@ -840,6 +848,9 @@ func (c *Client) orderVals(imp model.OrderImport, partners map[string]int64, l *
 		l.converted[imp.Ref] = true
 	}
 	vals := map[string]any{"partner_id": partner, "client_order_ref": imp.Ref, "origin": imp.Ref, "order_line": lines}
+	if err := currencyAndDate(o, l.pricelists, vals); err != nil {
+		return nil, err
+	}
 	if carrier.ID != 0 {
 		vals["carrier_id"] = int64(carrier.ID)
 	}

@@ -66,6 +66,8 @@ func (s *scriptedOdoo) serve(w http.ResponseWriter, r *http.Request) {
 		reply(rows)
 	case "res.partner.search_read":
 		reply([]any{})
+	case "product.pricelist.fields_get":
+		reply(map[string]any{})
 	case "sale.order.line.fields_get":
 		reply(map[string]any{"tax_id": map[string]any{"type": "many2many"}})
 	case "res.partner.create":
