@@ -50,9 +50,11 @@ type orderRow struct {
 	InvoiceStatus  Str      `json:"invoice_status"`
 	InvoiceIDs     IDs      `json:"invoice_ids"`
 	PartnerID      Many2one `json:"partner_id"`
+	// InvoicePartner is who 16/17's invoicing wizard groups invoices by.
+	InvoicePartner Many2one `json:"partner_invoice_id"`
 }
 
-var orderFields = []string{"name", "client_order_ref", "state", "picking_ids", "invoice_status", "invoice_ids", "partner_id"}
+var orderFields = []string{"name", "client_order_ref", "state", "picking_ids", "invoice_status", "invoice_ids", "partner_id", "partner_invoice_id"}
 
 type partnerRow struct {
 	ID    Int `json:"id"`
@@ -207,6 +209,9 @@ func (c *Client) invoice(ctx context.Context, ids []int64, out []model.WriteResu
 		if r.InvoiceStatus == "to invoice" {
 			todo = append(todo, int64(r.ID))
 			partner[int64(r.ID)] = r.PartnerID.ID
+			if r.InvoicePartner.ID != 0 {
+				partner[int64(r.ID)] = r.InvoicePartner.ID
+			}
 		}
 	}
 	if len(todo) > 0 {
