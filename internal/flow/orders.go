@@ -546,7 +546,7 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 			continue
 		}
 		if err != nil {
-			if e := fail(o, fmt.Errorf("order %s: %w", o.Number, err)); e != nil {
+			if e := fail(o, orderErr(o.Number, err)); e != nil {
 				return res, e
 			}
 			continue
@@ -579,7 +579,7 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 		for i, rr := range results {
 			o := freshOrders[i]
 			if rr.Err != nil {
-				if e := fail(o, fmt.Errorf("order %s: %w", o.Number, rr.Err)); e != nil {
+				if e := fail(o, orderErr(o.Number, rr.Err)); e != nil {
 					return res, e
 				}
 				continue
@@ -701,4 +701,13 @@ func (rt *Runtime) logLine(ctx context.Context, level store.Level, route, entity
 	if _, err := rt.Store.AddLog(ctx, store.LogLine{Time: time.Now().UTC(), Level: level, Route: route, Entity: entity, Message: msg}); err != nil && rt.Log != nil {
 		rt.Log.Error("writing log line", "err", err)
 	}
+}
+
+// orderErr names the order in err, unless the target's error names it already
+// (Odoo's client says "order 1008: …"; twice reads badly).
+func orderErr(number string, err error) error {
+	if strings.HasPrefix(err.Error(), "order "+number+": ") {
+		return err
+	}
+	return fmt.Errorf("order %s: %w", number, err)
 }

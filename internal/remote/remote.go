@@ -116,6 +116,10 @@ type Request struct {
 	Idempotent bool
 	// Op names the operation for errors ("GET /orders", "sale.order create").
 	Op string
+	// Final, when set, reports a 5xx answer that is the server's considered
+	// answer (an application error in the body, as Odoo's JSON-2 gives): it is
+	// returned as a Response for the caller to read, not retried.
+	Final func(status int, body []byte) bool
 }
 
 // Response is a completed call: any status, body fully read.
@@ -161,7 +165,7 @@ func (c *Caller) Do(ctx context.Context, r Request) (*Response, error) {
 			if last.RetryAfter > c.policy.MaxDelay {
 				return nil, last
 			}
-		case resp.Status >= 500 || resp.Status == http.StatusRequestTimeout || resp.Status == http.StatusTooEarly:
+		case (resp.Status >= 500 || resp.Status == http.StatusRequestTimeout || resp.Status == http.StatusTooEarly) && (r.Final == nil || !r.Final(resp.Status, resp.Body)):
 			recordCall(c.policy.System, strconv.Itoa(resp.Status))
 			last = c.fail(op, attempt, resp.Status, resp.Body, nil, true, !r.Idempotent)
 			last.RetryAfter = retryAfter(resp.Header)

@@ -2,7 +2,6 @@ package odoo
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/ferryhub/ferry/internal/model"
@@ -92,15 +91,12 @@ func (c *Client) ShipPartial(ctx context.Context, pickingID int64, trackingRef s
 			return 0, fmt.Errorf("%s: quantities: %w", entity, err)
 		}
 	}
-	res, err := c.Call(ctx, "stock.picking", "button_validate", []int64{pickingID}, map[string]any{"context": map[string]any{"skip_backorder": true}})
+	res, err := c.Call(ctx, "stock.picking", "button_validate", []int64{pickingID}, map[string]any{"context": map[string]any{"skip_backorder": true, "skip_sms": true}})
 	if err != nil {
 		return 0, fmt.Errorf("%s: validating: %w", entity, err)
 	}
-	var wizard struct {
-		ResModel string `json:"res_model"`
-	}
-	if json.Unmarshal(res, &wizard) == nil && wizard.ResModel != "" {
-		return 0, &RecordError{Entity: entity, Msg: "Odoo asks for the " + wizard.ResModel + " wizard before validating it; check its quantities in Odoo", Action: true}
+	if err := wizardError(entity, res); err != nil {
+		return 0, err
 	}
 	return c.Backorder(ctx, pickingID)
 }

@@ -362,6 +362,10 @@ func (c *Client) Pricelists(ctx context.Context, ids []string) ([]model.Pricelis
 	rules := map[int64][]model.PriceRule{}
 	for _, it := range items {
 		r := model.PriceRule{MinQuantity: it.MinQuantity.D()}
+		// Odoo's default minimum quantity, 0, applies from the first unit.
+		if r.MinQuantity.IsZero() {
+			r.MinQuantity = model.DecimalFromInt(1)
+		}
 		switch {
 		case it.ProductID.ID != 0:
 			r.SKU = codeOfProduct[it.ProductID.ID]

@@ -12,7 +12,9 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
+	"github.com/ferryhub/ferry/internal/connector"
 	"github.com/ferryhub/ferry/internal/remote"
 )
 
@@ -29,6 +31,22 @@ type Client struct {
 	uid      int64
 	version  int
 	protocol string
+	// taxField is the sale order line's taxes field, read once.
+	taxField string
+	// consolidated says the invoicing wizard has consolidated_billing.
+	consolidated, consolidatedKnown bool
+	// currency says product.pricelist has currency_id.
+	currency, currencyKnown bool
+	// locks serialize creates by natural key across processes; nil means
+	// this process only.
+	locks connector.Locker
+}
+
+// WithLocks makes the client serialize its creates by natural key (customers
+// by e-mail, posting by journal) through l, across every process sharing it.
+func (c *Client) WithLocks(l connector.Locker) *Client {
+	c.locks = l
+	return c
 }
 
 // New returns a client; it does not call the server.
@@ -47,7 +65,9 @@ func New(name string, s Settings, login, key string, hc *http.Client) (*Client, 
 type Error struct {
 	// Name is the exception's class without its module: "ValidationError",
 	// "AccessDenied", "UserError", "MissingError", "AccessError", or another.
-	Name    string
+	Name string
+	// Full is the exception's full class name ("builtins.ValueError").
+	Full    string
 	Message string
 	Model   string
 	Method  string
@@ -66,14 +86,27 @@ func (e *Error) Error() string {
 // FailureClass tells ferry's queue how to treat the error: rejected credentials
 // need a person; Odoo refusing the record's data is final for that record;
 // anything else (a database conflict, a server error) may pass on a later try.
+//
+// A ValueError, KeyError or TypeError is Odoo refusing what ferry sent (an
+// invalid field, a schema ferry does not match): retrying sends the same. A
+// database serialization failure is the only server error worth retrying.
 func (e *Error) FailureClass() string {
 	switch e.Name {
-	case "AccessDenied":
+	case "AccessDenied", "AccessError", "DatabaseNotFound":
 		return "needs_action"
-	case "ValidationError", "UserError", "MissingError", "AccessError", "ValueError":
+	case "ValidationError", "UserError", "MissingError", "ValueError", "KeyError", "TypeError", "NotFound":
+		return "permanent"
+	}
+	if strings.HasPrefix(e.Full, "builtins.") {
 		return "permanent"
 	}
 	return ""
+}
+
+// transientName reports the exceptions of a database conflict, which pass on a
+// later try (psycopg2's SerializationFailure, OperationalError…).
+func transientName(full string) bool {
+	return strings.HasPrefix(full, "psycopg2") || strings.HasSuffix(full, "OperationalError") || strings.HasSuffix(full, "SerializationFailure") || strings.HasSuffix(full, "TransactionRollbackError")
 }
 
 func errName(full string) string {
@@ -151,7 +184,7 @@ func decodeRPC(b []byte, op string) (json.RawMessage, error) {
 		if name == "" {
 			name = "Error"
 		}
-		return nil, &Error{Name: name, Message: msg, Model: model, Method: method, Status: http.StatusOK}
+		return nil, &Error{Name: name, Full: env.Error.Data.Name, Message: msg, Model: model, Method: method, Status: http.StatusOK}
 	}
 	return env.Result, nil
 }
@@ -164,16 +197,46 @@ func (c *Client) json2(ctx context.Context, model, method string, params map[str
 	}
 	h := http.Header{"Content-Type": {"application/json"}, "Authorization": {"bearer " + c.key}, "X-Odoo-Database": {c.s.Database}}
 	op := model + " " + method
-	resp, err := c.caller.Do(ctx, remote.Request{Method: http.MethodPost, URL: c.s.URL + "/json/2/" + model + "/" + method, Header: h, Body: body, Idempotent: idempotent, Op: op})
-	if err != nil {
-		return nil, err
+	// 19 answers 500 for every exception that is not a user error: the body
+	// says which, so it is read rather than retried blindly (the traceback in
+	// it must not reach the job's reason either).
+	final := func(status int, b []byte) bool {
+		var e struct {
+			Name string `json:"name"`
+		}
+		return json.Unmarshal(b, &e) == nil && e.Name != ""
 	}
-	if resp.Status >= 200 && resp.Status < 300 {
-		return json.RawMessage(bytes.TrimSpace(resp.Body)), nil
+	var resp *remote.Response
+	for attempt := 1; ; attempt++ {
+		resp, err = c.caller.Do(ctx, remote.Request{Method: http.MethodPost, URL: c.s.URL + "/json/2/" + model + "/" + method, Header: h, Body: body, Idempotent: idempotent, Op: op, Final: final})
+		if err != nil {
+			return nil, err
+		}
+		if resp.Status >= 200 && resp.Status < 300 {
+			return json.RawMessage(bytes.TrimSpace(resp.Body)), nil
+		}
+		err = decodeJSON2Error(resp.Status, resp.Body, model, method)
+		// A database conflict rolled the call back: a read is tried again.
+		var oe *Error
+		if !idempotent || attempt >= c.s.MaxAttempts || !errors.As(err, &oe) || !transientName(oe.Full) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(time.Duration(attempt) * 100 * time.Millisecond):
+		}
 	}
-	return nil, decodeJSON2Error(resp.Status, resp.Body, model, method)
+	var oe *Error
+	if errors.As(err, &oe) && oe.Name == "HTTP404" {
+		// Odoo answers its HTML 404 page when X-Odoo-Database names no database.
+		oe.Name, oe.Message = "DatabaseNotFound", fmt.Sprintf("database %q does not exist on %s (or the server does not speak JSON-2, Odoo 19 and later)", c.s.Database, c.s.URL)
+	}
+	return nil, err
 }
 
+// decodeJSON2Error reads a JSON-2 error body: name and message, never debug
+// (a traceback with the server's paths).
 func decodeJSON2Error(status int, b []byte, model, method string) error {
 	var e struct {
 		Name    string `json:"name"`
@@ -186,7 +249,7 @@ func decodeJSON2Error(status int, b []byte, model, method string) error {
 	if status == http.StatusUnauthorized || name == "Unauthorized" {
 		name = "AccessDenied"
 	}
-	return &Error{Name: name, Message: e.Message, Model: model, Method: method, Status: status}
+	return &Error{Name: name, Full: e.Name, Message: e.Message, Model: model, Method: method, Status: status}
 }
 
 // session finds the server's version and protocol and logs in, once.
@@ -233,12 +296,46 @@ type ServerVersion struct {
 	Version string
 }
 
+// serverVersion asks GET /web/version first (19 and later serve it without a
+// key), so that JSON-2 never touches the deprecated /jsonrpc; before 19, or
+// when that fails and the protocol allows it, common.version over /jsonrpc.
 func (c *Client) serverVersion(ctx context.Context) (ServerVersion, error) {
+	if c.s.Protocol != "jsonrpc" {
+		v, err := c.webVersion(ctx)
+		if err == nil || c.s.Protocol == "json2" {
+			return v, err
+		}
+	}
 	res, err := c.jsonrpc(ctx, "common", "version", []any{}, true, "common version")
 	if err != nil {
 		return ServerVersion{}, err
 	}
 	out, err := parseServerVersion(res)
+	if err != nil {
+		return out, fmt.Errorf("odoo %s: version: %w", c.name, err)
+	}
+	return out, nil
+}
+
+func (c *Client) webVersion(ctx context.Context) (ServerVersion, error) {
+	// Not idempotent for the caller, so that a server without the route fails
+	// fast and auto falls back to /jsonrpc.
+	resp, err := c.caller.Do(ctx, remote.Request{Method: http.MethodGet, URL: c.s.URL + "/web/version", Idempotent: c.s.Protocol == "json2", Op: "GET /web/version"})
+	if err != nil {
+		return ServerVersion{}, err
+	}
+	if resp.Status != http.StatusOK {
+		return ServerVersion{}, &Error{Name: "HTTP" + strconv.Itoa(resp.Status), Message: "GET /web/version: " + remote.Excerpt(resp.Body, 120), Model: "web", Method: "version", Status: resp.Status}
+	}
+	var v struct {
+		Version     string `json:"version"`
+		VersionInfo []any  `json:"version_info"`
+	}
+	if err := json.Unmarshal(resp.Body, &v); err != nil || v.Version == "" {
+		return ServerVersion{}, fmt.Errorf("odoo %s: GET /web/version answered %s", c.name, remote.Excerpt(resp.Body, 80))
+	}
+	b, _ := json.Marshal(map[string]any{"server_version": v.Version, "server_version_info": v.VersionInfo})
+	out, err := parseServerVersion(b)
 	if err != nil {
 		return out, fmt.Errorf("odoo %s: version: %w", c.name, err)
 	}

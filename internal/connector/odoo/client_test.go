@@ -35,6 +35,10 @@ func recorded(t *testing.T, answers map[string]string) (*Client, *atomic.Int32) 
 	t.Helper()
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/jsonrpc" {
+			http.NotFound(w, r) // as 16–18 answer GET /web/version
+			return
+		}
 		calls.Add(1)
 		var req struct {
 			Params struct {

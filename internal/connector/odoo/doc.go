@@ -4,21 +4,43 @@
 //
 // Transport: JSON-RPC (POST /jsonrpc, services common and object, execute_kw)
 // for 16–18, and the JSON-2 API (POST /json/2/<model>/<method>, bearer API key)
-// for 19 and later, chosen from common.version or forced by Settings.Protocol.
+// for 19 and later, chosen from GET /web/version (19+; JSON-2 never calls the
+// deprecated /jsonrpc), else common.version, or forced by Settings.Protocol.
 // Every call goes through remote.Caller (timeouts, retries, rate limit, metrics,
 // redaction of the API key, which JSON-RPC carries in the body).
 //
 // Odoo's wire habits are decoded once, here: false for empty values, [id, name]
 // for many2one, [ids] for x2many, UTC "YYYY-MM-DD HH:MM:SS" datetimes, and a
-// missing "result" for methods that return None. Errors are typed by
-// error.data.name (AccessDenied, ValidationError, UserError, MissingError,
-// AccessError); database errors are transient.
+// missing "result" for methods that return None. Errors are typed by the
+// exception's name (error.data.name, or the JSON-2 body's name, read before
+// its status: 19 answers 500 for a ValueError): user, validation and missing
+// errors and builtins.* are permanent, access errors need action, database
+// conflicts are transient. The traceback (debug) is never shown.
 //
 // Each call is one Odoo transaction and may commit even when the answer is lost
 // (a timeout, a dropped connection, the XML-RPC None trap). Writes are therefore
 // not retried blindly: creates look records up by their natural key first
 // (client_order_ref, default_code, e-mail, name) and again after an ambiguous
 // failure.
+//
+// Choices where Odoo leaves one (docs/odoo.md has each step per version):
+//   - One invoice per order: consolidated_billing False (18+), else one
+//     invoicing wizard per round of orders of distinct customers (16/17).
+//   - Posting is serialized per journal (store lock odoo:<conn>:post:sale) and
+//     a duplicate-number refusal retried with the numbers reset to "/".
+//   - Customers are created under store locks odoo:<conn>:partner:<email>,
+//     matched by e-mail with =ilike; a refused one parks only its orders.
+//   - A cancel or change after invoicing credits an unpaid posted invoice
+//     (16: account.move.reversal reverse_moves, refund_method "cancel"; 17+:
+//     refund_moves, then posted) and parks when it is paid. action_cancel runs
+//     with disable_cancel_warning, through sale.order.cancel if answered.
+//   - A confirmed order is changed by quantities to 0 and new lines, never
+//     by removing lines or action_draft.
+//   - Prices follow a price-included tax where one exists; net prices take
+//     the cents that give the shop's total, and an order that still differs
+//     is deleted as a quotation and parked naming both totals.
+//   - button_validate runs with skip_sms (the confirm.stock.sms warning).
+//   - date_order is the shop's date; the pricelist is one in its currency.
 //
 // Besides the flow capabilities, the client writes products with attributes
 // and variants into Odoo (UpsertProducts: the SKU and barcode on each

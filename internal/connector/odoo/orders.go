@@ -2,9 +2,11 @@ package odoo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -40,16 +42,19 @@ func (e *RecordError) FailureClass() string {
 }
 
 type orderRow struct {
-	ID             Int `json:"id"`
-	Name           Str `json:"name"`
-	ClientOrderRef Str `json:"client_order_ref"`
-	State          Str `json:"state"`
-	PickingIDs     IDs `json:"picking_ids"`
-	InvoiceStatus  Str `json:"invoice_status"`
-	InvoiceIDs     IDs `json:"invoice_ids"`
+	ID             Int      `json:"id"`
+	Name           Str      `json:"name"`
+	ClientOrderRef Str      `json:"client_order_ref"`
+	State          Str      `json:"state"`
+	PickingIDs     IDs      `json:"picking_ids"`
+	InvoiceStatus  Str      `json:"invoice_status"`
+	InvoiceIDs     IDs      `json:"invoice_ids"`
+	PartnerID      Many2one `json:"partner_id"`
+	// InvoicePartner is who 16/17's invoicing wizard groups invoices by.
+	InvoicePartner Many2one `json:"partner_invoice_id"`
 }
 
-var orderFields = []string{"name", "client_order_ref", "state", "picking_ids", "invoice_status", "invoice_ids"}
+var orderFields = []string{"name", "client_order_ref", "state", "picking_ids", "invoice_status", "invoice_ids", "partner_id", "partner_invoice_id"}
 
 type partnerRow struct {
 	ID    Int `json:"id"`
@@ -111,7 +116,7 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 		}
 		return out, nil
 	}
-	partners, err := c.ensurePartners(ctx, imps, todo)
+	partners, refused, err := c.ensurePartners(ctx, imps, todo)
 	if err != nil {
 		return nil, err
 	}
@@ -126,6 +131,10 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 	var vals []map[string]any
 	var idx []int
 	for _, i := range todo {
+		if err := customerRefused(imps[i], refused); err != nil {
+			out[i] = model.WriteResult{Err: err}
+			continue
+		}
 		v, err := c.orderVals(imps[i], partners, lookups)
 		if err != nil {
 			out[i] = model.WriteResult{Err: err}
@@ -138,6 +147,9 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 		idx = append(idx, i)
 	}
 	c.createOrders(ctx, imps, vals, idx, out)
+	if err := c.checkTotals(ctx, imps, idx, lookups.converted, out); err != nil {
+		return nil, err
+	}
 	for _, i := range idx {
 		if out[i].Err == nil && out[i].Created {
 			unconfirmed = append(unconfirmed, i)
@@ -158,6 +170,9 @@ func (c *Client) finish(ctx context.Context, imps []model.OrderImport, idx []int
 		ids = append(ids, parseInt(out[i].RemoteID))
 	}
 	if err := c.confirm(ctx, ids, imps, idx, out); err != nil {
+		return err
+	}
+	if err := c.keepOrderDates(ctx, imps, idx, out); err != nil {
 		return err
 	}
 	var all []int64
@@ -189,13 +204,18 @@ func (c *Client) invoice(ctx context.Context, ids []int64, out []model.WriteResu
 		return err
 	}
 	var todo []int64
+	partner := map[int64]int64{}
 	for _, r := range rows {
 		if r.InvoiceStatus == "to invoice" {
 			todo = append(todo, int64(r.ID))
+			partner[int64(r.ID)] = r.PartnerID.ID
+			if r.InvoicePartner.ID != 0 {
+				partner[int64(r.ID)] = r.InvoicePartner.ID
+			}
 		}
 	}
 	if len(todo) > 0 {
-		if done, err := c.createInvoices(ctx, todo, out); err != nil || !done {
+		if done, err := c.createInvoices(ctx, todo, partner, out); err != nil || !done {
 			return err
 		}
 		if rows, err = SearchRead[orderRow](ctx, c, "sale.order", confirmed); err != nil {
@@ -226,34 +246,97 @@ func (c *Client) invoice(ctx context.Context, ids []int64, out []model.WriteResu
 	if len(post) == 0 {
 		return nil
 	}
-	if _, err := c.Call(ctx, "account.move", "action_post", post, map[string]any{"context": bulkContext}); err != nil {
+	if err := c.postInvoices(ctx, post); err != nil {
 		return invoiceWarning(err, invoiced, out)
 	}
 	return nil
 }
 
-// createInvoices runs the invoicing wizard on the orders todo. done is false
-// when Odoo refused to invoice them (a warning on each order in out).
-func (c *Client) createInvoices(ctx context.Context, todo []int64, out []model.WriteResult) (done bool, err error) {
-	wctx := map[string]any{"active_model": "sale.order", "active_ids": todo, "active_id": todo[0]}
-	for k, v := range bulkContext {
-		wctx[k] = v
-	}
-	wiz, err := c.Create(ctx, "sale.advance.payment.inv", []map[string]any{{"advance_payment_method": "delivered"}}, wctx)
+// createInvoices runs the invoicing wizard on the orders todo so that each
+// gets its own invoice (seed 000 pays each order's invoice): with
+// consolidated_billing False where the wizard has it (18+; 19 defaults it to
+// True), else (16/17 group by customer) once per round of orders of distinct
+// customers. done is false when Odoo refused to invoice them all (a warning on
+// each order in out).
+func (c *Client) createInvoices(ctx context.Context, todo []int64, partner map[int64]int64, out []model.WriteResult) (done bool, err error) {
+	consolidated, err := c.wizardHasConsolidatedBilling(ctx)
 	if err != nil {
-		return false, invoiceWarning(err, todo, out)
+		return false, err
 	}
-	// Odoo 18 answers None here; the invoices exist all the same.
-	if _, err := c.Call(ctx, "sale.advance.payment.inv", "create_invoices", wiz, map[string]any{"context": wctx}); err != nil {
-		return false, invoiceWarning(err, todo, out)
+	rounds := [][]int64{todo}
+	vals := map[string]any{"advance_payment_method": "delivered"}
+	if consolidated {
+		vals["consolidated_billing"] = false
+	} else {
+		rounds = distinctCustomers(todo, partner)
 	}
-	return true, nil
+	for _, round := range rounds {
+		wctx := map[string]any{"active_model": "sale.order", "active_ids": round, "active_id": round[0]}
+		for k, v := range bulkContext {
+			wctx[k] = v
+		}
+		wiz, err := c.Create(ctx, "sale.advance.payment.inv", []map[string]any{vals}, wctx)
+		if err == nil {
+			// Odoo 18 answers None here; the invoices exist all the same.
+			_, err = c.Call(ctx, "sale.advance.payment.inv", "create_invoices", wiz, map[string]any{"context": wctx})
+		}
+		if err != nil {
+			if err := invoiceWarning(err, round, out); err != nil {
+				return false, err
+			}
+			continue
+		}
+		done = true
+	}
+	return done, nil
+}
+
+// distinctCustomers splits orders into rounds in which no two orders have the
+// same customer, keeping their order: the first order of each customer, then
+// the second, and so on.
+func distinctCustomers(orders []int64, partner map[int64]int64) [][]int64 {
+	var rounds [][]int64
+	seen := map[int64]int{}
+	for _, id := range orders {
+		k := seen[partner[id]]
+		seen[partner[id]]++
+		if k == len(rounds) {
+			rounds = append(rounds, nil)
+		}
+		rounds[k] = append(rounds[k], id)
+	}
+	return rounds
+}
+
+// wizardHasConsolidatedBilling reads once whether sale.advance.payment.inv
+// has consolidated_billing (18 and later).
+func (c *Client) wizardHasConsolidatedBilling(ctx context.Context) (bool, error) {
+	c.mu.Lock()
+	known, has := c.consolidatedKnown, c.consolidated
+	c.mu.Unlock()
+	if known {
+		return has, nil
+	}
+	res, err := c.Execute(ctx, "sale.advance.payment.inv", "fields_get", nil, map[string]any{"allfields": []string{"consolidated_billing"}, "attributes": []string{"type"}}, true)
+	if err != nil {
+		return false, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(res, &fields); err != nil {
+		return false, fmt.Errorf("odoo %s: fields_get sale.advance.payment.inv: %w", c.name, err)
+	}
+	_, has = fields["consolidated_billing"]
+	c.mu.Lock()
+	c.consolidatedKnown, c.consolidated = true, has
+	c.mu.Unlock()
+	return has, nil
 }
 
 // invoiceWarning puts Odoo's refusal (a user or validation error) on the
 // orders as a warning and returns nil; other errors are returned for a retry.
 func invoiceWarning(err error, orders []int64, out []model.WriteResult) error {
-	if !IsUserError(err) && !IsValidation(err) {
+	var te *transientError
+	if errors.As(err, &te) || !IsUserError(err) && !IsValidation(err) {
 		return err
 	}
 	for i := range out {
@@ -281,40 +364,48 @@ func (c *Client) ordersByRef(ctx context.Context, refs []any) (map[string]orderR
 }
 
 // ensurePartners returns the partner id of each order's customer (by lower-cased
-// e-mail), creating the missing ones in one call.
-func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, todo []int) (map[string]int64, error) {
-	unlock, err := c.lockContacts(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
+// e-mail), creating the missing ones in one call, and Odoo's refusal of each
+// customer it would not create (refused).
+func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, todo []int) (have map[string]int64, refused map[string]error, err error) {
 	var emails []any
+	var keys []string
 	seen := map[string]int{}
 	for _, i := range todo {
 		e := strings.ToLower(strings.TrimSpace(imps[i].Order.Customer.Email))
 		if _, ok := seen[e]; !ok && e != "" {
 			seen[e] = i
 			emails = append(emails, e)
+			keys = append(keys, e)
 		}
 	}
+	unlock, err := c.lockContacts(ctx, keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer unlock()
 	find := func() (map[string]int64, error) {
-		rows, err := SearchRead[partnerRow](ctx, c, "res.partner", Query{Domain: []any{[]any{"email", "in", emails}, []any{"parent_id", "=", false}}, Fields: []string{"email"}, Context: inactiveToo})
+		m := map[string]int64{}
+		if len(emails) == 0 {
+			return m, nil
+		}
+		rows, err := SearchRead[partnerRow](ctx, c, "res.partner", Query{Domain: emailDomain(emails), Fields: []string{"email"}, Context: inactiveToo})
 		if err != nil {
 			return nil, err
 		}
-		m := map[string]int64{}
 		for _, r := range rows {
-			e := strings.ToLower(string(r.Email))
-			if _, ok := m[e]; !ok {
+			e := strings.ToLower(strings.TrimSpace(string(r.Email)))
+			_, want := seen[e]
+			if _, dup := m[e]; want && !dup {
 				m[e] = int64(r.ID)
 			}
 		}
 		return m, nil
 	}
-	have, err := find()
+	have, err = find()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	refused = map[string]error{}
 	var vals []map[string]any
 	var order []string
 	for _, e := range emails {
@@ -327,41 +418,97 @@ func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, t
 		order = append(order, e)
 	}
 	if len(vals) == 0 {
-		return have, nil
+		return have, refused, nil
 	}
-	ids, err := c.Create(ctx, "res.partner", vals, bulkContext)
-	if err != nil {
-		if !remote.IsAmbiguous(err) {
-			return nil, err
-		}
-		// The create may have committed: what exists now is the truth. A customer
-		// still missing was not created, so the page is tried again (a transient
-		// error), never failed for good.
-		now, ferr := find()
-		if ferr != nil {
-			return nil, ferr
-		}
-		for _, e := range order {
-			if _, ok := now[e]; !ok {
-				return nil, fmt.Errorf("creating %d customers: %w; customer %s is not in Odoo after it, so the page is tried again", len(order), err, e)
-			}
-		}
-		return now, nil
+	if err := c.createPartners(ctx, vals, order, have, refused, find); err != nil {
+		return nil, nil, err
 	}
-	for i, e := range order {
-		have[e] = ids[i]
-	}
-	return have, nil
+	return have, refused, nil
 }
 
-// contactLocks hold one semaphore per Odoo database (URL and name). Finding
-// contacts and creating the missing ones is not atomic in Odoo, so two pages
-// with the same new customer at once would both create it; in one process
-// they take turns.
+// createPartners creates vals (the customers of emails) in one call; when Odoo
+// refuses the batch (base_vat's "The VAT number … does not seem to be
+// valid"), it is halved until each refused customer is alone, so one bad
+// customer holds back only its own orders. It fills have and refused.
+func (c *Client) createPartners(ctx context.Context, vals []map[string]any, emails []string, have map[string]int64, refused map[string]error, find func() (map[string]int64, error)) error {
+	ids, err := c.Create(ctx, "res.partner", vals, bulkContext)
+	if err == nil {
+		for i, e := range emails {
+			have[e] = ids[i]
+		}
+		return nil
+	}
+	var oe *Error
+	if !remote.IsAmbiguous(err) {
+		if !errors.As(err, &oe) || (!IsValidation(err) && !IsUserError(err)) {
+			return err
+		}
+		if len(vals) == 1 {
+			refused[emails[0]] = oe
+			return nil
+		}
+		half := len(vals) / 2
+		if err := c.createPartners(ctx, vals[:half], emails[:half], have, refused, find); err != nil {
+			return err
+		}
+		return c.createPartners(ctx, vals[half:], emails[half:], have, refused, find)
+	}
+	// The create may have committed: what exists now is the truth. A customer
+	// still missing was not created, so the page is tried again (a transient
+	// error), never failed for good.
+	now, ferr := find()
+	if ferr != nil {
+		return ferr
+	}
+	for _, e := range emails {
+		id, ok := now[e]
+		if !ok {
+			return fmt.Errorf("creating %d customers: %w; customer %s is not in Odoo after it, so the page is tried again", len(emails), err, e)
+		}
+		have[e] = id
+	}
+	return nil
+}
+
+// emailDomain finds top-level partners by e-mail without regard to case, as
+// Odoo keeps what was typed (Maija.Mixedcase@Example.FI). The values are
+// =ilike patterns left unescaped on purpose: the rows are then kept only when
+// their lower-cased e-mail equals one asked for, so a _ or % can over-match
+// but never miss, whichever escape the server applies.
+func emailDomain(emails []any) []any {
+	var d []any
+	for i := 1; i < len(emails); i++ {
+		d = append(d, "|")
+	}
+	for _, e := range emails {
+		d = append(d, []any{"email", "=ilike", e})
+	}
+	return append(d, []any{"parent_id", "=", false})
+}
+
+// contactLocks hold one semaphore per Odoo database (URL and name), for a
+// client without Env.Locks (tests, the CLI). Finding contacts and creating the
+// missing ones is not atomic in Odoo, so two pages with the same new customer
+// at once would both create it; they take turns.
 var contactLocks sync.Map
 
-// lockContacts waits for this database's contact semaphore, or for ctx.
-func (c *Client) lockContacts(ctx context.Context) (unlock func(), err error) {
+// lockContacts serializes the lookup and create of the customers of emails:
+// across processes through the store's locks, one key per lower-cased e-mail
+// ("odoo:<connection>:partner:<email>", sorted, all or none); without them,
+// on this database's semaphore in this process.
+func (c *Client) lockContacts(ctx context.Context, emails []string) (unlock func(), err error) {
+	if c.locks != nil {
+		keys := make([]string, 0, len(emails))
+		for _, e := range emails {
+			keys = append(keys, "odoo:"+c.name+":partner:"+strings.ToLower(e))
+		}
+		sort.Strings(keys)
+		keys = slices.Compact(keys)
+		if len(keys) == 0 {
+			return func() {}, nil
+		}
+		return c.locks.Lock(ctx, keys...)
+	}
 	v, _ := contactLocks.LoadOrStore(c.s.URL+"|"+c.s.Database, make(chan struct{}, 1))
 	sem := v.(chan struct{})
 	select {
@@ -370,6 +517,26 @@ func (c *Client) lockContacts(ctx context.Context) (unlock func(), err error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// customerRefused is the needs-action error of an order whose customer Odoo
+// would not create, with Odoo's message; nil when it was not refused.
+func customerRefused(imp model.OrderImport, refused map[string]error) error {
+	e := strings.ToLower(strings.TrimSpace(imp.Order.Customer.Email))
+	err, ok := refused[e]
+	if !ok {
+		return nil
+	}
+	msg := err.Error()
+	var oe *Error
+	if errors.As(err, &oe) {
+		msg = oe.Message
+	}
+	what := "fix the customer in the shop or create it in Odoo"
+	if v := imp.Order.Customer.VATCode; v != "" {
+		what = fmt.Sprintf("fix the VAT %s in the shop or in Odoo", v)
+	}
+	return &RecordError{Entity: "order " + imp.Order.Number, Msg: fmt.Sprintf("Odoo refused its customer %s: %s; %s", e, msg, what), Action: true}
 }
 
 func partnerVals(p model.Party, a model.Address, email string) map[string]any {
@@ -410,7 +577,11 @@ func addressKey(parent int64, street, zip, city string) string {
 // reusing one with the same street, postal code and city: one lookup, one
 // create of the missing ones. It returns the delivery partner by order index.
 func (c *Client) ensureDeliveryAddresses(ctx context.Context, imps []model.OrderImport, todo []int, partners map[string]int64) (map[int]int64, error) {
-	unlock, err := c.lockContacts(ctx)
+	var emails []string
+	for _, i := range todo {
+		emails = append(emails, strings.ToLower(strings.TrimSpace(imps[i].Order.Customer.Email)))
+	}
+	unlock, err := c.lockContacts(ctx, emails)
 	if err != nil {
 		return nil, err
 	}
@@ -489,14 +660,64 @@ func nonEmpty(s, def string) string {
 	return s
 }
 
+// lineTaxField is the sale order line's taxes: tax_id on 16–18, tax_ids from
+// 19 (19 refuses tax_id: "Invalid field 'tax_id' on model 'sale.order.line'").
+// The model's fields decide, read once, so a server that differs from its
+// version's schema is still written right.
+func (c *Client) lineTaxField(ctx context.Context) (string, error) {
+	c.mu.Lock()
+	f := c.taxField
+	c.mu.Unlock()
+	if f != "" {
+		return f, nil
+	}
+	version, err := c.Version(ctx)
+	if err != nil {
+		return "", err
+	}
+	res, err := c.Execute(ctx, "sale.order.line", "fields_get", nil, map[string]any{"allfields": []string{"tax_id", "tax_ids"}, "attributes": []string{"type"}}, true)
+	if err != nil {
+		return "", err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(res, &fields); err != nil {
+		return "", fmt.Errorf("odoo %s: fields_get sale.order.line: %w", c.name, err)
+	}
+	_, ids := fields["tax_ids"]
+	_, id := fields["tax_id"]
+	switch {
+	case ids && !id, ids && version >= 19:
+		f = "tax_ids"
+	case id:
+		f = "tax_id"
+	case version >= 19:
+		f = "tax_ids"
+	default:
+		f = "tax_id"
+	}
+	c.mu.Lock()
+	c.taxField = f
+	c.mu.Unlock()
+	return f, nil
+}
+
 type lookups struct {
-	products map[string]int64
-	taxes    []taxRow
-	carriers map[string]carrierRow
+	// pricelists are by currency code; nil when Odoo has no currencies.
+	pricelists map[string]int64
+	taxField   string
+	// converted holds the refs of orders whose gross prices were sent net.
+	converted map[string]bool
+	products  map[string]int64
+	taxes     []taxRow
+	carriers  map[string]carrierRow
 }
 
 func (c *Client) orderLookups(ctx context.Context, imps []model.OrderImport, todo []int) (*lookups, error) {
-	l := &lookups{products: map[string]int64{}, carriers: map[string]carrierRow{}}
+	taxField, err := c.lineTaxField(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l := &lookups{taxField: taxField, converted: map[string]bool{}, products: map[string]int64{}, carriers: map[string]carrierRow{}}
 	var skus []any
 	seen := map[string]bool{}
 	for _, i := range todo {
@@ -521,6 +742,9 @@ func (c *Client) orderLookups(ctx context.Context, imps []model.OrderImport, tod
 		return nil, err
 	}
 	l.taxes = taxes
+	if l.pricelists, err = c.currencyPricelists(ctx, imps, todo); err != nil {
+		return nil, err
+	}
 	carriers, err := SearchRead[carrierRow](ctx, c, "delivery.carrier", Query{Fields: []string{"name", "product_id"}})
 	if err != nil {
 		return nil, err
@@ -575,6 +799,7 @@ func (c *Client) orderVals(imp model.OrderImport, partners map[string]int64, l *
 			return nil, &RecordError{Entity: entity, Msg: fmt.Sprintf("Odoo has no delivery carrier named %q; create it (the base configuration route does) or map the shipping method to an existing one", imp.Carrier), Action: true}
 		}
 	}
+	var plan []pricedLine
 	for _, line := range o.Lines {
 		var taxID int64
 		var included, ok bool
@@ -586,15 +811,17 @@ func (c *Client) orderVals(imp model.OrderImport, partners map[string]int64, l *
 			return nil, &RecordError{Entity: entity, Msg: fmt.Sprintf("Odoo has no sale tax of %s %%; create one or map the rate to an existing tax under the route's taxes", line.TaxRate), Action: true}
 		}
 		price := line.UnitPrice.Float64()
-		if line.TaxIncluded && !included && !line.TaxRate.IsZero() {
-			price = math.Round(price/(1+line.TaxRate.Float64()/100)*1e4) / 1e4
+		convert := line.TaxIncluded && !included && !line.TaxRate.IsZero()
+		if convert {
+			price = netUnitPrice(price, line.Quantity.Float64(), line.DiscountPercent.Float64(), line.TaxRate.Float64())
 		}
 		v := map[string]any{"product_uom_qty": line.Quantity.Float64(), "price_unit": price, "name": line.Name}
+		plan = append(plan, pricedLine{vals: v, line: line, convert: convert, excluded: taxID != 0 && !included})
+		taxes := []int64{}
 		if taxID != 0 {
-			v["tax_id"] = []any{[]any{6, 0, []int64{taxID}}}
-		} else {
-			v["tax_id"] = []any{[]any{6, 0, []int64{}}}
+			taxes = []int64{taxID}
 		}
+		v[l.taxField] = []any{[]any{6, 0, taxes}}
 		if !line.DiscountPercent.IsZero() {
 			v["discount"] = line.DiscountPercent.Float64()
 		}
@@ -622,7 +849,13 @@ func (c *Client) orderVals(imp model.OrderImport, partners map[string]int64, l *
 		}
 		lines = append(lines, []any{0, 0, v})
 	}
+	if fitNetPrices(plan, o.Total) {
+		l.converted[imp.Ref] = true
+	}
 	vals := map[string]any{"partner_id": partner, "client_order_ref": imp.Ref, "origin": imp.Ref, "order_line": lines}
+	if err := currencyAndDate(o, l.pricelists, vals); err != nil {
+		return nil, err
+	}
 	if carrier.ID != 0 {
 		vals["carrier_id"] = int64(carrier.ID)
 	}
@@ -771,65 +1004,4 @@ func (c *Client) orderState(ctx context.Context, id int64) (orderRow, bool, erro
 		}
 	}
 	return o, false, nil
-}
-
-// CancelOrder cancels an imported order that has not shipped.
-func (c *Client) CancelOrder(ctx context.Context, remoteID string, imp model.OrderImport) error {
-	id := parseInt(remoteID)
-	o, shipped, err := c.orderState(ctx, id)
-	if err != nil {
-		return err
-	}
-	if o.State == "cancel" {
-		return nil
-	}
-	if shipped {
-		return &RecordError{Entity: "order " + imp.Order.Number, Msg: fmt.Sprintf("it was cancelled in the shop, but Odoo order %s has shipped; handle the return in Odoo", o.Name), Action: true}
-	}
-	_, err = c.Call(ctx, "sale.order", "action_cancel", []int64{id}, nil)
-	return err
-}
-
-// UpdateOrder brings an imported, unshipped order in line with the shop: it is
-// set back to quotation, its lines replaced, and confirmed again.
-func (c *Client) UpdateOrder(ctx context.Context, remoteID string, imp model.OrderImport) error {
-	id := parseInt(remoteID)
-	o, shipped, err := c.orderState(ctx, id)
-	if err != nil {
-		return err
-	}
-	if shipped {
-		return &RecordError{Entity: "order " + imp.Order.Number, Msg: fmt.Sprintf("it changed in the shop, but Odoo order %s has shipped; change it in Odoo by hand", o.Name), Action: true}
-	}
-	if imp.Order.Status != model.OrderOpen {
-		return nil
-	}
-	partners, err := c.ensurePartners(ctx, []model.OrderImport{imp}, []int{0})
-	if err != nil {
-		return err
-	}
-	l, err := c.orderLookups(ctx, []model.OrderImport{imp}, []int{0})
-	if err != nil {
-		return err
-	}
-	vals, err := c.orderVals(imp, partners, l)
-	if err != nil {
-		return err
-	}
-	if o.State != "draft" && o.State != "sent" {
-		if o.State != "cancel" {
-			if _, err := c.Call(ctx, "sale.order", "action_cancel", []int64{id}, nil); err != nil {
-				return err
-			}
-		}
-		if _, err := c.Call(ctx, "sale.order", "action_draft", []int64{id}, nil); err != nil {
-			return err
-		}
-	}
-	vals["order_line"] = append([]any{[]any{5}}, vals["order_line"].([]any)...)
-	if err := c.Write(ctx, "sale.order", []int64{id}, vals); err != nil {
-		return err
-	}
-	_, err = c.Call(ctx, "sale.order", "action_confirm", []int64{id}, nil)
-	return err
 }

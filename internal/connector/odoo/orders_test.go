@@ -27,6 +27,10 @@ type scriptedOdoo struct {
 }
 
 func (s *scriptedOdoo) serve(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/jsonrpc" {
+		http.NotFound(w, r) // as 16–18 answer GET /web/version
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	body, _ := io.ReadAll(r.Body)
@@ -62,6 +66,10 @@ func (s *scriptedOdoo) serve(w http.ResponseWriter, r *http.Request) {
 		reply(rows)
 	case "res.partner.search_read":
 		reply([]any{})
+	case "product.pricelist.fields_get":
+		reply(map[string]any{})
+	case "sale.order.line.fields_get":
+		reply(map[string]any{"tax_id": map[string]any{"type": "many2many"}})
 	case "res.partner.create":
 		var lists [][]map[string]any
 		json.Unmarshal(req.Params.Args[5], &lists)

@@ -97,7 +97,11 @@ func init() {
 			if env.RateLimit > 0 {
 				cp.RateLimit = env.RateLimit
 			}
-			return New(env.Name, cp, env.Credentials["login"], key, env.HTTPClient)
+			c, err := New(env.Name, cp, env.Credentials["login"], key, env.HTTPClient)
+			if err != nil {
+				return nil, err
+			}
+			return c.WithLocks(env.Locks), nil
 		},
 	})
 }

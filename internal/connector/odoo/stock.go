@@ -164,16 +164,23 @@ func (c *Client) ValidateDelivery(ctx context.Context, pickingID int64, tracking
 			}
 		}
 	}
-	res, err := c.Call(ctx, "stock.picking", "button_validate", []int64{pickingID}, map[string]any{"context": map[string]any{"skip_backorder": true, "picking_ids_not_to_backorder": []int64{pickingID}}})
+	// skip_sms: a database where no one dismissed the SMS warning answers
+	// the confirm.stock.sms wizard instead of validating.
+	res, err := c.Call(ctx, "stock.picking", "button_validate", []int64{pickingID}, map[string]any{"context": map[string]any{"skip_backorder": true, "skip_sms": true, "picking_ids_not_to_backorder": []int64{pickingID}}})
 	if err != nil {
 		return err
 	}
-	// Odoo answers true, or a wizard action it wants a person to confirm.
+	return wizardError(fmt.Sprintf("delivery %d", pickingID), res)
+}
+
+// wizardError is the needs-action error of an answer that is a wizard action
+// (Odoo wants a person to confirm), naming the wizard exactly; nil for true.
+func wizardError(entity string, res json.RawMessage) error {
 	var wizard struct {
 		ResModel string `json:"res_model"`
 	}
 	if json.Unmarshal(res, &wizard) == nil && wizard.ResModel != "" {
-		return &RecordError{Entity: fmt.Sprintf("delivery %d", pickingID), Msg: "Odoo asks for the " + wizard.ResModel + " wizard before validating it; check its quantities in Odoo", Action: true}
+		return &RecordError{Entity: entity, Msg: "Odoo answered with the " + wizard.ResModel + " wizard instead of validating it; validate it in Odoo", Action: true}
 	}
 	return nil
 }

@@ -41,9 +41,19 @@
 //     Every call is one transaction: an error undoes what the call changed.
 //
 //   - JSON-2 for version 19 (§1.9): POST /json/2/<model>/<method> with
-//     "Authorization: bearer <key>", named parameters, the raw result, errors as
-//     4xx/5xx {name, message, arguments, context, debug} (401 "Invalid apikey").
-//     On 16–18 /json/2 answers 404.
+//     "Authorization: bearer <key>", named parameters, the raw result. Errors
+//     answer {name, message, arguments, context, debug} with the status of the
+//     exception's class, as 19's Json2Dispatcher.handle_error (odoo/http.py,
+//     odoo/exceptions.py): 422 UserError and ValidationError, 403 AccessError
+//     (private methods), 404 MissingError and werkzeug NotFound (unknown model
+//     or method), 401 "Invalid apikey", 500 for any other class
+//     (builtins.ValueError for an invalid field…); debug is a traceback naming
+//     server paths. An X-Odoo-Database that does not exist answers Odoo's HTML
+//     404 page. GET /web/version and /json/version give {version,
+//     version_info} without a key (19: addons/rpc/controllers/__init__.py; not
+//     served before 19). On 19 /jsonrpc and /xmlrpc still work but are
+//     deprecated (addons/rpc/controllers/jsonrpc.py): DeprecatedCalls counts
+//     them. On 16–18 /json/2 answers 404.
 //
 //   - The order-to-cash state machine (§2.1–2.2): sale.order action_confirm
 //     (an outgoing picking with moves, assigned when stock suffices),

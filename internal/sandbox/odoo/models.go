@@ -158,7 +158,9 @@ func models(version int, mods []string) []*modelDef {
 		{name: "account.move", fields: base(map[string]*field{
 			"name": f(fChar), "move_type": f(fSelection), "state": f(fSelection), "payment_state": f(fSelection), "partner_id": m2o("res.partner"),
 			"invoice_origin": f(fChar), "amount_total": f(fFloat), "amount_residual": f(fFloat), "invoice_date": f(fDate),
-		})},
+		}), defaults: func(*Server) map[string]any {
+			return map[string]any{"state": "draft", "payment_state": "not_paid", "move_type": "entry"}
+		}},
 	}
 	return append(defs, versioned...)
 }

@@ -53,6 +53,9 @@ type Server struct {
 	delegating int
 	// pending is set while one2many lines are created for their parent.
 	pending int
+	// deprecated counts calls of /jsonrpc and /xmlrpc on 19, which logs each
+	// as deprecated and scheduled for removal in 20.
+	deprecated int
 }
 
 // New returns a server with generated data.
@@ -118,6 +121,24 @@ func (s *Server) FailAfterCommit(model, method string, n int) {
 	s.failAfter[model+"."+method] = n
 }
 
+func (s *Server) countDeprecated() {
+	if s.opts.Version < 19 {
+		return
+	}
+	s.mu.Lock()
+	s.deprecated++
+	s.mu.Unlock()
+}
+
+// DeprecatedCalls returns how many calls a version 19 server had on /jsonrpc
+// and /xmlrpc (19: addons/rpc/controllers/jsonrpc.py logs each as deprecated);
+// a client in JSON-2 mode should make none. Always 0 before 19.
+func (s *Server) DeprecatedCalls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.deprecated
+}
+
 // Calls returns how many times model.method was called.
 func (s *Server) Calls(model, method string) int {
 	s.mu.Lock()
@@ -174,12 +195,16 @@ func (s *Server) commitThenFailAdmin(w http.ResponseWriter, r *http.Request) {
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/jsonrpc" && r.Method == http.MethodPost:
+		s.countDeprecated()
 		s.jsonrpc(w, r)
 	case (r.URL.Path == "/xmlrpc/2/common" || r.URL.Path == "/xmlrpc/2/object") && r.Method == http.MethodPost:
+		s.countDeprecated()
 		s.xmlrpc(w, r)
-	case strings.HasPrefix(r.URL.Path, "/json/2/"):
+	case r.URL.Path == "/json/2" || strings.HasPrefix(r.URL.Path, "/json/2/"):
 		s.json2(w, r)
-	case r.URL.Path == "/web/version":
+	case (r.URL.Path == "/web/version" || r.URL.Path == "/json/version") && s.opts.Version >= 19:
+		// 19 only (addons/rpc/controllers/__init__.py): the version without
+		// the deprecated RPC endpoints, needing no database or key.
 		writeJSON(w, map[string]any{"version": fmt.Sprintf("%d.0", s.opts.Version), "version_info": []any{s.opts.Version, 0, 0, "final", 0, ""}})
 	default:
 		http.NotFound(w, r)
@@ -235,7 +260,7 @@ func (s *Server) rpcError(w http.ResponseWriter, id any, err error) {
 	}
 	writeJSON(w, map[string]any{"jsonrpc": "2.0", "id": id, "error": map[string]any{
 		"code": 200, "message": "Odoo Server Error",
-		"data": map[string]any{"name": oe.name, "message": oe.msg, "arguments": []any{oe.msg}, "context": map[string]any{}, "debug": "Traceback (most recent call last):\n  ...\n" + oe.name + ": " + oe.msg},
+		"data": map[string]any{"name": oe.name, "message": oe.msg, "arguments": []any{oe.msg}, "context": map[string]any{}, "debug": traceback(oe)},
 	}})
 }
 
