@@ -112,7 +112,7 @@ func (s *Server) computeTotals(id int64) {
 		base := qty * price * (1 - disc/100)
 		var rate float64
 		included := false
-		taxIDs, _ := l["tax_id"].([]int64)
+		taxIDs, _ := l[lineTaxField(s.opts.Version)].([]int64)
 		for _, t := range taxIDs {
 			if tr, ok := s.tables["account.tax"].get(t); ok {
 				a, _ := tr["amount"].(float64)

@@ -85,6 +85,26 @@
 //     trap: a method that returns None commits, then answers fault 1 "cannot
 //     marshal None unless allow_none is enabled".
 //
+// Fields that differ per version, checked against each version's models
+// (16: osamamagar/odoo16, 18: KaiO277/odoo, 19: jnvdx6/skymedic-odoo; 17 from
+// the reference):
+//
+//	model            field                    16   17   18   19   source
+//	sale.order.line  tax_id                   yes  yes  yes  no   sale/models/sale_order_line.py
+//	sale.order.line  tax_ids                  no   no   no   yes  sale/models/sale_order_line.py
+//	sale.order       locked                   no   yes  yes  yes  sale/models/sale_order.py
+//	res.partner      mobile                   yes  yes  yes  no   base/models/res_partner.py
+//	product.template detailed_type            yes  yes  no   no   product/models/product_template.py
+//	product.template is_storable              no   no   yes  yes  stock/models/product.py
+//	stock.move       quantity_done            yes  no   no   no   stock/models/stock_move.py
+//	stock.move       quantity, picked         no   yes  yes  yes  stock/models/stock_move.py
+//	account.tax      price_include_override   no   no   yes  yes  account/models/account_tax.py
+//	sale.advance.payment.inv consolidated_billing no no yes yes  sale/wizard/sale_make_invoice_advance.py
+//
+// Every other field served (sale.order, account.move(.line), stock.picking,
+// product.product, product.pricelist(.item), delivery.carrier) exists in all
+// four.
+//
 // Not yet: read_group, multi-step routes, partial reservations (a short
 // move reserves nothing), and no_variant attributes beyond leaving them out of
 // the combinations.

@@ -87,17 +87,29 @@ func models(version int, mods []string) []*modelDef {
 	if version >= 17 {
 		saleOrder["locked"] = f(fBool)
 	}
+	partner := base(map[string]*field{
+		"name": req(f(fChar)), "email": f(fChar), "phone": f(fChar), "ref": f(fChar), "type": f(fSelection),
+		"parent_id": m2o("res.partner"), "child_ids": o2m("res.partner", "parent_id"), "country_id": m2o("res.country"), "street": f(fChar),
+		"street2": f(fChar), "zip": f(fChar), "city": f(fChar), "vat": f(fChar), "lang": f(fChar), "is_company": f(fBool), "active": f(fBool), "customer_rank": f(fInt),
+	})
+	if version < 19 {
+		// 19 has no mobile (odoo/addons/base/models/res_partner.py).
+		partner["mobile"] = f(fChar)
+	}
+	saleLine := base(map[string]*field{
+		"order_id": m2o("sale.order"), "product_id": m2o("product.product"), "name": f(fText), "product_uom_qty": f(fFloat), "price_unit": f(fFloat),
+		"discount": f(fFloat), "price_subtotal": f(fFloat), "price_tax": f(fFloat), "price_total": f(fFloat), "qty_delivered": f(fFloat), "is_delivery": f(fBool),
+	})
+	// The line's taxes are tax_id up to 18 and tax_ids from 19
+	// (addons/sale/models/sale_order_line.py of each).
+	saleLine[lineTaxField(version)] = m2m("account.tax")
 	var versioned []*modelDef
 	if version < 17 {
 		// Removed in 17 (reference §2.2).
 		versioned = append(versioned, &modelDef{name: "stock.immediate.transfer", fields: base(map[string]*field{"pick_ids": m2m("stock.picking")})})
 	}
 	defs := []*modelDef{
-		{name: "res.partner", fields: base(map[string]*field{
-			"name": req(f(fChar)), "email": f(fChar), "phone": f(fChar), "mobile": f(fChar), "ref": f(fChar), "type": f(fSelection),
-			"parent_id": m2o("res.partner"), "child_ids": o2m("res.partner", "parent_id"), "country_id": m2o("res.country"), "street": f(fChar),
-			"street2": f(fChar), "zip": f(fChar), "city": f(fChar), "vat": f(fChar), "lang": f(fChar), "is_company": f(fBool), "active": f(fBool), "customer_rank": f(fInt),
-		}), defaults: func(*Server) map[string]any { return map[string]any{"active": true, "type": "contact"} }},
+		{name: "res.partner", fields: partner, defaults: func(*Server) map[string]any { return map[string]any{"active": true, "type": "contact"} }},
 		{name: "res.users", fields: base(map[string]*field{"name": f(fChar), "login": f(fChar), "partner_id": m2o("res.partner"), "active": f(fBool)})},
 		{name: "res.country", fields: base(map[string]*field{"name": f(fChar), "code": f(fChar)})},
 		{name: "res.company", fields: base(map[string]*field{"name": f(fChar), "country_id": m2o("res.country")})},
@@ -146,10 +158,7 @@ func models(version int, mods []string) []*modelDef {
 		{name: "sale.order", fields: saleOrder, defaults: func(s *Server) map[string]any {
 			return map[string]any{"state": "draft", "date_order": s.now(), "invoice_status": "no"}
 		}},
-		{name: "sale.order.line", fields: base(map[string]*field{
-			"order_id": m2o("sale.order"), "product_id": m2o("product.product"), "name": f(fText), "product_uom_qty": f(fFloat), "price_unit": f(fFloat),
-			"discount": f(fFloat), "tax_id": m2m("account.tax"), "price_subtotal": f(fFloat), "price_total": f(fFloat), "qty_delivered": f(fFloat), "is_delivery": f(fBool),
-		})},
+		{name: "sale.order.line", fields: saleLine},
 		{name: "stock.picking", fields: picking},
 		{name: "stock.move", fields: move},
 		{name: "stock.backorder.confirmation", fields: base(map[string]*field{"pick_ids": m2m("stock.picking")})},
@@ -163,6 +172,14 @@ func models(version int, mods []string) []*modelDef {
 		}},
 	}
 	return append(defs, versioned...)
+}
+
+// lineTaxField is the name of sale.order.line's taxes in a version.
+func lineTaxField(version int) string {
+	if version >= 19 {
+		return "tax_ids"
+	}
+	return "tax_id"
 }
 
 func asID(v any) int64 {
