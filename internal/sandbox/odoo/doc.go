@@ -85,6 +85,37 @@
 //     trap: a method that returns None commits, then answers fault 1 "cannot
 //     marshal None unless allow_none is enabled".
 //
+//   - Invoicing (16, 18, 19: sale/models/sale_order.py _create_invoices and
+//     action_view_invoice, sale/wizard/sale_make_invoice_advance.py):
+//     account.move with invoice_line_ids (account.move.line with
+//     sale_line_ids); a sale line's qty_invoiced (credit notes count down) and
+//     the order's invoice_ids and invoice_status are computed from them, so an
+//     account.move create of an out_invoice whose lines point at sale lines
+//     invoices the order. The wizard's create_invoices invoices what is left to
+//     invoice and groups by customer (partner_invoice_id) and currency (19: and
+//     partner_shipping_id) into one invoice whose invoice_origin joins the
+//     orders' names ("S00001, S00003"); on 18 and 19 only while
+//     consolidated_billing, default True, is set. It answers 16/17
+//     act_window_close, or with context open_invoices the orders' invoices
+//     action (res_id for one, domain for several); 18 None (verified, the
+//     reference; the 18 source returns the action); 19 the created invoices'
+//     action. Nothing to invoice is the version's UserError. Lines take the
+//     product's taxes and price when none are given. default_get answers the
+//     wizards' defaults.
+//
+//   - Taxes and rounding (account/models/account_tax.py, round_per_line):
+//     price_unit and list_price are stored rounded to 2 decimals ("Product
+//     Price"); a line's total is rounded, a price-included tax is taken out of
+//     it (56.00 at 25.5 % incl. → 44.62 + 11.38), a price-excluded tax is
+//     added per tax and rounded (44.62 → 56.00). Taxes 25.5, 14, 10 and 0 %
+//     exist price-excluded and price-included ("… incl."); from 18 the
+//     inclusion is price_include_override and price_include is computed.
+//
+//   - Currencies (base/data/res_currency_data.xml): USD, EUR and SEK exist,
+//     only the company's active (Options.Currency, default USD); pricelists
+//     have currency_id (the company's by default) and a sale order takes its
+//     pricelist's; date_order is writable at create.
+//
 // Fields that differ per version, checked against each version's models
 // (16: osamamagar/odoo16, 18: KaiO277/odoo, 19: jnvdx6/skymedic-odoo; 17 from
 // the reference):

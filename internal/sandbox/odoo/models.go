@@ -78,8 +78,8 @@ func models(version int, mods []string) []*modelDef {
 	saleOrder := base(map[string]*field{
 		"name": f(fChar), "state": f(fSelection), "partner_id": req(m2o("res.partner")), "partner_invoice_id": m2o("res.partner"), "partner_shipping_id": m2o("res.partner"),
 		"client_order_ref": f(fChar), "origin": f(fChar), "pricelist_id": m2o("product.pricelist"), "order_line": o2m("sale.order.line", "order_id"),
-		"amount_untaxed": f(fFloat), "amount_tax": f(fFloat), "amount_total": f(fFloat), "invoice_status": f(fSelection),
-		"picking_ids": o2m("stock.picking", "sale_id"), "date_order": f(fDatetime), "note": f(fText), "invoice_ids": m2m("account.move"),
+		"amount_untaxed": f(fFloat), "amount_tax": f(fFloat), "amount_total": f(fFloat),
+		"picking_ids": o2m("stock.picking", "sale_id"), "date_order": f(fDatetime), "note": f(fText),
 	})
 	if has(mods, "delivery") {
 		saleOrder["carrier_id"] = m2o("delivery.carrier")
@@ -156,22 +156,15 @@ func models(version int, mods []string) []*modelDef {
 			"categ_id": m2o("product.category"), "min_quantity": f(fFloat), "compute_price": f(fSelection), "fixed_price": f(fFloat), "percent_price": f(fFloat),
 		})},
 		{name: "sale.order", fields: saleOrder, defaults: func(s *Server) map[string]any {
-			return map[string]any{"state": "draft", "date_order": s.now(), "invoice_status": "no"}
+			return map[string]any{"state": "draft", "date_order": s.now()}
 		}},
 		{name: "sale.order.line", fields: saleLine},
 		{name: "stock.picking", fields: picking},
 		{name: "stock.move", fields: move},
 		{name: "stock.backorder.confirmation", fields: base(map[string]*field{"pick_ids": m2m("stock.picking")})},
-		{name: "sale.advance.payment.inv", fields: base(map[string]*field{"advance_payment_method": f(fSelection)})},
 		{name: "account.payment.register", fields: base(map[string]*field{"journal_id": m2o("account.journal")})},
-		{name: "account.move", fields: base(map[string]*field{
-			"name": f(fChar), "move_type": f(fSelection), "state": f(fSelection), "payment_state": f(fSelection), "partner_id": m2o("res.partner"),
-			"invoice_origin": f(fChar), "amount_total": f(fFloat), "amount_residual": f(fFloat), "invoice_date": f(fDate),
-		}), defaults: func(*Server) map[string]any {
-			return map[string]any{"state": "draft", "payment_state": "not_paid", "move_type": "entry"}
-		}},
 	}
-	return append(defs, versioned...)
+	return accounting(version, append(defs, versioned...))
 }
 
 // lineTaxField is the name of sale.order.line's taxes in a version.
@@ -317,15 +310,31 @@ func (s *Server) generate() {
 	for _, c := range [][2]string{{"FI", "Finland"}, {"SE", "Sweden"}, {"EE", "Estonia"}, {"DE", "Germany"}} {
 		countries[c[0]] = s.mustCreate("res.country", map[string]any{"code": c[0], "name": c[1]})
 	}
-	s.mustCreate("res.company", map[string]any{"name": "Ferry Demo Oy", "country_id": float64(countries["FI"])})
+	cur := s.generateCurrencies()
+	s.mustCreate("res.company", map[string]any{"name": "Ferry Demo Oy", "country_id": float64(countries["FI"]), "currency_id": float64(cur)})
 	admin := s.mustCreate("res.partner", map[string]any{"name": "Administrator", "email": "admin@example.com"})
 	s.mustCreate("res.users", map[string]any{"name": "Administrator", "login": s.opts.Login, "partner_id": float64(admin), "active": true})
 	stock := s.mustCreate("stock.location", map[string]any{"name": "WH/Stock", "usage": "internal"})
 	s.mustCreate("stock.location", map[string]any{"name": "Partners/Customers", "usage": "customer"})
 	s.mustCreate("stock.warehouse", map[string]any{"name": "Warehouse", "code": "WH", "lot_stock_id": float64(stock)})
 	taxes := map[float64]int64{}
-	for _, rate := range []float64{25.5, 14, 10} {
-		taxes[rate] = s.mustCreate("account.tax", map[string]any{"name": fmt.Sprintf("%g%%", rate), "amount": rate, "amount_type": "percent", "type_tax_use": "sale", "price_include": false})
+	// The Finnish sale rates, price-excluded and price-included.
+	for _, incl := range []bool{false, true} {
+		for _, rate := range []float64{25.5, 14, 10, 0} {
+			vals := map[string]any{"name": fmt.Sprintf("%g%%", rate), "amount": rate, "amount_type": "percent", "type_tax_use": "sale"}
+			if incl {
+				vals["name"] = fmt.Sprintf("%g%% incl.", rate)
+			}
+			if s.opts.Version >= 18 {
+				vals["price_include_override"] = map[bool]string{false: "tax_excluded", true: "tax_included"}[incl]
+			} else {
+				vals["price_include"] = incl
+			}
+			id := s.mustCreate("account.tax", vals)
+			if !incl {
+				taxes[rate] = id
+			}
+		}
 	}
 	s.mustCreate("account.journal", map[string]any{"name": "Customer Invoices", "type": "sale", "code": "INV"})
 	s.mustCreate("account.journal", map[string]any{"name": "Bank", "type": "bank", "code": "BNK"})

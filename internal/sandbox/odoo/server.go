@@ -30,6 +30,9 @@ type Options struct {
 	Modules []string
 	Faults  fault.Config
 	Now     func() time.Time
+	// Currency is the company's currency code; default "USD", as a fresh
+	// database without a chart of accounts.
+	Currency string
 }
 
 // Server is a fake Odoo.
