@@ -103,6 +103,17 @@
 //     product's taxes and price when none are given. default_get answers the
 //     wizards' defaults.
 //
+//   - Invoice numbers (account/models/sequence_mixin.py): action_post names
+//     INV/<year>/00001 per journal and year (RINV/… for credit notes). On 16
+//     two action_post calls whose transactions overlap (a call's transaction
+//     opens when it arrives and lasts Options.PostLatency) and that post the
+//     journal's first entry of the year both take 00001: the later fails with
+//     ValidationError "The operation cannot be completed: Another entry with
+//     the same name already exists." (account_sequence's unique index
+//     account_move_unique_name, odoo/service/model.py) and stays draft;
+//     posting it again takes the next number. Later entries serialize on the
+//     lock of the last one, as in Odoo.
+//
 //   - Taxes and rounding (account/models/account_tax.py, round_per_line):
 //     price_unit and list_price are stored rounded to 2 decimals ("Product
 //     Price"); a line's total is rounded, a price-included tax is taken out of

@@ -1,7 +1,6 @@
 package odoo
 
 import (
-	"fmt"
 	"sort"
 )
 
@@ -14,21 +13,6 @@ func activeIDs(kw map[string]any) []int64 {
 }
 
 func init() {
-	actions["account.move.action_post"] = func(s *Server, ids []int64, kw map[string]any) (any, bool, error) {
-		for _, id := range ids {
-			m, ok := s.tables["account.move"].get(id)
-			if !ok {
-				return nil, false, missingError("Record does not exist or has been deleted.\n(Record: account.move(%d,), User: 2)", id)
-			}
-			if m["state"] != "draft" {
-				return nil, false, userError("Only draft journal entries can be posted.")
-			}
-			s.setField("account.move", id, "state", "posted")
-			s.setField("account.move", id, "name", fmt.Sprintf("INV/%d/%05d", s.now().Year(), id))
-			s.setField("account.move", id, "invoice_date", s.now())
-		}
-		return false, false, nil
-	}
 	actions["account.payment.register.action_create_payments"] = func(s *Server, ids []int64, kw map[string]any) (any, bool, error) {
 		for _, mid := range activeIDs(kw) {
 			if err := s.pay(mid); err != nil {
