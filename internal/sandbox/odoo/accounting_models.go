@@ -1,5 +1,7 @@
 package odoo
 
+import "slices"
+
 // accounting adds the invoicing models and the fields that link sale orders
 // to invoices: account.move and its lines, the lines' sale_line_ids, the
 // sale line's invoice_lines and qty_invoiced, the order's computed
@@ -24,11 +26,17 @@ func accounting(version int, defs []*modelDef) (out []*modelDef) {
 	}
 	defer func() {
 		all := map[string]*modelDef{}
-		for _, d := range defs {
+		for _, d := range out {
 			all[d.name] = d
 		}
 		for _, h := range modelHooks {
 			h(version, all)
+		}
+		// Models a hook added.
+		for _, d := range all {
+			if !slices.Contains(out, d) {
+				out = append(out, d)
+			}
 		}
 	}()
 	so := byName["sale.order"].fields

@@ -41,25 +41,6 @@ func init() {
 		}
 		return true, false, nil
 	}
-	actions["sale.order.action_cancel"] = func(s *Server, ids []int64, kw map[string]any) (any, bool, error) {
-		for _, id := range ids {
-			o, ok := s.tables["sale.order"].get(id)
-			if !ok {
-				return nil, false, missingError("Record does not exist or has been deleted.\n(Record: sale.order(%d,), User: 2)", id)
-			}
-			pids := s.o2m(s.tables["sale.order"].def.fields["picking_ids"], id)
-			for _, pid := range pids {
-				if p, _ := s.tables["stock.picking"].get(pid); p["state"] == "done" {
-					return nil, false, userError("You cannot cancel a sales order that has a done delivery: %s", o["name"])
-				}
-			}
-			for _, pid := range pids {
-				s.setField("stock.picking", pid, "state", "cancel")
-			}
-			s.setField("sale.order", id, "state", "cancel")
-		}
-		return true, false, nil
-	}
 	actions["sale.order.action_draft"] = func(s *Server, ids []int64, kw map[string]any) (any, bool, error) {
 		for _, id := range ids {
 			if o, _ := s.tables["sale.order"].get(id); o["state"] != "cancel" && o["state"] != "sent" {

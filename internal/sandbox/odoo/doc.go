@@ -103,6 +103,26 @@
 //     product's taxes and price when none are given. default_get answers the
 //     wizards' defaults.
 //
+//   - Cancelling (16, 18: sale/models/sale_order.py _show_cancel_wizard,
+//     sale/wizard/sale_order_cancel.py; 19 has neither): action_cancel of any
+//     order that is not a draft answers the sale.order.cancel wizard action
+//     ({name, view_mode form, res_model sale.order.cancel, type
+//     ir.actions.act_window, target new, context{default_order_id,
+//     mark_so_as_canceled}}) and cancels nothing, unless context
+//     disable_cancel_warning; the wizard (create with order_id, action_cancel)
+//     cancels; several orders at once is "Expected singleton". 19 cancels at
+//     once; from 17 a locked order refuses. Draft invoices are cancelled with
+//     the order, posted ones stay posted.
+//
+//   - Credit notes (account/wizard/account_move_reversal.py):
+//     account.move.reversal with move_ids, journal_id, reason; 16
+//     reverse_moves by refund_method (refund: a draft out_refund; cancel: a
+//     posted one, the invoice's payment_state "reversed"; modify: that and a
+//     new draft copy), 18 and 19 refund_moves and modify_moves; the answer is
+//     the action on the new move (res_id) or moves (domain). Credit note lines
+//     keep their sale lines, so the order is to invoice again. A paid invoice
+//     (payment_state "paid") can be refunded, not cancelled or modified.
+//
 //   - Invoice numbers (account/models/sequence_mixin.py): action_post names
 //     INV/<year>/00001 per journal and year (RINV/… for credit notes). On 16
 //     two action_post calls whose transactions overlap (a call's transaction
