@@ -111,7 +111,7 @@ func runChaos(t *testing.T, seed uint64, dbURL string) {
 	began := time.Now()
 	c := &chaosRun{t: t, rng: rand.New(rand.NewPCG(seed, 5)), dir: t.TempDir()}
 	c.shop = mcfsandbox.New(mcfsandbox.Options{Seed: int64(seed%1000) + 1, Products: -1, Orders: -1})
-	c.erp = odoosandbox.New(odoosandbox.Options{Version: 17, Seed: int64(seed%1000) + 1})
+	c.erp = odoosandbox.New(odoosandbox.Options{Version: 17, Seed: int64(seed%1000) + 1, Currency: "EUR"})
 	c.erpDrops = &hijacks{h: c.erp.Handler()}
 	shopSrv, erpSrv := httptest.NewServer(c.shop.Handler()), httptest.NewServer(c.erpDrops)
 	t.Cleanup(shopSrv.Close)

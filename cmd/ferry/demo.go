@@ -74,7 +74,9 @@ prints one JSON object with per-route counts, and exits 0 only if nothing failed
 			if err != nil {
 				return err
 			}
-			erp := odoosandbox.New(odoosandbox.Options{Version: odooVersion})
+			// The shop sandbox sells in EUR: so does the ERP company, or every order
+			// would park for want of a EUR pricelist.
+			erp := odoosandbox.New(odoosandbox.Options{Version: odooVersion, Currency: "EUR"})
 			odooURL, err := startSandbox(ctx, func(ln net.Listener) error { return erp.Serve(ctx, ln) })
 			if err != nil {
 				return err

@@ -34,7 +34,7 @@ func TestMyCashflowOdooEndToEnd(t *testing.T) {
 			}
 			ctx := context.Background()
 			shopSB := mcfsandbox.New(mcfsandbox.Options{Products: -1, Orders: -1})
-			erpSB := odoosandbox.New(odoosandbox.Options{Version: 17})
+			erpSB := odoosandbox.New(odoosandbox.Options{Version: 17, Currency: "EUR"}) // the shop sells in EUR
 			shopSrv, erpSrv := httptest.NewServer(shopSB.Handler()), httptest.NewServer(erpSB.Handler())
 			defer shopSrv.Close()
 			defer erpSrv.Close()

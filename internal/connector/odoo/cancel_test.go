@@ -144,3 +144,34 @@ func TestCancelForReal(t *testing.T) {
 		})
 	}
 }
+
+// TestCancelAgainstSandbox: on the sandbox, whose 16/18 answer the
+// sale.order.cancel wizard to action_cancel, an invoiced order is cancelled
+// for real and its unpaid invoice credited.
+func TestCancelAgainstSandbox(t *testing.T) {
+	t.Parallel()
+	for _, version := range []int{16, 17, 18, 19} {
+		t.Run(fmt.Sprint(version), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			c, sb := sandboxClient(t, version)
+			levels, _ := c.StockLevels(ctx)
+			imps := testOrders(1)
+			imps[0].Order.Lines[0].SKU, imps[0].Carrier = levels[0].SKU, "Posti SmartPOST"
+			res, err := c.ImportOrders(ctx, imps)
+			if err != nil || res[0].Err != nil {
+				t.Fatalf("%+v %v", res, err)
+			}
+			if err := c.CancelOrder(ctx, res[0].RemoteID, imps[0]); err != nil {
+				t.Fatal(err)
+			}
+			o := sb.SearchRead("sale.order", []any{[]any{"id", "=", mustInt(t, res[0].RemoteID)}}, []string{"state"})
+			if o[0]["state"] != "cancel" {
+				t.Fatalf("state %v", o[0]["state"])
+			}
+			if n := len(sb.SearchRead("account.move", []any{[]any{"move_type", "=", "out_refund"}, []any{"state", "=", "posted"}}, []string{"name"})); n != 1 {
+				t.Fatalf("%d posted credit notes", n)
+			}
+		})
+	}
+}

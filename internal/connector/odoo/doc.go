@@ -26,8 +26,9 @@
 // Choices where Odoo leaves one (docs/odoo.md has each step per version):
 //   - One invoice per order: consolidated_billing False (18+), else one
 //     invoicing wizard per round of orders of distinct customers (16/17).
-//   - Posting is serialized per journal (store lock odoo:<conn>:post:sale) and
-//     a duplicate-number refusal retried with the numbers reset to "/".
+//   - Posting is serialized per journal (store lock odoo:<conn>:post:sale);
+//     after a duplicate-number refusal the invoices are posted one at a time,
+//     a refused one again after a short wait (it takes the next number).
 //   - Customers are created under store locks odoo:<conn>:partner:<email>,
 //     matched by e-mail with =ilike; a refused one parks only its orders.
 //   - A cancel or change after invoicing credits an unpaid posted invoice

@@ -22,34 +22,45 @@ var postLocks sync.Map
 // first invoices of a journal or year at once gives two drafts the same
 // number on 16 (account_move_unique_name: "Another entry with the same name
 // already exists"), so posting takes the journal's lock
-// ("odoo:<connection>:post:<journal>") and a refused post is tried again
-// with the drafts' names reset to "/", which makes Odoo number them afresh.
-// A conflict that persists is transient for the job, never a warning that
-// leaves the invoices draft for good.
+// ("odoo:<connection>:post:<journal>"), and after such a refusal the
+// invoices are posted again one at a time, each refused one again after a
+// short wait (Odoo gives it the next number). A conflict that persists is
+// transient for the job, never a warning that leaves invoices draft for good.
 func (c *Client) postInvoices(ctx context.Context, ids []int64) error {
 	unlock, err := c.lockPosting(ctx)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	const attempts = 4
-	for attempt := 1; ; attempt++ {
-		_, err := c.Call(ctx, "account.move", "action_post", ids, map[string]any{"context": bulkContext})
-		if err == nil || !duplicateName(err) {
-			return err
-		}
-		if attempt == attempts {
-			return &transientError{fmt.Errorf("posting %d invoices: %w (tried %d times; the job tries again)", len(ids), err, attempts)}
+	_, err = c.Call(ctx, "account.move", "action_post", ids, map[string]any{"context": bulkContext})
+	if err == nil || !duplicateName(err) {
+		return err
+	}
+	left := ids
+	const rounds = 4
+	for round := 1; len(left) > 0; round++ {
+		if round > rounds {
+			return &transientError{fmt.Errorf("posting %d invoices: %w (tried %d times; the job tries again)", len(left), err, rounds)}
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
+		case <-time.After(time.Duration(round) * 100 * time.Millisecond):
 		}
-		if err := c.Write(ctx, "account.move", ids, map[string]any{"name": "/"}); err != nil {
-			return err
+		var refused []int64
+		for _, id := range left {
+			_, perr := c.Call(ctx, "account.move", "action_post", []int64{id}, map[string]any{"context": bulkContext})
+			switch {
+			case perr == nil:
+			case duplicateName(perr):
+				refused, err = append(refused, id), perr
+			default:
+				return perr
+			}
 		}
+		left = refused
 	}
+	return nil
 }
 
 // duplicateName reports Odoo refusing a post for a number another entry has.

@@ -38,7 +38,7 @@ func TestUpdateConfirmedOrder(t *testing.T) {
 				r.Body = io.NopCloser(bytes.NewReader(body))
 				s := string(body)
 				write := strings.Contains(s, `"sale.order","write"`) || r.URL.Path == "/json/2/sale.order/write"
-				if write && (strings.Contains(s, `[5]`) || strings.Contains(s, `[2,`)) || strings.Contains(s, `"action_draft"`) || strings.HasSuffix(r.URL.Path, "/action_draft") {
+				if write && (strings.Contains(s, `"order_line":[[5]`) || strings.Contains(s, `[[2,`) || strings.Contains(s, `],[2,`)) || strings.Contains(s, `"action_draft"`) || strings.HasSuffix(r.URL.Path, "/action_draft") {
 					mu.Lock()
 					refused = append(refused, s)
 					mu.Unlock()

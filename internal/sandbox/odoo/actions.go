@@ -1,9 +1,6 @@
 package odoo
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
 // The business methods of the order-to-cash flow (reference §2.1, §2.2).
 
@@ -18,6 +15,19 @@ func init() {
 	}
 	createHooks["sale.order.line"] = func(s *Server, id int64) error {
 		r := s.tables["sale.order.line"].rows[id]
+		// Not given, the taxes and unit price come from the product, as the
+		// line's precomputed tax_id (tax_ids) and price_unit do.
+		tf := lineTaxField(s.opts.Version)
+		if prod, ok := s.tables["product.product"].get(asID(r["product_id"])); ok && (r[tf] == nil || r["price_unit"] == nil) {
+			tmpl := s.tables["product.template"].rows[asID(prod["product_tmpl_id"])]
+			if r[tf] == nil {
+				taxes, _ := tmpl["taxes_id"].([]int64)
+				r[tf] = append([]int64(nil), taxes...)
+			}
+			if r["price_unit"] == nil {
+				r["price_unit"] = computeLstPrice(s, prod)
+			}
+		}
 		if oid, ok := r["order_id"].(int64); ok {
 			s.computeTotals(oid)
 		}
@@ -28,25 +38,6 @@ func init() {
 			if err := s.confirm(id); err != nil {
 				return nil, false, err
 			}
-		}
-		return true, false, nil
-	}
-	actions["sale.order.action_cancel"] = func(s *Server, ids []int64, kw map[string]any) (any, bool, error) {
-		for _, id := range ids {
-			o, ok := s.tables["sale.order"].get(id)
-			if !ok {
-				return nil, false, missingError("Record does not exist or has been deleted.\n(Record: sale.order(%d,), User: 2)", id)
-			}
-			pids := s.o2m(s.tables["sale.order"].def.fields["picking_ids"], id)
-			for _, pid := range pids {
-				if p, _ := s.tables["stock.picking"].get(pid); p["state"] == "done" {
-					return nil, false, userError("You cannot cancel a sales order that has a done delivery: %s", o["name"])
-				}
-			}
-			for _, pid := range pids {
-				s.setField("stock.picking", pid, "state", "cancel")
-			}
-			s.setField("sale.order", id, "state", "cancel")
 		}
 		return true, false, nil
 	}
@@ -109,30 +100,14 @@ func (s *Server) computeTotals(id int64) {
 		qty, _ := l["product_uom_qty"].(float64)
 		price, _ := l["price_unit"].(float64)
 		disc, _ := l["discount"].(float64)
-		base := qty * price * (1 - disc/100)
-		var rate float64
-		included := false
-		taxIDs, _ := l["tax_id"].([]int64)
-		for _, t := range taxIDs {
-			if tr, ok := s.tables["account.tax"].get(t); ok {
-				a, _ := tr["amount"].(float64)
-				rate += a
-				if tr["price_include"] == true {
-					included = true
-				}
-			}
-		}
-		sub := base
-		if included {
-			sub = base / (1 + rate/100)
-		}
-		sub = math.Round(sub*100) / 100
-		lt := math.Round(sub*rate) / 100
-		l["price_subtotal"], l["price_total"] = sub, sub+lt
+		taxIDs, _ := l[lineTaxField(s.opts.Version)].([]int64)
+		sub, lt := s.lineAmounts(qty, price, disc, taxIDs)
+		l["price_subtotal"], l["price_tax"], l["price_total"] = sub, lt, round2(sub+lt)
 		untaxed += sub
 		tax += lt
 	}
-	o["amount_untaxed"], o["amount_tax"], o["amount_total"] = untaxed, tax, math.Round((untaxed+tax)*100)/100
+	o["amount_untaxed"], o["amount_tax"], o["amount_total"] = round2(untaxed), round2(tax), round2(untaxed+tax)
+	o["currency_id"] = s.orderCurrency(o)
 }
 
 // confirm turns a quotation into a sale order with an outgoing delivery,
@@ -146,7 +121,6 @@ func (s *Server) confirm(id int64) error {
 		return userError("Some orders are not in a state requiring confirmation.")
 	}
 	s.setField("sale.order", id, "state", "sale")
-	s.setField("sale.order", id, "invoice_status", "to invoice")
 	lines := s.o2m(s.tables["sale.order"].def.fields["order_line"], id)
 	partner, _ := o["partner_id"].(int64)
 	pv := map[string]any{"origin": o["name"], "sale_id": float64(id), "partner_id": float64(partner), "picking_type_code": "outgoing", "state": "assigned"}

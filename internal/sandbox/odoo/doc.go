@@ -85,6 +85,88 @@
 //     trap: a method that returns None commits, then answers fault 1 "cannot
 //     marshal None unless allow_none is enabled".
 //
+//   - Invoicing (16, 18, 19: sale/models/sale_order.py _create_invoices and
+//     action_view_invoice, sale/wizard/sale_make_invoice_advance.py):
+//     account.move with invoice_line_ids (account.move.line with
+//     sale_line_ids); a sale line's qty_invoiced (credit notes count down) and
+//     the order's invoice_ids and invoice_status are computed from them, so an
+//     account.move create of an out_invoice whose lines point at sale lines
+//     invoices the order. The wizard's create_invoices invoices what is left to
+//     invoice and groups by customer (partner_invoice_id) and currency (19: and
+//     partner_shipping_id) into one invoice whose invoice_origin joins the
+//     orders' names ("S00001, S00003"); on 18 and 19 only while
+//     consolidated_billing, default True, is set. It answers 16/17
+//     act_window_close, or with context open_invoices the orders' invoices
+//     action (res_id for one, domain for several); 18 None (verified, the
+//     reference; the 18 source returns the action); 19 the created invoices'
+//     action. Nothing to invoice is the version's UserError. Lines take the
+//     product's taxes and price when none are given. default_get answers the
+//     wizards' defaults.
+//
+//   - Cancelling (16, 18: sale/models/sale_order.py _show_cancel_wizard,
+//     sale/wizard/sale_order_cancel.py; 19 has neither): action_cancel of any
+//     order that is not a draft answers the sale.order.cancel wizard action
+//     ({name, view_mode form, res_model sale.order.cancel, type
+//     ir.actions.act_window, target new, context{default_order_id,
+//     mark_so_as_canceled}}) and cancels nothing, unless context
+//     disable_cancel_warning; the wizard (create with order_id, action_cancel)
+//     cancels; several orders at once is "Expected singleton". 19 cancels at
+//     once; from 17 a locked order refuses. Draft invoices are cancelled with
+//     the order, posted ones stay posted.
+//
+//   - Credit notes (account/wizard/account_move_reversal.py):
+//     account.move.reversal with move_ids, journal_id, reason; 16
+//     reverse_moves by refund_method (refund: a draft out_refund; cancel: a
+//     posted one, the invoice's payment_state "reversed"; modify: that and a
+//     new draft copy), 18 and 19 refund_moves and modify_moves; the answer is
+//     the action on the new move (res_id) or moves (domain). Credit note lines
+//     keep their sale lines, so the order is to invoice again. A paid invoice
+//     (payment_state "paid") can be refunded, not cancelled or modified.
+//
+//   - Invoice numbers (account/models/sequence_mixin.py): action_post names
+//     INV/<year>/00001 per journal and year (RINV/… for credit notes). On 16
+//     two action_post calls whose transactions overlap (a call's transaction
+//     opens when it arrives and lasts Options.PostLatency) and that post the
+//     journal's first entry of the year both take 00001: the later fails with
+//     ValidationError "The operation cannot be completed: Another entry with
+//     the same name already exists." (account_sequence's unique index
+//     account_move_unique_name, odoo/service/model.py) and stays draft;
+//     posting it again takes the next number. Later entries serialize on the
+//     lock of the last one, as in Odoo.
+//
+//   - Taxes and rounding (account/models/account_tax.py, round_per_line):
+//     price_unit and list_price are stored rounded to 2 decimals ("Product
+//     Price"); a line's total is rounded, a price-included tax is taken out of
+//     it (56.00 at 25.5 % incl. → 44.62 + 11.38), a price-excluded tax is
+//     added per tax and rounded (44.62 → 56.00). Taxes 25.5, 14, 10 and 0 %
+//     exist price-excluded and price-included ("… incl."); from 18 the
+//     inclusion is price_include_override and price_include is computed.
+//
+//   - Currencies (base/data/res_currency_data.xml): USD, EUR and SEK exist,
+//     only the company's active (Options.Currency, default USD); pricelists
+//     have currency_id (the company's by default) and a sale order takes its
+//     pricelist's; date_order is writable at create.
+//
+// Fields that differ per version, checked against each version's models
+// (16: osamamagar/odoo16, 18: KaiO277/odoo, 19: jnvdx6/skymedic-odoo; 17 from
+// the reference):
+//
+//	model            field                    16   17   18   19   source
+//	sale.order.line  tax_id                   yes  yes  yes  no   sale/models/sale_order_line.py
+//	sale.order.line  tax_ids                  no   no   no   yes  sale/models/sale_order_line.py
+//	sale.order       locked                   no   yes  yes  yes  sale/models/sale_order.py
+//	res.partner      mobile                   yes  yes  yes  no   base/models/res_partner.py
+//	product.template detailed_type            yes  yes  no   no   product/models/product_template.py
+//	product.template is_storable              no   no   yes  yes  stock/models/product.py
+//	stock.move       quantity_done            yes  no   no   no   stock/models/stock_move.py
+//	stock.move       quantity, picked         no   yes  yes  yes  stock/models/stock_move.py
+//	account.tax      price_include_override   no   no   yes  yes  account/models/account_tax.py
+//	sale.advance.payment.inv consolidated_billing no no yes yes  sale/wizard/sale_make_invoice_advance.py
+//
+// Every other field served (sale.order, account.move(.line), stock.picking,
+// product.product, product.pricelist(.item), delivery.carrier) exists in all
+// four.
+//
 // Not yet: read_group, multi-step routes, partial reservations (a short
 // move reserves nothing), and no_variant attributes beyond leaving them out of
 // the combinations.

@@ -100,6 +100,21 @@ func (s *Server) call(model, method string, args []any, kw map[string]any) (resu
 			out[name] = map[string]any{"type": typeName(f.typ), "relation": f.relation, "required": f.required, "store": f.compute == nil}
 		}
 		return out, false, nil
+	case "default_get":
+		// The defaults of the fields asked for (ferry's wizards read them).
+		out := map[string]any{}
+		t := s.tables[model]
+		if t.def.defaults != nil {
+			d := t.def.defaults(s)
+			for _, name := range stringList(arg(0)) {
+				if v, ok := d[name]; ok {
+					if f := t.def.fields[name]; f != nil {
+						out[name] = s.toWire(f, v)
+					}
+				}
+			}
+		}
+		return out, false, nil
 	case "name_search":
 		return s.nameSearch(model, args, kw, activeTest)
 	}

@@ -78,8 +78,8 @@ func models(version int, mods []string) []*modelDef {
 	saleOrder := base(map[string]*field{
 		"name": f(fChar), "state": f(fSelection), "partner_id": req(m2o("res.partner")), "partner_invoice_id": m2o("res.partner"), "partner_shipping_id": m2o("res.partner"),
 		"client_order_ref": f(fChar), "origin": f(fChar), "pricelist_id": m2o("product.pricelist"), "order_line": o2m("sale.order.line", "order_id"),
-		"amount_untaxed": f(fFloat), "amount_tax": f(fFloat), "amount_total": f(fFloat), "invoice_status": f(fSelection),
-		"picking_ids": o2m("stock.picking", "sale_id"), "date_order": f(fDatetime), "note": f(fText), "invoice_ids": m2m("account.move"),
+		"amount_untaxed": f(fFloat), "amount_tax": f(fFloat), "amount_total": f(fFloat),
+		"picking_ids": o2m("stock.picking", "sale_id"), "date_order": f(fDatetime), "note": f(fText),
 	})
 	if has(mods, "delivery") {
 		saleOrder["carrier_id"] = m2o("delivery.carrier")
@@ -87,17 +87,29 @@ func models(version int, mods []string) []*modelDef {
 	if version >= 17 {
 		saleOrder["locked"] = f(fBool)
 	}
+	partner := base(map[string]*field{
+		"name": req(f(fChar)), "email": f(fChar), "phone": f(fChar), "ref": f(fChar), "type": f(fSelection),
+		"parent_id": m2o("res.partner"), "child_ids": o2m("res.partner", "parent_id"), "country_id": m2o("res.country"), "street": f(fChar),
+		"street2": f(fChar), "zip": f(fChar), "city": f(fChar), "vat": f(fChar), "lang": f(fChar), "is_company": f(fBool), "active": f(fBool), "customer_rank": f(fInt),
+	})
+	if version < 19 {
+		// 19 has no mobile (odoo/addons/base/models/res_partner.py).
+		partner["mobile"] = f(fChar)
+	}
+	saleLine := base(map[string]*field{
+		"order_id": m2o("sale.order"), "product_id": m2o("product.product"), "name": f(fText), "product_uom_qty": f(fFloat), "price_unit": f(fFloat),
+		"discount": f(fFloat), "price_subtotal": f(fFloat), "price_tax": f(fFloat), "price_total": f(fFloat), "qty_delivered": f(fFloat), "is_delivery": f(fBool),
+	})
+	// The line's taxes are tax_id up to 18 and tax_ids from 19
+	// (addons/sale/models/sale_order_line.py of each).
+	saleLine[lineTaxField(version)] = m2m("account.tax")
 	var versioned []*modelDef
 	if version < 17 {
 		// Removed in 17 (reference §2.2).
 		versioned = append(versioned, &modelDef{name: "stock.immediate.transfer", fields: base(map[string]*field{"pick_ids": m2m("stock.picking")})})
 	}
 	defs := []*modelDef{
-		{name: "res.partner", fields: base(map[string]*field{
-			"name": req(f(fChar)), "email": f(fChar), "phone": f(fChar), "mobile": f(fChar), "ref": f(fChar), "type": f(fSelection),
-			"parent_id": m2o("res.partner"), "child_ids": o2m("res.partner", "parent_id"), "country_id": m2o("res.country"), "street": f(fChar),
-			"street2": f(fChar), "zip": f(fChar), "city": f(fChar), "vat": f(fChar), "lang": f(fChar), "is_company": f(fBool), "active": f(fBool), "customer_rank": f(fInt),
-		}), defaults: func(*Server) map[string]any { return map[string]any{"active": true, "type": "contact"} }},
+		{name: "res.partner", fields: partner, defaults: func(*Server) map[string]any { return map[string]any{"active": true, "type": "contact"} }},
 		{name: "res.users", fields: base(map[string]*field{"name": f(fChar), "login": f(fChar), "partner_id": m2o("res.partner"), "active": f(fBool)})},
 		{name: "res.country", fields: base(map[string]*field{"name": f(fChar), "code": f(fChar)})},
 		{name: "res.company", fields: base(map[string]*field{"name": f(fChar), "country_id": m2o("res.country")})},
@@ -144,25 +156,23 @@ func models(version int, mods []string) []*modelDef {
 			"categ_id": m2o("product.category"), "min_quantity": f(fFloat), "compute_price": f(fSelection), "fixed_price": f(fFloat), "percent_price": f(fFloat),
 		})},
 		{name: "sale.order", fields: saleOrder, defaults: func(s *Server) map[string]any {
-			return map[string]any{"state": "draft", "date_order": s.now(), "invoice_status": "no"}
+			return map[string]any{"state": "draft", "date_order": s.now()}
 		}},
-		{name: "sale.order.line", fields: base(map[string]*field{
-			"order_id": m2o("sale.order"), "product_id": m2o("product.product"), "name": f(fText), "product_uom_qty": f(fFloat), "price_unit": f(fFloat),
-			"discount": f(fFloat), "tax_id": m2m("account.tax"), "price_subtotal": f(fFloat), "price_total": f(fFloat), "qty_delivered": f(fFloat), "is_delivery": f(fBool),
-		})},
+		{name: "sale.order.line", fields: saleLine},
 		{name: "stock.picking", fields: picking},
 		{name: "stock.move", fields: move},
 		{name: "stock.backorder.confirmation", fields: base(map[string]*field{"pick_ids": m2m("stock.picking")})},
-		{name: "sale.advance.payment.inv", fields: base(map[string]*field{"advance_payment_method": f(fSelection)})},
 		{name: "account.payment.register", fields: base(map[string]*field{"journal_id": m2o("account.journal")})},
-		{name: "account.move", fields: base(map[string]*field{
-			"name": f(fChar), "move_type": f(fSelection), "state": f(fSelection), "payment_state": f(fSelection), "partner_id": m2o("res.partner"),
-			"invoice_origin": f(fChar), "amount_total": f(fFloat), "amount_residual": f(fFloat), "invoice_date": f(fDate),
-		}), defaults: func(*Server) map[string]any {
-			return map[string]any{"state": "draft", "payment_state": "not_paid", "move_type": "entry"}
-		}},
 	}
-	return append(defs, versioned...)
+	return accounting(version, append(defs, versioned...))
+}
+
+// lineTaxField is the name of sale.order.line's taxes in a version.
+func lineTaxField(version int) string {
+	if version >= 19 {
+		return "tax_ids"
+	}
+	return "tax_id"
 }
 
 func asID(v any) int64 {
@@ -300,15 +310,31 @@ func (s *Server) generate() {
 	for _, c := range [][2]string{{"FI", "Finland"}, {"SE", "Sweden"}, {"EE", "Estonia"}, {"DE", "Germany"}} {
 		countries[c[0]] = s.mustCreate("res.country", map[string]any{"code": c[0], "name": c[1]})
 	}
-	s.mustCreate("res.company", map[string]any{"name": "Ferry Demo Oy", "country_id": float64(countries["FI"])})
+	cur := s.generateCurrencies()
+	s.mustCreate("res.company", map[string]any{"name": "Ferry Demo Oy", "country_id": float64(countries["FI"]), "currency_id": float64(cur)})
 	admin := s.mustCreate("res.partner", map[string]any{"name": "Administrator", "email": "admin@example.com"})
 	s.mustCreate("res.users", map[string]any{"name": "Administrator", "login": s.opts.Login, "partner_id": float64(admin), "active": true})
 	stock := s.mustCreate("stock.location", map[string]any{"name": "WH/Stock", "usage": "internal"})
 	s.mustCreate("stock.location", map[string]any{"name": "Partners/Customers", "usage": "customer"})
 	s.mustCreate("stock.warehouse", map[string]any{"name": "Warehouse", "code": "WH", "lot_stock_id": float64(stock)})
 	taxes := map[float64]int64{}
-	for _, rate := range []float64{25.5, 14, 10} {
-		taxes[rate] = s.mustCreate("account.tax", map[string]any{"name": fmt.Sprintf("%g%%", rate), "amount": rate, "amount_type": "percent", "type_tax_use": "sale", "price_include": false})
+	// The Finnish sale rates, price-excluded and price-included.
+	for _, incl := range []bool{false, true} {
+		for _, rate := range []float64{25.5, 14, 10, 0} {
+			vals := map[string]any{"name": fmt.Sprintf("%g%%", rate), "amount": rate, "amount_type": "percent", "type_tax_use": "sale"}
+			if incl {
+				vals["name"] = fmt.Sprintf("%g%% incl.", rate)
+			}
+			if s.opts.Version >= 18 {
+				vals["price_include_override"] = map[bool]string{false: "tax_excluded", true: "tax_included"}[incl]
+			} else {
+				vals["price_include"] = incl
+			}
+			id := s.mustCreate("account.tax", vals)
+			if !incl {
+				taxes[rate] = id
+			}
+		}
 	}
 	s.mustCreate("account.journal", map[string]any{"name": "Customer Invoices", "type": "sale", "code": "INV"})
 	s.mustCreate("account.journal", map[string]any{"name": "Bank", "type": "bank", "code": "BNK"})

@@ -35,6 +35,8 @@ type field struct {
 	compute func(s *Server, r record) any
 	// set is a computed field's inverse: what writing it changes instead.
 	set func(s *Server, id int64, v any) error
+	// digits, when set, rounds a float on write (a decimal precision).
+	digits int
 }
 
 // modelDef is a model's fields and behaviour.
@@ -314,6 +316,9 @@ func (s *Server) fromWire(model, name string, f *field, v any, old any) (any, er
 		x, ok := v.(float64)
 		if !ok {
 			return nil, bad()
+		}
+		if f.digits > 0 {
+			x = roundTo(x, f.digits)
 		}
 		return x, nil
 	case fBool:

@@ -30,6 +30,13 @@ type Options struct {
 	Modules []string
 	Faults  fault.Config
 	Now     func() time.Time
+	// PostLatency is how long an account.move action_post's transaction stays
+	// open before it commits; on 16 two posts of a journal's first entries of a
+	// year that overlap take the same number (see posting.go).
+	PostLatency time.Duration
+	// Currency is the company's currency code; default "USD", as a fresh
+	// database without a chart of accounts.
+	Currency string
 }
 
 // Server is a fake Odoo.
@@ -56,6 +63,9 @@ type Server struct {
 	// deprecated counts calls of /jsonrpc and /xmlrpc on 19, which logs each
 	// as deprecated and scheduled for removal in 20.
 	deprecated int
+	// postSnap is, during an action_post, how many entries each journal and
+	// year had posted when its transaction began.
+	postSnap map[string]int
 }
 
 // New returns a server with generated data.
@@ -322,8 +332,14 @@ func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
 
 // execute runs model.method under the lock, applying commit-then-fail.
 func (s *Server) execute(model, method string, args []any, kw map[string]any) (result any, none, drop bool, err error) {
+	var snap map[string]int
+	if model == "account.move" && method == "action_post" {
+		snap = s.beginPost()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.postSnap = snap
+	defer func() { s.postSnap = nil }()
 	if strings.HasPrefix(method, "_") {
 		return nil, false, false, &odooError{name: "odoo.exceptions.AccessError", msg: fmt.Sprintf("Private methods (such as %s) cannot be called remotely.", method)}
 	}
