@@ -147,6 +147,7 @@ func newOdooSandboxCmd() *cobra.Command {
 	cmd.Flags().StringVar(&o.Login, "login", "admin", "user login")
 	cmd.Flags().StringVar(&o.APIKey, "key", "demo-key", "API key (also accepted as the password)")
 	cmd.Flags().Int64Var(&o.Seed, "seed", 1, "data generator seed")
+	cmd.Flags().StringVar(&o.Currency, "currency", "EUR", "the company's currency (a fresh Odoo's is USD; the MyCashflow sandbox sells in EUR)")
 	cmd.Flags().IntVar(&o.Products, "products", 0, "generated products (0 = default)")
 	cmd.Flags().IntVar(&o.Partners, "partners", 0, "generated partners (0 = default)")
 	cmd.Flags().Float64Var(&commitThenFail, "commit-then-fail-rate", 0, "share of writes that commit and then drop the connection")

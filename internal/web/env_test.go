@@ -53,7 +53,7 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(cancel)
 	e := &env{
 		shop: mcfsandbox.New(mcfsandbox.Options{Products: -1, Orders: -1, APIKey: shopKey}),
-		erp:  odoosandbox.New(odoosandbox.Options{Version: 17, APIKey: erpKey}),
+		erp:  odoosandbox.New(odoosandbox.Options{Version: 17, APIKey: erpKey, Currency: "EUR"}),
 	}
 	serve := func(run func(net.Listener) error) string {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
