@@ -84,6 +84,9 @@ prints one JSON object with per-route counts, and exits 0 only if nothing failed
 			if !once {
 				erp.StartWarehouse(ctx, 20*time.Second)
 			}
+			if err := os.MkdirAll(dataDir, 0o700); err != nil {
+				return fmt.Errorf("demo data directory: %w", err)
+			}
 			path := filepath.Join(dataDir, "ferry.yaml")
 			if err := os.WriteFile(path, []byte(demoConfig(dataDir, addr, mcfURL, odooURL)), 0o600); err != nil {
 				return err
