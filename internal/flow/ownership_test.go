@@ -152,7 +152,7 @@ func TestIneligibleOrdersAreSkippedWithTheReason(t *testing.T) {
 func TestAStoppedPassResumesWhereItStopped(t *testing.T) {
 	t.Parallel()
 	erp := allCarriers()
-	h := newHarness(t, mcfsandbox.Options{Seed: 23, Orders: 600}, []flow.Route{{Name: "orders", Flow: "orders", From: "shop", To: "erp", Options: &flow.OrdersOptions{BatchSize: 100}}}, erp)
+	h := newHarness(t, mcfsandbox.Options{Seed: 23, Orders: 1500}, []flow.Route{{Name: "orders", Flow: "orders", From: "shop", To: "erp", Options: &flow.OrdersOptions{BatchSize: 100}}}, erp)
 	k, _ := flow.LookupKind("orders")
 	r, _ := h.rt.Route("orders")
 	ctx, cancel := context.WithCancel(context.Background())
