@@ -104,6 +104,23 @@ func (rt *Runtime) enqueueOwned(ctx context.Context, route string, own owners, i
 	return err
 }
 
+// spill stores the jobs a running job moves its failed records into (one
+// record each: entities[i] at versions[i] for ins[i]) and hands each record
+// from the running job to its new one (which may have taken it already).
+func (rt *Runtime) spill(ctx context.Context, route string, ins []jobs.Insert, entities, versions []string) error {
+	got, err := rt.Queue.EnqueueMany(ctx, ins)
+	if err != nil {
+		return err
+	}
+	from := jobs.CurrentID(ctx)
+	cs := make([]claimed, len(ins))
+	for i := range ins {
+		cs[i] = claimed{entity: entities[i], version: versions[i], job: got[i].ID, prev: from}
+	}
+	_, err = rt.claim(ctx, route, cs)
+	return err
+}
+
 // checkpoint moves a pass's cursor to a page's checkpoint through, but never
 // past a change left to a job that will still run (held: the next pass reads
 // it again) nor past the end of a person's period (until).

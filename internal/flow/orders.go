@@ -607,20 +607,12 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 	}
 	if len(spill) > 0 && dry == nil {
 		ins := make([]jobs.Insert, len(spill))
+		ids, versions := make([]string, len(spill)), make([]string, len(spill))
 		for i, o := range spill {
-			ins[i] = jobs.Insert{Args: OrderArgs{Route: r.Name, OrderID: o.ID, Version: orderVersion(o), Order: o, From: jobs.CurrentID(ctx)}, Queue: jobs.QueueName(r.To)}
+			ids[i], versions[i] = o.ID, orderVersion(o)
+			ins[i] = jobs.Insert{Args: OrderArgs{Route: r.Name, OrderID: o.ID, Version: versions[i], Order: o, From: jobs.CurrentID(ctx)}, Queue: jobs.QueueName(r.To)}
 		}
-		got, err := rt.Queue.EnqueueMany(ctx, ins)
-		if err != nil {
-			return res, err
-		}
-		// Each order now belongs to its own job (which may have taken it
-		// already).
-		cs := make([]claimed, len(spill))
-		for i, o := range spill {
-			cs[i] = claimed{entity: o.ID, version: orderVersion(o), job: got[i].ID, prev: jobs.CurrentID(ctx)}
-		}
-		if _, err := rt.claim(ctx, r.Name, cs); err != nil {
+		if err := rt.spill(ctx, r.Name, ins, ids, versions); err != nil {
 			return res, err
 		}
 	}

@@ -394,18 +394,12 @@ func exportProducts(ctx context.Context, rt *Runtime, r Route, products []model.
 	}
 	if len(spill) > 0 {
 		ins := make([]jobs.Insert, len(spill))
+		ids, versions := make([]string, len(spill)), make([]string, len(spill))
 		for i, pr := range spill {
+			ids[i], versions[i] = pr.ID, productVersion(pr)
 			ins[i] = jobs.Insert{Args: ProductArgs{Route: r.Name, Key: productKey(r, pr) + "@" + productHash(pr), Product: pr, From: jobs.CurrentID(ctx)}, Queue: jobs.QueueName(r.To)}
 		}
-		got, err := rt.Queue.EnqueueMany(ctx, ins)
-		if err != nil {
-			return res, err
-		}
-		cs := make([]claimed, len(spill))
-		for i, pr := range spill {
-			cs[i] = claimed{entity: pr.ID, version: productVersion(pr), job: got[i].ID, prev: jobs.CurrentID(ctx)}
-		}
-		if _, err := rt.claim(ctx, r.Name, cs); err != nil {
+		if err := rt.spill(ctx, r.Name, ins, ids, versions); err != nil {
 			return res, err
 		}
 	}

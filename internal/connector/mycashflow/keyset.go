@@ -3,6 +3,7 @@ package mycashflow
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -140,8 +141,4 @@ func recordHead(raw json.RawMessage) (key string, updated time.Time, err error) 
 	return h.ID.String(), h.UpdatedAt.Time, nil
 }
 
-var errNoHead = jsonError("the record has no id or updated_at")
-
-type jsonError string
-
-func (e jsonError) Error() string { return string(e) }
+var errNoHead = errors.New("the record has no id or updated_at")

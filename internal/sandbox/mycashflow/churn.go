@@ -193,17 +193,25 @@ func (s *Server) touch(resource string, id int, now time.Time) (string, bool) {
 // servePageChurn is /_sandbox/page-churn: GET answers {"config", "touches"};
 // PUT or POST with a PageChurn body replaces the settings.
 func (s *Server) servePageChurn(w http.ResponseWriter, r *http.Request) {
+	serveSwitch(w, r, "page churn", s.SetPageChurn, func() any {
+		return map[string]any{"config": s.PageChurn(), "touches": nonNil(s.ChurnTouches())}
+	})
+}
+
+// serveSwitch serves a control endpoint: GET answers state(); PUT or POST
+// with a T body (unknown fields refused) puts it in force with set first.
+func serveSwitch[T any](w http.ResponseWriter, r *http.Request, what string, set func(T) error, state func() any) {
 	switch r.Method {
 	case http.MethodGet:
 	case http.MethodPut, http.MethodPost:
-		var c PageChurn
+		var c T
 		dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&c); err != nil {
-			writeError(w, http.StatusBadRequest, "page churn: %v", err)
+			writeError(w, http.StatusBadRequest, "%s: %v", what, err)
 			return
 		}
-		if err := s.SetPageChurn(c); err != nil {
+		if err := set(c); err != nil {
 			writeError(w, http.StatusBadRequest, "%v", err)
 			return
 		}
@@ -212,5 +220,5 @@ func (s *Server) servePageChurn(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusMethodNotAllowed, "method %s is not allowed on %s; allowed: GET, POST, PUT", r.Method, r.URL.Path)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"config": s.PageChurn(), "touches": nonNil(s.ChurnTouches())})
+	writeJSON(w, http.StatusOK, state())
 }

@@ -1,9 +1,7 @@
 package mycashflow
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"sort"
@@ -135,26 +133,9 @@ func writeCommitFailure(w http.ResponseWriter) {
 // serveCommitFaults is /_sandbox/commit-faults: GET answers {"config",
 // "failures"}; PUT or POST with a CommitFaults body replaces the settings.
 func (s *Server) serveCommitFaults(w http.ResponseWriter, r *http.Request) {
-	switch r.Method {
-	case http.MethodGet:
-	case http.MethodPut, http.MethodPost:
-		var c CommitFaults
-		dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&c); err != nil {
-			writeError(w, http.StatusBadRequest, "commit faults: %v", err)
-			return
-		}
-		if err := s.SetCommitFaults(c); err != nil {
-			writeError(w, http.StatusBadRequest, "%v", err)
-			return
-		}
-	default:
-		w.Header().Set("Allow", "GET, POST, PUT")
-		writeError(w, http.StatusMethodNotAllowed, "method %s is not allowed on %s; allowed: GET, POST, PUT", r.Method, r.URL.Path)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"config": s.CommitFaults(), "failures": nonNil(s.CommitFailures())})
+	serveSwitch(w, r, "commit faults", s.SetCommitFaults, func() any {
+		return map[string]any{"config": s.CommitFaults(), "failures": nonNil(s.CommitFailures())}
+	})
 }
 
 // WriteRoutes lists the write routes CommitFaults.Routes may name.
