@@ -15,6 +15,8 @@ import (
 	"net/http"
 	"sort"
 	"sync"
+
+	"github.com/ferryhub/ferry/internal/remote"
 )
 
 // Settings is a kind's typed, non-secret configuration. Config decoding fills a
@@ -34,6 +36,9 @@ type Env struct {
 	// RateLimit, when positive, overrides the settings' requests per second to
 	// this account (the config's connections.NAME.rate_limit).
 	RateLimit float64
+	// Calls counts the outcome of every call for the connection's health; nil
+	// counts nothing.
+	Calls *remote.CallBook
 	// HTTPClient is used for all calls when set (tests); nil means the kind's own.
 	HTTPClient *http.Client
 	Logger     *slog.Logger

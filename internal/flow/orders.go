@@ -469,6 +469,7 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 	}
 	var spill []model.Order
 	var spillErr error
+	var did report
 	fail := func(o model.Order, err error) error {
 		if single {
 			spillErr = err
@@ -479,6 +480,7 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 			return err
 		}
 		spill = append(spill, o)
+		did.add("order "+o.Number, "moved to a job of its own: "+err.Error())
 		return nil
 	}
 	var fresh []model.OrderImport
@@ -487,10 +489,12 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 		l, linked := links[orderLocalID(r, o)]
 		if linked && l.SourceVersion == orderVersion(o) {
 			res.Unchanged++
+			did.add("order "+o.Number, "unchanged")
 			continue
 		}
 		if !linked && !eligible(o) {
 			res.Skipped++
+			did.add("order "+o.Number, "skipped: "+ineligible(o))
 			continue
 		}
 		imp, err := mapOrder(r, opts, o)
@@ -516,6 +520,7 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 				}
 			}
 			res.Unchanged++
+			did.add("order "+o.Number, "unchanged in "+r.To)
 			continue
 		}
 		if dry != nil {
@@ -560,6 +565,7 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 			return res, err
 		}
 		res.Updated++
+		did.add("order "+o.Number, done+" in "+r.To+" ("+l.RemoteID+")")
 	}
 	if len(fresh) > 0 {
 		if dry != nil {
@@ -597,8 +603,10 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 			}
 			if rr.Created {
 				res.Created++
+				did.add("order "+o.Number, "created in "+r.To+" as "+nonEmpty(rr.Number, rr.RemoteID))
 			} else {
 				res.Unchanged++
+				did.add("order "+o.Number, "found in "+r.To+" as "+nonEmpty(rr.Number, rr.RemoteID)+" (made by an earlier attempt)")
 			}
 		}
 	}
@@ -615,6 +623,9 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 		if err := rt.spill(ctx, r.Name, ins, ids, versions); err != nil {
 			return res, err
 		}
+	}
+	if dry == nil && !single {
+		did.write(ctx, rt, r.Name)
 	}
 	return res, nil
 }
@@ -635,7 +646,7 @@ func mapOrder(r Route, opts *OrdersOptions, o model.Order) (model.OrderImport, e
 	if len(opts.ShippingMethods) > 0 && o.ShippingMethod.ID != "" {
 		to, ok := Lookup(opts.ShippingMethods, o.ShippingMethod.Name)
 		if !ok {
-			return imp, jobs.NeedsAction(fmt.Sprintf("order %s: shipping method %q is not mapped to a %s carrier; add a rule to routes.%s.options.shipping_methods", o.Number, o.ShippingMethod.Name, r.To, r.Name), "route:"+r.Name)
+			return imp, jobs.NeedsAction(fmt.Sprintf("order %s: shipping method %q is not mapped to a %s carrier; map it on the Mappings page of route %s", o.Number, o.ShippingMethod.Name, r.To, r.Name), "route:"+r.Name)
 		}
 		imp.Carrier = to
 	}
@@ -688,9 +699,10 @@ func (rt *Runtime) linksByLocal(ctx context.Context, conn, kind string, localIDs
 	return out, nil
 }
 
-// logLine writes a log line for people; a failure to write it is logged.
+// logLine writes a log line for people, of the running job if there is one; a
+// failure to write it is logged.
 func (rt *Runtime) logLine(ctx context.Context, level store.Level, route, entity, msg string) {
-	if _, err := rt.Store.AddLog(ctx, store.LogLine{Time: time.Now().UTC(), Level: level, Route: route, Entity: entity, Message: msg}); err != nil && rt.Log != nil {
+	if _, err := rt.Store.AddLog(ctx, store.LogLine{Time: time.Now().UTC(), Level: level, Route: route, JobID: jobs.CurrentID(ctx), Entity: entity, Message: msg}); err != nil && rt.Log != nil {
 		rt.Log.Error("writing log line", "err", err)
 	}
 }

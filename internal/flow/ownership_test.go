@@ -125,10 +125,11 @@ func TestIneligibleOrdersAreSkippedWithTheReason(t *testing.T) {
 	if c.Skipped == 0 || c.Created != eligibleOrders(h.sb) {
 		t.Fatalf("counts %+v: want the eligible created and the rest skipped", c)
 	}
-	views, err := flow.OrderViews(ctx, h.rt, "orders", fmt.Sprint(waiting.ID), 0)
+	pg, err := flow.OrderViews(ctx, h.rt, "orders", flow.OrderQuery{Search: fmt.Sprint(waiting.ID)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	views := pg.Orders
 	if len(views) != 1 || !views[0].Skipped || !strings.Contains(views[0].Reason, "no shipping method") {
 		t.Fatalf("order %d on the Orders page: %+v, want skipped for its missing shipping method", waiting.ID, views)
 	}
@@ -140,7 +141,8 @@ func TestIneligibleOrdersAreSkippedWithTheReason(t *testing.T) {
 	if _, err := h.store.GetLinkByLocal(ctx, "erp", "order", fmt.Sprintf("shop:%d", waiting.ID)); err != nil {
 		t.Fatalf("order %d not imported once it had a shipping method: %v", waiting.ID, err)
 	}
-	views, _ = flow.OrderViews(ctx, h.rt, "orders", fmt.Sprint(waiting.ID), 0)
+	pg, _ = flow.OrderViews(ctx, h.rt, "orders", flow.OrderQuery{Search: fmt.Sprint(waiting.ID)})
+	views = pg.Orders
 	if len(views) != 1 || views[0].Skipped || views[0].TargetID == "" {
 		t.Fatalf("after its import: %+v", views)
 	}

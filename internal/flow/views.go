@@ -48,7 +48,9 @@ type OrderView struct {
 	// TargetURL opens the order in the target's own screens, when it has them.
 	TargetURL string `json:"target_url,omitempty"`
 	// TargetStatus is what ferry last did there: imported, updated, cancelled.
-	TargetStatus string    `json:"target_status,omitempty"`
+	TargetStatus string `json:"target_status,omitempty"`
+	// Target is the order's own state in the target, read live.
+	Target       *model.TargetOrderState `json:"target,omitempty"`
 	Shipped      bool      `json:"shipped"`
 	Tracking     string    `json:"tracking,omitempty"`
 	Paid         bool      `json:"paid"`
@@ -66,116 +68,185 @@ type OrderView struct {
 // Held reports whether the order waits for a person.
 func (v OrderView) Held() bool { return v.JobID != 0 }
 
-// OrderViews returns the orders of an orders route: the held ones first (newest
-// first), then those skipped (not eligible) with the reason, then the imported
-// ones, most recently synced first; query, when set, keeps the orders whose
-// number in either system contains it. At most limit skipped and limit imported
-// orders come back (default 200).
-func OrderViews(ctx context.Context, rt *Runtime, route, query string, limit int) ([]OrderView, error) {
+// OrderQuery selects a page of an orders route's orders.
+type OrderQuery struct {
+	// Search keeps the orders whose number in either system contains it.
+	Search string
+	// Show is "held", "skipped", "imported" or empty for all.
+	Show string
+	// Offset and Limit pick the page; Limit defaults to 50.
+	Offset, Limit int
+}
+
+// OrderPage is a page of orders and how many the query selects in all.
+type OrderPage struct {
+	Orders []OrderView `json:"orders"`
+	Total  int         `json:"total"`
+	// TargetError says why the target's own states could not be read; the
+	// page then shows what ferry last did.
+	TargetError string `json:"target_error,omitempty"`
+}
+
+// OrderStateReader is a target that tells an order's own state (Odoo's
+// quotation/sales order/cancelled with its invoicing and payment, a
+// warehouse's status name), read live for the orders on a page.
+type OrderStateReader interface {
+	OrderStates(ctx context.Context, ids []string) (map[string]model.TargetOrderState, error)
+}
+
+// OrderViews returns a page of the orders of an orders route: the held ones
+// first (newest first), then those skipped (not eligible) with the reason, then
+// the imported ones, most recently synced first, with the target's own state of
+// each order on the page.
+func OrderViews(ctx context.Context, rt *Runtime, route string, q OrderQuery) (OrderPage, error) {
+	var pg OrderPage
 	r, err := rt.Route(route)
 	if err != nil {
-		return nil, err
+		return pg, err
 	}
 	if r.Flow != "orders" {
-		return nil, fmt.Errorf("route %s runs %s, not orders", r.Name, r.Flow)
+		return pg, fmt.Errorf("route %s runs %s, not orders", r.Name, r.Flow)
 	}
-	if limit <= 0 {
-		limit = 200
+	switch q.Show {
+	case "", "held", "skipped", "imported":
+	default:
+		return pg, badRequest("show %q: use held, skipped or imported", q.Show)
 	}
-	query = strings.ToLower(strings.TrimSpace(query))
+	if q.Limit <= 0 {
+		q.Limit = 50
+	}
+	query := strings.ToLower(strings.TrimSpace(q.Search))
 	match := func(v OrderView) bool {
 		return query == "" || strings.Contains(strings.ToLower(v.ShopNumber), query) || strings.Contains(strings.ToLower(v.TargetNumber), query)
 	}
-	var out []OrderView
-	issues, err := rt.Store.ListIssues(ctx, store.IssueFilter{Route: r.Name, Open: true, Limit: 1000})
+	var all []OrderView
+	issues, err := rt.Store.ListIssues(ctx, store.IssueFilter{Route: r.Name, Open: true})
 	if err != nil {
-		return nil, fmt.Errorf("orders of route %s: %w", r.Name, err)
+		return pg, fmt.Errorf("orders of route %s: %w", r.Name, err)
 	}
 	held := map[string]bool{}
 	for _, is := range issues {
 		number, ok := strings.CutPrefix(is.Entity, "order ")
-		if !ok {
-			continue
-		}
-		v := OrderView{Route: r.Name, ShopNumber: number, JobID: is.JobID, Class: is.Class, Reason: is.Reason}
-		if info, err := rt.Queue.Get(ctx, is.JobID); err == nil {
-			var a OrderArgs
-			if json.Unmarshal(info.Args, &a) == nil && a.Order.ID != "" {
-				v.ShopID, v.ShopStatus = string(a.Order.ID), string(a.Order.Status)
-			}
-		}
-		if held[number] || !match(v) {
+		if !ok || held[number] {
 			continue
 		}
 		held[number] = true
-		out = append(out, v)
-	}
-	skips, _, err := rt.Store.ListSkips(ctx, store.SkipFilter{Route: r.Name, Limit: limit})
-	if err != nil {
-		return nil, fmt.Errorf("orders of route %s: %w", r.Name, err)
-	}
-	for _, k := range skips {
-		v := OrderView{Route: r.Name, ShopID: k.Entity, ShopNumber: strings.TrimPrefix(k.Label, "order "), Reason: k.Reason, Skipped: true, SyncedAt: k.At}
-		if held[v.ShopNumber] || !match(v) {
-			continue
+		v := OrderView{Route: r.Name, ShopNumber: number, JobID: is.JobID, Class: is.Class, Reason: is.Reason, SyncedAt: is.CreatedAt}
+		if (q.Show == "" || q.Show == "held") && match(v) {
+			all = append(all, v)
 		}
-		out = append(out, v)
 	}
-	links, err := rt.Store.ListLinks(ctx, store.LinkFilter{Connection: r.To, Kind: orderLink})
-	if err != nil {
-		return nil, fmt.Errorf("orders of route %s: %w", r.Name, err)
-	}
-	var imported []OrderView
-	for _, l := range links {
-		id, ok := strings.CutPrefix(l.LocalID, r.From+":")
-		if !ok {
-			continue
-		}
-		var d orderData
-		_ = json.Unmarshal(l.Data, &d)
-		v := OrderView{Route: r.Name, ShopID: id, ShopNumber: nonEmpty(d.ShopNumber, id), ShopStatus: d.ShopStatus,
-			TargetID: l.RemoteID, TargetNumber: d.Number, TargetStatus: nonEmpty(d.Status, "imported"), SyncedAt: l.SyncedAt}
-		if held[v.ShopNumber] || !match(v) {
-			continue
-		}
-		imported = append(imported, v)
-	}
-	sort.SliceStable(imported, func(i, j int) bool { return imported[i].SyncedAt.After(imported[j].SyncedAt) })
-	if len(imported) > limit {
-		imported = imported[:limit]
-	}
-	// Shipments and payments are recorded by the routes that go back to the shop.
-	shopIDs := make([]string, len(imported))
-	for i, v := range imported {
-		shopIDs[i] = v.ShopID
-	}
-	paid := map[string]bool{}
-	shipped := map[string]string{}
-	if len(shopIDs) > 0 {
-		pays, err := rt.Store.ListLinks(ctx, store.LinkFilter{Connection: r.From, Kind: paymentLink, RemoteIDs: shopIDs})
+	if q.Show == "" || q.Show == "skipped" {
+		skips, _, err := rt.Store.ListSkips(ctx, store.SkipFilter{Route: r.Name})
 		if err != nil {
-			return nil, fmt.Errorf("payments of route %s: %w", r.Name, err)
+			return pg, fmt.Errorf("orders of route %s: %w", r.Name, err)
 		}
-		for _, l := range pays {
-			paid[l.RemoteID] = true
-		}
-		ships, err := rt.Store.ListLinks(ctx, store.LinkFilter{Connection: r.From, Kind: shipmentLink})
-		if err != nil {
-			return nil, fmt.Errorf("shipments of route %s: %w", r.Name, err)
-		}
-		for _, l := range ships {
-			var d ShipmentData
-			if json.Unmarshal(l.Data, &d) == nil && d.OrderID != "" {
-				shipped[d.OrderID] = nonEmpty(d.TrackingCode, "shipped")
+		for _, k := range skips {
+			v := OrderView{Route: r.Name, ShopID: k.Entity, ShopNumber: strings.TrimPrefix(k.Label, "order "), Reason: k.Reason, Skipped: true, SyncedAt: k.At}
+			if !held[v.ShopNumber] && match(v) {
+				all = append(all, v)
 			}
 		}
 	}
+	if q.Show == "" || q.Show == "imported" {
+		links, err := rt.Store.ListLinks(ctx, store.LinkFilter{Connection: r.To, Kind: orderLink})
+		if err != nil {
+			return pg, fmt.Errorf("orders of route %s: %w", r.Name, err)
+		}
+		var imported []OrderView
+		for _, l := range links {
+			id, ok := strings.CutPrefix(l.LocalID, r.From+":")
+			if !ok {
+				continue
+			}
+			var d orderData
+			_ = json.Unmarshal(l.Data, &d)
+			v := OrderView{Route: r.Name, ShopID: id, ShopNumber: nonEmpty(d.ShopNumber, id), ShopStatus: d.ShopStatus,
+				TargetID: l.RemoteID, TargetNumber: d.Number, TargetStatus: nonEmpty(d.Status, "imported"), SyncedAt: l.SyncedAt}
+			if !held[v.ShopNumber] && match(v) {
+				imported = append(imported, v)
+			}
+		}
+		sort.SliceStable(imported, func(i, j int) bool { return imported[i].SyncedAt.After(imported[j].SyncedAt) })
+		all = append(all, imported...)
+	}
+	pg.Total = len(all)
+	if q.Offset >= len(all) {
+		pg.Orders = []OrderView{}
+		return pg, nil
+	}
+	page := all[q.Offset:min(len(all), q.Offset+q.Limit)]
+	pg.TargetError, err = rt.fillOrderViews(ctx, r, page)
+	pg.Orders = page
+	return pg, err
+}
+
+// fillOrderViews adds to a page of orders what other records say: the held
+// orders' shop status from their job, the payments and shipments the routes
+// back to the shop recorded, the link into the target's screens, and the
+// target's own state, read live (a failure to read it is returned as text, not
+// as an error: the page still shows what ferry knows).
+func (rt *Runtime) fillOrderViews(ctx context.Context, r Route, page []OrderView) (string, error) {
+	var shopIDs, targetIDs []string
+	for i := range page {
+		v := &page[i]
+		if v.Held() {
+			if info, err := rt.Queue.Get(ctx, v.JobID); err == nil {
+				var a OrderArgs
+				if json.Unmarshal(info.Args, &a) == nil && a.Order.ID != "" {
+					v.ShopID, v.ShopStatus = string(a.Order.ID), string(a.Order.Status)
+				}
+			}
+		}
+		if v.TargetID != "" {
+			shopIDs = append(shopIDs, v.ShopID)
+			targetIDs = append(targetIDs, v.TargetID)
+		}
+	}
+	if len(targetIDs) == 0 {
+		return "", nil
+	}
+	paid := map[string]bool{}
+	shipped := map[string]string{}
+	pays, err := rt.Store.ListLinks(ctx, store.LinkFilter{Connection: r.From, Kind: paymentLink, RemoteIDs: shopIDs})
+	if err != nil {
+		return "", fmt.Errorf("payments of route %s: %w", r.Name, err)
+	}
+	for _, l := range pays {
+		paid[l.RemoteID] = true
+	}
+	ships, err := rt.Store.ListLinks(ctx, store.LinkFilter{Connection: r.From, Kind: shipmentLink})
+	if err != nil {
+		return "", fmt.Errorf("shipments of route %s: %w", r.Name, err)
+	}
+	for _, l := range ships {
+		var d ShipmentData
+		if json.Unmarshal(l.Data, &d) == nil && d.OrderID != "" {
+			shipped[d.OrderID] = nonEmpty(d.TrackingCode, "shipped")
+		}
+	}
 	var linker interface{ RecordURL(kind, id string) string }
+	var states map[string]model.TargetOrderState
+	var targetErr string
 	if c, err := rt.Conn(ctx, r.To); err == nil {
 		linker, _ = c.(interface{ RecordURL(kind, id string) string })
+		if sr, ok := c.(OrderStateReader); ok {
+			// A slow or failing target must not hold the page for long.
+			sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			states, err = sr.OrderStates(sctx, targetIDs)
+			cancel()
+			if err != nil {
+				targetErr = fmt.Sprintf("%s's own order states could not be read (%v); the status shown is what ferry last did", r.To, err)
+			}
+		}
+	} else {
+		targetErr = fmt.Sprintf("connection %s: %v", r.To, err)
 	}
-	for i := range imported {
-		v := &imported[i]
+	for i := range page {
+		v := &page[i]
+		if v.TargetID == "" {
+			continue
+		}
 		if linker != nil {
 			v.TargetURL = linker.RecordURL(orderLink, v.TargetID)
 		}
@@ -183,8 +254,11 @@ func OrderViews(ctx context.Context, rt *Runtime, route, query string, limit int
 		if t, ok := shipped[v.ShopID]; ok {
 			v.Shipped, v.Tracking = true, t
 		}
+		if st, ok := states[v.TargetID]; ok {
+			v.Target = &st
+		}
 	}
-	return append(out, imported...), nil
+	return targetErr, nil
 }
 
 // ProductState is a product's export state towards a route's target.

@@ -53,6 +53,11 @@ type Hub struct {
 	Metrics *prometheus.Registry
 	// Flows runs the configured routes.
 	Flows *flow.Runtime
+	// Calls counts what this process's calls to each connection did;
+	// KeepCallHealth writes it to the store for the dashboard.
+	Calls *remote.CallBook
+	// process names this process in the store.
+	process string
 
 	mu   sync.Mutex
 	seen map[string]time.Time // connection name → stored UpdatedAt
@@ -129,7 +134,9 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Hub, error) {
 	}
 	h.Queue = q
 	h.Flows.Bind(st, q, h.Conn)
-	h.Flows.Locks = store.NewLocker(st, processName(opts.ID))
+	h.process = processName(opts.ID)
+	h.Calls = remote.NewCallBook()
+	h.Flows.Locks = store.NewLocker(st, h.process)
 	// Jobs parked on a route or connection whose configuration changed get another
 	// chance now.
 	for _, key := range changed {
@@ -484,7 +491,7 @@ func (h *Hub) Conn(ctx context.Context, name string) (connector.Conn, error) {
 	if err := json.Unmarshal(row.Settings, settings); err != nil {
 		return nil, fmt.Errorf("connection %s: stored settings: %w", name, err)
 	}
-	return kind.Open(ctx, connector.Env{Name: name, Settings: settings, Credentials: creds, RateLimit: c.RateLimit, Logger: h.Log.With("connection", name), Locks: h.Flows.Locks})
+	return kind.Open(ctx, connector.Env{Name: name, Settings: settings, Credentials: creds, RateLimit: c.RateLimit, Logger: h.Log.With("connection", name), Locks: h.Flows.Locks, Calls: h.Calls})
 }
 
 // Schemas returns the config schemas of the connector kinds and flow kinds

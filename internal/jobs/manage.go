@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -61,6 +62,9 @@ type Filter struct {
 	States []State
 	// Limit caps the result; default 100.
 	Limit int
+	// After, when set, is the id of the last job of the previous page: List
+	// returns the jobs after it in its order (older ones).
+	After int64
 }
 
 // Get returns one job.
@@ -114,6 +118,13 @@ func (q *Queue) List(ctx context.Context, f Filter) ([]Info, error) {
 	}
 	var out []Info
 	var cursor *river.JobListCursor
+	if f.After > 0 {
+		row, err := q.client.JobGet(ctx, f.After)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: list after job %d: %w", f.After, err)
+		}
+		cursor = river.JobListCursorFromJob(row)
+	}
 	// River lists at most 10,000 jobs a call; page below that.
 	page := min(f.Limit, 1000)
 	for len(out) < f.Limit {
@@ -272,4 +283,52 @@ func (q *Queue) Cancel(ctx context.Context, id int64) error {
 	_ = json.Unmarshal(row.Metadata, &meta)
 	q.logLine(ctx, store.LevelInfo, id, meta.Route, meta.Entity, "cancelled by an operator", "")
 	return nil
+}
+
+// Count returns how many jobs f selects (Limit and After aside), with parked
+// and failed told apart from cancelled as List tells them.
+func (q *Queue) Count(ctx context.Context, f Filter) (int, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		if q.store.Dialect() == store.SQLite {
+			return "?"
+		}
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.Route != "" {
+		if q.store.Dialect() == store.SQLite {
+			where = append(where, "EXISTS (SELECT 1 FROM json_each(j.tags) WHERE value = "+arg(routeTag(f.Route))+")")
+		} else {
+			where = append(where, arg(routeTag(f.Route))+" = ANY(j.tags)")
+		}
+	}
+	if len(f.Kinds) > 0 {
+		var in []string
+		for _, k := range f.Kinds {
+			in = append(in, arg(k))
+		}
+		where = append(where, "j.kind IN ("+strings.Join(in, ", ")+")")
+	}
+	state := `CASE WHEN i.class = 'needs_action' THEN 'parked'
+		WHEN i.job_id IS NOT NULL OR CAST(j.state AS TEXT) = 'discarded' THEN 'failed'
+		ELSE CAST(j.state AS TEXT) END`
+	if len(f.States) > 0 {
+		var in []string
+		for _, s := range f.States {
+			in = append(in, arg(string(s)))
+		}
+		where = append(where, state+" IN ("+strings.Join(in, ", ")+")")
+	}
+	query := `SELECT COUNT(*) FROM river_job j LEFT JOIN job_issues i ON i.job_id = j.id AND i.resolved_at IS NULL
+		AND CAST(j.state AS TEXT) IN ('cancelled', 'discarded')`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	var n int
+	if err := q.db().QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("jobs: counting jobs: %w", err)
+	}
+	return n, nil
 }

@@ -30,7 +30,7 @@ func (q *Queue) Collectors() []prometheus.Collector {
 }
 
 var (
-	jobsDesc = prometheus.NewDesc("ferry_jobs", "Jobs in the queue by kind and River state.", []string{"kind", "state"}, nil)
+	jobsDesc = prometheus.NewDesc("ferry_jobs", "Jobs by kind and state as ferry shows them: River's states, with stopped jobs that wait for a person as parked or failed.", []string{"kind", "state"}, nil)
 	lagDesc  = prometheus.NewDesc("ferry_queue_lag_seconds", "Age of the oldest job that is due but not yet running, by queue.", []string{"queue"}, nil)
 )
 
@@ -52,7 +52,7 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		seen[key{s.Kind, s.State}] = s.Count
 	}
 	for _, k := range c.q.kinds {
-		for _, st := range allStates {
+		for _, st := range States {
 			if _, ok := seen[key{k, string(st)}]; !ok {
 				seen[key{k, string(st)}] = 0
 			}
@@ -61,22 +61,37 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	for k, n := range seen {
 		ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(n), k.kind, k.state)
 	}
+	// Every queue reports its lag, 0 when nothing waits, so that an alert on the
+	// lag sees a value rather than a gap.
+	for _, queue := range c.q.queueNames() {
+		if _, ok := lags[queue]; !ok {
+			lags[queue] = 0
+		}
+	}
 	for queue, lag := range lags {
 		ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, lag.Seconds(), queue)
 	}
 }
 
-// KindState is a count of jobs of one kind in one River state.
+// KindState is a count of jobs of one kind in one state as ferry shows it.
 type KindState struct {
 	Kind  string
 	State string
 	Count int64
 }
 
-// Stats counts jobs by kind and state, and returns each queue's lag: how long its
-// oldest due, available job has waited.
+// Stats counts jobs by kind and state (cancelled jobs with an open issue count as
+// parked or failed, discarded ones as failed, as List shows them), and returns
+// each queue's lag: how long its oldest due, available job has waited.
 func (q *Queue) Stats(ctx context.Context) ([]KindState, map[string]time.Duration, error) {
-	rows, err := q.db().QueryContext(ctx, `SELECT kind, CAST(state AS TEXT), COUNT(*) FROM river_job GROUP BY kind, state ORDER BY kind, state`)
+	rows, err := q.db().QueryContext(ctx, `SELECT j.kind,
+		CASE WHEN i.class = 'needs_action' THEN 'parked'
+		     WHEN i.job_id IS NOT NULL OR CAST(j.state AS TEXT) = 'discarded' THEN 'failed'
+		     ELSE CAST(j.state AS TEXT) END AS st,
+		COUNT(*)
+		FROM river_job j LEFT JOIN job_issues i ON i.job_id = j.id AND i.resolved_at IS NULL
+		  AND CAST(j.state AS TEXT) IN ('cancelled', 'discarded')
+		GROUP BY j.kind, st ORDER BY j.kind, st`)
 	if err != nil {
 		return nil, nil, err
 	}

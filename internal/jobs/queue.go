@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -110,9 +111,13 @@ type Queue struct {
 	heartbeat time.Duration
 	stopBeat  context.CancelFunc
 	beatDone  chan struct{}
-	// kinds are the registered job kinds, reported in metrics even at zero.
-	kinds []string
+	// kinds are the registered job kinds, reported in metrics even at zero;
+	// queues the queues this process knows, whose lag is reported even at zero.
+	kinds  []string
+	queues []string
 }
+
+func (q *Queue) queueNames() []string { return q.queues }
 
 // Open migrates River's tables and returns a Queue on st. Call Start to run jobs
 // when opts.Work is set.
@@ -125,6 +130,11 @@ func Open(ctx context.Context, st store.Store, reg *Registry, opts Options) (*Qu
 		return nil, fmt.Errorf("jobs: rescue-after (%v) must be longer than the job timeout (%v)", opts.RescueAfter, opts.JobTimeout)
 	}
 	q := &Queue{store: st, log: opts.Logger, maxAttempts: opts.MaxAttempts, kinds: reg.Kinds(), work: opts.Work, id: opts.ID, heartbeat: opts.Heartbeat}
+	q.queues = []string{DefaultQueue}
+	for name := range opts.Queues {
+		q.queues = append(q.queues, QueueName(name))
+	}
+	sort.Strings(q.queues[1:])
 	reg.bind(q)
 	cfg := &river.Config{
 		ID:                   q.id,

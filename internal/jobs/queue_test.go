@@ -5,11 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/riverqueue/river"
 
 	"github.com/ferryhub/ferry/internal/jobs"
@@ -214,6 +218,18 @@ func TestQueue(t *testing.T) {
 			if info.Reason != `shipping method "DHL Express" is not mapped` || info.DependsOn != "mapping:shipping_method" {
 				t.Fatalf("parked with %q / %q", info.Reason, info.DependsOn)
 			}
+			// Metrics count it as parked, not as River's "cancelled", and the empty
+			// queue's lag is 0 rather than missing.
+			counts, _, err := b.queue.Stats(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := stateCount(counts, "test.entity", "parked"); n != 1 || stateCount(counts, "test.entity", "cancelled") != 0 {
+				t.Fatalf("stats count %d parked: %+v", n, counts)
+			}
+			if metricsText(t, b.queue, `ferry_queue_lag_seconds{queue="default"} 0`) == "" {
+				t.Fatal("no lag of 0 for the empty default queue")
+			}
 			logs, err := b.store.ListLogs(context.Background(), store.LogFilter{Route: "r1", Entity: "order 1"})
 			if err != nil || len(logs) == 0 || logs[0].Level != store.LevelWarn {
 				t.Fatalf("no warn log line for the parked job: %v %+v", err, logs)
@@ -230,6 +246,32 @@ func TestQueue(t *testing.T) {
 			waitState(t, b.queue, res.ID, jobs.StateCompleted)
 			if list, _ := b.queue.List(context.Background(), jobs.Filter{States: []jobs.State{jobs.StateParked}}); len(list) != 0 {
 				t.Fatalf("still parked: %+v", list)
+			}
+		})
+	})
+
+	t.Run("ALaterJobOfTheRecordResolvesTheParkedOne", func(t *testing.T) {
+		t.Parallel()
+		dialects(t, func(t *testing.T, url string) {
+			b := setup(t, url, nil)
+			var fixed atomic.Bool
+			b.setPlan("order 7", func(int) error {
+				if !fixed.Load() {
+					return jobs.NeedsAction("no such shipping method", "")
+				}
+				return nil
+			})
+			old := enqueue(t, b.queue, testArgs{Route: "r1", Entity: "order 7", Version: "v1"}, "")
+			waitState(t, b.queue, old.ID, jobs.StateParked)
+			fixed.Store(true)
+			newer := enqueue(t, b.queue, testArgs{Route: "r1", Entity: "order 7", Version: "v2"}, "")
+			waitState(t, b.queue, newer.ID, jobs.StateCompleted)
+			if info := waitState(t, b.queue, old.ID, jobs.StateCancelled); info.Reason != "" {
+				t.Fatalf("the superseded job still says %q", info.Reason)
+			}
+			open, err := b.store.ListIssues(context.Background(), store.IssueFilter{Route: "r1", Open: true})
+			if err != nil || len(open) != 0 {
+				t.Fatalf("open issues %+v, %v; want none once the record was done", open, err)
 			}
 		})
 	})
@@ -404,4 +446,33 @@ func TestClassOfReadsConnectorErrors(t *testing.T) {
 			t.Errorf("ClassOf(%v) = %s, want %s", err, got, want)
 		}
 	}
+}
+
+func stateCount(counts []jobs.KindState, kind, state string) int64 {
+	for _, c := range counts {
+		if c.Kind == kind && c.State == state {
+			return c.Count
+		}
+	}
+	return 0
+}
+
+// metricsText gathers the queue's collectors and returns the exposition line that
+// starts with want, or "".
+func metricsText(t *testing.T, q *jobs.Queue, want string) string {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	for _, c := range q.Collectors() {
+		if err := reg.Register(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := httptest.NewRecorder()
+	promhttp.HandlerFor(reg, promhttp.HandlerOpts{}).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	for _, line := range strings.Split(rec.Body.String(), "\n") {
+		if strings.HasPrefix(line, want) {
+			return line
+		}
+	}
+	return ""
 }

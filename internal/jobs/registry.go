@@ -109,13 +109,20 @@ func GivesUp(ctx context.Context, err error) bool {
 
 // settle records what a job's error means and returns the outcome label.
 func (q *Queue) settle(ctx context.Context, id int64, attempt, maxAttempts int, args Args, err error, log *slog.Logger) string {
-	if err == nil {
-		return "ok"
-	}
 	// Bookkeeping must outlive a cancelled job context (shutdown, timeout).
 	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	route, entity := args.JobRoute(), args.JobEntity()
+	if err == nil {
+		// An older job parked or failed on the same record holds nothing now:
+		// the route's state is its records' state.
+		if n, err := q.store.ResolveSuperseded(bctx, route, entity, id, time.Now().UTC()); err != nil {
+			log.Warn("resolving superseded issues", "err", err)
+		} else if n > 0 {
+			q.logLine(bctx, store.LevelInfo, id, route, entity, fmt.Sprintf("done; %d older parked or failed job(s) of %s need nothing more", n, entity), "")
+		}
+		return "ok"
+	}
 	class := ClassOf(err)
 	if class == ClassTransient {
 		if ra := remote.RetryAfterOf(err); ra > 0 && ctx.Err() == nil {

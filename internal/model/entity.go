@@ -322,3 +322,20 @@ type Invoice struct {
 	Residual     Decimal             `json:"residual"`
 	UpdatedAt    time.Time           `json:"updated_at,omitzero"`
 }
+
+// TargetOrderState is an order's own state in the system ferry wrote it to, in
+// that system's words: Odoo's order state, invoicing and payment; a warehouse's
+// status name.
+type TargetOrderState struct {
+	// State is the order's state ("quotation", "sales order", "locked",
+	// "cancelled"; a warehouse's "Picking").
+	State string `json:"state"`
+	// Invoicing says how far the order is invoiced ("to invoice",
+	// "invoiced"), and Payment whether its invoices are paid ("not paid",
+	// "partially paid", "paid"); empty where the target has neither.
+	Invoicing string `json:"invoicing,omitempty"`
+	Payment   string `json:"payment,omitempty"`
+	// Delivery says how far it is delivered ("not delivered", "partially
+	// delivered", "delivered"), where the target knows.
+	Delivery string `json:"delivery,omitempty"`
+}

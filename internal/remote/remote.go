@@ -51,6 +51,8 @@ type Policy struct {
 	RatePerSecond float64
 	// Burst is the limiter's bucket size. Default 1, or RatePerSecond rounded up.
 	Burst int
+	// Calls, when set, counts every attempt's outcome for the account's health.
+	Calls *CallBook
 	// Secrets are replaced by "***" in every excerpt (API keys sent in bodies).
 	Secrets []string
 	// MaxBody caps a response body read into memory. Default 64 MiB.
@@ -155,11 +157,13 @@ func (c *Caller) Do(ctx context.Context, r Request) (*Response, error) {
 			sent := !refusedBeforeSend(err)
 			last = c.fail(op, attempt, 0, nil, err, true, sent && !r.Idempotent)
 			recordCall(c.policy.System, statusLabel(err))
+			c.policy.Calls.note(c.policy.Account, 0, noAnswer(err))
 			if sent && !r.Idempotent {
 				return nil, last
 			}
 		case resp.Status == http.StatusTooManyRequests:
 			recordCall(c.policy.System, strconv.Itoa(resp.Status))
+			c.policy.Calls.note(c.policy.Account, resp.Status, "")
 			last = c.fail(op, attempt, resp.Status, resp.Body, nil, true, false)
 			last.RetryAfter = retryAfter(resp.Header)
 			if last.RetryAfter > c.policy.MaxDelay {
@@ -167,6 +171,7 @@ func (c *Caller) Do(ctx context.Context, r Request) (*Response, error) {
 			}
 		case (resp.Status >= 500 || resp.Status == http.StatusRequestTimeout || resp.Status == http.StatusTooEarly) && (r.Final == nil || !r.Final(resp.Status, resp.Body)):
 			recordCall(c.policy.System, strconv.Itoa(resp.Status))
+			c.policy.Calls.note(c.policy.Account, resp.Status, "")
 			last = c.fail(op, attempt, resp.Status, resp.Body, nil, true, !r.Idempotent)
 			last.RetryAfter = retryAfter(resp.Header)
 			if !r.Idempotent {
@@ -174,6 +179,7 @@ func (c *Caller) Do(ctx context.Context, r Request) (*Response, error) {
 			}
 		default:
 			recordCall(c.policy.System, strconv.Itoa(resp.Status))
+			c.policy.Calls.note(c.policy.Account, resp.Status, "")
 			resp.Attempts = attempt
 			return resp, nil
 		}

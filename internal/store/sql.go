@@ -545,7 +545,7 @@ func (s *sqlStore) AddLog(ctx context.Context, l LogLine) (int64, error) {
 // ListLogs returns lines newest (highest id) first. Level matches exactly; Since
 // is inclusive and Until exclusive; BeforeID returns lines with smaller ids, so
 // the last id of a page fetches the next one.
-func (s *sqlStore) ListLogs(ctx context.Context, f LogFilter) ([]LogLine, error) {
+func (s *sqlStore) logWhere(f LogFilter) where {
 	var w where
 	if f.Route != "" {
 		w.add("route = ?", f.Route)
@@ -556,6 +556,9 @@ func (s *sqlStore) ListLogs(ctx context.Context, f LogFilter) ([]LogLine, error)
 	if f.Entity != "" {
 		w.add("entity = ?", f.Entity)
 	}
+	if f.JobID != 0 {
+		w.add("job_id = ?", f.JobID)
+	}
 	if !f.Since.IsZero() {
 		w.add("time >= ?", s.ts(f.Since))
 	}
@@ -565,6 +568,11 @@ func (s *sqlStore) ListLogs(ctx context.Context, f LogFilter) ([]LogLine, error)
 	if f.BeforeID > 0 {
 		w.add("id < ?", f.BeforeID)
 	}
+	return w
+}
+
+func (s *sqlStore) ListLogs(ctx context.Context, f LogFilter) ([]LogLine, error) {
+	w := s.logWhere(f)
 	rows, err := s.query(ctx, limit(`SELECT `+logCols+` FROM log_lines`+w.String()+` ORDER BY id DESC`, f.Limit), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list log lines: %w", err)
@@ -574,6 +582,15 @@ func (s *sqlStore) ListLogs(ctx context.Context, f LogFilter) ([]LogLine, error)
 		return nil, fmt.Errorf("store: list log lines: %w", err)
 	}
 	return out, nil
+}
+
+func (s *sqlStore) CountLogs(ctx context.Context, f LogFilter) (int, error) {
+	w := s.logWhere(f)
+	var n int
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM log_lines`+w.String(), w.args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count log lines: %w", err)
+	}
+	return n, nil
 }
 
 func (s *sqlStore) PruneLogs(ctx context.Context, before time.Time) (int64, error) {
@@ -711,6 +728,16 @@ func (s *sqlStore) ResolveIssue(ctx context.Context, jobID int64, at time.Time) 
 		return fmt.Errorf("store: resolve issue of job %d: %w", jobID, err)
 	}
 	return nil
+}
+
+func (s *sqlStore) ResolveSuperseded(ctx context.Context, route, entity string, jobID int64, at time.Time) (int, error) {
+	res, err := s.exec(ctx, `UPDATE job_issues SET resolved_at = ? WHERE route = ? AND entity = ? AND job_id < ? AND resolved_at IS NULL`,
+		s.ts(orNow(at)), route, entity, jobID)
+	if err != nil {
+		return 0, fmt.Errorf("store: resolve issues of %s %s before job %d: %w", route, entity, jobID, err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
 // Settings.

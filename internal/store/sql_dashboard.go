@@ -180,3 +180,47 @@ func (s *sqlStore) ListRouteRuns(ctx context.Context) ([]RouteRun, error) {
 	}
 	return out, nil
 }
+
+func (s *sqlStore) PutCallHealth(ctx context.Context, rows []CallHealth) error {
+	for _, r := range rows {
+		lastOK := 0
+		if r.LastOK {
+			lastOK = 1
+		}
+		_, err := s.exec(ctx, `INSERT INTO call_health (connection, minute, process, ok, failed, last_at, last_ok, last_error)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (connection, minute, process) DO UPDATE SET ok = excluded.ok, failed = excluded.failed,
+				last_at = excluded.last_at, last_ok = excluded.last_ok, last_error = excluded.last_error`,
+			r.Connection, s.ts(r.Minute.Truncate(time.Minute)), r.Process, r.OK, r.Failed, s.ts(orNow(r.LastAt)), lastOK, r.LastError)
+		if err != nil {
+			return fmt.Errorf("store: put call health of %q: %w", r.Connection, err)
+		}
+	}
+	return nil
+}
+
+func (s *sqlStore) ListCallHealth(ctx context.Context, since time.Time) ([]CallHealth, error) {
+	rows, err := s.query(ctx, `SELECT connection, minute, process, ok, failed, last_at, last_ok, last_error FROM call_health
+		WHERE minute >= ? ORDER BY minute, connection, process`, s.ts(since.Truncate(time.Minute)))
+	if err != nil {
+		return nil, fmt.Errorf("store: list call health: %w", err)
+	}
+	out, err := collect(rows, func(sc interface{ Scan(...any) error }) (CallHealth, error) {
+		var r CallHealth
+		var lastOK int64
+		err := sc.Scan(&r.Connection, timeCol{&r.Minute}, &r.Process, &r.OK, &r.Failed, timeCol{&r.LastAt}, &lastOK, &r.LastError)
+		r.LastOK = lastOK != 0
+		return r, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: list call health: %w", err)
+	}
+	return out, nil
+}
+
+func (s *sqlStore) PruneCallHealth(ctx context.Context, before time.Time) error {
+	if _, err := s.exec(ctx, `DELETE FROM call_health WHERE minute < ?`, s.ts(before)); err != nil {
+		return fmt.Errorf("store: prune call health: %w", err)
+	}
+	return nil
+}

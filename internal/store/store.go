@@ -132,8 +132,10 @@ type LogFilter struct {
 	Route  string
 	Level  Level
 	Entity string
-	Since  time.Time
-	Until  time.Time
+	// JobID, when set, keeps the lines of that job.
+	JobID int64
+	Since time.Time
+	Until time.Time
 	// BeforeID pages backwards.
 	BeforeID int64
 	Limit    int
@@ -237,6 +239,8 @@ type Store interface {
 	// ListLogs returns lines newest (highest id) first. Since is inclusive, Until
 	// exclusive; pass the last id of a page as BeforeID for the next one.
 	ListLogs(ctx context.Context, f LogFilter) ([]LogLine, error)
+	// CountLogs counts the lines f selects, Limit aside.
+	CountLogs(ctx context.Context, f LogFilter) (int, error)
 	// PruneLogs deletes lines older than before and returns how many.
 	PruneLogs(ctx context.Context, before time.Time) (int64, error)
 
@@ -255,6 +259,10 @@ type Store interface {
 	ListIssues(ctx context.Context, f IssueFilter) ([]JobIssue, error)
 	// ResolveIssue marks the job's issue resolved (when it is retried or succeeds).
 	ResolveIssue(ctx context.Context, jobID int64, at time.Time) error
+	// ResolveSuperseded marks resolved the open issues of the route's entity
+	// that belong to jobs older than jobID (which just did the entity), and
+	// returns how many.
+	ResolveSuperseded(ctx context.Context, route, entity string, jobID int64, at time.Time) (int, error)
 
 	// GetSetting and PutSetting keep small values ferry owns (the key check).
 	GetSetting(ctx context.Context, key string) (string, error)
@@ -311,6 +319,29 @@ type Store interface {
 	// ListSkips returns a route's skipped records (every route's when route is
 	// empty), newest first, and how many there are in all.
 	ListSkips(ctx context.Context, f SkipFilter) ([]Skip, int, error)
+
+	// PutCallHealth replaces what a process saw of connections' calls in their
+	// minutes (the counts are the minute's totals, so a repeated put is harmless).
+	PutCallHealth(ctx context.Context, rows []CallHealth) error
+	// ListCallHealth returns every process's minutes from since on, oldest first.
+	ListCallHealth(ctx context.Context, since time.Time) ([]CallHealth, error)
+	// PruneCallHealth deletes minutes before t.
+	PruneCallHealth(ctx context.Context, before time.Time) error
+}
+
+// CallHealth is what one process saw of one connection's remote calls in one
+// minute.
+type CallHealth struct {
+	Connection string
+	Minute     time.Time
+	Process    string
+	OK         int64
+	Failed     int64
+	// LastAt is when the minute's last call ended, LastOK whether it worked and
+	// LastError why not.
+	LastAt    time.Time
+	LastOK    bool
+	LastError string
 }
 
 // Claim says which job owns a record of a route, at which version of the

@@ -108,14 +108,20 @@ func (s *Server) endpoints() []endpoint {
 			}
 			return message(s.setRouteOptions(r, r.PathValue("name"), raw))
 		}},
-		{Method: "GET", Path: "/api/v1/orders", Role: store.RoleViewer, Summary: "Orders of an orders route: held ones first with the reason, then imported ones", Query: []param{{"route", "the orders route (default: the first)"}, {"q", "part of an order number"}, {"limit", "imported orders to list (default 200)"}}, Resp: []flow.OrderView{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
+		{Method: "GET", Path: "/api/v1/orders", Role: store.RoleViewer, Summary: "A page of an orders route's orders: held ones first with the reason, then skipped, then imported ones with the target's own state", Query: []param{{"route", "the orders route (default: the first)"}, {"q", "part of an order number"}, {"show", "held, skipped or imported (default all)"}, {"offset", "orders to pass over (default 0)"}, {"limit", "orders to list (default 50, at most 500)"}}, Resp: flow.OrderPage{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
 			rp := s.pickRoute(r, "orders")
 			if rp.Route == "" {
-				return []flow.OrderView{}, nil
+				return flow.OrderPage{Orders: []flow.OrderView{}}, nil
 			}
-			limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-			list, err := flow.OrderViews(r.Context(), s.hub.Flows, rp.Route, r.URL.Query().Get("q"), limit)
-			return nonNil(list), err
+			q := r.URL.Query()
+			offset, limit, err := pageArgs(q, 50, 500)
+			if err != nil {
+				return nil, err
+			}
+			pg, err := flow.OrderViews(r.Context(), s.hub.Flows, rp.Route, flow.OrderQuery{Search: q.Get("q"), Show: q.Get("show"), Offset: offset, Limit: limit})
+			pg.Orders = nonNil(pg.Orders)
+			w.Header().Set("X-Total-Count", strconv.Itoa(pg.Total))
+			return pg, err
 		}},
 		{Method: "GET", Path: "/api/v1/products", Role: store.RoleViewer, Summary: "Source products of a products route with their export state", Query: []param{{"route", "the products route (default: the first)"}, {"state", "parked, never, changed or exported"}, {"q", "part of a SKU or name"}, {"limit", "default 500"}}, Resp: []flow.ProductView{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
 			rp := s.pickRoute(r, "products")

@@ -131,9 +131,9 @@ func TestRunNowWithAPeriod(t *testing.T) {
 	}
 	number := fmt.Sprint(o.ID)
 	imported := func() bool {
-		var orders []flow.OrderView
-		e.api(t, "GET", "/api/v1/orders?route=orders&q="+number, "", &orders)
-		return len(orders) == 1 && orders[0].TargetID != ""
+		var pg flow.OrderPage
+		e.api(t, "GET", "/api/v1/orders?route=orders&q="+number, "", &pg)
+		return pg.Total == 1 && len(pg.Orders) == 1 && pg.Orders[0].TargetID != "" && pg.Orders[0].Target != nil && pg.Orders[0].Target.State == "sales order"
 	}
 	period := fmt.Sprintf(`{"since":%q,"until":%q}`, time.Now().Add(-48*time.Hour).UTC().Format(time.RFC3339), time.Now().Add(-24*time.Hour).UTC().Format(time.RFC3339))
 	var msg Message

@@ -6,24 +6,30 @@ import (
 	"strings"
 )
 
-// chartSVG draws the last 24 hours as bars: which is "done" (records created,
-// updated or unchanged) or "errors" (parked or failed). Server-rendered, so the
-// page needs no chart library.
+// chartSVG draws the last 24 hours as bars: which is "written" (records created
+// or updated), "unchanged" (read again, nothing to write) or "errors" (parked or
+// failed). Server-rendered, so the page needs no chart library.
 func chartSVG(hours []HourPoint, which string) template.HTML {
 	const w, h, pad = 480, 120, 18
 	val := func(p HourPoint) int {
-		if which == "errors" {
+		switch which {
+		case "errors":
 			return p.Errors
+		case "unchanged":
+			return p.Unchanged
 		}
-		return p.Done
+		return p.Written
 	}
 	peak := 0
 	for _, p := range hours {
 		peak = max(peak, val(p))
 	}
-	class, title := "bar-done", "records done per hour"
-	if which == "errors" {
+	class, title := "bar-done", "records written per hour"
+	switch which {
+	case "errors":
 		class, title = "bar-errors", "records parked or failed per hour"
+	case "unchanged":
+		class, title = "bar-same", "records unchanged per hour"
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s, last 24 hours (peak %d)">`, w, h, title, peak)

@@ -27,12 +27,16 @@ type Overview struct {
 	At    time.Time   `json:"at"`
 }
 
-// ConnStatus is a connection and the outcome of its last test.
+// ConnStatus is a connection, the outcome of its last test and what its
+// routes' calls did lately.
 type ConnStatus struct {
 	hub.ConnectionInfo
-	// Health is ok, failing or untested.
+	// Health is failing, unstable, ok or untested (see health); Why says why
+	// it is not ok.
 	Health string      `json:"health"`
+	Why    string      `json:"why,omitempty"`
 	Test   *testResult `json:"test,omitempty"`
+	Live   Live        `json:"live"`
 }
 
 // RouteStatus is a route with its last run, next run, lag and counts.
@@ -52,8 +56,10 @@ type RouteStatus struct {
 // HourPoint is one hour of all routes' records.
 type HourPoint struct {
 	Hour time.Time `json:"hour"`
-	// Done is records created, updated or found unchanged.
-	Done int `json:"done"`
+	// Written is records created or updated; Unchanged records read again with
+	// nothing to write.
+	Written   int `json:"written"`
+	Unchanged int `json:"unchanged"`
 	// Errors is records parked or failed.
 	Errors int `json:"errors"`
 }
@@ -65,17 +71,17 @@ func (s *Server) overview(ctx context.Context) (Overview, error) {
 	if err != nil {
 		return ov, err
 	}
+	live, err := s.liveCalls(ctx, now)
+	if err != nil {
+		return ov, fmt.Errorf("connection health: %w", err)
+	}
 	s.mu.Lock()
 	for _, c := range conns {
-		cs := ConnStatus{ConnectionInfo: c, Health: "untested"}
+		cs := ConnStatus{ConnectionInfo: c, Live: live[c.Name]}
 		if t, ok := s.tests[c.Name]; ok {
-			t := t
 			cs.Test = &t
-			cs.Health = "failing"
-			if t.Report.OK {
-				cs.Health = "ok"
-			}
 		}
+		cs.Health, cs.Why = health(cs.Live, cs.Test)
 		ov.Connections = append(ov.Connections, cs)
 	}
 	s.mu.Unlock()
@@ -108,7 +114,8 @@ func (s *Server) overview(ctx context.Context) (Overview, error) {
 			today[st.Route] = addCounts(today[st.Route], st.Counts)
 		}
 		if i := int(st.Hour.Sub(hourStart) / time.Hour); i >= 0 && i < 24 {
-			hours[i].Done += st.Created + st.Updated + st.Unchanged
+			hours[i].Written += st.Created + st.Updated
+			hours[i].Unchanged += st.Unchanged
 			hours[i].Errors += st.Parked + st.Failed
 		}
 	}
@@ -233,14 +240,8 @@ func (s *Server) jobDetail(ctx context.Context, id int64) (JobDetail, error) {
 		return JobDetail{}, err
 	}
 	d := JobDetail{Info: info}
-	lines, err := s.st().ListLogs(ctx, store.LogFilter{Route: info.Route, Limit: 500})
-	if err != nil {
+	if d.Logs, err = s.st().ListLogs(ctx, store.LogFilter{JobID: id, Limit: 1000}); err != nil {
 		return d, fmt.Errorf("job %d: log lines: %w", id, err)
-	}
-	for _, l := range lines {
-		if l.JobID == id || (info.Entity != "" && l.Entity == info.Entity) {
-			d.Logs = append(d.Logs, l)
-		}
 	}
 	return d, nil
 }

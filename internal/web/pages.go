@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,7 +32,7 @@ var pageNames = []string{"login", "error", "overview", "orders", "products", "jo
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
 	for _, name := range pageNames {
-		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/pager.html", "templates/"+name+".html"))
 	}
 	// The overview's live part is also served alone, for the page's polling.
 	out["overview_live"] = out["overview"]
@@ -90,7 +91,8 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
-	"add": func(a, b int) int { return a + b },
+	"add":  func(a, b int) int { return a + b },
+	"list": func(v ...string) []string { return v },
 	// dependsOn says in words which change re-runs a parked job.
 	"dependsOn": func(key string) string {
 		if name, ok := strings.CutPrefix(key, "route:"); ok {
@@ -100,6 +102,17 @@ var funcs = template.FuncMap{
 			return "the settings or credentials of connection " + name + " change"
 		}
 		return key + " changes"
+	},
+	// fixAt is the page where a person fixes what a job depends on, with the
+	// link's words.
+	"fixAt": func(key string) map[string]string {
+		if name, ok := strings.CutPrefix(key, "route:"); ok {
+			return map[string]string{"URL": "/mappings#route-" + name, "Text": "Fix it on Mappings (route " + name + ")"}
+		}
+		if name, ok := strings.CutPrefix(key, "connection:"); ok {
+			return map[string]string{"URL": "/settings#connection-" + name, "Text": "Fix it in Settings (connection " + name + ")"}
+		}
+		return nil
 	},
 	"short": func(s string, n int) string {
 		if len(s) <= n {
@@ -327,17 +340,30 @@ func (s *Server) pickRoute(r *http.Request, flows ...string) routePick {
 
 func (s *Server) ordersPage(w http.ResponseWriter, r *http.Request) {
 	rp := s.pickRoute(r, "orders")
+	q := r.URL.Query()
 	data := struct {
 		routePick
-		Query  string
-		Orders []flow.OrderView
-	}{routePick: rp, Query: r.URL.Query().Get("q")}
+		Query, Show string
+		Page        flow.OrderPage
+		Pager       Pager
+	}{routePick: rp, Query: q.Get("q"), Show: q.Get("show")}
+	offset, limit, err := pageArgs(q, 50, 500)
+	if err != nil {
+		s.render(w, r, http.StatusBadRequest, "orders", page{Title: "Orders", Nav: "orders", Error: err.Error(), Data: data})
+		return
+	}
 	if rp.Route != "" {
-		var err error
-		if data.Orders, err = flow.OrderViews(r.Context(), s.hub.Flows, rp.Route, data.Query, 200); err != nil {
-			s.fail(w, r, false, http.StatusInternalServerError, err.Error())
+		data.Page, err = flow.OrderViews(r.Context(), s.hub.Flows, rp.Route, flow.OrderQuery{Search: data.Query, Show: data.Show, Offset: offset, Limit: limit})
+		if err != nil {
+			status := http.StatusInternalServerError
+			var req *flow.RequestError
+			if errors.As(err, &req) {
+				status = http.StatusBadRequest
+			}
+			s.render(w, r, status, "orders", page{Title: "Orders", Nav: "orders", Error: err.Error(), Data: data})
 			return
 		}
+		data.Pager = offsetPager("/orders", q, offset, limit, len(data.Page.Orders), data.Page.Total)
 	}
 	s.render(w, r, http.StatusOK, "orders", page{Title: "Orders", Nav: "orders", Data: data})
 }
@@ -366,15 +392,6 @@ func (s *Server) productsPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := jobs.Filter{Route: q.Get("route"), Limit: 200}
-	if st := q.Get("state"); st != "" {
-		f.States = []jobs.State{jobs.State(st)}
-	}
-	list, err := s.hub.Queue.List(r.Context(), f)
-	if err != nil {
-		s.fail(w, r, false, http.StatusInternalServerError, err.Error())
-		return
-	}
 	var routes []flow.Route
 	for _, rt := range s.hub.Flows.Routes() {
 		routes = append(routes, rt)
@@ -384,8 +401,59 @@ func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request) {
 		Routes       []flow.Route
 		States       []jobs.State
 		Jobs         []jobs.Info
-	}{f.Route, q.Get("state"), routes, jobs.States, list}
+		Pager        Pager
+	}{Route: q.Get("route"), State: q.Get("state"), Routes: routes, States: jobs.States}
+	f, from, err := s.jobFilter(q)
+	if err != nil {
+		s.render(w, r, http.StatusBadRequest, "jobs", page{Title: "Jobs", Nav: "jobs", Error: err.Error(), Data: data})
+		return
+	}
+	if data.Jobs, err = s.hub.Queue.List(r.Context(), f); err != nil {
+		s.fail(w, r, false, http.StatusInternalServerError, err.Error())
+		return
+	}
+	total, err := s.hub.Queue.Count(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, false, http.StatusInternalServerError, err.Error())
+		return
+	}
+	var last int64
+	if n := len(data.Jobs); n > 0 {
+		last = data.Jobs[n-1].ID
+	}
+	data.Pager = afterPager("/jobs", q, "after", from, len(data.Jobs), total, last)
 	s.render(w, r, http.StatusOK, "jobs", page{Title: "Jobs", Nav: "jobs", Data: data})
+}
+
+// jobFilter reads the jobs list's filter and page from a query: route (which
+// must exist), state (one or several, comma-separated), after (the last job
+// of the previous page) and limit; from is how many jobs earlier pages showed.
+func (s *Server) jobFilter(q url.Values) (f jobs.Filter, from int, err error) {
+	f = jobs.Filter{Route: q.Get("route"), Limit: 50}
+	if f.Route != "" {
+		if _, err := s.hub.Flows.Route(f.Route); err != nil {
+			return f, 0, badInput("route %q: no such route", f.Route)
+		}
+	}
+	if st := q.Get("state"); st != "" {
+		for _, one := range strings.Split(st, ",") {
+			state := jobs.State(strings.TrimSpace(one))
+			if !slices.Contains(jobs.States, state) {
+				return f, 0, badInput("state %q: use one of %v", one, jobs.States)
+			}
+			f.States = append(f.States, state)
+		}
+	}
+	if _, f.Limit, err = pageArgs(q, 50, 500); err != nil {
+		return f, 0, err
+	}
+	if v := q.Get("after"); v != "" {
+		if f.After, err = strconv.ParseInt(v, 10, 64); err != nil || f.After <= 0 {
+			return f, 0, badInput("after %q: want a job id", v)
+		}
+		from, _ = strconv.Atoi(q.Get("from"))
+	}
+	return f, max(from, 0), nil
 }
 
 func (s *Server) jobPage(w http.ResponseWriter, r *http.Request) {
@@ -413,9 +481,25 @@ func (s *Server) logsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, false, http.StatusInternalServerError, err.Error())
 		return
 	}
+	counted := f
+	counted.BeforeID, counted.Limit = 0, 0
+	total, err := s.st().CountLogs(r.Context(), counted)
+	if err != nil {
+		s.fail(w, r, false, http.StatusInternalServerError, err.Error())
+		return
+	}
 	q := r.URL.Query()
+	from, _ := strconv.Atoi(q.Get("from"))
+	if f.BeforeID == 0 {
+		from = 0
+	}
+	var last int64
+	if n := len(lines); n > 0 {
+		last = lines[n-1].ID
+	}
 	s.render(w, r, http.StatusOK, "logs", page{Title: "Log lines", Nav: "logs", Data: logsData{
 		Routes: s.hub.Flows.Routes(), Route: f.Route, Level: string(f.Level), Entity: f.Entity, Since: q.Get("since"), Until: q.Get("until"), Lines: lines,
+		Pager: afterPager("/logs", q, "before", max(from, 0), len(lines), total, last),
 	}})
 }
 
@@ -423,11 +507,17 @@ type logsData struct {
 	Routes                             []flow.Route
 	Route, Level, Entity, Since, Until string
 	Lines                              []store.LogLine
+	Pager                              Pager
 }
 
 // logFilter reads the log-lines filter from a query.
 func logFilter(q url.Values) (store.LogFilter, error) {
-	f := store.LogFilter{Route: q.Get("route"), Entity: strings.TrimSpace(q.Get("entity")), Limit: 200}
+	f := store.LogFilter{Route: q.Get("route"), Entity: strings.TrimSpace(q.Get("entity")), Limit: 100}
+	if _, n, err := pageArgs(q, 100, 1000); err != nil {
+		return f, err
+	} else {
+		f.Limit = n
+	}
 	switch lv := store.Level(q.Get("level")); lv {
 	case "", store.LevelDebug, store.LevelInfo, store.LevelWarn, store.LevelError:
 		f.Level = lv

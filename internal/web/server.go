@@ -40,6 +40,10 @@ type Options struct {
 	Hub *hub.Hub
 	// TestEvery is how often the overview tests every connection. Default 5m.
 	TestEvery time.Duration
+	// HealthWindow is the span of live calls whose error rate says a connection
+	// is unstable, in whole minutes. Default 5m; negative counts none (the
+	// newest call or test alone decides).
+	HealthWindow time.Duration
 }
 
 // Server serves ferry's HTTP endpoints.
@@ -72,6 +76,11 @@ func New(opts Options) *Server {
 	}
 	if opts.TestEvery <= 0 {
 		opts.TestEvery = 5 * time.Minute
+	}
+	if opts.HealthWindow == 0 {
+		opts.HealthWindow = 5 * time.Minute
+	} else if opts.HealthWindow < 0 {
+		opts.HealthWindow = 0
 	}
 	s := &Server{mux: http.NewServeMux(), opts: opts, hub: opts.Hub, tests: map[string]testResult{}}
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -97,7 +97,12 @@ func init() {
 				cp.RateLimit = env.RateLimit
 				s = &cp
 			}
-			return New(env.Name, *s, env.Credentials["user"], env.Credentials["api_key"], env.HTTPClient)
+			c, err := New(env.Name, *s, env.Credentials["user"], env.Credentials["api_key"], env.HTTPClient)
+			if err != nil {
+				return nil, err
+			}
+			c.caller.CountCalls(env.Calls)
+			return c, nil
 		},
 	})
 }

@@ -101,6 +101,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
+			c.caller.CountCalls(env.Calls)
 			return c.WithLocks(env.Locks), nil
 		},
 	})

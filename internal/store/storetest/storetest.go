@@ -817,6 +817,45 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 				t.Fatalf("%d skips left, want the other route's 1", total)
 			}
 		}},
+		{"ResolveSupersededOnlyOlderJobsOfTheEntity", func(t *testing.T, s store.Store) {
+			for _, is := range []store.JobIssue{
+				{JobID: 1, Route: "orders", Entity: "order 7", Class: store.NeedsAction, Reason: "a", CreatedAt: at(0)},
+				{JobID: 2, Route: "orders", Entity: "order 8", Class: store.NeedsAction, Reason: "b", CreatedAt: at(0)},
+				{JobID: 3, Route: "stock", Entity: "order 7", Class: store.NeedsAction, Reason: "c", CreatedAt: at(0)},
+				{JobID: 9, Route: "orders", Entity: "order 7", Class: store.Permanent, Reason: "d", CreatedAt: at(0)},
+			} {
+				mustNil(t, s.PutIssue(ctx, is))
+			}
+			n, err := s.ResolveSuperseded(ctx, "orders", "order 7", 5, at(time.Second))
+			mustNil(t, err)
+			open, err := s.ListIssues(ctx, store.IssueFilter{Open: true})
+			mustNil(t, err)
+			if n != 1 || len(open) != 3 {
+				t.Fatalf("resolved %d, open %+v; want only job 1's resolved", n, open)
+			}
+		}},
+		{"CallHealthReplacesAMinuteAndPrunes", func(t *testing.T, s store.Store) {
+			m := at(0).Truncate(time.Minute)
+			mustNil(t, s.PutCallHealth(ctx, []store.CallHealth{
+				{Connection: "erp", Minute: m, Process: "p1", OK: 3, Failed: 1, LastAt: at(time.Second), LastOK: false, LastError: "HTTP 503"},
+				{Connection: "erp", Minute: m.Add(-time.Hour), Process: "p1", OK: 9, LastAt: at(-time.Hour), LastOK: true},
+			}))
+			// The same minute put again carries its totals so far: replaced, not added.
+			mustNil(t, s.PutCallHealth(ctx, []store.CallHealth{{Connection: "erp", Minute: m, Process: "p1", OK: 4, Failed: 2, LastAt: at(2 * time.Second), LastOK: true}}))
+			mustNil(t, s.PutCallHealth(ctx, []store.CallHealth{{Connection: "erp", Minute: m, Process: "p2", OK: 1, LastAt: at(time.Second), LastOK: true}}))
+			got, err := s.ListCallHealth(ctx, m)
+			mustNil(t, err)
+			if len(got) != 2 || got[0].OK != 4 || got[0].Failed != 2 || !got[0].LastOK || got[0].LastError != "" || got[1].Process != "p2" {
+				t.Fatalf("call health %+v", got)
+			}
+			mustUTC(t, got[0].LastAt)
+			mustNil(t, s.PruneCallHealth(ctx, m))
+			all, err := s.ListCallHealth(ctx, m.Add(-2*time.Hour))
+			mustNil(t, err)
+			if len(all) != 2 {
+				t.Fatalf("%d minutes after pruning, want the 2 of the recent minute", len(all))
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
