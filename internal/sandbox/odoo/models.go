@@ -77,7 +77,9 @@ func models(version int, mods []string) []*modelDef {
 	}
 	saleOrder := base(map[string]*field{
 		"name": f(fChar), "state": f(fSelection), "partner_id": req(m2o("res.partner")), "partner_invoice_id": m2o("res.partner"), "partner_shipping_id": m2o("res.partner"),
-		"client_order_ref": f(fChar), "origin": f(fChar), "pricelist_id": m2o("product.pricelist"), "order_line": o2m("sale.order.line", "order_id"),
+		"client_order_ref": f(fChar), "origin": f(fChar), "pricelist_id": m2o("product.pricelist"),
+		// order_id is ondelete='cascade' (sale/models/sale_order_line.py).
+		"order_line": {typ: fOne2many, relation: "sale.order.line", inverse: "order_id", cascade: true},
 		"amount_untaxed": f(fFloat), "amount_tax": f(fFloat), "amount_total": f(fFloat),
 		"picking_ids": o2m("stock.picking", "sale_id"), "date_order": f(fDatetime), "note": f(fText),
 	})
@@ -154,7 +156,11 @@ func models(version int, mods []string) []*modelDef {
 		{name: "product.pricelist.item", fields: base(map[string]*field{
 			"pricelist_id": m2o("product.pricelist"), "applied_on": f(fSelection), "product_tmpl_id": m2o("product.template"), "product_id": m2o("product.product"),
 			"categ_id": m2o("product.category"), "min_quantity": f(fFloat), "compute_price": f(fSelection), "fixed_price": f(fFloat), "percent_price": f(fFloat),
-		})},
+		}), defaults: func(*Server) map[string]any {
+			// product/models/product_pricelist_item.py (16, 18, 19): min_quantity
+			// default=0, applied_on '3_global', compute_price 'fixed'.
+			return map[string]any{"min_quantity": 0.0, "applied_on": "3_global", "compute_price": "fixed"}
+		}},
 		{name: "sale.order", fields: saleOrder, defaults: func(s *Server) map[string]any {
 			return map[string]any{"state": "draft", "date_order": s.now()}
 		}},
@@ -412,4 +418,6 @@ func (s *Server) generate() {
 	pl := s.mustCreate("product.pricelist", map[string]any{"name": "Määräalennus"})
 	s.mustCreate("product.pricelist.item", map[string]any{"pricelist_id": float64(pl), "applied_on": "1_product", "product_tmpl_id": 1.0, "min_quantity": 5.0, "compute_price": "percentage", "percent_price": 10.0})
 	s.mustCreate("product.pricelist.item", map[string]any{"pricelist_id": float64(pl), "applied_on": "2_product_category", "categ_id": float64(cats[0]), "min_quantity": 1.0, "compute_price": "percentage", "percent_price": 5.0})
+	// A rule without min_quantity applies from any quantity: Odoo stores 0.
+	s.mustCreate("product.pricelist.item", map[string]any{"pricelist_id": float64(pl), "applied_on": "2_product_category", "categ_id": float64(cats[1]), "compute_price": "percentage", "percent_price": 2.0})
 }
