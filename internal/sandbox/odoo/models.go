@@ -79,7 +79,7 @@ func models(version int, mods []string) []*modelDef {
 		"name": f(fChar), "state": f(fSelection), "partner_id": req(m2o("res.partner")), "partner_invoice_id": m2o("res.partner"), "partner_shipping_id": m2o("res.partner"),
 		"client_order_ref": f(fChar), "origin": f(fChar), "pricelist_id": m2o("product.pricelist"),
 		// order_id is ondelete='cascade' (sale/models/sale_order_line.py).
-		"order_line": {typ: fOne2many, relation: "sale.order.line", inverse: "order_id", cascade: true},
+		"order_line":     {typ: fOne2many, relation: "sale.order.line", inverse: "order_id", cascade: true},
 		"amount_untaxed": f(fFloat), "amount_tax": f(fFloat), "amount_total": f(fFloat),
 		"picking_ids": o2m("stock.picking", "sale_id"), "date_order": f(fDatetime), "note": f(fText),
 	})
