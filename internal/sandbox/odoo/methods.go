@@ -21,6 +21,8 @@ func (s *Server) call(model, method string, args []any, kw map[string]any) (resu
 		s.undo = nil
 	}()
 	ctx, _ := kw["context"].(map[string]any)
+	s.ctx = ctx
+	defer func() { s.ctx = nil }()
 	activeTest := true
 	if v, ok := ctx["active_test"].(bool); ok {
 		activeTest = v

@@ -105,6 +105,13 @@ func models(version int, mods []string) []*modelDef {
 	// The line's taxes are tax_id up to 18 and tax_ids from 19
 	// (addons/sale/models/sale_order_line.py of each).
 	saleLine[lineTaxField(version)] = m2m("account.tax")
+	company := base(map[string]*field{"name": f(fChar), "country_id": m2o("res.country")})
+	if version >= 19 {
+		// stock/models/res_company.py (19): the text confirmation of
+		// deliveries, which stock_sms turns on.
+		company["stock_text_confirmation"] = f(fBool)
+		company["stock_confirmation_type"] = f(fSelection)
+	}
 	var versioned []*modelDef
 	if version < 17 {
 		// Removed in 17 (reference §2.2).
@@ -114,7 +121,12 @@ func models(version int, mods []string) []*modelDef {
 		{name: "res.partner", fields: partner, defaults: func(*Server) map[string]any { return map[string]any{"active": true, "type": "contact"} }},
 		{name: "res.users", fields: base(map[string]*field{"name": f(fChar), "login": f(fChar), "partner_id": m2o("res.partner"), "active": f(fBool)})},
 		{name: "res.country", fields: base(map[string]*field{"name": f(fChar), "code": f(fChar)})},
-		{name: "res.company", fields: base(map[string]*field{"name": f(fChar), "country_id": m2o("res.country")})},
+		{name: "res.company", fields: company, defaults: func(*Server) map[string]any {
+			if version >= 19 {
+				return map[string]any{"stock_text_confirmation": false, "stock_confirmation_type": "sms"}
+			}
+			return nil
+		}},
 		{name: "ir.module.module", fields: base(map[string]*field{"name": f(fChar), "state": f(fSelection)})},
 		{name: "product.category", fields: base(map[string]*field{"name": req(f(fChar)), "parent_id": m2o("product.category")})},
 		{name: "product.attribute", fields: base(map[string]*field{
@@ -407,7 +419,7 @@ func (s *Server) generate() {
 		partners = 20
 	}
 	for i := 1; i <= partners; i++ {
-		p := s.mustCreate("res.partner", map[string]any{"name": fmt.Sprintf("Asiakas %d", i), "email": fmt.Sprintf("asiakas%d@example.fi", i), "country_id": float64(countries["FI"]), "customer_rank": 1.0})
+		p := s.mustCreate("res.partner", map[string]any{"name": fmt.Sprintf("Asiakas %d", i), "email": fmt.Sprintf("asiakas%d@example.fi", i), "phone": fmt.Sprintf("+358 40 %07d", i), "country_id": float64(countries["FI"]), "customer_rank": 1.0})
 		s.mustCreate("res.partner", map[string]any{"name": fmt.Sprintf("Asiakas %d, toimitus", i), "type": "delivery", "parent_id": float64(p)})
 	}
 	for _, name := range []string{"Posti SmartPOST", "DHL Express"} {
