@@ -1,7 +1,5 @@
 package odoo
 
-
-
 // stock_sms (Options.StockSMS, SetStockSMS, /_sandbox/stock-sms), from
 // addons/stock_sms (16 osamamagar/odoo16, 18 KaiO277/odoo, 19
 // jnvdx6/skymedic-odoo; 17 taken to be as 16 and 18, which are the same):
@@ -157,4 +155,3 @@ func init() {
 	actions["confirm.stock.sms.send_sms"] = wizard(false)
 	actions["confirm.stock.sms.dont_send_sms"] = wizard(true)
 }
-
