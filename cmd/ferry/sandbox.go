@@ -151,6 +151,8 @@ func newOdooSandboxCmd() *cobra.Command {
 	cmd.Flags().IntVar(&o.Products, "products", 0, "generated products (0 = default)")
 	cmd.Flags().IntVar(&o.Partners, "partners", 0, "generated partners (0 = default)")
 	cmd.Flags().Float64Var(&commitThenFail, "commit-then-fail-rate", 0, "share of writes that commit and then drop the connection")
+	cmd.Flags().BoolVar(&o.BaseVAT, "base-vat", false, "install base_vat: partner VAT numbers are checked against their country (also PUT /_sandbox/base-vat {\"enabled\":true})")
+	cmd.Flags().BoolVar(&o.StockSMS, "stock-sms", false, "install stock_sms: validating a delivery first answers the confirm.stock.sms wizard (also PUT /_sandbox/stock-sms {\"enabled\":true})")
 	ff.add(cmd)
 	return cmd
 }

@@ -41,12 +41,15 @@ func init() {
 		}
 		return true, false, nil
 	}
+	// action_draft (sale/models/sale_order.py, 16, 18, 19) filters the orders
+	// on state in ('cancel', 'sent') and writes state draft on those: any other
+	// order (a confirmed one) is left as it is, silently, and the answer is
+	// True all the same.
 	actions["sale.order.action_draft"] = func(s *Server, ids []int64, kw map[string]any) (any, bool, error) {
 		for _, id := range ids {
-			if o, _ := s.tables["sale.order"].get(id); o["state"] != "cancel" && o["state"] != "sent" {
-				return nil, false, userError("Only cancelled or sent orders can be set to quotation")
+			if o, ok := s.tables["sale.order"].get(id); ok && (o["state"] == "cancel" || o["state"] == "sent") {
+				s.setField("sale.order", id, "state", "draft")
 			}
-			s.setField("sale.order", id, "state", "draft")
 		}
 		return true, false, nil
 	}

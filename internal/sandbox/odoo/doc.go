@@ -57,7 +57,9 @@
 //
 //   - The order-to-cash state machine (§2.1–2.2): sale.order action_confirm
 //     (an outgoing picking with moves, assigned when stock suffices),
-//     action_cancel (refused once a delivery is done), action_draft;
+//     action_cancel (refused once a delivery is done), action_draft (only
+//     cancelled and sent orders go back to draft; any other is left silently
+//     and the answer is true, 16/18/19 sale/models/sale_order.py);
 //     stock.picking button_validate (16: the stock.immediate.transfer wizard
 //     action when no quantity_done is set; 17+: refused without a reservation,
 //     quantity being the reservation and, once any move is picked, only
@@ -146,6 +148,50 @@
 //     only the company's active (Options.Currency, default USD); pricelists
 //     have currency_id (the company's by default) and a sale order takes its
 //     pricelist's; date_order is writable at create.
+//
+//   - A confirmed order's lines stay (16–19: sale/models/sale_order_line.py
+//     _unlink_except_confirmed): sale.order.line unlink and order_line
+//     commands that drop a line ((2, id), (3, id), (5,), (6, 0, ids); the
+//     order_id is ondelete cascade) raise UserError while the order is in
+//     state sale (16: or done), delivery lines (is_delivery) excepted.
+//     16: "You can not remove an order line once the sales order is
+//     confirmed.\nYou should rather set the quantity to 0."; 17, 18, 19:
+//     "Once a sales order is confirmed, you can't remove one of its lines (we
+//     need to track if something gets invoiced or delivered).\n" followed by
+//     16 spaces and "Set the quantity to 0 instead." (17 assumed as 18).
+//     Quantity 0 and new lines (0, 0, vals) are allowed (orderlines.go).
+//
+//   - product.pricelist.item defaults (product/models/product_pricelist_item.py,
+//     16/18/19): min_quantity 0, applied_on 3_global, compute_price fixed; the
+//     generated pricelist has a rule without min_quantity.
+//
+//   - base_vat, off by default (Options.BaseVAT, --base-vat, GET/PUT/POST
+//     /_sandbox/base-vat {"enabled": bool}; ir.module.module base_vat follows):
+//     res.partner vat checked against the commercial partner's country on
+//     create and write, ValidationError with the version's message, the whole
+//     call undone (a create of several partners makes none); context
+//     no_vat_validation skips it. 16–18 (17 assumed) check_vat/_run_vat_test:
+//     "\nThe VAT number [FI52468398] for partner [Huono Oy] does not seem to
+//     be valid. \nNote: the expected format is FI12345671", a number without
+//     a country prefix checked against the partner's country, a partner
+//     without a country only for a country prefix (then the format is
+//     "'CC##' (CC=Country Code, ##=VAT Number)"). 19 _run_vat_checks: no
+//     country, no check; the message shows the number without its prefix and
+//     two spaces before "\nNote"; one character other than "/" is refused.
+//     Checks for FI, SE, EE and DE (stdnum's algorithms); other countries are
+//     accepted (see vat.go).
+//
+//   - stock_sms, off by default (Options.StockSMS, --stock-sms, GET/PUT/POST
+//     /_sandbox/stock-sms {"enabled": bool}), 16–19 addons/stock_sms: after
+//     the other pre-validation wizards, button_validate of an outgoing
+//     picking whose partner has a phone (16–18: or mobile) answers the
+//     confirm.stock.sms act_window (name "SMS", res_id the wizard, the call's
+//     context with button_validate_picking_ids) and validates nothing, unless
+//     context skip_sms; the wizard's send_sms and dont_send_sms validate the
+//     context's button_validate_picking_ids and set the company's
+//     has_received_warning_stock_sms, so it asks once; dont_send_sms also
+//     turns off stock_move_sms_validation (16–18) or stock_text_confirmation
+//     (19). Generated customers have a phone (stocksms.go).
 //
 // Fields that differ per version, checked against each version's models
 // (16: osamamagar/odoo16, 18: KaiO277/odoo, 19: jnvdx6/skymedic-odoo; 17 from

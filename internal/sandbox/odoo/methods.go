@@ -21,6 +21,8 @@ func (s *Server) call(model, method string, args []any, kw map[string]any) (resu
 		s.undo = nil
 	}()
 	ctx, _ := kw["context"].(map[string]any)
+	s.ctx = ctx
+	defer func() { s.ctx = nil }()
 	activeTest := true
 	if v, ok := ctx["active_test"].(bool); ok {
 		activeTest = v
@@ -164,6 +166,9 @@ func (s *Server) now() time.Time { return s.opts.Now().UTC().Truncate(time.Secon
 // creating one2many lines after it.
 func (s *Server) create(model string, vals map[string]any) (int64, error) {
 	t := s.tables[model]
+	if prep := prepareHooks[model]; prep != nil {
+		vals = prep(s, nil, vals)
+	}
 	vals, parentVals := s.splitInherited(model, vals)
 	if parentVals != nil {
 		// _inherits: a child created without its parent gets a new one, which
@@ -255,11 +260,28 @@ func (s *Server) create(model string, vals map[string]any) (int64, error) {
 			return 0, err
 		}
 	}
+	if c := constraints[model]; c != nil {
+		if err := c(s, id, vals); err != nil {
+			return 0, err
+		}
+	}
 	return id, nil
 }
 
 // createHooks run after a record of a model is created (totals, names).
 var createHooks = map[string]func(s *Server, id int64) error{}
+
+// prepareHooks rewrite the values of a create (ids nil) or a write before
+// they are applied, as a model's create/write override does (base_vat's
+// _fix_vat_number).
+var prepareHooks = map[string]func(s *Server, ids []int64, vals map[string]any) map[string]any{}
+
+// constraints check a record after a create or write with these values, as
+// @api.constrains does; an error undoes the whole call.
+var constraints = map[string]func(s *Server, id int64, vals map[string]any) error{}
+
+// unlinkHooks refuse an unlink, as @api.ondelete(at_uninstall=False) does.
+var unlinkHooks = map[string]func(s *Server, ids []int64) error{}
 
 func requireLabel(model string) string {
 	if model == "res.partner" {
@@ -277,6 +299,9 @@ func (s *Server) onUndo(f func()) {
 // write sets vals on ids; write_date moves.
 func (s *Server) write(model string, ids []int64, vals map[string]any) error {
 	t := s.tables[model]
+	if prep := prepareHooks[model]; prep != nil {
+		vals = prep(s, ids, vals)
+	}
 	vals, parentVals := s.splitInherited(model, vals)
 	if len(parentVals) > 0 {
 		var parents []int64
@@ -317,7 +342,11 @@ func (s *Server) write(model string, ids []int64, vals map[string]any) error {
 				}
 				continue
 			}
-			val, err := s.fromWire(model, name, f, v, r[name])
+			cur := r[name]
+			if f.typ == fOne2many && f.inverse != "" {
+				cur = s.o2m(f, id) // whoever created the lines
+			}
+			val, err := s.fromWire(model, name, f, v, cur)
 			if err != nil {
 				return err
 			}
@@ -345,11 +374,23 @@ func (s *Server) write(model string, ids []int64, vals map[string]any) error {
 			}
 		}
 	}
+	if c := constraints[model]; c != nil {
+		for _, id := range ids {
+			if err := c(s, id, vals); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
 func (s *Server) unlink(model string, ids []int64) error {
 	t := s.tables[model]
+	if h := unlinkHooks[model]; h != nil && len(ids) > 0 {
+		if err := h(s, ids); err != nil {
+			return err
+		}
+	}
 	for _, id := range ids {
 		r, ok := t.get(id)
 		if !ok {

@@ -77,7 +77,9 @@ func models(version int, mods []string) []*modelDef {
 	}
 	saleOrder := base(map[string]*field{
 		"name": f(fChar), "state": f(fSelection), "partner_id": req(m2o("res.partner")), "partner_invoice_id": m2o("res.partner"), "partner_shipping_id": m2o("res.partner"),
-		"client_order_ref": f(fChar), "origin": f(fChar), "pricelist_id": m2o("product.pricelist"), "order_line": o2m("sale.order.line", "order_id"),
+		"client_order_ref": f(fChar), "origin": f(fChar), "pricelist_id": m2o("product.pricelist"),
+		// order_id is ondelete='cascade' (sale/models/sale_order_line.py).
+		"order_line":     {typ: fOne2many, relation: "sale.order.line", inverse: "order_id", cascade: true},
 		"amount_untaxed": f(fFloat), "amount_tax": f(fFloat), "amount_total": f(fFloat),
 		"picking_ids": o2m("stock.picking", "sale_id"), "date_order": f(fDatetime), "note": f(fText),
 	})
@@ -103,6 +105,13 @@ func models(version int, mods []string) []*modelDef {
 	// The line's taxes are tax_id up to 18 and tax_ids from 19
 	// (addons/sale/models/sale_order_line.py of each).
 	saleLine[lineTaxField(version)] = m2m("account.tax")
+	company := base(map[string]*field{"name": f(fChar), "country_id": m2o("res.country")})
+	if version >= 19 {
+		// stock/models/res_company.py (19): the text confirmation of
+		// deliveries, which stock_sms turns on.
+		company["stock_text_confirmation"] = f(fBool)
+		company["stock_confirmation_type"] = f(fSelection)
+	}
 	var versioned []*modelDef
 	if version < 17 {
 		// Removed in 17 (reference §2.2).
@@ -112,7 +121,12 @@ func models(version int, mods []string) []*modelDef {
 		{name: "res.partner", fields: partner, defaults: func(*Server) map[string]any { return map[string]any{"active": true, "type": "contact"} }},
 		{name: "res.users", fields: base(map[string]*field{"name": f(fChar), "login": f(fChar), "partner_id": m2o("res.partner"), "active": f(fBool)})},
 		{name: "res.country", fields: base(map[string]*field{"name": f(fChar), "code": f(fChar)})},
-		{name: "res.company", fields: base(map[string]*field{"name": f(fChar), "country_id": m2o("res.country")})},
+		{name: "res.company", fields: company, defaults: func(*Server) map[string]any {
+			if version >= 19 {
+				return map[string]any{"stock_text_confirmation": false, "stock_confirmation_type": "sms"}
+			}
+			return nil
+		}},
 		{name: "ir.module.module", fields: base(map[string]*field{"name": f(fChar), "state": f(fSelection)})},
 		{name: "product.category", fields: base(map[string]*field{"name": req(f(fChar)), "parent_id": m2o("product.category")})},
 		{name: "product.attribute", fields: base(map[string]*field{
@@ -154,7 +168,11 @@ func models(version int, mods []string) []*modelDef {
 		{name: "product.pricelist.item", fields: base(map[string]*field{
 			"pricelist_id": m2o("product.pricelist"), "applied_on": f(fSelection), "product_tmpl_id": m2o("product.template"), "product_id": m2o("product.product"),
 			"categ_id": m2o("product.category"), "min_quantity": f(fFloat), "compute_price": f(fSelection), "fixed_price": f(fFloat), "percent_price": f(fFloat),
-		})},
+		}), defaults: func(*Server) map[string]any {
+			// product/models/product_pricelist_item.py (16, 18, 19): min_quantity
+			// default=0, applied_on '3_global', compute_price 'fixed'.
+			return map[string]any{"min_quantity": 0.0, "applied_on": "3_global", "compute_price": "fixed"}
+		}},
 		{name: "sale.order", fields: saleOrder, defaults: func(s *Server) map[string]any {
 			return map[string]any{"state": "draft", "date_order": s.now()}
 		}},
@@ -401,7 +419,7 @@ func (s *Server) generate() {
 		partners = 20
 	}
 	for i := 1; i <= partners; i++ {
-		p := s.mustCreate("res.partner", map[string]any{"name": fmt.Sprintf("Asiakas %d", i), "email": fmt.Sprintf("asiakas%d@example.fi", i), "country_id": float64(countries["FI"]), "customer_rank": 1.0})
+		p := s.mustCreate("res.partner", map[string]any{"name": fmt.Sprintf("Asiakas %d", i), "email": fmt.Sprintf("asiakas%d@example.fi", i), "phone": fmt.Sprintf("+358 40 %07d", i), "country_id": float64(countries["FI"]), "customer_rank": 1.0})
 		s.mustCreate("res.partner", map[string]any{"name": fmt.Sprintf("Asiakas %d, toimitus", i), "type": "delivery", "parent_id": float64(p)})
 	}
 	for _, name := range []string{"Posti SmartPOST", "DHL Express"} {
@@ -411,5 +429,6 @@ func (s *Server) generate() {
 	}
 	pl := s.mustCreate("product.pricelist", map[string]any{"name": "Määräalennus"})
 	s.mustCreate("product.pricelist.item", map[string]any{"pricelist_id": float64(pl), "applied_on": "1_product", "product_tmpl_id": 1.0, "min_quantity": 5.0, "compute_price": "percentage", "percent_price": 10.0})
-	s.mustCreate("product.pricelist.item", map[string]any{"pricelist_id": float64(pl), "applied_on": "2_product_category", "categ_id": float64(cats[0]), "min_quantity": 1.0, "compute_price": "percentage", "percent_price": 5.0})
+	// A rule without min_quantity applies from any quantity: Odoo stores 0.
+	s.mustCreate("product.pricelist.item", map[string]any{"pricelist_id": float64(pl), "applied_on": "2_product_category", "categ_id": float64(cats[0]), "compute_price": "percentage", "percent_price": 5.0})
 }

@@ -29,7 +29,11 @@ type field struct {
 	typ      fieldType
 	relation string
 	// inverse is the many2one on the related model that a one2many reads.
-	inverse  string
+	inverse string
+	// cascade marks a one2many whose inverse is ondelete='cascade': Odoo's
+	// (3, id), (5,) and (6, 0, ids) delete the lines they drop, as (2, id)
+	// does (odoo/fields.py One2many.write_real).
+	cascade  bool
 	required bool
 	// compute fills a non-stored field when it is read.
 	compute func(s *Server, r record) any
@@ -399,8 +403,10 @@ func (s *Server) applyCommands(f *field, v any, old any) (any, error) {
 		case 2, 3:
 			id, _ := arg(1).(float64)
 			ids = remove(ids, int64(id))
-			if int(op) == 2 {
-				s.unlink(f.relation, []int64{int64(id)})
+			if int(op) == 2 || f.cascade {
+				if err := s.unlink(f.relation, []int64{int64(id)}); err != nil {
+					return nil, err
+				}
 			}
 		case 4:
 			id, _ := arg(1).(float64)
@@ -408,15 +414,32 @@ func (s *Server) applyCommands(f *field, v any, old any) (any, error) {
 				ids = append(ids, int64(id))
 			}
 		case 5:
+			if f.cascade {
+				if err := s.unlink(f.relation, ids); err != nil {
+					return nil, err
+				}
+			}
 			ids = nil
 		case 6:
 			raw, _ := arg(2).([]any)
-			ids = nil
+			var keep []int64
 			for _, x := range raw {
 				if n, ok := x.(float64); ok {
-					ids = append(ids, int64(n))
+					keep = append(keep, int64(n))
 				}
 			}
+			if f.cascade {
+				var gone []int64
+				for _, id := range ids {
+					if !contains(keep, id) {
+						gone = append(gone, id)
+					}
+				}
+				if err := s.unlink(f.relation, gone); err != nil {
+					return nil, err
+				}
+			}
+			ids = keep
 		default:
 			return nil, valueError("Unknown x2many command %v", op)
 		}

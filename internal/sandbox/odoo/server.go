@@ -37,6 +37,14 @@ type Options struct {
 	// Currency is the company's currency code; default "USD", as a fresh
 	// database without a chart of accounts.
 	Currency string
+	// BaseVAT installs base_vat: res.partner vat numbers are checked against
+	// their country (vat.go). Also at run time: SetBaseVAT,
+	// /_sandbox/base-vat.
+	BaseVAT bool
+	// StockSMS installs stock_sms: validating a delivery asks the
+	// confirm.stock.sms wizard first (stocksms.go). Also at run time:
+	// SetStockSMS, /_sandbox/stock-sms.
+	StockSMS bool
 }
 
 // Server is a fake Odoo.
@@ -63,6 +71,8 @@ type Server struct {
 	// deprecated counts calls of /jsonrpc and /xmlrpc on 19, which logs each
 	// as deprecated and scheduled for removal in 20.
 	deprecated int
+	// ctx is the running call's context.
+	ctx map[string]any
 	// postSnap is, during an action_post, how many entries each journal and
 	// year had posted when its transaction began.
 	postSnap map[string]int
@@ -99,7 +109,15 @@ func New(opts Options) *Server {
 		s.tables[def.name] = &table{def: def, rows: map[int64]record{}, next: 1}
 	}
 	s.generate()
+	s.setModuleState("base_vat", opts.BaseVAT)
+	s.installStockSMS(opts.StockSMS)
 	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("/_sandbox/base-vat", func(w http.ResponseWriter, r *http.Request) {
+		serveSwitch(w, r, "base-vat", s.SetBaseVAT, s.BaseVAT)
+	})
+	s.mux.HandleFunc("/_sandbox/stock-sms", func(w http.ResponseWriter, r *http.Request) {
+		serveSwitch(w, r, "stock-sms", s.SetStockSMS, s.StockSMS)
+	})
 	s.mux.Handle("/_sandbox/faults", s.faults.Handler())
 	s.mux.HandleFunc("/_sandbox/commit-then-fail", s.commitThenFailAdmin)
 	s.mux.Handle("/", s.faults.Wrap(http.HandlerFunc(s.route)))

@@ -11,6 +11,14 @@ import (
 func init() {
 	actions["stock.picking.button_validate"] = func(s *Server, ids []int64, kw map[string]any) (any, bool, error) {
 		ctx, _ := kw["context"].(map[string]any)
+		// The pre-validation wizards (_pre_action_done_hook) run before any
+		// picking is validated: immediate transfer (16), backorder, then
+		// stock_sms's confirm.stock.sms.
+		type todo struct {
+			id   int64
+			done map[int64]float64
+		}
+		var run []todo
 		for _, id := range ids {
 			p, ok := s.tables["stock.picking"].get(id)
 			if !ok {
@@ -43,8 +51,32 @@ func init() {
 			if partial && ctx["skip_backorder"] != true {
 				return wizardAction("stock.backorder.confirmation", "Create Backorder?", id), false, nil
 			}
-			backorder := !contains(idList(ctx["picking_ids_not_to_backorder"]), id)
-			if err := s.validate(id, done, backorder); err != nil {
+			run = append(run, todo{id, done})
+		}
+		if !truthy(ctx["skip_sms"]) {
+			var warn []int64
+			for _, t := range run {
+				if s.warnSMS(t.id) {
+					warn = append(warn, t.id)
+				}
+			}
+			if len(warn) > 0 {
+				// button_validate_picking_ids are self.ids, the done ones
+				// filtered out from 17.
+				self := ids
+				if s.opts.Version >= 17 {
+					self = nil
+					for _, t := range run {
+						self = append(self, t.id)
+					}
+				}
+				a, err := s.smsWizard(warn, self, ctx)
+				return a, false, err
+			}
+		}
+		for _, t := range run {
+			backorder := !contains(idList(ctx["picking_ids_not_to_backorder"]), t.id)
+			if err := s.validate(t.id, t.done, backorder); err != nil {
 				return nil, false, err
 			}
 		}
