@@ -147,7 +147,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 		var err error
 		if a.Status == 0 {
-			err = s.step(o, now)
+			err = s.step(o, now, nil)
 		} else {
 			err = s.moveTo(o, a.Status, now)
 		}

@@ -67,8 +67,10 @@ func (s *Server) setStatus(o *order, n int, now time.Time) {
 }
 
 // step moves o one status along the life cycle with the warehouse's effects. It
-// fails, leaving o as it was, when the stock cannot cover the allocation.
-func (s *Server) step(o *order, now time.Time) error {
+// fails, leaving o as it was, when the stock cannot cover the allocation. bk is
+// the current bookings (nil: computed here); an allocation updates it, so one
+// pass over many orders sums the orders once.
+func (s *Server) step(o *order, now time.Time, bk map[int]*booking) error {
 	i := lifecycleIndex(o.status)
 	if i < 0 || i == len(lifecycle)-1 {
 		return fmt.Errorf("order %s in status %d %s is not on its way to %d", o.number, o.status, statusText(o.status), StatusSent)
@@ -76,7 +78,9 @@ func (s *Server) step(o *order, now time.Time) error {
 	next := lifecycle[i+1]
 	switch next {
 	case StatusAllocated:
-		bk := s.bookings()
+		if bk == nil {
+			bk = s.bookings()
+		}
 		need := map[int]float64{}
 		for _, l := range o.lines {
 			need[l.articleID] += l.in.NumberOfItems.v
@@ -98,6 +102,12 @@ func (s *Server) step(o *order, now time.Time) error {
 		for _, l := range o.lines {
 			l.allocated = l.in.NumberOfItems.v
 		}
+		for id, n := range need {
+			if bk[id] == nil {
+				bk[id] = &booking{}
+			}
+			bk[id].allocated += n
+		}
 	case StatusPicked:
 		for _, l := range o.lines {
 			l.picked, l.packed = l.allocated, l.allocated
@@ -110,6 +120,11 @@ func (s *Server) step(o *order, now time.Time) error {
 		}
 	case StatusSent:
 		s.ship(o, now)
+		for _, l := range o.lines { // what left the stock is no longer allocated
+			if b := bk[l.articleID]; b != nil {
+				b.allocated -= l.allocated
+			}
+		}
 	}
 	s.setStatus(o, next, now)
 	return nil
@@ -197,7 +212,7 @@ func (s *Server) moveTo(o *order, target int, now time.Time) error {
 	switch {
 	case ci >= 0 && ti > ci:
 		for o.status != target {
-			if err := s.step(o, now); err != nil {
+			if err := s.step(o, now, nil); err != nil {
 				return err
 			}
 		}
@@ -212,9 +227,9 @@ func (s *Server) moveTo(o *order, target int, now time.Time) error {
 // stepAll moves every order on its way to 450 one step and reports how many
 // moved; orders whose stock is short stay where they are.
 func (s *Server) stepAll(now time.Time) int {
-	moved := 0
+	moved, bk := 0, s.bookings()
 	for _, o := range s.st.orders {
-		if i := lifecycleIndex(o.status); i >= 0 && i < len(lifecycle)-1 && s.step(o, now) == nil {
+		if i := lifecycleIndex(o.status); i >= 0 && i < len(lifecycle)-1 && s.step(o, now, bk) == nil {
 			moved++
 		}
 	}
