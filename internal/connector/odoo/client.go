@@ -35,6 +35,8 @@ type Client struct {
 	taxField string
 	// consolidated says the invoicing wizard has consolidated_billing.
 	consolidated, consolidatedKnown bool
+	// countries are res.country ids by ISO code, read as orders need them.
+	countries map[string]int64
 	// currency says product.pricelist has currency_id.
 	currency, currencyKnown bool
 	// locks serialize creates by natural key across processes; nil means

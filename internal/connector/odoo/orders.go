@@ -408,6 +408,7 @@ func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, t
 	refused = map[string]error{}
 	var vals []map[string]any
 	var order []string
+	var codes []string
 	for _, e := range emails {
 		e := e.(string)
 		if _, ok := have[e]; ok {
@@ -416,6 +417,18 @@ func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, t
 		o := imps[seen[e]].Order
 		vals = append(vals, partnerVals(o.Customer, o.Billing, e))
 		order = append(order, e)
+		codes = append(codes, o.Billing.Country)
+	}
+	// The customer's country: Odoo's VAT check (base_vat), fiscal positions
+	// and addresses need it.
+	if countries, err := c.countryIDs(ctx, codes); err != nil {
+		return nil, nil, err
+	} else {
+		for i, code := range codes {
+			if id, ok := countries[strings.ToUpper(code)]; ok {
+				vals[i]["country_id"] = id
+			}
+		}
 	}
 	if len(vals) == 0 {
 		return have, refused, nil
@@ -537,6 +550,47 @@ func customerRefused(imp model.OrderImport, refused map[string]error) error {
 		what = fmt.Sprintf("fix the VAT %s in the shop or in Odoo", v)
 	}
 	return &RecordError{Entity: "order " + imp.Order.Number, Msg: fmt.Sprintf("Odoo refused its customer %s: %s; %s", e, msg, what), Action: true}
+}
+
+// countryIDs finds res.country ids by ISO code, one call for the codes not
+// read before; codes Odoo does not know are left out.
+func (c *Client) countryIDs(ctx context.Context, codes []string) (map[string]int64, error) {
+	c.mu.Lock()
+	if c.countries == nil {
+		c.countries = map[string]int64{}
+	}
+	var missing []any
+	asked := map[string]bool{}
+	for _, code := range codes {
+		code = strings.ToUpper(strings.TrimSpace(code))
+		if _, ok := c.countries[code]; !ok && code != "" && !asked[code] {
+			asked[code] = true
+			missing = append(missing, code)
+		}
+	}
+	c.mu.Unlock()
+	if len(missing) > 0 {
+		type country struct {
+			ID   Int `json:"id"`
+			Code Str `json:"code"`
+		}
+		rows, err := SearchRead[country](ctx, c, "res.country", Query{Domain: []any{[]any{"code", "in", missing}}, Fields: []string{"code"}})
+		if err != nil {
+			return nil, fmt.Errorf("odoo %s: looking up countries %v: %w", c.name, missing, err)
+		}
+		c.mu.Lock()
+		for _, r := range rows {
+			c.countries[strings.ToUpper(string(r.Code))] = int64(r.ID)
+		}
+		c.mu.Unlock()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]int64, len(c.countries))
+	for k, v := range c.countries {
+		out[k] = v
+	}
+	return out, nil
 }
 
 func partnerVals(p model.Party, a model.Address, email string) map[string]any {

@@ -81,6 +81,8 @@ func (s *scriptedOdoo) serve(w http.ResponseWriter, r *http.Request) {
 		reply(ids)
 	case "product.product.search_read":
 		reply([]map[string]any{{"id": 11, "default_code": "TSHIRT-M"}, {"id": 12, "default_code": "MUG"}})
+	case "res.country.search_read":
+		reply([]map[string]any{{"id": 76, "code": "FI"}})
 	case "account.tax.search_read":
 		reply([]map[string]any{{"id": 1, "amount": 25.5, "price_include": false}, {"id": 2, "amount": 14, "price_include": false}})
 	case "delivery.carrier.search_read":
@@ -113,7 +115,7 @@ func testOrders(n int) []model.OrderImport {
 	var out []model.OrderImport
 	for i := 1; i <= n; i++ {
 		o := model.Order{ID: fmt.Sprint(i), Number: fmt.Sprint(i), Status: model.OrderOpen,
-			Customer: model.Party{Email: fmt.Sprintf("c%d@example.fi", i%7), Name: "Customer"},
+			Customer: model.Party{Email: fmt.Sprintf("c%d@example.fi", i%7), Name: "Customer"}, Billing: model.Address{Country: "FI"},
 			Lines: []model.Line{
 				{Kind: model.LineProduct, SKU: "TSHIRT-M", Name: "Tee", Quantity: model.DecimalFromInt(2), UnitPrice: model.MustDecimal("24.9"), TaxIncluded: true, TaxRate: model.MustDecimal("25.5")},
 				{Kind: model.LineShipping, Name: "Posti", Quantity: model.DecimalFromInt(1), UnitPrice: model.MustDecimal("5.9"), TaxIncluded: true, TaxRate: model.MustDecimal("25.5")},

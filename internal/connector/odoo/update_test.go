@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,35 +19,16 @@ import (
 
 // TestUpdateConfirmedOrder: a confirmed order is changed the way Odoo allows
 // (a removed line to quantity 0, a changed quantity written, a new line
-// added), never by removing a line or action_draft, which the proxy in front
-// of the sandbox refuses as real Odoo does; an order whose invoice is paid
-// parks the update, naming the invoice.
+// added), never by removing a line, which the sandbox refuses as real Odoo
+// does, nor by action_draft, which does nothing on a confirmed order; an order
+// whose invoice is paid parks the update, naming the invoice.
 func TestUpdateConfirmedOrder(t *testing.T) {
 	t.Parallel()
 	for _, version := range []int{16, 17, 18, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			sb := sandbox.New(sandbox.Options{Version: version})
-			h := sb.Handler()
-			var mu sync.Mutex
-			var refused []string
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				body, _ := io.ReadAll(r.Body)
-				r.Body = io.NopCloser(bytes.NewReader(body))
-				s := string(body)
-				write := strings.Contains(s, `"sale.order","write"`) || r.URL.Path == "/json/2/sale.order/write"
-				if write && (strings.Contains(s, `"order_line":[[5]`) || strings.Contains(s, `[[2,`) || strings.Contains(s, `],[2,`)) || strings.Contains(s, `"action_draft"`) || strings.HasSuffix(r.URL.Path, "/action_draft") {
-					mu.Lock()
-					refused = append(refused, s)
-					mu.Unlock()
-				}
-				h.ServeHTTP(w, r)
-			}))
-			defer srv.Close()
-			st := *DefaultSettings()
-			st.URL, st.Database, st.RateLimit, st.Timeout = srv.URL, "ferry", 0, 5*time.Second
-			c, _ := New("erp", st, "admin", "demo-key", nil)
+			c, sb := sandboxClient(t, version)
 			levels, _ := c.StockLevels(ctx)
 			line := func(sku string, qty int64) model.Line {
 				return model.Line{Kind: model.LineProduct, SKU: sku, Name: sku, Quantity: model.DecimalFromInt(qty), UnitPrice: model.DecimalFromInt(10), TaxIncluded: true, TaxRate: model.MustDecimal("25.5")}
@@ -82,9 +62,6 @@ func TestUpdateConfirmedOrder(t *testing.T) {
 			}
 			if err := c.UpdateOrder(ctx, res[1].RemoteID, imps[1]); err != nil {
 				t.Fatal(err)
-			}
-			if len(refused) > 0 {
-				t.Fatalf("calls real Odoo refuses on a confirmed order: %v", refused)
 			}
 			got := map[string]float64{}
 			for _, l := range sb.SearchRead("sale.order.line", []any{[]any{"order_id", "=", mustInt(t, res[1].RemoteID)}}, []string{"name", "product_uom_qty"}) {
