@@ -50,11 +50,11 @@ type OrderView struct {
 	// TargetStatus is what ferry last did there: imported, updated, cancelled.
 	TargetStatus string `json:"target_status,omitempty"`
 	// Target is the order's own state in the target, read live.
-	Target       *model.TargetOrderState `json:"target,omitempty"`
-	Shipped      bool      `json:"shipped"`
-	Tracking     string    `json:"tracking,omitempty"`
-	Paid         bool      `json:"paid"`
-	SyncedAt     time.Time `json:"synced_at,omitzero"`
+	Target   *model.TargetOrderState `json:"target,omitempty"`
+	Shipped  bool                    `json:"shipped"`
+	Tracking string                  `json:"tracking,omitempty"`
+	Paid     bool                    `json:"paid"`
+	SyncedAt time.Time               `json:"synced_at,omitzero"`
 	// JobID, Class and Reason are set for an order held by a parked or failed
 	// job: what to change is in Reason.
 	JobID  int64            `json:"job_id,omitempty"`

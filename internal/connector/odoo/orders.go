@@ -110,6 +110,23 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 		}
 		todo = append(todo, i)
 	}
+	// A draft an interrupted attempt left was never checked against the
+	// shop's total: one that differs is deleted and made again, as a first
+	// attempt would have.
+	redo, err := c.driftedDrafts(ctx, imps, unconfirmed, out)
+	if err != nil {
+		return nil, err
+	}
+	if len(redo) > 0 {
+		again := map[int]bool{}
+		for _, i := range redo {
+			again[i] = true
+			out[i] = model.WriteResult{}
+			todo = append(todo, i)
+		}
+		unconfirmed = slices.DeleteFunc(unconfirmed, func(i int) bool { return again[i] })
+		sort.Ints(todo)
+	}
 	if len(todo) == 0 {
 		if err := c.finish(ctx, imps, unconfirmed, out); err != nil {
 			return nil, err

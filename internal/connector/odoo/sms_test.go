@@ -46,7 +46,7 @@ func TestValidateThroughTheSMSWarning(t *testing.T) {
 				levels, _ := c.StockLevels(ctx)
 				res, err := c.ImportOrders(ctx, []model.OrderImport{{Ref: "SHOP-S", Carrier: "Posti SmartPOST", Order: model.Order{ID: "1", Number: "1", Status: model.OrderOpen,
 					Customer: model.Party{Email: "sms@example.fi", Name: "S", Phone: "+358 40 123 4567"}, Billing: model.Address{Country: "FI", Phone: "+358 40 123 4567"},
-					Lines:    []model.Line{{Kind: model.LineProduct, SKU: levels[0].SKU, Name: "x", Quantity: model.DecimalFromInt(1), UnitPrice: model.DecimalFromInt(10), TaxRate: model.MustDecimal("25.5")}}}}})
+					Lines: []model.Line{{Kind: model.LineProduct, SKU: levels[0].SKU, Name: "x", Quantity: model.DecimalFromInt(1), UnitPrice: model.DecimalFromInt(10), TaxRate: model.MustDecimal("25.5")}}}}})
 				if err != nil || res[0].Err != nil {
 					t.Fatalf("%+v %v", res, err)
 				}

@@ -31,10 +31,10 @@ func (c *Client) OrderStates(ctx context.Context, ids []string) (map[string]mode
 		nums = append(nums, n)
 	}
 	type order struct {
-		ID            int64   `json:"id"`
-		State         Str     `json:"state"`
-		InvoiceStatus Str `json:"invoice_status"`
-		InvoiceIDs    IDs     `json:"invoice_ids"`
+		ID            int64 `json:"id"`
+		State         Str   `json:"state"`
+		InvoiceStatus Str   `json:"invoice_status"`
+		InvoiceIDs    IDs   `json:"invoice_ids"`
 	}
 	orders, err := SearchRead[order](ctx, c, "sale.order", Query{Domain: []any{[]any{"id", "in", nums}}, Fields: []string{"state", "invoice_status", "invoice_ids"}})
 	if err != nil {

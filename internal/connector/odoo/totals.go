@@ -38,23 +38,76 @@ type pricedLine struct {
 
 // total is the line's total with tax as Odoo computes it per line.
 func (p pricedLine) total(price float64) float64 {
-	sub := round2(price * p.line.Quantity.Float64() * (1 - p.line.DiscountPercent.Float64()/100))
+	return p.totalWith(price, p.line.DiscountPercent.Float64())
+}
+
+// totalWith is the line's total at price less discount percent.
+func (p pricedLine) totalWith(price, discount float64) float64 {
+	sub := round2(price * p.line.Quantity.Float64() * (1 - discount/100))
 	if p.excluded {
 		return round2(sub + round2(sub*p.line.TaxRate.Float64()/100))
 	}
 	return sub
 }
 
-// fitNetPrices chooses, for each converted line, the net price a cent below
-// or above the exact net so that the order's total (Odoo rounds each line's
-// tax) is the shop's, trying the combinations of up to 12 converted lines;
-// most orders sent net thus still come to the shop's total. It reports
-// whether any line was converted.
+// fitSpread is how many cents around the exact net price a converted line's
+// price may go so that the order's total comes to the shop's: Odoo rounds each
+// line's tax, so nearby net prices give totals a cent or two apart, and a few
+// cents either way on one line reach totals the nearest prices cannot.
+const fitSpread = 3
+
+// fitChoice is one way to price a converted line: a net unit price and the
+// line's discount percent (Odoo keeps 2 decimals of each).
+type fitChoice struct {
+	price, discount float64
+	// cost ranks the ways: cents away from the exact net, and a rounding
+	// discount the shop did not give costs more than any price.
+	cost int64
+}
+
+// fitChoices are the ways to price line p: the prices within fitSpread cents
+// of the exact net; and, for a line of several units without a discount of
+// its own, whose subtotal steps by that many cents a price, the next price up
+// less a rounding discount of 0.01 % steps, which reaches the cents between.
+func fitChoices(p pricedLine) []fitChoice {
+	l := p.line
+	exact := l.UnitPrice.Float64() / (1 + l.TaxRate.Float64()/100) * 100
+	base := math.Floor(exact)
+	own := l.DiscountPercent.Float64()
+	var out []fitChoice
+	for d := -fitSpread + 1; d <= fitSpread; d++ {
+		if cents := base + float64(d); cents >= 0 {
+			out = append(out, fitChoice{price: cents / 100, discount: own, cost: int64(math.Abs(cents - exact))})
+		}
+	}
+	if l.Quantity.Float64() > 1 && own == 0 {
+		for _, c := range out[:len(out):len(out)] {
+			cents := c.price * 100
+			if cents <= 0 {
+				continue
+			}
+			// The discounts that take each unit up to a cent down, in
+			// hundredths of a percent; at most 200 steps (prices from 0.50).
+			steps := min(int(math.Ceil(10000/cents))+1, 200)
+			for k := 1; k <= steps; k++ {
+				out = append(out, fitChoice{price: c.price, discount: float64(k) / 100, cost: 100 + c.cost + int64(k)})
+			}
+		}
+	}
+	return out
+}
+
+// fitNetPrices chooses, for each converted line, how to price it (see
+// fitChoices) so that the order's total (Odoo rounds each line's tax) is the
+// shop's, changing the prices as little as it can. It reports whether any
+// line was converted; when no choice reaches the total, the nearest prices
+// stay and the read-back parks the order naming both totals.
 func fitNetPrices(plan []pricedLine, want model.Decimal) bool {
 	var conv []int
 	fixed := 0.0
 	for k, p := range plan {
-		if p.convert && len(conv) < 12 {
+		// The search grows with the lines; 30 lines reach any near total.
+		if p.convert && len(conv) < 30 {
 			conv = append(conv, k)
 			continue
 		}
@@ -63,23 +116,35 @@ func fitNetPrices(plan []pricedLine, want model.Decimal) bool {
 	if len(conv) == 0 || want.IsZero() {
 		return len(conv) > 0
 	}
-	target := math.Round(want.Float64() * 100)
-	cands := make([][2]float64, len(conv))
-	for j, k := range conv {
-		l := plan[k].line
-		exact := l.UnitPrice.Float64() / (1 + l.TaxRate.Float64()/100)
-		cands[j] = [2]float64{math.Floor(exact*100) / 100, math.Ceil(exact*100) / 100}
+	target := int64(math.Round(want.Float64()*100)) - int64(math.Round(fixed*100))
+	// reach[sum] is the cheapest way to make sum (in cents) from the lines so
+	// far: its cost and each line's choice.
+	type way struct {
+		cost    int64
+		choices []fitChoice
 	}
-	for mask := 0; mask < 1<<len(conv); mask++ {
-		t := fixed
-		for j, k := range conv {
-			t += plan[k].total(cands[j][mask>>j&1])
-		}
-		if math.Round(t*100) == target {
-			for j, k := range conv {
-				plan[k].vals["price_unit"] = cands[j][mask>>j&1]
+	reach := map[int64]way{0: {}}
+	for _, k := range conv {
+		next := map[int64]way{}
+		for _, ch := range fitChoices(plan[k]) {
+			t := int64(math.Round(plan[k].totalWith(ch.price, ch.discount) * 100))
+			for sum, w := range reach {
+				n, c := sum+t, w.cost+ch.cost
+				if old, ok := next[n]; ok && old.cost <= c {
+					continue
+				}
+				next[n] = way{cost: c, choices: append(append([]fitChoice(nil), w.choices...), ch)}
 			}
-			break
+		}
+		reach = next
+	}
+	if w, ok := reach[target]; ok {
+		for j, k := range conv {
+			ch := w.choices[j]
+			plan[k].vals["price_unit"] = ch.price
+			if ch.discount != 0 {
+				plan[k].vals["discount"] = ch.discount
+			}
 		}
 	}
 	return true
@@ -151,4 +216,42 @@ func excludedRates(o model.Order) string {
 		return "0 %"
 	}
 	return strings.Join(rates, " / ")
+}
+
+// driftedDrafts reads the totals of the drafts at idx (orders an earlier
+// attempt created and did not confirm) and deletes those whose total is not
+// the shop's, returning their indexes to be made again.
+func (c *Client) driftedDrafts(ctx context.Context, imps []model.OrderImport, idx []int, out []model.WriteResult) ([]int, error) {
+	var ids []any
+	byID := map[string]int{}
+	for _, i := range idx {
+		if !imps[i].Order.Total.IsZero() {
+			ids = append(ids, parseInt(out[i].RemoteID))
+			byID[out[i].RemoteID] = i
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := SearchRead[totalRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"id", "in", ids}}, Fields: []string{"amount_total"}})
+	if err != nil {
+		return nil, fmt.Errorf("odoo %s: reading the totals of drafts left by an earlier attempt: %w", c.name, err)
+	}
+	var drop []int64
+	var redo []int
+	for _, r := range rows {
+		i, ok := byID[r.ID.String()]
+		if !ok || math.Round(r.AmountTotal.D().Float64()*100) == math.Round(imps[i].Order.Total.Float64()*100) {
+			continue
+		}
+		drop = append(drop, int64(r.ID))
+		redo = append(redo, i)
+	}
+	if len(drop) == 0 {
+		return nil, nil
+	}
+	if _, err := c.Call(ctx, "sale.order", "unlink", drop, nil); err != nil {
+		return nil, fmt.Errorf("odoo %s: deleting %d drafts whose totals differ from the shop's: %w", c.name, len(drop), err)
+	}
+	return redo, nil
 }

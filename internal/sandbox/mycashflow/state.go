@@ -73,12 +73,14 @@ type PaymentView struct {
 
 // OrderView is a snapshot of an order.
 type OrderView struct {
-	ID                                    int
-	Status                                string // open, completed, cancelled
-	CreatedAt, UpdatedAt, ArchivedAt      time.Time
-	VersionID, CustomerID                 int
-	ShippingMethodID, PaymentMethodID     int // 0: none
-	Email, Currency, Details              string
+	ID                                int
+	Status                            string // open, completed, cancelled
+	CreatedAt, UpdatedAt, ArchivedAt  time.Time
+	VersionID, CustomerID             int
+	ShippingMethodID, PaymentMethodID int // 0: none
+	Email, Currency, Details          string
+	// Company and VatCode are the billing address's.
+	Company, VatCode                      string
 	Subtotal, ShippingCosts, PaymentCosts float64
 	Discount, Total                       float64
 	Lines                                 []LineView
@@ -170,7 +172,7 @@ func deref(p *int) int {
 func viewOrder(o *order) OrderView {
 	v := OrderView{ID: o.ID, Status: o.Status, CreatedAt: o.CreatedAt.Time, UpdatedAt: o.UpdatedAt.Time, ArchivedAt: o.ArchivedAt.Time,
 		VersionID: o.VersionID, CustomerID: deref(o.CustomerID), ShippingMethodID: deref(o.ShippingMethodID), PaymentMethodID: deref(o.PaymentMethodID),
-		Email: o.CustomerInformation.Email, Currency: o.Currency, Details: o.Details, Subtotal: o.Subtotal.float(), ShippingCosts: o.ShippingCosts.float(),
+		Email: o.CustomerInformation.Email, Company: o.CustomerInformation.Company, VatCode: o.CustomerInformation.VatCode, Currency: o.Currency, Details: o.Details, Subtotal: o.Subtotal.float(), ShippingCosts: o.ShippingCosts.float(),
 		PaymentCosts: o.PaymentCosts.float(), Discount: o.Discount.float(), Total: o.Total.float()}
 	for _, l := range o.lines {
 		v.Lines = append(v.Lines, LineView{ID: l.ID, ProductID: deref(l.ProductID), VariationID: deref(l.VariationID), ShipmentID: deref(l.ShipmentID),
