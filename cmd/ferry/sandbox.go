@@ -10,7 +10,6 @@ import (
 	"github.com/ferryhub/ferry/internal/sandbox/fault"
 	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
 	odoosandbox "github.com/ferryhub/ferry/internal/sandbox/odoo"
-	ongoingsandbox "github.com/ferryhub/ferry/internal/sandbox/ongoing"
 )
 
 func newSandboxCmd() *cobra.Command {
@@ -22,10 +21,10 @@ tool) can be tried and tested without the real system. Faults can be injected at
 flags, or at run time: PUT /_sandbox/faults {"error_rate":0.2,"latency":"50ms"}.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return fmt.Errorf("sandbox needs a system: mycashflow, odoo or ongoing (see 'ferry sandbox --help')")
+			return fmt.Errorf("sandbox needs a system: mycashflow, odoo, ongoing or ogoship (see 'ferry sandbox --help')")
 		},
 	}
-	cmd.AddCommand(newMCFSandboxCmd(), newOdooSandboxCmd(), newOngoingSandboxCmd())
+	cmd.AddCommand(newMCFSandboxCmd(), newOdooSandboxCmd(), newOngoingSandboxCmd(), newOgoshipSandboxCmd())
 	return cmd
 }
 
@@ -156,69 +155,6 @@ func newOdooSandboxCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&o.StockSMS, "stock-sms", false, "install stock_sms: validating a delivery first answers the confirm.stock.sms wizard (also PUT /_sandbox/stock-sms {\"enabled\":true})")
 	ff.add(cmd)
 	return cmd
-}
-
-func newOngoingSandboxCmd() *cobra.Command {
-	var o ongoingsandbox.Options
-	var addr string
-	var ff faultFlags
-	cmd := &cobra.Command{
-		Use:   "ongoing",
-		Short: "Run the Ongoing WMS (Goods Owner REST API v1) sandbox",
-		Long: `A fake Ongoing WMS warehouse with one goods owner and generated articles. Orders put with
-PUT /orders move open → released → allocated → picked → sent every --step-every (or on
-POST /_sandbox/advance); shipping sets waybill, tracking and a parcel and takes the stock out.
-Parallel requests for the goods owner are counted (GET /_sandbox/overlaps) and refused with 429.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			fc, err := ff.config()
-			if err != nil {
-				return err
-			}
-			o.Faults = fc
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			ln, err := net.Listen("tcp", addr)
-			if err != nil {
-				return fmt.Errorf("listening on %s: %w", addr, err)
-			}
-			sb := ongoingsandbox.New(o)
-			eff := sb.Options()
-			base := fmt.Sprintf("http://%s%s", ln.Addr(), sb.BasePath())
-			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "Ongoing WMS sandbox for warehouse %q\n", eff.Warehouse)
-			fmt.Fprintf(out, "  base URL:        %s\n", base)
-			fmt.Fprintf(out, "  goods owner id:  %d (%s)\n", eff.GoodsOwnerID, eff.GoodsOwnerName)
-			fmt.Fprintf(out, "  user:            %s\n", eff.User)
-			fmt.Fprintf(out, "  password:        %s\n", eff.Password)
-			fmt.Fprintf(out, "  warehouse steps: %s\n", stepText(eff.StepEvery))
-			fmt.Fprintf(out, "  ferry connection settings: {base_url: %s, warehouse: %s, goods_owner_id: %d, user: %s, password: %s}\n",
-				base, eff.Warehouse, eff.GoodsOwnerID, eff.User, eff.Password)
-			return sb.Serve(cmd.Context(), ln)
-		},
-	}
-	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8083", "listen address")
-	cmd.Flags().StringVar(&o.Warehouse, "warehouse", "demo", "warehouse instance name (the first path segment)")
-	cmd.Flags().IntVar(&o.GoodsOwnerID, "goods-owner-id", 42, "goods owner id (the tenant)")
-	cmd.Flags().StringVar(&o.GoodsOwnerName, "goods-owner-name", "Demo Oy", "goods owner name")
-	cmd.Flags().StringVar(&o.User, "user", "ferry", "API user (HTTP Basic)")
-	cmd.Flags().StringVar(&o.Password, "password", "demo-password", "API password")
-	cmd.Flags().Int64Var(&o.Seed, "seed", 1, "data generator seed")
-	cmd.Flags().IntVar(&o.Articles, "articles", 0, "generated articles (0 = default 30, negative = none)")
-	cmd.Flags().DurationVar(&o.StepEvery, "step-every", 30*time.Second, "move every order one status step this often (0 = only on POST /_sandbox/advance)")
-	cmd.Flags().BoolVar(&o.ServeOverlaps, "serve-overlaps", false, "serve parallel requests of the goods owner instead of answering 429 (they are counted either way)")
-	cmd.Flags().Float64Var(&o.CommitThenFail.Rate, "commit-then-fail-rate", 0, "share of writes (0..1) that take effect and then answer 500")
-	cmd.Flags().BoolVar(&o.CommitThenFail.Drop, "commit-then-fail-drop", false, "drop the connection instead of answering 500")
-	ff.add(cmd)
-	return cmd
-}
-
-func stepText(d time.Duration) string {
-	if d <= 0 {
-		return "only on POST /_sandbox/advance"
-	}
-	return "every " + d.String() + " (and on POST /_sandbox/advance)"
 }
 
 func nonEmpty(s, def string) string {
