@@ -318,3 +318,6 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// String returns the string.
+func (s Str) String() string { return string(s) }
