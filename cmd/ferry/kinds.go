@@ -5,4 +5,5 @@ package main
 import (
 	_ "github.com/ferryhub/ferry/internal/connector/mycashflow"
 	_ "github.com/ferryhub/ferry/internal/connector/odoo"
+	_ "github.com/ferryhub/ferry/internal/connector/ongoing"
 )

@@ -562,3 +562,38 @@ func (c *Client) SubscribeOrders(ctx context.Context, target string) (string, er
 	}
 	return w.UUID, nil
 }
+
+// ChangedProducts reads the products updated at or after since (every product
+// when since is zero) with their variations, oldest change first, a page at a
+// time (see changedSince), mapped to the canonical model with category names.
+// It makes the store a product source: the master of a warehouse's article
+// register (seed 002). A product that does not decode stops the read, naming
+// it, so that the cursor never passes it.
+func (c *Client) ChangedProducts(ctx context.Context, since time.Time, page func(products []model.Product, through time.Time) error) error {
+	cats, err := c.Categories(ctx)
+	if err != nil {
+		return fmt.Errorf("mycashflow %s: listing categories: %w", c.name, err)
+	}
+	n := Names{Categories: map[ID]string{}}
+	for _, k := range cats.Items {
+		n.Categories[k.ID] = k.Name
+	}
+	q := url.Values{"expand": {strings.Join(ProductExpand, ",")}}
+	var pageErr error
+	err = changedSince(ctx, c, "/products", q, since, decodeAs[Product], func(items []Product, b []error, through time.Time) error {
+		out := make([]model.Product, len(items))
+		for i, p := range items {
+			out[i] = ToProduct(p, n)
+		}
+		if len(b) > 0 {
+			// The cursor must not pass a product that could not be read.
+			return errors.Join(b...)
+		}
+		pageErr = page(out, through)
+		return pageErr
+	})
+	if err != nil && err != pageErr {
+		return fmt.Errorf("mycashflow %s: listing products: %w", c.name, err)
+	}
+	return err
+}
