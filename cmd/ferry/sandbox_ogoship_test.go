@@ -12,7 +12,6 @@ import (
 	"time"
 )
 
-
 func TestSandboxOgoshipCommand(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())

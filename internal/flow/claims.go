@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ferryhub/ferry/internal/jobs"
@@ -201,12 +202,17 @@ func (rt *Runtime) mine(ctx context.Context, route string, job, from int64, enti
 }
 
 // newerVersion reports whether version a is later than b: times when both are
-// RFC 3339 times, else a plain comparison.
+// RFC 3339 times (with an order's content hash after "#"), else a plain
+// comparison.
 func newerVersion(a, b string) bool {
-	ta, ea := time.Parse(time.RFC3339Nano, a)
-	tb, eb := time.Parse(time.RFC3339Nano, b)
+	at, ah, _ := strings.Cut(a, "#")
+	bt, bh, _ := strings.Cut(b, "#")
+	ta, ea := time.Parse(time.RFC3339Nano, at)
+	tb, eb := time.Parse(time.RFC3339Nano, bt)
 	if ea == nil && eb == nil {
-		return ta.After(tb)
+		// Within one second (the shop's precision) a different content is
+		// taken as the newer: it is what the caller read last.
+		return ta.After(tb) || ta.Equal(tb) && ah != bh
 	}
 	return a > b
 }

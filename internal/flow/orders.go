@@ -112,7 +112,14 @@ func ordersOptions(r Route) *OrdersOptions {
 
 func orderLocalID(r Route, o model.Order) string { return r.From + ":" + o.ID }
 
-func orderVersion(o model.Order) string { return o.UpdatedAt.UTC().Format(time.RFC3339Nano) }
+//
+// A shop's updated_at counts whole seconds (MyCashflow's does), so two changes
+// within one second carry the same time: the version is the time and a hash of
+// the order's content, and the second change is a new version all the same.
+func orderVersion(o model.Order) string {
+	return o.UpdatedAt.UTC().Format(time.RFC3339Nano) + "#" + Hash([]any{o.Status, o.Customer, o.Billing, o.Shipping, o.Lines, o.Note,
+		o.ShippingMethod, o.PaymentMethod, o.Total, o.Currency})[:12]
+}
 
 // eligible reports whether a shop order may be imported: it is being processed
 // (open) and has a payment method and a shipping method, as the shop integration

@@ -260,3 +260,38 @@ func TestOrdersDryRunWritesNothing(t *testing.T) {
 		t.Fatalf("order reference: %+v", ops["create"][0])
 	}
 }
+
+// The shop's updated_at has whole seconds: a change made in the same second as
+// the import (the shop's clock stands still here) is still a new version,
+// read by the next pass and sent to the ERP.
+func TestOrdersChangeWithinTheSameSecondIsSent(t *testing.T) {
+	t.Parallel()
+	frozen := time.Now().UTC().Truncate(time.Second)
+	erp := allCarriers()
+	h := newHarness(t, mcfsandbox.Options{Seed: 11, Orders: 20, Now: func() time.Time { return frozen }},
+		[]flow.Route{{Name: "orders", Flow: "orders", From: "shop", To: "erp", Options: &flow.OrdersOptions{BatchSize: 25, Overlap: time.Minute}}}, erp)
+	b := &ordersBundle{harness: h, erp: erp}
+	// An order made now, imported, and changed again in the same second.
+	var id int
+	for id == 0 {
+		o, err := b.sb.CreateRandomOrder()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Status == "open" && o.PaymentMethodID != 0 && o.ShippingMethodID != 0 {
+			id = o.ID
+		}
+	}
+	b.pass(t, "orders")
+	if _, err := b.store.GetLinkByLocal(context.Background(), "erp", "order", fmt.Sprintf("shop:%d", id)); err != nil {
+		t.Fatalf("order %d not imported: %v", id, err)
+	}
+	note := "Ovikoodi 1234"
+	if _, err := b.sb.UpdateOrder(id, mcfsandbox.OrderUpdate{Details: &note}); err != nil {
+		t.Fatal(err)
+	}
+	b.pass(t, "orders")
+	if b.erp.updates != 1 {
+		t.Fatalf("%d updates sent for order %d changed within the second of its import", b.erp.updates, id)
+	}
+}
