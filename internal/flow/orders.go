@@ -112,7 +112,8 @@ func ordersOptions(r Route) *OrdersOptions {
 
 func orderLocalID(r Route, o model.Order) string { return r.From + ":" + o.ID }
 
-// A shop's updated_at counts whole seconds (MyCashflow's does), so two changes
+// orderVersion tells one state of an order from another. A shop's updated_at
+// counts whole seconds (MyCashflow's does), so two changes
 // within one second carry the same time: the version is the time and a hash of
 // the order's content, and the second change is a new version all the same.
 func orderVersion(o model.Order) string {
