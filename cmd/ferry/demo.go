@@ -41,18 +41,24 @@ func newDemoCmd(g *globals) *cobra.Command {
 	var orderEvery time.Duration
 	var odooVersion int
 	var onceTimeout time.Duration
+	var scenario string
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Run ferry against sandboxed MyCashflow and Odoo, on SQLite in a temporary directory",
-		Long: `demo starts a MyCashflow sandbox and an Odoo sandbox with generated data (new shop orders keep
-arriving), writes a ferry.yaml connecting them, and runs ferry on SQLite in a temporary
-data directory with every route of the MyCashflow ⇄ Odoo integration and the HTTP server.
-It prints the URLs and credentials. --once runs one full pass of every route instead,
-prints one JSON object with per-route counts, and exits 0 only if nothing failed.`,
+		Short: "Run ferry against sandboxed systems (MyCashflow and Odoo, or Ongoing WMS), on SQLite in a temporary directory",
+		Long: `demo starts sandboxes with generated data (new shop orders keep arriving), writes a ferry.yaml
+connecting them, and runs ferry on SQLite in a temporary data directory with every route of
+the integration and the HTTP server. It prints the URLs and credentials. Scenarios:
+  mcf-odoo     MyCashflow webshop ⇄ Odoo ERP (seed 000; the default)
+  mcf-ongoing  MyCashflow webshop ⇄ Ongoing WMS warehouse (seed 002)
+--once runs one full pass of every route instead, prints one JSON object with per-route
+counts, and exits 0 only if nothing failed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if odooVersion < 16 || odooVersion > 19 {
 				return fmt.Errorf("--odoo-version %d: supported versions are 16, 17, 18 and 19", odooVersion)
+			}
+			if scenario != "mcf-odoo" && scenario != "mcf-ongoing" {
+				return fmt.Errorf("--scenario %q: use mcf-odoo or mcf-ongoing", scenario)
 			}
 			ctx := cmd.Context()
 			out := cmd.OutOrStdout()
@@ -63,6 +69,9 @@ prints one JSON object with per-route counts, and exits 0 only if nothing failed
 				}
 				defer os.RemoveAll(dir)
 				dataDir = dir
+			}
+			if scenario == "mcf-ongoing" {
+				return demoOngoing(ctx, g, cmd, dataDir, addr, once, orderEvery, onceTimeout)
 			}
 			// The shop starts empty: Odoo is the product master, and the shop's
 			// catalogue arrives by the products route; orders then use it.
@@ -120,6 +129,7 @@ prints one JSON object with per-route counts, and exits 0 only if nothing failed
 	cmd.Flags().DurationVar(&orderEvery, "order-every", 15*time.Second, "how often the shop sandbox receives a new order (0 = never)")
 	cmd.Flags().DurationVar(&onceTimeout, "timeout", 10*time.Minute, "with --once: give up after this long")
 	cmd.Flags().IntVar(&odooVersion, "odoo-version", 17, "Odoo version the ERP sandbox behaves as: 16, 17, 18 or 19")
+	cmd.Flags().StringVar(&scenario, "scenario", "mcf-odoo", "the systems: mcf-odoo (MyCashflow ⇄ Odoo) or mcf-ongoing (MyCashflow ⇄ Ongoing WMS)")
 	return cmd
 }
 
@@ -196,8 +206,16 @@ func printDemo(out io.Writer, cfg *config.Config, path, mcfURL, odooURL string, 
 		fmt.Fprintf(out, "  Odoo %d:          %s  database ferry, login admin, API key demo-key\n", odooVersion, odooURL)
 	}
 	fmt.Fprintf(out, "  routes:           %d\n", len(cfg.Routes))
-	fmt.Fprintf(out, "  try:              ferry -c %s jobs list   (in another terminal)\n", path)
-	fmt.Fprintf(out, "Ctrl-C stops the demo and removes its data.\n")
+	printCLIHint(out, path)
+}
+
+// printCLIHint tells how to use the CLI beside the running demo: from a
+// checkout, `go run ./cmd/ferry` (or a binary built with `go build`).
+func printCLIHint(out io.Writer, path string) {
+	fmt.Fprintf(out, "  CLI, in another terminal of this checkout:\n")
+	fmt.Fprintf(out, "                    go run ./cmd/ferry -c %s jobs list\n", path)
+	fmt.Fprintf(out, "                    (or go build -o ferry ./cmd/ferry once, then ./ferry -c %s routes / jobs / connections test)\n", path)
+	fmt.Fprintf(out, "Ctrl-C stops the demo and removes its data (keep it with --data-dir).\n")
 }
 
 // demoOnce runs every route once, in the order a day of trade has them: the

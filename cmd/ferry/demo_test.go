@@ -42,3 +42,32 @@ func TestDemoOnce(t *testing.T) {
 }
 
 type demoCounts struct{ Created, Updated, Unchanged, Parked, Failed, Skipped int }
+
+// The Ongoing scenario (seed 002) runs as a new user would run it: articles
+// from the shop, the shop's orders into the warehouse once, every one shipped
+// and quick-processed back with stock, and no call overlapped per goods owner.
+func TestDemoOnceOngoing(t *testing.T) {
+	t.Parallel()
+	out, _, err := runFerry(t, "demo", "--scenario", "mcf-ongoing", "--once", "--data-dir", t.TempDir(), "--addr", freeAddr(t))
+	if err != nil {
+		t.Fatalf("demo --scenario mcf-ongoing --once: %v\n%s", err, out)
+	}
+	var res struct {
+		Routes    map[string]demoCounts
+		Warehouse struct {
+			Orders   int            `json:"orders"`
+			ByStatus map[string]int `json:"orders_by_status"`
+			Overlaps int            `json:"overlaps"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	r := res.Routes
+	if r["articles"].Created == 0 || r["orders"].Created != 10 || r["shipments"].Updated != 10 || r["stock"].Updated == 0 {
+		t.Fatalf("counts %+v", r)
+	}
+	if res.Warehouse.Orders != 10 || res.Warehouse.ByStatus["450"] != 10 || res.Warehouse.Overlaps != 0 {
+		t.Fatalf("warehouse %+v", res.Warehouse)
+	}
+}

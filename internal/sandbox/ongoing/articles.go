@@ -163,6 +163,7 @@ func (s *Server) newArticle(number string, now time.Time) *article {
 		location: "A" + itoa(10+len(s.st.articles)%90)}
 	a.in.ArticleNumber = str(number)
 	a.in.GoodsOwnerID = num{v: float64(s.opts.GoodsOwnerID), set: true}
+	a.onHand = s.opts.ReceiveNew
 	s.st.addArticle(a)
 	return a
 }

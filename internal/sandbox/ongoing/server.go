@@ -31,7 +31,10 @@ type Options struct {
 	// Articles is the number of generated articles; default 30, 0 keeps the
 	// default, negative means none.
 	Articles int
-	Faults   fault.Config // initial fault injection
+	// ReceiveNew is the stock the warehouse books in for an article when it is
+	// created (as if its goods arrived with it); default 0, none.
+	ReceiveNew float64
+	Faults     fault.Config // initial fault injection
 	// CommitThenFail makes writes take effect and then answer 500 or drop the
 	// connection (commitfault.go); settable at run time.
 	CommitThenFail CommitThenFail
