@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ferryhub/ferry/internal/config"
 	"github.com/ferryhub/ferry/internal/store"
 	"github.com/ferryhub/ferry/internal/web"
 )
@@ -17,7 +22,7 @@ func newUsersCmd(g *globals) *cobra.Command {
 		Short: "Manage the dashboard's users and API tokens",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return fmt.Errorf("users needs a subcommand: add, list, delete or token (see 'ferry users --help')")
+			return fmt.Errorf("users needs a subcommand: add, list, delete, token or unlock (see 'ferry users --help')")
 		},
 	}
 	var role, password string
@@ -33,16 +38,16 @@ generated and printed once.`,
 			if !r.Allows(store.RoleViewer) {
 				return fmt.Errorf("--role %q: use admin, operator or viewer", role)
 			}
-			h, err := openManaged(cmd.Context(), g)
+			st, err := openUsersStore(cmd.Context(), g)
 			if err != nil {
 				return err
 			}
-			defer h.Close()
+			defer st.Close()
 			pw := password
 			if pw == "" {
 				pw = web.NewSecret()[:20]
 			}
-			if err := web.AddUser(cmd.Context(), h.Store, args[0], pw, r); err != nil {
+			if err := web.AddUser(cmd.Context(), st, args[0], pw, r); err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
@@ -61,12 +66,12 @@ generated and printed once.`,
 		Short: "List the users",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			h, err := openManaged(cmd.Context(), g)
+			st, err := openUsersStore(cmd.Context(), g)
 			if err != nil {
 				return err
 			}
-			defer h.Close()
-			users, err := h.Store.ListUsers(cmd.Context())
+			defer st.Close()
+			users, err := st.ListUsers(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -83,12 +88,12 @@ generated and printed once.`,
 		Short: "Delete a user with their sessions and API tokens",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			h, err := openManaged(cmd.Context(), g)
+			st, err := openUsersStore(cmd.Context(), g)
 			if err != nil {
 				return err
 			}
-			defer h.Close()
-			if err := h.Store.DeleteUser(cmd.Context(), args[0]); err != nil {
+			defer st.Close()
+			if err := st.DeleteUser(cmd.Context(), args[0]); err != nil {
 				return fmt.Errorf("user %s: %w", args[0], err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "user %s deleted\n", args[0])
@@ -101,12 +106,12 @@ generated and printed once.`,
 		Short: "Create an API token acting as the user (printed once; send it as Authorization: Bearer …)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			h, err := openManaged(cmd.Context(), g)
+			st, err := openUsersStore(cmd.Context(), g)
 			if err != nil {
 				return err
 			}
-			defer h.Close()
-			secret, err := web.AddToken(cmd.Context(), h.Store, args[0], strings.TrimSpace(label))
+			defer st.Close()
+			secret, err := web.AddToken(cmd.Context(), st, args[0], strings.TrimSpace(label))
 			if err != nil {
 				return err
 			}
@@ -116,5 +121,41 @@ generated and printed once.`,
 	}
 	token.Flags().StringVar(&label, "label", "", "what the token is for")
 	cmd.AddCommand(token)
+	cmd.AddCommand(&cobra.Command{
+		Use:   "unlock NAME",
+		Short: "Let a user locked out by failed sign-ins sign in again at once",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := openUsersStore(cmd.Context(), g)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if _, err := st.GetUser(cmd.Context(), args[0]); err != nil {
+				return fmt.Errorf("no user %q: %w", args[0], err)
+			}
+			if err := web.Unlock(cmd.Context(), st, args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "user %s may sign in again (a running ferry sees it at the next sign-in)\n", args[0])
+			return nil
+		},
+	})
 	return cmd
+}
+
+// openUsersStore opens ferry's store alone, for the users commands: they need
+// no connection, so a credential whose environment variable is unset in this
+// shell does not stop them.
+func openUsersStore(ctx context.Context, g *globals) (store.Store, error) {
+	cfg, err := config.LoadSkippingCredentials(g.configPath, schemas())
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) || g.configSet || os.Getenv("FERRY_CONFIG") != "" {
+			return nil, err
+		}
+		if cfg, err = g.loadConfig(); err != nil {
+			return nil, err
+		}
+	}
+	return store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: newLogger(cfg)})
 }

@@ -41,3 +41,32 @@ func TestUsersAddListTokenDelete(t *testing.T) {
 		t.Errorf("alice still listed after delete: %q", out)
 	}
 }
+
+// The users commands need only ferry's store: a connection whose credential
+// names an environment variable unset in this shell does not stop them; and
+// unlock names the user it lets in again.
+func TestUsersIgnoreUnrelatedCredentialsAndUnlock(t *testing.T) {
+	t.Parallel()
+	path := writeConfig(t, `data_dir: DATADIR
+log: {level: error}
+connections:
+  shop:
+    kind: mycashflow
+    settings: {store: demo}
+    credentials: {user: api@demo.example, api_key: "env:FERRY_TEST_SURELY_UNSET_KEY"}
+`)
+	if _, _, err := runFerry(t, "-c", path, "users", "add", "dora", "--role", "admin"); err != nil {
+		t.Fatalf("users add with an unset credential variable elsewhere: %v", err)
+	}
+	out, _, err := runFerry(t, "-c", path, "users", "unlock", "dora")
+	if err != nil || !strings.Contains(out, "dora may sign in again") {
+		t.Errorf("users unlock: %q %v", out, err)
+	}
+	if _, _, err := runFerry(t, "-c", path, "users", "unlock", "nobody"); err == nil || !strings.Contains(err.Error(), `no user "nobody"`) {
+		t.Errorf("unlock of an unknown user: %v", err)
+	}
+	// A command that uses the connections still says what is missing.
+	if _, stderr, err := runFerry(t, "-c", path, "config", "validate"); err == nil || !strings.Contains(stderr, "FERRY_TEST_SURELY_UNSET_KEY") {
+		t.Errorf("config validate: %v %s", err, stderr)
+	}
+}

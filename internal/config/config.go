@@ -45,6 +45,10 @@ type HTTP struct {
 	Addr string `yaml:"addr" json:"addr"`
 	// PublicURL is where remote systems reach ferry, for webhook subscriptions.
 	PublicURL string `yaml:"public_url" json:"public_url,omitempty"`
+	// TrustedProxies are the addresses or CIDR ranges of reverse proxies whose
+	// X-Forwarded-For names the client (for sign-in limits and the audit log);
+	// default none: the connection's address is the client's.
+	TrustedProxies []string `yaml:"trusted_proxies" json:"trusted_proxies,omitempty"`
 }
 
 // Log configures logging.
@@ -229,6 +233,11 @@ func (c *Config) validate(add func(path, format string, args ...any)) {
 	if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
 		add("http.addr", "%q is not host:port (e.g. 127.0.0.1:8080)", c.HTTP.Addr)
 	}
+	for i, p := range c.HTTP.TrustedProxies {
+		if _, err := ParseProxy(p); err != nil {
+			add(fmt.Sprintf("http.trusted_proxies[%d]", i), "%v", err)
+		}
+	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
@@ -296,4 +305,21 @@ func (c *Config) validate(add func(path, format string, args ...any)) {
 			}
 		}
 	}
+}
+
+// ParseProxy reads a trusted proxy: an IP address or a CIDR range.
+func ParseProxy(s string) (*net.IPNet, error) {
+	s = strings.TrimSpace(s)
+	if _, n, err := net.ParseCIDR(s); err == nil {
+		return n, nil
+	}
+	ip := net.ParseIP(s)
+	if ip == nil {
+		return nil, fmt.Errorf("%q is neither an IP address nor a CIDR range (10.0.0.0/8)", s)
+	}
+	bits := 32
+	if ip.To4() == nil {
+		bits = 128
+	}
+	return &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)}, nil
 }

@@ -59,6 +59,17 @@ func Load(path string, s Schemas) (*Config, error) {
 	return ParseEnv(path, data, s, environ())
 }
 
+// LoadSkippingCredentials is Load for commands that use only ferry's store
+// (users): credentials that name an unset environment variable are left
+// empty rather than refused, since the command does not use them.
+func LoadSkippingCredentials(path string, s Schemas) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading config: %w", err)
+	}
+	return parseEnv(path, data, s, environ(), true)
+}
+
 // Parse is Load for a file already read, named name in errors.
 func Parse(name string, data []byte, s Schemas) (*Config, error) {
 	return ParseEnv(name, data, s, environ())
@@ -76,7 +87,11 @@ func environ() map[string]string {
 
 // ParseEnv is Parse with the environment given as a map, for tests.
 func ParseEnv(name string, data []byte, s Schemas, env map[string]string) (*Config, error) {
-	p := &parser{file: name, nodes: map[string]*yaml.Node{}, schemas: s}
+	return parseEnv(name, data, s, env, false)
+}
+
+func parseEnv(name string, data []byte, s Schemas, env map[string]string, skipCreds bool) (*Config, error) {
+	p := &parser{file: name, nodes: map[string]*yaml.Node{}, schemas: s, skipCreds: skipCreds}
 	cfg := Default()
 	cfg.Path = name
 	var doc yaml.Node
@@ -139,6 +154,8 @@ type parser struct {
 	errs    Errors
 	nodes   map[string]*yaml.Node
 	schemas Schemas
+	// skipCreds leaves credentials whose variable is unset empty.
+	skipCreds bool
 }
 
 func (p *parser) at(n *yaml.Node, path, format string, args ...any) *Error {
@@ -354,6 +371,10 @@ func (p *parser) applyEnv(cfg *Config, env map[string]string) {
 				path := "connections." + name + ".credentials." + key
 				val, ok := env[ref]
 				if !ok || val == "" {
+					if p.skipCreds {
+						c.Credentials[key] = ""
+						continue
+					}
 					p.add(p.nodeFor(path), path, "environment variable %s is not set", ref)
 					continue
 				}

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -180,31 +181,45 @@ func (s *Server) guard(need store.Role, api bool, h http.HandlerFunc) http.Handl
 	}
 }
 
-// loginLimiter slows password guessing: after 5 failures for a user name or a
-// client address within 15 minutes, sign-in is refused until the window ends.
+// loginLimiter slows password guessing, per user name and per client address
+// apart: after loginUserFails failures for one user name within loginWindow,
+// that name may not sign in until the window ends (from any address); after
+// loginAddrFails failures from one address (a shared office or proxy sends
+// many people's), that address may not sign in. A user unlocked with `ferry
+// users unlock` (a time in the store) starts afresh.
 type loginLimiter struct {
 	mu    sync.Mutex
 	fails map[string][]time.Time
 }
 
 const (
-	loginMaxFails = 5
-	loginWindow   = 15 * time.Minute
+	loginUserFails = 5
+	loginAddrFails = 50
+	loginWindow    = 15 * time.Minute
 )
 
-func (l *loginLimiter) blocked(now time.Time, keys ...string) time.Duration {
+// limitOf is the failures a key ("user:…", "addr:…") may have.
+func limitOf(key string) int {
+	if strings.HasPrefix(key, "addr:") {
+		return loginAddrFails
+	}
+	return loginUserFails
+}
+
+// blocked says how long key must wait; failures before since do not count.
+func (l *loginLimiter) blocked(now, since time.Time, key string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var wait time.Duration
-	for _, k := range keys {
-		recent := l.recent(now, k)
-		if len(recent) >= loginMaxFails {
-			if d := recent[0].Add(loginWindow).Sub(now); d > wait {
-				wait = d
-			}
+	var recent []time.Time
+	for _, t := range l.recent(now, key) {
+		if !t.Before(since) {
+			recent = append(recent, t)
 		}
 	}
-	return wait
+	if n := limitOf(key); len(recent) >= n {
+		return recent[len(recent)-n].Add(loginWindow).Sub(now)
+	}
+	return 0
 }
 
 func (l *loginLimiter) recent(now time.Time, k string) []time.Time {
@@ -241,6 +256,23 @@ func (l *loginLimiter) reset(keys ...string) {
 	}
 }
 
+// UnlockKey is the setting that records when a user was unlocked.
+func UnlockKey(user string) string { return "login-unlocked:" + strings.ToLower(user) }
+
+// Unlock lets a user sign in again at once, from any process sharing the store.
+func Unlock(ctx context.Context, st store.Store, user string) error {
+	return st.PutSetting(ctx, UnlockKey(user), time.Now().UTC().Format(time.RFC3339Nano))
+}
+
+func (s *Server) unlockedAt(ctx context.Context, user string) time.Time {
+	v, err := s.st().GetSetting(ctx, UnlockKey(user))
+	if err != nil {
+		return time.Time{}
+	}
+	t, _ := time.Parse(time.RFC3339Nano, v)
+	return t
+}
+
 // dummyHash makes a sign-in with an unknown user take as long as one with a
 // wrong password.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("ferry-no-such-user"), bcryptCost)
@@ -273,10 +305,36 @@ func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAg
 	})
 }
 
-func clientAddr(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
+// clientAddr is the client's address: the connection's, or, when that is a
+// trusted proxy, the nearest address in X-Forwarded-For that is not one.
+func (s *Server) clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if !s.trusted(host) {
+		return host
+	}
+	hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if net.ParseIP(hop) == nil {
+			break
+		}
+		if !s.trusted(hop) {
+			return hop
+		}
+		host = hop
 	}
 	return host
+}
+
+func (s *Server) trusted(addr string) bool {
+	ip := net.ParseIP(addr)
+	for _, n := range s.proxies {
+		if ip != nil && n.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }

@@ -189,7 +189,16 @@ func securityHeaders(h http.Handler) http.Handler {
 
 func (s *Server) mountDashboard() {
 	static, _ := fs.Sub(staticFS, "static")
-	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
+	// Files only: a directory (its listing) is nobody's business.
+	s.mux.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if st, err := fs.Stat(static, strings.TrimSuffix(name, "/")); name == "" || strings.HasSuffix(name, "/") || err != nil || st.IsDir() {
+			http.NotFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	}))
 	page := func(pattern string, need store.Role, h http.HandlerFunc) {
 		s.mux.Handle(pattern, securityHeaders(s.guard(need, false, h)))
 	}
@@ -261,7 +270,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	name, pw := strings.TrimSpace(r.PostFormValue("user")), r.PostFormValue("password")
 	now := time.Now()
-	keys := []string{"user:" + strings.ToLower(name), "addr:" + clientAddr(r)}
+	keys := []string{"user:" + strings.ToLower(name), "addr:" + s.clientAddr(r)}
 	next := r.PostFormValue("next")
 	if !localPath(next) {
 		next = "/"
@@ -271,9 +280,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		setCookie(w, r, loginCookie, token, 600)
 		s.render(w, r, status, "login", page{Title: "Sign in", Error: msg, Data: map[string]string{"CSRF": token, "Next": next, "User": name}})
 	}
-	if wait := s.limiter.blocked(now, keys...); wait > 0 {
+	if wait := s.limiter.blocked(now, s.unlockedAt(r.Context(), name), keys[0]); wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		again(http.StatusTooManyRequests, fmt.Sprintf("too many failed sign-ins: try again in %s", humanDur(wait)))
+		again(http.StatusTooManyRequests, fmt.Sprintf("too many failed sign-ins for %s: try again in %s, or ask an admin to run 'ferry users unlock %s'", name, humanDur(wait), name))
+		return
+	}
+	if wait := s.limiter.blocked(now, time.Time{}, keys[1]); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		again(http.StatusTooManyRequests, fmt.Sprintf("too many failed sign-ins from this address: try again in %s", humanDur(wait)))
 		return
 	}
 	secret, err := s.signIn(r.Context(), name, pw)

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -253,13 +255,73 @@ func TestLoginLimitsGuessing(t *testing.T) {
 	if resp, _ := bare.form(t, "/login", url.Values{"csrf": {"x"}, "user": {"admin"}, "password": {adminPass}}); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("sign-in without the form's token: %d, want 403", resp.StatusCode)
 	}
-	for i := 0; i < loginMaxFails; i++ {
+	for i := 0; i < loginUserFails; i++ {
 		if got := try("wrong-password-" + fmt.Sprint(i)); got != http.StatusUnauthorized {
 			t.Fatalf("wrong password %d: %d, want 401", i, got)
 		}
 	}
 	if got := try(adminPass); got != http.StatusTooManyRequests {
-		t.Errorf("right password after %d failures: %d, want 429", loginMaxFails, got)
+		t.Errorf("right password after %d failures: %d, want 429", loginUserFails, got)
+	}
+	// The lock is the user's, not the address's: another user signs in from
+	// the same address.
+	if got := trySign(t, s, "viewer", viewerPass); got != http.StatusSeeOther {
+		t.Errorf("viewer from the same address: %d, want 303", got)
+	}
+	// Guessing a user that does not exist locks nobody else out.
+	for i := 0; i < 6; i++ {
+		trySign(t, s, "nosuchuser", "x")
+	}
+	if got := trySign(t, s, "viewer", viewerPass); got != http.StatusSeeOther {
+		t.Errorf("viewer after 6 failures for an unknown user: %d, want 303", got)
+	}
+	// `ferry users unlock admin` (a time in the store) lets admin in at once.
+	if err := Unlock(context.Background(), e.hub.Store, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if got := try(adminPass); got != http.StatusSeeOther {
+		t.Errorf("admin after unlock: %d, want 303", got)
+	}
+}
+
+// trySign posts the sign-in form as name from s's address.
+func trySign(t *testing.T, s *session, name, pw string) int {
+	t.Helper()
+	fresh := &session{c: &http.Client{Jar: must(cookiejar.New(nil)), CheckRedirect: noRedirect}, base: s.base}
+	_, body := fresh.do(t, "GET", "/login", nil, "")
+	m := csrfInput.FindStringSubmatch(body)
+	resp, _ := fresh.form(t, "/login", url.Values{"csrf": {m[1]}, "user": {name}, "password": {pw}})
+	return resp.StatusCode
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// Behind a trusted proxy the client is the one X-Forwarded-For names; from
+// anywhere else the header is ignored.
+func TestClientAddrTrustsOnlyConfiguredProxies(t *testing.T) {
+	t.Parallel()
+	s := New(Options{TrustedProxies: []string{"10.0.0.0/8", "192.0.2.7"}})
+	for _, tc := range []struct{ remote, xff, want string }{
+		{"203.0.113.5:4000", "198.51.100.1", "203.0.113.5"},
+		{"10.1.2.3:4000", "198.51.100.1", "198.51.100.1"},
+		{"10.1.2.3:4000", "198.51.100.1, 192.0.2.7", "198.51.100.1"},
+		{"10.1.2.3:4000", "forged, 198.51.100.9", "198.51.100.9"},
+		{"10.1.2.3:4000", "", "10.1.2.3"},
+		{"[2001:db8::1]:4000", "198.51.100.1", "2001:db8::1"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = tc.remote
+		if tc.xff != "" {
+			r.Header.Set("X-Forwarded-For", tc.xff)
+		}
+		if got := s.clientAddr(r); got != tc.want {
+			t.Errorf("%s via %q: %s, want %s", tc.remote, tc.xff, got, tc.want)
+		}
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/ferryhub/ferry/internal/config"
 	"github.com/ferryhub/ferry/internal/connector"
 	"github.com/ferryhub/ferry/internal/flow"
 	"github.com/ferryhub/ferry/internal/hub"
@@ -40,6 +41,10 @@ type Options struct {
 	Hub *hub.Hub
 	// TestEvery is how often the overview tests every connection. Default 5m.
 	TestEvery time.Duration
+	// TrustedProxies are the addresses or CIDR ranges of reverse proxies whose
+	// X-Forwarded-For names the client (http.trusted_proxies); default: the
+	// hub's configuration.
+	TrustedProxies []string
 	// HealthWindow is the span of live calls whose error rate says a connection
 	// is unstable, in whole minutes. Default 5m; negative counts none (the
 	// newest call or test alone decides).
@@ -52,6 +57,8 @@ type Server struct {
 	opts    Options
 	hub     *hub.Hub
 	limiter loginLimiter
+	// proxies are the trusted reverse proxies (Options.TrustedProxies).
+	proxies []*net.IPNet
 
 	mu    sync.Mutex
 	tests map[string]testResult // connection name → last test
@@ -83,6 +90,16 @@ func New(opts Options) *Server {
 		opts.HealthWindow = 0
 	}
 	s := &Server{mux: http.NewServeMux(), opts: opts, hub: opts.Hub, tests: map[string]testResult{}}
+	proxies := opts.TrustedProxies
+	if proxies == nil && opts.Hub != nil && opts.Hub.Config != nil {
+		proxies = opts.Hub.Config.HTTP.TrustedProxies
+	}
+	for _, p := range proxies {
+		// The configuration was validated; a bad entry here is skipped.
+		if n, err := config.ParseProxy(p); err == nil {
+			s.proxies = append(s.proxies, n)
+		}
+	}
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
