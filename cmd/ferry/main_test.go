@@ -91,6 +91,11 @@ func TestMigrateAndJobsListOnAFreshSQLite(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(filepath.Dir(path), "data", "secret.key")); err != nil {
 		t.Fatalf("no secret key file was created: %v", err)
 	}
+	for _, cmd := range [][]string{{"jobs", "list", "--route", "nosuch"}, {"jobs", "retry", "--failed", "--route", "nosuch"}} {
+		if _, _, err := runFerry(t, append(cmd, "-c", path)...); err == nil || !strings.Contains(err.Error(), `--route "nosuch": no such route`) {
+			t.Errorf("%v: %v", cmd, err)
+		}
+	}
 }
 
 func TestVersion(t *testing.T) {

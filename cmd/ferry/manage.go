@@ -91,6 +91,9 @@ func newJobsListCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer h.Close()
+			if err := knownRoute(h, route); err != nil {
+				return err
+			}
 			list, err := h.Queue.List(cmd.Context(), f)
 			if err != nil {
 				return err
@@ -146,6 +149,9 @@ func newJobsRetryCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer h.Close()
+			if err := knownRoute(h, route); err != nil {
+				return err
+			}
 			out := cmd.OutOrStdout()
 			if len(ids) > 0 {
 				var errs []error
@@ -345,4 +351,20 @@ func testConnection(ctx context.Context, out io.Writer, h *hub.Hub, name string)
 		fmt.Fprintf(out, "  - %s\n", d)
 	}
 	return rep.OK
+}
+
+// knownRoute refuses a --route that names no configured route.
+func knownRoute(h *hub.Hub, route string) error {
+	if route == "" {
+		return nil
+	}
+	if _, ok := h.Config.Routes[route]; ok {
+		return nil
+	}
+	var names []string
+	for n := range h.Config.Routes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return fmt.Errorf("--route %q: no such route; the routes are %s", route, strings.Join(names, ", "))
 }

@@ -52,7 +52,8 @@ type Info struct {
 	// Reason is why a parked or failed job stopped.
 	Reason    string `json:"reason,omitempty"`
 	DependsOn string `json:"depends_on,omitempty"`
-	Args      []byte `json:"args,omitempty"`
+	// Args are the job's arguments as JSON.
+	Args json.RawMessage `json:"args,omitempty"`
 }
 
 // Filter selects jobs for List; zero fields match everything.
@@ -269,6 +270,15 @@ func (q *Queue) RetryIssues(ctx context.Context, f store.IssueFilter) (int, erro
 // Cancel stops a job that has not finished; a running job is cancelled as soon as
 // its handler notices.
 func (q *Queue) Cancel(ctx context.Context, id int64) error {
+	// A finished job has nothing left to cancel: say so rather than claim it.
+	if in, err := q.Get(ctx, id); err == nil {
+		switch in.State {
+		case StateCompleted:
+			return fmt.Errorf("job %d is completed: nothing to cancel", id)
+		case StateCancelled:
+			return fmt.Errorf("job %d is cancelled already", id)
+		}
+	}
 	row, err := q.client.JobCancel(ctx, id)
 	if err != nil {
 		if errors.Is(err, river.ErrNotFound) {

@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -272,6 +273,22 @@ func TestQueue(t *testing.T) {
 			open, err := b.store.ListIssues(context.Background(), store.IssueFilter{Route: "r1", Open: true})
 			if err != nil || len(open) != 0 {
 				t.Fatalf("open issues %+v, %v; want none once the record was done", open, err)
+			}
+		})
+	})
+
+	t.Run("CancelOfACompletedJobSaysSoAndArgsAreJSON", func(t *testing.T) {
+		t.Parallel()
+		dialects(t, func(t *testing.T, url string) {
+			b := setup(t, url, nil)
+			res := enqueue(t, b.queue, testArgs{Route: "r1", Entity: "order 9", Version: "v1"}, "")
+			info := waitState(t, b.queue, res.ID, jobs.StateCompleted)
+			if err := b.queue.Cancel(context.Background(), res.ID); err == nil || !strings.Contains(err.Error(), "is completed: nothing to cancel") {
+				t.Fatalf("cancel of a completed job: %v", err)
+			}
+			out, _ := json.Marshal(info)
+			if !strings.Contains(string(out), `"args":{"route":"r1","entity":"order 9"`) {
+				t.Fatalf("a job as JSON: %s", out)
 			}
 		})
 	})
