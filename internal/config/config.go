@@ -167,6 +167,11 @@ type Schemas struct {
 	Options func(flow string) (v any, ok bool)
 	// Flows lists the known flows, for error messages.
 	Flows []string
+	// Credentials lists a kind's credential keys; nil skips the check.
+	Credentials func(kind string) []string
+	// Ends says why a route of flow between connections of these kinds can
+	// never run (an end lacks the capability); nil skips the check.
+	Ends func(flow, fromKind, toKind string) []string
 }
 
 // Default returns the built-in defaults with no connections and no routes.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -111,8 +112,13 @@ func parseEnv(name string, data []byte, s Schemas, env map[string]string, skipCr
 		p.checkKeys(root, reflect.TypeOf(Config{}), "")
 		if err := root.Decode(cfg); err != nil {
 			p.errs = append(p.errs, p.yamlErrors(err)...)
-			sortErrs(p.errs)
-			return nil, p.errs
+			var te *yaml.TypeError
+			if !errors.As(err, &te) {
+				sortErrs(p.errs)
+				return nil, p.errs
+			}
+			// A value of the wrong type leaves its default; the rest is
+			// decoded and checked too, so that one run shows every problem.
 		}
 	}
 	if cfg.Connections == nil {
@@ -187,11 +193,44 @@ func (p *parser) yamlErrors(err error) Errors {
 			fmt.Sscan(m[1], &e.Line)
 			e.Col = 1
 			e.Msg = strings.Replace(msg, m[0], "", 1)
+			// Name the key whose value is on that line.
+			if path, n := p.valueAt(e.Line); n != nil {
+				e.Path, e.Col = path, n.Column
+				e.Msg = typeMsg(e.Msg)
+			}
 		}
 		out = append(out, e)
 	}
 	return out
 }
+
+// valueAt finds the deepest scalar value recorded on line, with its path.
+func (p *parser) valueAt(line int) (string, *yaml.Node) {
+	var best string
+	var node *yaml.Node
+	for path, n := range p.nodes {
+		if n.Kind == yaml.ScalarNode && n.Line == line && len(path) > len(best) {
+			best, node = path, n
+		}
+	}
+	return best, node
+}
+
+// typeMsg turns yaml's "cannot unmarshal !!str `lots` into int" into words.
+func typeMsg(msg string) string {
+	m := yamlType.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	want := map[string]string{"int": "a whole number", "float64": "a number", "bool": "true or false", "string": "text",
+		"config.Duration": "a duration like 30s or 5m"}[m[3]]
+	if want == "" {
+		want = m[3]
+	}
+	return fmt.Sprintf("%q is not %s", m[2], want)
+}
+
+var yamlType = regexp.MustCompile("cannot unmarshal !!(\\w+) `([^`]*)` into (\\S+)")
 
 var (
 	yamlNodeType  = reflect.TypeOf(yaml.Node{})
@@ -436,6 +475,52 @@ func (p *parser) finish(cfg *Config) {
 			continue
 		}
 		r.Options = p.decodeTyped(&r.RawOptions, v, path+".options")
+	}
+	p.checkCredentials(cfg)
+	p.checkEnds(cfg)
+}
+
+// checkCredentials refuses credential keys the connection's kind does not take
+// (a typo such as apikey would otherwise leave the real one unset).
+func (p *parser) checkCredentials(cfg *Config) {
+	if p.schemas.Credentials == nil {
+		return
+	}
+	for _, name := range sorted(cfg.Connections) {
+		c := cfg.Connections[name]
+		keys := p.schemas.Credentials(c.Kind)
+		if keys == nil {
+			continue
+		}
+		for _, k := range sorted(c.Credentials) {
+			if slices.Contains(keys, k) {
+				continue
+			}
+			path := "connections." + name + ".credentials." + k
+			hint := ""
+			if near := closest(k, keys); near != "" {
+				hint = fmt.Sprintf("; did you mean %q?", near)
+			}
+			p.add(p.nodeFor(path), path, "kind %s takes no credential %q%s (it takes %s)", c.Kind, k, hint, strings.Join(keys, ", "))
+		}
+	}
+}
+
+// checkEnds refuses routes that can never run: an end that is no connection,
+// or one whose kind lacks what the flow needs of it.
+func (p *parser) checkEnds(cfg *Config) {
+	for _, name := range sorted(cfg.Routes) {
+		r := cfg.Routes[name]
+		path := "routes." + name
+		from, fok := cfg.Connections[r.From]
+		to, tok := cfg.Connections[r.To]
+		if !fok || !tok || p.schemas.Ends == nil || r.Flow == "" {
+			continue
+		}
+		for _, why := range p.schemas.Ends(r.Flow, from.Kind, to.Kind) {
+			end, msg, _ := strings.Cut(why, ": ")
+			p.add(p.nodeFor(path+"."+end), path+"."+end, "%s", msg)
+		}
 	}
 }
 

@@ -83,6 +83,10 @@ type Kind struct {
 	Credentials []Credential
 	// Open builds a connection. It must not call the remote system.
 	Open func(ctx context.Context, env Env) (Conn, error)
+	// Client is a typed nil of what Open returns ((*Client)(nil)), so that the
+	// config can check which flows the kind can be an end of without opening
+	// one; nil skips the check.
+	Client any
 }
 
 // Credential is one secret a kind takes.

@@ -47,6 +47,15 @@ type StockSource interface {
 	StockLevels(ctx context.Context) ([]model.Stock, error)
 }
 
+// StockHolder is a stock source where the goods are (an ERP, a warehouse), as
+// a stock route's source must be: a shop also reports its levels (StockSource,
+// for comparing), but the stock it shows comes from elsewhere.
+type StockHolder interface {
+	StockSource
+	// HoldsStock marks the capability; it does nothing.
+	HoldsStock()
+}
+
 // StockSink takes stock levels (a shop).
 type StockSink interface {
 	// SetStockLevels writes the levels; errs has one entry per level (nil for

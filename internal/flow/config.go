@@ -24,6 +24,8 @@ func init() {
 		NewOptions: func() any { return nil },
 		Register:   registerConfig,
 		Pass:       passConfig,
+		From:       need[ConfigSource]("a configuration source"),
+		To:         need[ConfigSink]("a configuration target"),
 	})
 	RegisterKind(Kind{
 		Name:       "campaign_prices",
@@ -31,6 +33,8 @@ func init() {
 		NewOptions: func() any { return nil },
 		Register:   registerCampaignPrices,
 		Pass:       passCampaignPrices,
+		From:       need[PricelistSource]("a pricelist source"),
+		To:         need[CampaignSink]("a campaign target"),
 	})
 }
 

@@ -53,6 +53,38 @@ type Kind struct {
 	// Pass reads what changed in the route's source and enqueues jobs for it (or,
 	// with p.DryRun set, works it inline and writes nothing).
 	Pass func(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result, error)
+	// From and To are what the route's ends must be, checked when the config
+	// is read (CheckEnds) so that a route that can never run is refused then.
+	From, To Need
+}
+
+// Need is a capability a route's end must have.
+type Need struct {
+	// What names it for people ("an order source").
+	What string
+	has  func(conn any) bool
+}
+
+func need[T any](what string) Need {
+	return Need{What: what, has: func(c any) bool { _, ok := c.(T); return ok }}
+}
+
+// CheckEnds says why a route of flow from a connection whose client is from
+// to one whose client is to can never run; from or to nil (a kind that does
+// not declare its client) is not checked.
+func CheckEnds(flow, fromKind string, from any, toKind string, to any) []string {
+	k, ok := LookupKind(flow)
+	if !ok {
+		return nil
+	}
+	var out []string
+	if from != nil && k.From.has != nil && !k.From.has(from) {
+		out = append(out, fmt.Sprintf("from: kind %s cannot be %s (flow %s)", fromKind, k.From.What, flow))
+	}
+	if to != nil && k.To.has != nil && !k.To.has(to) {
+		out = append(out, fmt.Sprintf("to: kind %s cannot be %s (flow %s)", toKind, k.To.What, flow))
+	}
+	return out
 }
 
 // PassOptions change one pass of a route.

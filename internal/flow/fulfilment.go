@@ -61,6 +61,8 @@ func init() {
 		NewOptions: func() any { return &ShipmentsOptions{Overlap: DefaultOverlap} },
 		Register:   registerShipments,
 		Pass:       passShipments,
+		From:       need[ShipmentSource]("a shipment source"),
+		To:         need[ShipmentSink]("a shipment target"),
 	})
 	RegisterKind(Kind{
 		Name:  "payments",
@@ -70,6 +72,8 @@ func init() {
 		},
 		Register: registerPayments,
 		Pass:     passPayments,
+		From:     need[PaymentSource]("a payment source"),
+		To:       need[PaymentSink]("a payment target"),
 	})
 }
 

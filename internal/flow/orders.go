@@ -97,6 +97,8 @@ func init() {
 		NewOptions: func() any { return &OrdersOptions{BatchSize: 100, Overlap: DefaultOverlap} },
 		Register:   registerOrders,
 		Pass:       passOrders,
+		From:       need[OrderSource]("an order source"),
+		To:         need[OrderSink]("an order target"),
 	})
 }
 

@@ -37,6 +37,8 @@ func init() {
 		NewOptions: func() any { return &ProductsOptions{BatchSize: 50, Overlap: DefaultOverlap} },
 		Register:   registerProducts,
 		Pass:       passProducts,
+		From:       need[ProductSource]("a product source"),
+		To:         need[ProductSink]("a product target"),
 	})
 }
 

@@ -41,6 +41,8 @@ func init() {
 		NewOptions: func() any { return &StockOptions{Quantity: "on_hand", BatchSize: 200} },
 		Register:   registerStock,
 		Pass:       passStock,
+		From:       need[StockHolder]("a stock source (a system that holds the goods: an ERP or a warehouse)"),
+		To:         need[StockSink]("a stock target"),
 	})
 }
 

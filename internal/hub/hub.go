@@ -508,6 +508,25 @@ func Schemas() config.Schemas {
 		Kinds:   connector.Names(),
 		Options: flow.Options,
 		Flows:   flow.KindNames(),
+		Credentials: func(kind string) []string {
+			k, ok := connector.Lookup(kind)
+			if !ok {
+				return nil
+			}
+			keys := []string{}
+			for _, c := range k.Credentials {
+				keys = append(keys, c.Key)
+			}
+			return keys
+		},
+		Ends: func(flowName, fromKind, toKind string) []string {
+			from, fok := connector.Lookup(fromKind)
+			to, tok := connector.Lookup(toKind)
+			if !fok || !tok {
+				return nil
+			}
+			return flow.CheckEnds(flowName, fromKind, from.Client, toKind, to.Client)
+		},
 	}
 }
 

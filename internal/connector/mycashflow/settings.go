@@ -80,6 +80,7 @@ func init() {
 		Name:        "mycashflow",
 		Title:       "MyCashflow",
 		NewSettings: func() connector.Settings { return DefaultSettings() },
+		Client:      (*Client)(nil),
 		Credentials: []connector.Credential{
 			{Key: "user", Required: true, Help: "the API user's e-mail address"},
 			{Key: "api_key", Required: true, Help: "the API user's key (shown once when the user is created)"},

@@ -394,3 +394,6 @@ func (c *Client) Pricelists(ctx context.Context, ids []string) ([]model.Pricelis
 	}
 	return out, nil
 }
+
+// HoldsStock says the goods are here: the system can be a stock route's source.
+func (c *Client) HoldsStock() {}

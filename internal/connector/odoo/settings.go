@@ -76,6 +76,7 @@ func init() {
 		Name:        "odoo",
 		Title:       "Odoo",
 		NewSettings: func() connector.Settings { return DefaultSettings() },
+		Client:      (*Client)(nil),
 		Credentials: []connector.Credential{
 			{Key: "login", Required: true, Help: "the user's login (a dedicated bot user is best)"},
 			{Key: "api_key", Help: "an API key of the user (Preferences › Account Security); or set password"},

@@ -112,6 +112,7 @@ func init() {
 		Name:        "ongoing",
 		Title:       "Ongoing WMS",
 		NewSettings: func() connector.Settings { return DefaultSettings() },
+		Client:      (*Client)(nil),
 		Credentials: []connector.Credential{
 			{Key: "user", Required: true, Help: "the API user name the warehouse issued"},
 			{Key: "password", Required: true, Help: "the API user's password"},

@@ -48,3 +48,6 @@ func ToStock(a Article) model.Stock {
 	}
 	return s
 }
+
+// HoldsStock says the goods are here: the system can be a stock route's source.
+func (c *Client) HoldsStock() {}
