@@ -20,11 +20,12 @@ import (
 // (no progress). The last carries the server's time of the first answer (its
 // Date header, whole seconds rounded down; our clock when it is missing):
 // every order changed before then was in the listing when it began. Offset
-// paging can skip an order when an order on an earlier page changes and
-// moves to the end while the pass reads (the sandbox sorts by editTime);
-// such a mover comes back with an editTime at or after that time, so when
-// the pass saw one the last page carries since too, and the next pass reads
-// the window again.
+// paging can skip an order when an order on a page already read changes and
+// moves to a later position while the pass reads (the sandbox sorts by
+// editTime): the orders after it shift one place towards the pages already
+// read. Such a mover is still in the listing (its change is after since), so
+// the pass meets its reference a second time; when it does, the last page
+// carries since too, and the next pass reads the window again.
 func (c *Client) DoneShipments(ctx context.Context, since time.Time, page func(shipments []model.Shipment, through time.Time) error) error {
 	start := c.now().UTC().Truncate(time.Second)
 	q := url.Values{}
@@ -33,6 +34,7 @@ func (c *Client) DoneShipments(ctx context.Context, since time.Time, page func(s
 	}
 	var server time.Time
 	moved := false
+	seen := map[string]bool{}
 	var pending []model.Shipment
 	var pageErr error
 	first := true
@@ -58,9 +60,10 @@ func (c *Client) DoneShipments(ctx context.Context, since time.Time, page func(s
 		}
 		pending = []model.Shipment{}
 		for _, o := range items {
-			if !o.EditTime.IsZero() && !o.EditTime.Before(server) {
+			if seen[o.Reference] {
 				moved = true
 			}
+			seen[o.Reference] = true
 			if s, ok := ToShipment(o); ok {
 				pending = append(pending, s)
 			}
