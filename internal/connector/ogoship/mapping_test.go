@@ -71,7 +71,9 @@ func TestToOrderWrite(t *testing.T) {
 				t.Fatalf("%s", w.OrderLines[0].UnitPrice)
 			}
 		}},
-		{name: "discount", change: func(i *model.OrderImport) { i.Order.Lines[0].UnitPrice, i.Order.Lines[0].DiscountPercent = d("20"), d("15") }, check: func(t *testing.T, w ogoship.OrderWrite) {
+		{name: "discount", change: func(i *model.OrderImport) {
+			i.Order.Lines[0].UnitPrice, i.Order.Lines[0].DiscountPercent = d("20"), d("15")
+		}, check: func(t *testing.T, w ogoship.OrderWrite) {
 			if w.OrderLines[0].UnitPrice.String() != "17" {
 				t.Fatalf("%s", w.OrderLines[0].UnitPrice)
 			}
