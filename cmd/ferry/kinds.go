@@ -5,5 +5,6 @@ package main
 import (
 	_ "github.com/ferryhub/ferry/internal/connector/mycashflow"
 	_ "github.com/ferryhub/ferry/internal/connector/odoo"
+	_ "github.com/ferryhub/ferry/internal/connector/ogoship"
 	_ "github.com/ferryhub/ferry/internal/connector/ongoing"
 )
