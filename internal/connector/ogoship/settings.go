@@ -127,6 +127,7 @@ func init() {
 		Name:        "ogoship",
 		Title:       "OGOship",
 		NewSettings: func() connector.Settings { return DefaultSettings() },
+		Client:      (*Client)(nil),
 		Credentials: []connector.Credential{
 			{Key: "client_secret", Required: true, Help: "the OAuth client secret OGOship's tech team issued with client_id"},
 			{Key: "merchant_id", Required: true, Help: "myOGO: Edit Merchant → Integrations → API Information: Merchant ID"},

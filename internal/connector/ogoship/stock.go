@@ -59,3 +59,6 @@ func (c *Client) StockLevels(ctx context.Context) ([]model.Stock, error) {
 func ToStock(s StockLevel) model.Stock {
 	return model.Stock{SKU: s.ProductCode, Quantity: s.Stock, Reserved: s.Reserved, Available: s.StockAvailable, UpdatedAt: s.Modified.Time}
 }
+
+// HoldsStock says the goods are here: the warehouse can be a stock route's source.
+func (c *Client) HoldsStock() {}
