@@ -143,6 +143,14 @@ type CampaignSink interface {
 }
 
 // OrderSubscriber is a shop that can push new orders to ferry.
+// ShipmentSubscriber is a system that can push shipped orders (a warehouse's
+// OrderShipped webhook).
+type ShipmentSubscriber interface {
+	// SubscribeShipments subscribes target to shipped orders and returns the
+	// secret deliveries are verified with; again returns the existing one.
+	SubscribeShipments(ctx context.Context, target string) (secret string, err error)
+}
+
 type OrderSubscriber interface {
 	// SubscribeOrders subscribes target (ferry's webhook URL) to new orders and
 	// returns the secret deliveries are verified with. Subscribing the same

@@ -179,6 +179,8 @@ type Runtime struct {
 	routes map[string]Route
 	conns  map[string]connector.Conn
 	counts map[string]Result
+	// refused counts webhooks refused per connection, logged once a minute.
+	refused map[string]*refusals
 }
 
 // NewRuntime returns a Runtime for the given routes. Its Store, Queue and Open are

@@ -82,8 +82,25 @@ func TestWebhookTriggersAnOrdersPass(t *testing.T) {
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("forged webhook: %v %v", resp, err)
 	}
+	// 200 more forged ones leave no more log lines: refusals are counted and
+	// logged once a minute.
+	for range 200 {
+		req, _ := http.NewRequest(http.MethodPost, recv.URL, bytes.NewReader([]byte(`{"topic":"order.created","data":{"id":1}}`)))
+		req.Header.Set("X-MCF-Webhook-UUID", "forged")
+		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("forged webhook: %v %v", resp, err)
+		}
+	}
 	logs, _ := b.store.ListLogs(ctx, store.LogFilter{Entity: "webhook"})
-	if len(logs) == 0 {
-		t.Fatal("a refused webhook left no log line")
+	if len(logs) != 1 {
+		t.Fatalf("%d log lines for 201 refused webhooks, want 1", len(logs))
+	}
+	// A delivery with the right UUID whose body is not a webhook is a bad
+	// request, not a bad signature.
+	secret, _ := b.store.GetSetting(ctx, flow.WebhookSecretKey("shop"))
+	req, _ = http.NewRequest(http.MethodPost, recv.URL, bytes.NewReader([]byte(`{"topic":`)))
+	req.Header.Set("X-MCF-Webhook-UUID", secret)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("signed but malformed webhook: %v %v", resp, err)
 	}
 }

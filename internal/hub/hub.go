@@ -152,6 +152,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Hub, error) {
 	h.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	h.Metrics.MustRegister(remote.Collectors()...)
 	h.Metrics.MustRegister(q.Collectors()...)
+	h.Metrics.MustRegister(flow.Collectors()...)
 	return h, nil
 }
 

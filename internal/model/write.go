@@ -47,6 +47,11 @@ type WriteResult struct {
 // longer exists there: somebody deleted it.
 var ErrGone = errors.New("the record no longer exists in the target")
 
+// ErrBadPayload is returned (wrapped) by a webhook verifier for a delivery
+// that is authentic (its signature holds) but whose body cannot be used: the
+// sender gets 400, not 401.
+var ErrBadPayload = errors.New("the webhook body cannot be used")
+
 // ErrUnknownSKU is a write for a SKU the target has no product or variant of
 // (yet): the record waits, skipped, until the product is there.
 var ErrUnknownSKU = errors.New("the target has no product with this SKU")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -27,12 +28,42 @@ type notFoundError struct{ msg string }
 
 func (e *notFoundError) Error() string { return e.msg }
 
+// tooLargeError is a request body over the limit (HTTP 413).
+type tooLargeError struct{ limit int64 }
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("request too large: the body may have at most %d KiB", e.limit>>10)
+}
+
+// maxBody caps an API body: settings and mappings are small.
+const maxBody = 1 << 20
+
+// readBody reads a request body of at most maxBody bytes, refusing a larger
+// one without reading the rest.
+func readBody(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	var big *http.MaxBytesError
+	if errors.As(err, &big) {
+		return nil, &tooLargeError{limit: maxBody}
+	}
+	if err != nil {
+		return nil, badInput("reading the body: %v", err)
+	}
+	if len(body) > maxBody {
+		return nil, &tooLargeError{limit: maxBody}
+	}
+	return body, nil
+}
+
 // statusOf maps an action's error to an HTTP status.
 func statusOf(err error) int {
 	var in *inputError
 	var req *flow.RequestError
 	var nf *notFoundError
+	var big *tooLargeError
 	switch {
+	case errors.As(err, &big):
+		return http.StatusRequestEntityTooLarge
 	case errors.As(err, &in), errors.As(err, &req), isInvalid(err):
 		return http.StatusBadRequest
 	case errors.As(err, &nf), errors.Is(err, store.ErrNotFound):

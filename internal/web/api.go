@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -102,9 +101,9 @@ func (s *Server) endpoints() []endpoint {
 			return message(s.retryHeld(r, r.PathValue("name")))
 		}},
 		{Method: "PUT", Path: "/api/v1/routes/{name}/options", Role: store.RoleAdmin, Summary: "Replace a route's options (validated; re-runs the jobs parked on them)", Body: map[string]any{}, Resp: Message{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
-			raw, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+			raw, err := readBody(r)
 			if err != nil {
-				return nil, badInput("reading the body: %v", err)
+				return nil, err
 			}
 			return message(s.setRouteOptions(r, r.PathValue("name"), raw))
 		}},
@@ -239,9 +238,9 @@ func message(msg string, err error) (any, error) {
 // decodeBody reads a JSON body into v, refusing unknown fields; an empty body
 // leaves v as it is.
 func decodeBody(r *http.Request, v any) error {
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	body, err := readBody(r)
 	if err != nil {
-		return badInput("reading the body: %v", err)
+		return err
 	}
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return nil

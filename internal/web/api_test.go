@@ -209,6 +209,30 @@ func TestOpenAPIDocumentsEveryEndpoint(t *testing.T) {
 	}
 }
 
+// A body far over the limit is refused as too large, plainly, for the API and
+// for the dashboard's forms, without reading it all.
+func TestHugeBodiesAreTooLarge(t *testing.T) {
+	e := newEnv(t)
+	huge := `{"x":"` + strings.Repeat("a", 8<<20) + `"}`
+	req, _ := http.NewRequest("PUT", e.srv.URL+"/api/v1/routes/orders/options", strings.NewReader(huge))
+	req.Header.Set("Authorization", "Bearer "+e.adminToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), "request too large") {
+		t.Fatalf("API: %d %s", resp.StatusCode, b)
+	}
+	s := signIn(t, e.srv.URL, "admin", adminPass)
+	form := url.Values{"csrf": {s.csrf}, "back": {strings.Repeat("b", 8<<20)}}
+	r, body := s.form(t, "/routes/orders/run", form)
+	if r.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "request too large") {
+		t.Fatalf("form: %d %.300s", r.StatusCode, body)
+	}
+}
+
 func TestMappingsAPI(t *testing.T) {
 	e := newEnv(t)
 	if got := e.api(t, "PUT", "/api/v1/routes/orders/mappings", `{"taxes":[{"rate":"quarter","to":"x"}]}`, nil); got != http.StatusBadRequest {

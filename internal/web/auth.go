@@ -163,9 +163,20 @@ func (s *Server) guard(need store.Role, api bool, h http.HandlerFunc) http.Handl
 			http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
+		if stateChanging(r.Method) {
+			// A form or body is small; a huge one is refused before it is read.
+			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		}
 		if stateChanging(r.Method) && p.CSRF != "" {
 			got := r.Header.Get(csrfHeader)
 			if got == "" {
+				if err := r.ParseForm(); err != nil {
+					var big *http.MaxBytesError
+					if errors.As(err, &big) {
+						s.fail(w, r, api, http.StatusRequestEntityTooLarge, (&tooLargeError{limit: maxBody}).Error())
+						return
+					}
+				}
 				got = r.PostFormValue(csrfField)
 			}
 			if subtle.ConstantTimeCompare([]byte(got), []byte(p.CSRF)) != 1 {

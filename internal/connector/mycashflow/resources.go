@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/ferryhub/ferry/internal/model"
 )
 
 // ListResult carries items that could not be decoded next to the good ones: one
@@ -453,7 +455,11 @@ func ParseWebhook(header http.Header, body []byte, uuid string) (WebhookMessage,
 	if uuid == "" || header.Get(WebhookUUIDHeader) != uuid {
 		return WebhookMessage{}, ErrWebhookUUID
 	}
-	return DecodeWebhook(body)
+	m, err := DecodeWebhook(body)
+	if err != nil {
+		return m, fmt.Errorf("%w: %v", model.ErrBadPayload, err)
+	}
+	return m, nil
 }
 
 // DecodeWebhook decodes a webhook body.

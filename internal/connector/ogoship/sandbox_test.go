@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -689,5 +690,49 @@ func TestShipmentsCheckpointWhenOrdersMoveMidPass(t *testing.T) {
 	})
 	if len(got) != 16 {
 		t.Fatalf("%d shipments after the disturbance", len(got))
+	}
+}
+
+// SubscribeShipments subscribes once (a second call keeps the webhook and its
+// key); OGOship's OrderShipped delivery verifies with that key and names the
+// order; a delivery signed with another key does not.
+func TestSubscribeShipmentsAndVerify(t *testing.T) {
+	e := newEnv(t, sandbox.Options{}, nil)
+	ctx := context.Background()
+	got := make(chan *http.Request, 4)
+	bodies := make(chan []byte, 4)
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- r
+		bodies <- b
+	}))
+	defer recv.Close()
+	key, err := e.c.SubscribeShipments(ctx, recv.URL+"/hooks/ogo")
+	if err != nil || key == "" {
+		t.Fatalf("subscribe: %q %v", key, err)
+	}
+	again, err := e.c.SubscribeShipments(ctx, recv.URL+"/hooks/ogo")
+	if err != nil || again != key {
+		t.Fatalf("subscribing again: %q %v, want the same key", again, err)
+	}
+	if hooks, _ := e.c.Webhooks(ctx); len(hooks) != 1 {
+		t.Fatalf("%d webhooks after subscribing twice", len(hooks))
+	}
+	seedProducts(t, e, "A1")
+	e.sb.Receive("A1", 10)
+	if _, err := e.c.ImportOrders(ctx, []model.OrderImport{orderImport("5001", "A1")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sb.Advance("5001", "shipped"); err != nil {
+		t.Fatal(err)
+	}
+	e.sb.WaitWebhooks()
+	r, body := <-got, <-bodies
+	topic, dedup, err := e.c.VerifyWebhook(r.Header, body, key)
+	if err != nil || topic != ogoship.TopicOrderShipped || !strings.Contains(dedup, "5001") {
+		t.Fatalf("verify: %q %q %v", topic, dedup, err)
+	}
+	if _, _, err := e.c.VerifyWebhook(r.Header, body, "another-key"); err == nil {
+		t.Fatal("a delivery verified with the wrong key")
 	}
 }

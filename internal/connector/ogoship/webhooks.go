@@ -3,6 +3,7 @@ package ogoship
 import (
 	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -10,6 +11,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/ferryhub/ferry/internal/model"
 )
 
 // SignatureHeader carries Base64(HMAC-SHA256(webhook key, raw body)) (§3.5).
@@ -111,7 +114,7 @@ func VerifyWebhook(h http.Header, body []byte, secret string) (topic, key string
 		Modified    string `json:"modified"`
 	}
 	if err := json.Unmarshal(body, &p); err != nil {
-		return "", "", fmt.Errorf("the body is not an OGOship payload: %w", err)
+		return "", "", fmt.Errorf("%w: not an OGOship payload: %v", model.ErrBadPayload, err)
 	}
 	switch {
 	case p.Reference != "":
@@ -119,5 +122,31 @@ func VerifyWebhook(h http.Header, body []byte, secret string) (topic, key string
 	case p.ProductCode != "":
 		return TopicProductStockLevelChanged, "stock:" + p.ProductCode + ":" + p.Modified, nil
 	}
-	return "", "", errors.New("the payload has neither a reference nor a productCode")
+	return "", "", fmt.Errorf("%w: the payload has neither a reference nor a productCode", model.ErrBadPayload)
+}
+
+// SubscribeShipments makes OGOship call target when an order ships
+// (flow.ShipmentSubscriber) and returns the key its deliveries are signed
+// with. A webhook of target that exists is kept, with its key; a create whose
+// answer was lost is found by the same lookup on the next call.
+func (c *Client) SubscribeShipments(ctx context.Context, target string) (string, error) {
+	have, err := c.Webhooks(ctx)
+	if err != nil {
+		return "", fmt.Errorf("ogoship %s: reading webhooks: %w", c.name, err)
+	}
+	for _, w := range have {
+		if w.URL == target && strings.EqualFold(w.Type, TopicOrderShipped) && w.Key != "" {
+			return w.Key, nil
+		}
+	}
+	var raw [24]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", err
+	}
+	key := base64.RawURLEncoding.EncodeToString(raw[:])
+	body := map[string]any{"url": target, "key": key, "type": TopicOrderShipped, "customHeaders": nil}
+	if _, err := c.send(ctx, http.MethodPost, pathWebhooks, nil, body, false, "POST /webhooks"); err != nil {
+		return "", fmt.Errorf("ogoship %s: subscribing %s to shipped orders: %w", c.name, target, err)
+	}
+	return key, nil
 }
