@@ -44,12 +44,13 @@ func newDemoCmd(g *globals) *cobra.Command {
 	var scenario string
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Run ferry against sandboxed systems (MyCashflow and Odoo, or Ongoing WMS), on SQLite in a temporary directory",
+		Short: "Run ferry against sandboxed systems (MyCashflow with Odoo, Ongoing WMS or OGOship), on SQLite in a temporary directory",
 		Long: `demo starts sandboxes with generated data (new shop orders keep arriving), writes a ferry.yaml
 connecting them, and runs ferry on SQLite in a temporary data directory with every route of
 the integration and the HTTP server. It prints the URLs and credentials. Scenarios:
   mcf-odoo     MyCashflow webshop ⇄ Odoo ERP (seed 000; the default)
   mcf-ongoing  MyCashflow webshop ⇄ Ongoing WMS warehouse (seed 002)
+  mcf-ogoship  MyCashflow webshop ⇄ OGOship fulfilment (seed 001)
 --once runs one full pass of every route instead, prints one JSON object with per-route
 counts, and exits 0 only if nothing failed.`,
 		Args: cobra.NoArgs,
@@ -57,8 +58,10 @@ counts, and exits 0 only if nothing failed.`,
 			if odooVersion < 16 || odooVersion > 19 {
 				return fmt.Errorf("--odoo-version %d: supported versions are 16, 17, 18 and 19", odooVersion)
 			}
-			if scenario != "mcf-odoo" && scenario != "mcf-ongoing" {
-				return fmt.Errorf("--scenario %q: use mcf-odoo or mcf-ongoing", scenario)
+			switch scenario {
+			case "mcf-odoo", "mcf-ongoing", "mcf-ogoship":
+			default:
+				return fmt.Errorf("--scenario %q: use mcf-odoo, mcf-ongoing or mcf-ogoship", scenario)
 			}
 			ctx := cmd.Context()
 			out := cmd.OutOrStdout()
@@ -70,8 +73,11 @@ counts, and exits 0 only if nothing failed.`,
 				defer os.RemoveAll(dir)
 				dataDir = dir
 			}
-			if scenario == "mcf-ongoing" {
+			switch scenario {
+			case "mcf-ongoing":
 				return demoOngoing(ctx, g, cmd, dataDir, addr, once, orderEvery, onceTimeout)
+			case "mcf-ogoship":
+				return demoOGOship(ctx, g, cmd, dataDir, addr, once, orderEvery, onceTimeout)
 			}
 			// The shop starts empty: Odoo is the product master, and the shop's
 			// catalogue arrives by the products route; orders then use it.
@@ -129,7 +135,7 @@ counts, and exits 0 only if nothing failed.`,
 	cmd.Flags().DurationVar(&orderEvery, "order-every", 15*time.Second, "how often the shop sandbox receives a new order (0 = never)")
 	cmd.Flags().DurationVar(&onceTimeout, "timeout", 10*time.Minute, "with --once: give up after this long")
 	cmd.Flags().IntVar(&odooVersion, "odoo-version", 17, "Odoo version the ERP sandbox behaves as: 16, 17, 18 or 19")
-	cmd.Flags().StringVar(&scenario, "scenario", "mcf-odoo", "the systems: mcf-odoo (MyCashflow ⇄ Odoo) or mcf-ongoing (MyCashflow ⇄ Ongoing WMS)")
+	cmd.Flags().StringVar(&scenario, "scenario", "mcf-odoo", "the systems: mcf-odoo (MyCashflow ⇄ Odoo), mcf-ongoing (MyCashflow ⇄ Ongoing WMS) or mcf-ogoship (MyCashflow ⇄ OGOship)")
 	return cmd
 }
 

@@ -71,3 +71,27 @@ func TestDemoOnceOngoing(t *testing.T) {
 		t.Fatalf("warehouse %+v", res.Warehouse)
 	}
 }
+
+// The OGOship scenario (seed 001): products and orders to the fulfilment
+// warehouse once, every order shipped and quick-processed back, one token.
+func TestDemoOnceOGOship(t *testing.T) {
+	t.Parallel()
+	out, _, err := runFerry(t, "demo", "--scenario", "mcf-ogoship", "--once", "--data-dir", t.TempDir(), "--addr", freeAddr(t))
+	if err != nil {
+		t.Fatalf("demo --scenario mcf-ogoship --once: %v\n%s", err, out)
+	}
+	var res struct {
+		Routes    map[string]demoCounts
+		Warehouse map[string]int
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	r, w := res.Routes, res.Warehouse
+	if r["products"].Created == 0 || r["orders"].Created != 10 || r["shipments"].Updated != 10 || r["stock"].Updated == 0 {
+		t.Fatalf("counts %+v", r)
+	}
+	if w["orders"] != 10 || w["orders.shipped"] != 10 || w["token_grants.password"] != 1 {
+		t.Fatalf("warehouse %+v", w)
+	}
+}

@@ -115,6 +115,8 @@ func (s *Server) createProduct(q *req) (reply, error) {
 		return reply{}, errf(http.StatusBadRequest, "a product with code %q already exists; update it with PUT /api/v1/Products/{code}", *f.Code)
 	}
 	p := s.st.addProduct(f, q.now)
+	// As if the goods arrived with the product (Options.ReceiveNew).
+	p.stock = s.opts.ReceiveNew
 	return ok(s.renderProduct(p)), nil
 }
 

@@ -32,6 +32,9 @@ type Options struct {
 	// Products and Orders are the generated counts; defaults 30 and 20; 0 keeps
 	// the default, negative means none.
 	Products, Orders int
+	// ReceiveNew is the stock a product created through the API starts with,
+	// as if its goods arrived with it; default 0.
+	ReceiveNew int
 	// ShippingMethods are the methods enabled on the merchant; default
 	// DefaultShippingMethods().
 	ShippingMethods []ShippingMethod
