@@ -220,7 +220,7 @@ func printDemo(out io.Writer, cfg *config.Config, path, mcfURL, odooURL string, 
 func printCLIHint(out io.Writer, path string) {
 	fmt.Fprintf(out, "  CLI, in another terminal of this checkout:\n")
 	fmt.Fprintf(out, "                    go run ./cmd/ferry -c %s jobs list\n", path)
-	fmt.Fprintf(out, "                    (or go build -o ferry ./cmd/ferry once, then ./ferry -c %s routes / jobs / connections test)\n", path)
+	fmt.Fprintf(out, "                    (or go build -o ferry ./cmd/ferry once, then ./ferry -c %s jobs list / connections test / sync orders)\n", path)
 	fmt.Fprintf(out, "Ctrl-C stops the demo and removes its data (keep it with --data-dir).\n")
 }
 
