@@ -35,6 +35,11 @@ type Client struct {
 	taxField string
 	// consolidated says the invoicing wizard has consolidated_billing.
 	consolidated, consolidatedKnown bool
+	// refTaxes and refCarriers are the sale taxes and carriers read at refAt
+	// (refData).
+	refTaxes    []taxRow
+	refCarriers []carrierRow
+	refAt       time.Time
 	// countries are res.country ids by ISO code, read as orders need them.
 	countries map[string]int64
 	// currency says product.pricelist has currency_id.

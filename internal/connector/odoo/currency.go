@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ferryhub/ferry/internal/model"
 )
@@ -89,14 +90,21 @@ func currencyAndDate(o model.Order, pricelists map[string]int64, vals map[string
 	return nil
 }
 
+// dateDrift is how far the confirmation time may be from the shop's order
+// time before ferry writes the shop's back: an order imported within the hour
+// keeps Odoo's confirmation time, minutes from the shop's, at no call; one
+// read later (a backfill, a catch-up after an outage) gets the shop's.
+const dateDrift = time.Hour
+
 // keepOrderDates writes the shop's dates back after action_confirm, which
-// sets date_order to the confirmation time on 16–19: one write per distinct
-// date.
+// sets date_order to the confirmation time on 16–19, for the orders made more
+// than dateDrift ago: one write per distinct date (a write takes one value).
 func (c *Client) keepOrderDates(ctx context.Context, imps []model.OrderImport, idx []int, out []model.WriteResult) error {
 	byDate := map[string][]int64{}
 	var dates []string
+	now := time.Now()
 	for _, i := range idx {
-		if out[i].Err != nil || out[i].RemoteID == "" || imps[i].Order.CreatedAt.IsZero() {
+		if out[i].Err != nil || out[i].RemoteID == "" || imps[i].Order.CreatedAt.IsZero() || now.Sub(imps[i].Order.CreatedAt) < dateDrift {
 			continue
 		}
 		d := imps[i].Order.CreatedAt.UTC().Format(odooTime)

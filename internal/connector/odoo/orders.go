@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 	"sync"
 
 	"github.com/ferryhub/ferry/internal/model"
@@ -219,6 +220,16 @@ func (c *Client) invoice(ctx context.Context, ids []int64, out []model.WriteResu
 	rows, err := SearchRead[orderRow](ctx, c, "sale.order", confirmed)
 	if err != nil {
 		return err
+	}
+	// The read names the orders too (S00042), saving a read of their own.
+	names := map[string]string{}
+	for _, r := range rows {
+		names[r.ID.String()] = string(r.Name)
+	}
+	for i := range out {
+		if n, ok := names[out[i].RemoteID]; ok && out[i].Number == "" {
+			out[i].Number = n
+		}
 	}
 	var todo []int64
 	partner := map[int64]int64{}
@@ -808,7 +819,7 @@ func (c *Client) orderLookups(ctx context.Context, imps []model.OrderImport, tod
 			l.products[string(r.DefaultCode)] = int64(r.ID)
 		}
 	}
-	taxes, err := SearchRead[taxRow](ctx, c, "account.tax", Query{Domain: []any{[]any{"type_tax_use", "=", "sale"}, []any{"amount_type", "=", "percent"}}, Fields: []string{"name", "amount", "price_include"}})
+	taxes, carriers, err := c.refData(ctx, imps, todo)
 	if err != nil {
 		return nil, err
 	}
@@ -816,14 +827,66 @@ func (c *Client) orderLookups(ctx context.Context, imps []model.OrderImport, tod
 	if l.pricelists, err = c.currencyPricelists(ctx, imps, todo); err != nil {
 		return nil, err
 	}
-	carriers, err := SearchRead[carrierRow](ctx, c, "delivery.carrier", Query{Fields: []string{"name", "product_id"}})
-	if err != nil {
-		return nil, err
-	}
 	for _, r := range carriers {
 		l.carriers[strings.ToLower(string(r.Name))] = r
 	}
 	return l, nil
+}
+
+// refTTL is how long the sale taxes and carriers read for one page serve the
+// next pages: they change rarely, and a page that needs one the cache lacks
+// reads them again at once.
+const refTTL = 2 * time.Minute
+
+// refData returns Odoo's sale taxes and delivery carriers, read again when
+// older than refTTL or when the orders at todo name a carrier, a tax name or
+// a tax rate the cached ones lack.
+func (c *Client) refData(ctx context.Context, imps []model.OrderImport, todo []int) ([]taxRow, []carrierRow, error) {
+	c.mu.Lock()
+	taxes, carriers, at := c.refTaxes, c.refCarriers, c.refAt
+	c.mu.Unlock()
+	if !at.IsZero() && time.Since(at) < refTTL && refCovers(taxes, carriers, imps, todo) {
+		return taxes, carriers, nil
+	}
+	taxes, err := SearchRead[taxRow](ctx, c, "account.tax", Query{Domain: []any{[]any{"type_tax_use", "=", "sale"}, []any{"amount_type", "=", "percent"}}, Fields: []string{"name", "amount", "price_include"}})
+	if err != nil {
+		return nil, nil, err
+	}
+	carriers, err = SearchRead[carrierRow](ctx, c, "delivery.carrier", Query{Fields: []string{"name", "product_id"}})
+	if err != nil {
+		return nil, nil, err
+	}
+	c.mu.Lock()
+	c.refTaxes, c.refCarriers, c.refAt = taxes, carriers, time.Now()
+	c.mu.Unlock()
+	return taxes, carriers, nil
+}
+
+// refCovers reports whether taxes and carriers have every carrier, tax name
+// and tax rate the orders at todo need.
+func refCovers(taxes []taxRow, carriers []carrierRow, imps []model.OrderImport, todo []int) bool {
+	names := map[string]bool{}
+	for _, r := range carriers {
+		names[strings.ToLower(string(r.Name))] = true
+	}
+	for _, i := range todo {
+		if cr := imps[i].Carrier; cr != "" && !names[strings.ToLower(cr)] {
+			return false
+		}
+		for _, line := range imps[i].Order.Lines {
+			found := line.TaxRate.IsZero() && line.TaxName == ""
+			for _, t := range taxes {
+				if line.TaxName != "" && strings.EqualFold(string(t.Name), line.TaxName) || line.TaxName == "" && t.Amount.D() == line.TaxRate {
+					found = true
+					break
+				}
+			}
+			if !found {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // tax picks the sale tax of a rate, preferring one that includes the tax in
@@ -1014,7 +1077,8 @@ func (c *Client) confirm(ctx context.Context, ids []int64, imps []model.OrderImp
 				}
 			}
 		}
-		return c.fillNames(ctx, ids, idx, out)
+		// The orders' names come with the invoicing step's read (invoice).
+		return nil
 	}
 	for _, id := range ids {
 		if err := c.confirm(ctx, []int64{id}, imps, idx, out); err != nil {
@@ -1024,22 +1088,6 @@ func (c *Client) confirm(ctx context.Context, ids []int64, imps []model.OrderImp
 	return nil
 }
 
-func (c *Client) fillNames(ctx context.Context, ids []int64, idx []int, out []model.WriteResult) error {
-	rows, err := SearchRead[orderRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"id", "in", ids}}, Fields: orderFields})
-	if err != nil {
-		return err
-	}
-	names := map[string]string{}
-	for _, r := range rows {
-		names[r.ID.String()] = string(r.Name)
-	}
-	for _, i := range idx {
-		if n, ok := names[out[i].RemoteID]; ok {
-			out[i].Number = n
-		}
-	}
-	return nil
-}
 
 func parseInt(s string) int64 {
 	var n int64

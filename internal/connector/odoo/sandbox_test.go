@@ -13,7 +13,7 @@ import (
 	sandbox "github.com/ferryhub/ferry/internal/sandbox/odoo"
 )
 
-func sandboxClient(t *testing.T, version int) (*Client, *sandbox.Server) {
+func sandboxClient(t testing.TB, version int) (*Client, *sandbox.Server) {
 	t.Helper()
 	sb := sandbox.New(sandbox.Options{Version: version})
 	srv := httptest.NewServer(sb.Handler())

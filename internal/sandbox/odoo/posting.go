@@ -68,6 +68,12 @@ func (s *Server) journalCode(m record) string {
 func init() {
 	actions["account.move.action_post"] = func(s *Server, ids []int64, kw map[string]any) (any, bool, error) {
 		seq := s.sequences()
+		// What other transactions posted before this one's numbering; this
+		// call's own entries number on from there in one transaction.
+		start := map[string]int{}
+		for k, n := range seq {
+			start[k] = n
+		}
 		for _, id := range ids {
 			m, ok := s.tables["account.move"].get(id)
 			if !ok {
@@ -81,7 +87,7 @@ func init() {
 				date = d
 			}
 			prefix := fmt.Sprintf("%s/%d", s.journalCode(m), date.Year())
-			if s.opts.Version == 16 && s.postSnap != nil && s.postSnap[prefix] == 0 && seq[prefix] > 0 {
+			if s.opts.Version == 16 && s.postSnap != nil && s.postSnap[prefix] == 0 && start[prefix] > 0 {
 				// Another transaction posted this journal's first entry of the
 				// year while ours was open: both numbered it 00001.
 				return nil, false, validationError("The operation cannot be completed: Another entry with the same name already exists.")

@@ -64,3 +64,28 @@ func TestConcurrentFirstPosts(t *testing.T) {
 		}
 	}
 }
+
+// One action_post of a journal's first invoices numbers them one after the
+// other in its one transaction, on 16 too: only overlapping calls collide.
+func TestOneCallPostsTheFirstInvoicesInOrder(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	srv := httptest.NewServer(New(Options{Version: 16, Products: 1, Partners: 2, PostLatency: 10 * time.Millisecond, Now: func() time.Time { return now }}).Handler())
+	defer srv.Close()
+	c := caller{t, srv.URL}
+	var inv []int64
+	for i := 0; i < 3; i++ {
+		inv = append(inv, result[int64](t, kw(t, srv.URL, "account.move", "create", []any{map[string]any{"move_type": "out_invoice", "partner_id": 1,
+			"invoice_line_ids": []any{[]any{0, 0, map[string]any{"product_id": 1, "quantity": 1, "price_unit": 10}}}}}, nil)))
+	}
+	if e := kw(t, srv.URL, "account.move", "action_post", []any{inv}, nil)["error"]; e != nil {
+		t.Fatalf("one action_post of 3 first invoices: %s", e)
+	}
+	var names []string
+	for _, r := range c.read("account.move", inv, "name") {
+		names = append(names, fmt.Sprint(r["name"]))
+	}
+	if strings.Join(names, " ") != "INV/2026/00001 INV/2026/00002 INV/2026/00003" {
+		t.Fatalf("names %v", names)
+	}
+}
