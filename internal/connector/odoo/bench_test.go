@@ -1,13 +1,20 @@
 package odoo
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ferryhub/ferry/internal/model"
 	"github.com/ferryhub/ferry/internal/remote"
+	sandbox "github.com/ferryhub/ferry/internal/sandbox/odoo"
 )
 
 // BenchmarkImportOrders imports b.N orders a page of 100 at a time into the
@@ -67,5 +74,51 @@ func BenchmarkImportOrders(b *testing.B) {
 			b.ReportMetric(float64(calls()-before)/float64(b.N), "calls/order")
 			b.ReportMetric(float64(invoices)/float64(b.N), "invoices/order")
 		})
+	}
+}
+
+// Pages imported at once never confirm at once (real Odoo's quants would
+// collide): action_confirm calls take turns per database.
+func TestConfirmsTakeTurns(t *testing.T) {
+	t.Parallel()
+	sb := sandbox.New(sandbox.Options{Version: 17})
+	h := sb.Handler()
+	var now, most atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if bytes.Contains(body, []byte(`"action_confirm"`)) {
+			n := now.Add(1)
+			for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+			}
+			time.Sleep(20 * time.Millisecond)
+			defer now.Add(-1)
+		}
+		h.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	s := *DefaultSettings()
+	s.URL, s.Database, s.RateLimit, s.Timeout = srv.URL, "ferry", 0, 5*time.Second
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for p := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, _ := New("erp", s, "admin", "demo-key", nil)
+			levels, _ := c.StockLevels(ctx)
+			imps := testOrders(5)
+			for i := range imps {
+				imps[i].Ref = fmt.Sprintf("SHOP-P%d-%d", p, i)
+				imps[i].Order.Lines[0].SKU, imps[i].Carrier = levels[0].SKU, "Posti SmartPOST"
+			}
+			if _, err := c.ImportOrders(ctx, imps); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if most.Load() != 1 {
+		t.Fatalf("%d action_confirm calls at once, want 1", most.Load())
 	}
 }

@@ -1068,7 +1068,16 @@ func (c *Client) confirm(ctx context.Context, ids []int64, imps []model.OrderImp
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := c.Call(ctx, "sale.order", "action_confirm", ids, map[string]any{"context": bulkContext})
+	// Two pages confirming at once reserve the same stock quants, and real
+	// Odoo answers one of them "could not serialize access due to concurrent
+	// update" and redoes its whole confirm: confirms take turns per database,
+	// while creates and invoicing of other pages go on.
+	unlock, err := c.lockStep(ctx, "confirm")
+	if err != nil {
+		return err
+	}
+	_, err = c.Call(ctx, "sale.order", "action_confirm", ids, map[string]any{"context": bulkContext})
+	unlock()
 	if err == nil || len(ids) == 1 {
 		if err != nil {
 			for _, i := range idx {

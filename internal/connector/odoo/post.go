@@ -72,10 +72,17 @@ func duplicateName(err error) bool {
 }
 
 func (c *Client) lockPosting(ctx context.Context) (func(), error) {
+	return c.lockStep(ctx, "post:"+postJournal)
+}
+
+// lockStep serializes one step of the import (posting a journal, confirming)
+// per database: through the store's locks ("odoo:<connection>:<step>")
+// across processes, or within this process without them.
+func (c *Client) lockStep(ctx context.Context, step string) (func(), error) {
 	if c.locks != nil {
-		return c.locks.Lock(ctx, "odoo:"+c.name+":post:"+postJournal)
+		return c.locks.Lock(ctx, "odoo:"+c.name+":"+step)
 	}
-	v, _ := postLocks.LoadOrStore(c.s.URL+"|"+c.s.Database, make(chan struct{}, 1))
+	v, _ := postLocks.LoadOrStore(c.s.URL+"|"+c.s.Database+"|"+step, make(chan struct{}, 1))
 	sem := v.(chan struct{})
 	select {
 	case sem <- struct{}{}:
