@@ -125,8 +125,11 @@ func TestDashboardInBrowser(t *testing.T) {
 	shot("02-orders")
 	do("open the parked order", chromedp.Click(chromedp.CSS(held+" a.reason")), chromedp.WaitVisible(chromedp.CSS("#reason")))
 	reason := text("#reason")
-	if !strings.Contains(reason, "order "+e.parked) || !strings.Contains(reason, "not mapped") || !strings.Contains(reason, "shipping_methods") {
-		t.Errorf("job page reason %q: want the order, the unmapped method and what to change", reason)
+	if !strings.Contains(reason, "order "+e.parked) || !strings.Contains(reason, "not mapped") || !strings.Contains(reason, "Mappings page") || strings.Contains(reason, "options.") {
+		t.Errorf("job page reason %q: want the order, the unmapped method and the page that fixes it, no YAML path", reason)
+	}
+	if fix, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("a.fix"), "href")); err != nil || fix.Value != "/mappings#route-orders" {
+		t.Errorf("the job page links the fix to %q (%v), want /mappings#route-orders", fix.Value, err)
 	}
 	shot("03-parked-order")
 
