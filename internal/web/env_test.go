@@ -158,7 +158,10 @@ routes:
 		}
 	}
 	pass("orders")
-	e.srv = httptest.NewServer(New(Options{Hub: h, TestEvery: time.Hour}).Handler())
+	// The newest call or test alone judges health here (no 5-minute error
+	// rate), so that a test sees it turn back to ok at once; TestHealth covers
+	// the rate.
+	e.srv = httptest.NewServer(New(Options{Hub: h, TestEvery: time.Hour, HealthWindow: -1}).Handler())
 	t.Cleanup(e.srv.Close)
 	return e
 }
