@@ -655,7 +655,7 @@ func mapOrder(r Route, opts *OrdersOptions, o model.Order) (model.OrderImport, e
 	if len(opts.ShippingMethods) > 0 && o.ShippingMethod.ID != "" {
 		to, ok := Lookup(opts.ShippingMethods, o.ShippingMethod.Name)
 		if !ok {
-			return imp, jobs.NeedsAction(fmt.Sprintf("order %s: shipping method %q is not mapped to a %s carrier; map it on the Mappings page of route %s", o.Number, o.ShippingMethod.Name, r.To, r.Name), "route:"+r.Name)
+			return imp, jobs.NeedsAction(fmt.Sprintf("order %s: shipping method %q is not mapped to a %s carrier; map it on the Mappings page of route %s (its shipping_methods)", o.Number, o.ShippingMethod.Name, r.To, r.Name), "route:"+r.Name)
 		}
 		imp.Carrier = to
 	}

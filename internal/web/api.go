@@ -204,20 +204,9 @@ func (s *Server) endpoints() []endpoint {
 			return message(s.setInvoiceMethods(r, r.PathValue("name"), req.InvoiceMethods))
 		}},
 		{Method: "GET", Path: "/api/v1/settings", Role: store.RoleViewer, Summary: "Connections (credentials only as set or not) and routes with their options", Resp: SettingsView{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
-			conns, err := s.hub.Connections(r.Context())
-			if err != nil {
-				return nil, err
-			}
-			routes, err := s.hub.Routes(r.Context(), time.Now())
-			return SettingsView{Connections: conns, Routes: routes}, err
+			return s.settingsView(r.Context())
 		}},
 	}
-}
-
-// SettingsView is the settings page's data.
-type SettingsView struct {
-	Connections any `json:"connections"`
-	Routes      any `json:"routes"`
 }
 
 func stateNames() []string {

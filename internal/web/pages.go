@@ -91,7 +91,15 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
-	"add":  func(a, b int) int { return a + b },
+	"add": func(a, b int) int { return a + b },
+	// dict passes several values to a template: dict "Key" value ….
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
 	"list": func(v ...string) []string { return v },
 	// dependsOn says in words which change re-runs a parked job.
 	"dependsOn": func(key string) string {
@@ -562,25 +570,6 @@ func (s *Server) mappingsPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "mappings", page{Title: "Mappings", Nav: "mappings", Data: m})
 }
 
-func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
-	conns, err := s.hub.Connections(r.Context())
-	if err != nil {
-		s.fail(w, r, false, http.StatusInternalServerError, err.Error())
-		return
-	}
-	routes, err := s.hub.Routes(r.Context(), time.Now())
-	if err != nil {
-		s.fail(w, r, false, http.StatusInternalServerError, err.Error())
-		return
-	}
-	data := struct {
-		Connections any
-		Routes      any
-		ConfigPath  string
-	}{conns, routes, s.hub.Config.Path}
-	s.render(w, r, http.StatusOK, "settings", page{Title: "Settings", Nav: "settings", Data: data})
-}
-
 // --- forms ---
 
 // done answers a form's action: back to the page with a message, or with the
@@ -685,8 +674,14 @@ func (s *Server) formWarehouse(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) formRouteOptions(w http.ResponseWriter, r *http.Request) {
-	msg, err := s.setRouteOptions(r, r.PathValue("name"), []byte(r.PostFormValue("options")))
-	s.done(w, r, "/settings", msg, err)
+	r.ParseForm()
+	name := r.PathValue("name")
+	raw, err := s.routeFromForm(r, name)
+	msg := ""
+	if err == nil {
+		msg, err = s.setRouteOptions(r, name, raw)
+	}
+	s.done(w, r, "/settings#route-"+name, msg, err)
 }
 
 func (s *Server) formConnection(w http.ResponseWriter, r *http.Request) {
@@ -697,6 +692,11 @@ func (s *Server) formConnection(w http.ResponseWriter, r *http.Request) {
 			creds[key] = v[0]
 		}
 	}
-	msg, err := s.setConnection(r, r.PathValue("name"), []byte(r.PostFormValue("settings")), creds)
-	s.done(w, r, "/settings", msg, err)
+	name := r.PathValue("name")
+	raw, err := s.connectionFromForm(r, name)
+	msg := ""
+	if err == nil {
+		msg, err = s.setConnection(r, name, raw, creds)
+	}
+	s.done(w, r, "/settings#connection-"+name, msg, err)
 }
