@@ -136,7 +136,18 @@ func TestDashboardInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#mappings-orders")),
 		chromedp.SendKeys(chromedp.CSS(`#mappings-orders [data-new=ship_match]`), "D*L*"),
 		chromedp.SendKeys(chromedp.CSS(`#mappings-orders [data-new=ship_to]`), "DHL Express"),
-		chromedp.Click(chromedp.CSS(`#mappings-orders button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`#mappings-orders button.save`)),
+		chromedp.WaitVisible(chromedp.CSS("#preview-orders")),
+	)
+	// The shop's pickup method matches no rule: saving asks to confirm that
+	// its orders will be held.
+	if got := text("#preview-orders .warn"); !strings.Contains(got, "Nouto myymälästä") {
+		t.Errorf("the warning %q does not name the method that would be held", got)
+	}
+	shot("04a-mappings-confirm")
+	do("confirm and save",
+		chromedp.Click(chromedp.CSS("#confirm-held-orders")),
+		chromedp.Click(chromedp.CSS(`#mappings-orders button.save`)),
 		chromedp.WaitVisible(chromedp.CSS("#flash")),
 	)
 	if got := text("#flash"); !strings.Contains(got, "re-ran 1 parked job") {
