@@ -5,12 +5,18 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/ferryhub/ferry/internal/store/storetest"
 )
 
-// River's own UI answers admins at /riverui, over the hub's queue (SQLite
-// here); others are refused and the signed-out sent to sign in.
+// River's own UI answers admins at /riverui, over the hub's queue on SQLite
+// and on PostgreSQL; others are refused and the signed-out sent to sign in.
 func TestRiverUIForAdminsOnly(t *testing.T) {
-	e := newEnv(t)
+	t.Run("sqlite", func(t *testing.T) { testRiverUI(t, newEnv(t)) })
+	t.Run("postgres", func(t *testing.T) { testRiverUI(t, newEnvOn(t, storetest.PostgresURL(t))) })
+}
+
+func testRiverUI(t *testing.T, e *env) {
 	anon := &session{c: &http.Client{CheckRedirect: noRedirect}, base: e.srv.URL}
 	if resp, _ := anon.do(t, "GET", "/riverui/", nil, ""); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login?next=") {
 		t.Errorf("signed out: %d %s, want a redirect to /login", resp.StatusCode, resp.Header.Get("Location"))
