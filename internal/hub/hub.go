@@ -636,3 +636,50 @@ func processName(id string) string {
 	host, _ := os.Hostname()
 	return fmt.Sprintf("%s:%d", host, os.Getpid())
 }
+
+// ConnectionSettings returns a connection's settings in force (the stored ones
+// decoded over the kind's defaults), the kind's defaults, and the requests per
+// second ferry.yaml's connections.NAME.rate_limit sets over the settings' own
+// rate_limit (0: none).
+func (h *Hub) ConnectionSettings(ctx context.Context, name string) (cur, def connector.Settings, rateLimit float64, err error) {
+	row, err := h.Store.GetConnection(ctx, name)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("connection %s: %w", name, err)
+	}
+	kind, ok := connector.Lookup(row.Kind)
+	if !ok {
+		return nil, nil, 0, fmt.Errorf("connection %s: unknown kind %q", name, row.Kind)
+	}
+	cur, def = kind.NewSettings(), kind.NewSettings()
+	if err := json.Unmarshal(row.Settings, cur); err != nil {
+		return nil, nil, 0, fmt.Errorf("connection %s: stored settings: %w", name, err)
+	}
+	if c, ok := h.Config.Connections[name]; ok {
+		rateLimit = c.RateLimit
+	}
+	return cur, def, rateLimit, nil
+}
+
+// RouteOptions returns a route's options in force (the stored ones decoded over
+// the flow's defaults) and the flow's defaults; both nil for a flow without
+// options.
+func (h *Hub) RouteOptions(ctx context.Context, name string) (cur, def any, err error) {
+	row, err := h.Store.GetRoute(ctx, name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("route %s: %w", name, err)
+	}
+	def, ok := flow.Options(row.Flow)
+	if !ok {
+		return nil, nil, fmt.Errorf("route %s: unknown flow %q", name, row.Flow)
+	}
+	if def == nil {
+		return nil, nil, nil
+	}
+	cur, _ = flow.Options(row.Flow)
+	if len(row.Options) > 0 && string(row.Options) != "null" {
+		if err := json.Unmarshal(row.Options, cur); err != nil {
+			return nil, nil, fmt.Errorf("route %s: stored options: %w", name, err)
+		}
+	}
+	return cur, def, nil
+}

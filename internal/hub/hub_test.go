@@ -276,3 +276,52 @@ func TestHubOpensOnPostgreSQL(t *testing.T) {
 		t.Fatalf("opening with another key: %v", err)
 	}
 }
+
+// A credential saved in the dashboard holds across restarts when ferry.yaml
+// names it by an env: reference whose variable did not change; a new value of
+// the variable is a change of the file's entry, and wins.
+func TestDashboardCredentialHoldsOverUnchangedEnvReference(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	env := map[string]string{"FERRY_HUBTEST_KEY": "wrong"}
+	open := func() *Hub {
+		t.Helper()
+		cfg := loadConfig(t, dir, "right")
+		cfg, err := config.ParseEnv(cfg.Path, []byte("data_dir: "+filepath.Join(dir, "data")+"\nconnections:\n  shop:\n    kind: hubtest\n    settings: {store: demo}\n    credentials: {api_key: env:FERRY_HUBTEST_KEY}\n  other:\n    kind: hubtest\n    settings: {store: other}\nroutes:\n  check:\n    flow: hubtest_check\n    from: shop\n    to: other\n"), Schemas(), env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := Open(ctx, cfg, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	test := func(h *Hub) string {
+		t.Helper()
+		conn, err := h.Conn(ctx, "shop")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, _ := conn.Test(ctx)
+		return rep.Summary
+	}
+	h := open()
+	if _, err := h.UpdateConnection(ctx, "shop", []byte(`{"store": "demo"}`), map[string]string{"api_key": "right"}); err != nil {
+		t.Fatal(err)
+	}
+	h.Close()
+	for i := 0; i < 2; i++ {
+		h = open()
+		if got := test(h); got == "bad credentials" {
+			t.Fatalf("restart %d with the same env value: the dashboard's credential was reverted", i+1)
+		}
+		h.Close()
+	}
+	env["FERRY_HUBTEST_KEY"] = "other"
+	h = open()
+	defer h.Close()
+	if got := test(h); got != "bad credentials" {
+		t.Fatalf("after the env value changed: %q, want the file's (new) credential in force", got)
+	}
+}

@@ -82,13 +82,25 @@ func ClassOf(err error) Class {
 	return ClassTransient
 }
 
-// reasonOf returns the reason and dependency key of a classified error.
+// reasonOf returns the reason and dependency key of a classified error. An
+// error in the chain with a method DependsOn() string (a connector's refused
+// credentials: "connection:NAME") gives the key when the classification did
+// not, so connector packages name what re-runs the job without depending on
+// this package.
 func reasonOf(err error) (reason, dependsOn string) {
 	var c *classified
 	if errors.As(err, &c) {
-		return c.Error(), c.dependsOn
+		reason, dependsOn = c.Error(), c.dependsOn
+	} else {
+		reason = err.Error()
 	}
-	return err.Error(), ""
+	if dependsOn == "" {
+		var d interface{ DependsOn() string }
+		if errors.As(err, &d) {
+			dependsOn = d.DependsOn()
+		}
+	}
+	return reason, dependsOn
 }
 
 // DependsOnOf returns the config key whose change re-runs a job parked by err;

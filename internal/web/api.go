@@ -196,6 +196,20 @@ func (s *Server) endpoints() []endpoint {
 			}
 			return message(s.setOrdersMapping(r, r.PathValue("name"), req))
 		}},
+		{Method: "POST", Path: "/api/v1/routes/{name}/mappings/preview", Role: store.RoleAdmin, Summary: "What an orders route's shipping method rules would hold, before saving them: the shop's known methods that match no rule, with the orders of the last 30 days that used each", Body: OrdersMapping{}, Resp: MappingPreview{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
+			var req OrdersMapping
+			if err := decodeBody(r, &req); err != nil {
+				return nil, err
+			}
+			return s.previewShipping(r.Context(), r.PathValue("name"), req.ShippingMethods)
+		}},
+		{Method: "GET", Path: "/api/v1/routes/{name}/mappings/choices", Role: store.RoleViewer, Summary: "The names an orders route's mappings may use: the shop's shipping and payment methods, the target's carriers and taxes", Resp: Choices{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
+			rt, err := s.routeOf(r.PathValue("name"), "orders")
+			if err != nil {
+				return nil, &notFoundError{err.Error()}
+			}
+			return s.choices(r.Context(), rt), nil
+		}},
 		{Method: "PUT", Path: "/api/v1/routes/{name}/invoice-methods", Role: store.RoleAdmin, Summary: "Replace a payments route's methods billed by invoice", Body: InvoiceMethodsRequest{}, Resp: Message{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
 			var req InvoiceMethodsRequest
 			if err := decodeBody(r, &req); err != nil {
@@ -204,20 +218,9 @@ func (s *Server) endpoints() []endpoint {
 			return message(s.setInvoiceMethods(r, r.PathValue("name"), req.InvoiceMethods))
 		}},
 		{Method: "GET", Path: "/api/v1/settings", Role: store.RoleViewer, Summary: "Connections (credentials only as set or not) and routes with their options", Resp: SettingsView{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
-			conns, err := s.hub.Connections(r.Context())
-			if err != nil {
-				return nil, err
-			}
-			routes, err := s.hub.Routes(r.Context(), time.Now())
-			return SettingsView{Connections: conns, Routes: routes}, err
+			return s.settingsView(r.Context())
 		}},
 	}
-}
-
-// SettingsView is the settings page's data.
-type SettingsView struct {
-	Connections any `json:"connections"`
-	Routes      any `json:"routes"`
 }
 
 func stateNames() []string {

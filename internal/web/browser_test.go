@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/ferryhub/ferry/internal/flow"
+	"github.com/ferryhub/ferry/internal/store"
 )
 
 // chromium finds Debian's chromium. Without it the browser test skips, except
@@ -139,7 +142,18 @@ func TestDashboardInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#mappings-orders")),
 		chromedp.SendKeys(chromedp.CSS(`#mappings-orders [data-new=ship_match]`), "D*L*"),
 		chromedp.SendKeys(chromedp.CSS(`#mappings-orders [data-new=ship_to]`), "DHL Express"),
-		chromedp.Click(chromedp.CSS(`#mappings-orders button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`#mappings-orders button.save`)),
+		chromedp.WaitVisible(chromedp.CSS("#preview-orders")),
+	)
+	// The shop's pickup method matches no rule: saving asks to confirm that
+	// its orders will be held.
+	if got := text("#preview-orders .warn"); !strings.Contains(got, "Nouto myymälästä") {
+		t.Errorf("the warning %q does not name the method that would be held", got)
+	}
+	shot("04a-mappings-confirm")
+	do("confirm and save",
+		chromedp.Click(chromedp.CSS("#confirm-held-orders")),
+		chromedp.Click(chromedp.CSS(`#mappings-orders button.save`)),
 		chromedp.WaitVisible(chromedp.CSS("#flash")),
 	)
 	if got := text("#flash"); !strings.Contains(got, "re-ran 1 parked job") {
@@ -216,5 +230,157 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("a viewer's retry: %d, want 403", status)
 	}
 	shot("11-viewer-jobs")
+	t.Logf("screenshots in %s", shots)
+}
+
+// TestDashboardFormsInBrowser: a shipping mapping chosen from the dropdowns
+// (confirming what it holds) re-runs the held order; a settings form saves a
+// credential and re-runs the jobs parked on it; River's UI opens for an admin
+// and is refused to a viewer. The changed pages are photographed.
+func TestDashboardFormsInBrowser(t *testing.T) {
+	chrome := chromium(t)
+	e := newEnv(t)
+	ctx := browser(t, chrome)
+	shots := t.ArtifactDir()
+	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	count := func(sel string) int {
+		t.Helper()
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
+		if err != nil {
+			t.Fatalf("counting %s: %v", sel, err)
+		}
+		return n
+	}
+	shot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	signIn := func(user, pw, then string) {
+		t.Helper()
+		do("open "+then, chromedp.Navigate(e.srv.URL+then), chromedp.WaitVisible(chromedp.CSS("#login")))
+		do("sign in as "+user,
+			chromedp.SendKeys(chromedp.CSS("#user"), user),
+			chromedp.SendKeys(chromedp.CSS("#password"), pw),
+			chromedp.Submit(chromedp.CSS("#login")),
+			chromedp.WaitVisible(chromedp.CSS("header.top")),
+		)
+	}
+	signIn("admin", adminPass, "/mappings")
+
+	// The held DHL order: its method is offered as unmapped, the ERP's
+	// carriers as a list.
+	do("mappings", chromedp.WaitVisible(chromedp.CSS(`#mappings-orders select[data-pick=ship_match]`)))
+	if n := count(`#mappings-orders select[data-pick=ship_match] option[value="DHL Express"]`); n != 1 {
+		t.Fatalf("the shop's DHL Express is offered %d times", n)
+	}
+	shot("20-mappings-choices")
+	do("choose DHL Express → DHL Express",
+		chromedp.SetValue(chromedp.CSS(`#mappings-orders select[data-pick=ship_match]`), "DHL Express"),
+		chromedp.SetValue(chromedp.CSS(`#mappings-orders select[data-pick=ship_to]`), "DHL Express"),
+		chromedp.Click(chromedp.CSS(`#mappings-orders button[name=preview]`)),
+		chromedp.WaitVisible(chromedp.CSS("#preview-orders")),
+	)
+	if got := text("#preview-orders .warn"); !strings.Contains(got, "Nouto myymälästä") || !strings.Contains(got, "0 recent orders") {
+		t.Errorf("the preview %q: want the pickup method, used by no recent order", got)
+	}
+	shot("21-mappings-preview")
+	do("confirm and save",
+		chromedp.Click(chromedp.CSS("#confirm-held-orders")),
+		chromedp.Click(chromedp.CSS(`#mappings-orders button.save`)),
+		chromedp.WaitVisible(chromedp.CSS("#flash")),
+	)
+	if got := text("#flash"); !strings.Contains(got, "re-ran 1 parked job") {
+		t.Errorf("after saving the chosen mapping: %q", got)
+	}
+	shot("22-mappings-saved")
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		do("reload orders", chromedp.Navigate(e.srv.URL+"/orders?q="+e.parked), chromedp.WaitVisible(chromedp.CSS("#orders")))
+		if count(fmt.Sprintf(`#orders tr.held[data-order=%q]`, e.parked)) == 0 && strings.HasPrefix(text(fmt.Sprintf(`#orders tr[data-order=%q] td:nth-child(3)`, e.parked)), "S") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("order %s did not go through after the mapping chosen from the list", e.parked)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+
+	// A refused shop key parks the passes on the connection; the settings
+	// form's new key re-runs every one of them.
+	if _, err := e.hub.UpdateConnection(ctx, "shop", mustJSON(t, e, "shop"), map[string]string{"api_key": "wrong-key"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, route := range []string{"orders", "stock"} {
+		if err := flow.PassNow(ctx, e.hub.Flows, []string{route}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	parked, err := e.hub.Store.ListIssues(ctx, store.IssueFilter{Open: true, DependsOn: "connection:shop"})
+	if err != nil || len(parked) == 0 {
+		t.Fatalf("%d jobs parked on connection:shop (%v)", len(parked), err)
+	}
+	do("settings", chromedp.Navigate(e.srv.URL+"/settings#connection-shop"), chromedp.WaitVisible(chromedp.CSS("#connection-shop")))
+	if v := text(`#connection-shop tr[data-field=rate_limit] td.default`); v != "3" {
+		t.Errorf("shop rate_limit default shown %q", v)
+	}
+	do("new key and timeout",
+		chromedp.SetValue(chromedp.CSS("#c-shop-timeout"), "40s"),
+		chromedp.SendKeys(chromedp.CSS(`#connection-shop input[name=cred_api_key]`), shopKey),
+	)
+	shot("23-settings-form")
+	do("save shop", chromedp.Click(chromedp.CSS(`#connection-shop button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS("#flash")))
+	if got, want := text("#flash"), reran(len(parked)); !strings.Contains(got, want) {
+		t.Errorf("after saving the key: %q, want %q", got, want)
+	}
+	if v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#c-shop-timeout').value`)); err != nil || v != "40s" {
+		t.Errorf("the timeout in force after saving: %q (%v)", v, err)
+	}
+	shot("24-settings-saved")
+
+	// River's UI: an admin's, not a viewer's.
+	do("river ui", chromedp.Click(chromedp.CSS("#nav-riverui")), chromedp.WaitReady(chromedp.CSS("#root")))
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		// The page draws its job states once its API answered.
+		if body, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`)); strings.Contains(body, "Completed") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("River's UI drew no job states in 30 s")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if loc, _ := chromedp.Run(ctx, chromedp.Location()); !strings.Contains(loc, "/riverui") {
+		t.Errorf("River UI link led to %s", loc)
+	}
+	shot("25-riverui-admin")
+	do("sign out", chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("header.top form.who button")), chromedp.Click(chromedp.CSS("header.top form.who button")), chromedp.WaitVisible(chromedp.CSS("#login")))
+	signIn("viewer", viewerPass, "/")
+	if n := count("#nav-riverui"); n != 0 {
+		t.Errorf("a viewer is offered River's UI")
+	}
+	do("viewer to river ui", chromedp.Navigate(e.srv.URL+"/riverui/"), chromedp.WaitVisible(chromedp.CSS("body")))
+	if got := text("body"); !strings.Contains(got, "for admins") {
+		t.Errorf("a viewer at /riverui/ sees %.200q, want the refusal", got)
+	}
+	shot("26-riverui-viewer")
 	t.Logf("screenshots in %s", shots)
 }

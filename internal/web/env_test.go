@@ -49,6 +49,13 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvOn(t, "")
+}
+
+// newEnvOn is newEnv on the store at databaseURL ("": SQLite in a temporary
+// directory).
+func newEnvOn(t *testing.T, databaseURL string) *env {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	e := &env{
@@ -67,6 +74,7 @@ func newEnv(t *testing.T) *env {
 	erpURL := serve(func(ln net.Listener) error { return e.erp.Serve(ctx, ln) })
 	dir := t.TempDir()
 	yaml := fmt.Sprintf(`data_dir: %q
+database_url: %q
 log: {level: error}
 queue: {poll_interval: 50ms}
 connections:
@@ -95,7 +103,7 @@ routes:
         - {match: "Matkahuolto", to: "Matkahuolto"}
   shipments: {flow: shipments, from: erp, to: shop}
   payments: {flow: payments, from: erp, to: shop}
-`, dir, shopURL, shopKey, erpURL, erpKey)
+`, dir, databaseURL, shopURL, shopKey, erpURL, erpKey)
 	path := filepath.Join(dir, "ferry.yaml")
 	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)

@@ -91,7 +91,16 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
-	"add":  func(a, b int) int { return a + b },
+	"add": func(a, b int) int { return a + b },
+	"has": func(list []string, v string) bool { return slices.Contains(list, v) },
+	// dict passes several values to a template: dict "Key" value ….
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
 	"list": func(v ...string) []string { return v },
 	// dependsOn says in words which change re-runs a parked job.
 	"dependsOn": func(key string) string {
@@ -554,31 +563,7 @@ func logFilter(q url.Values) (store.LogFilter, error) {
 }
 
 func (s *Server) mappingsPage(w http.ResponseWriter, r *http.Request) {
-	m, err := s.mappings(r.Context())
-	if err != nil {
-		s.fail(w, r, false, http.StatusInternalServerError, err.Error())
-		return
-	}
-	s.render(w, r, http.StatusOK, "mappings", page{Title: "Mappings", Nav: "mappings", Data: m})
-}
-
-func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
-	conns, err := s.hub.Connections(r.Context())
-	if err != nil {
-		s.fail(w, r, false, http.StatusInternalServerError, err.Error())
-		return
-	}
-	routes, err := s.hub.Routes(r.Context(), time.Now())
-	if err != nil {
-		s.fail(w, r, false, http.StatusInternalServerError, err.Error())
-		return
-	}
-	data := struct {
-		Connections any
-		Routes      any
-		ConfigPath  string
-	}{conns, routes, s.hub.Config.Path}
-	s.render(w, r, http.StatusOK, "settings", page{Title: "Settings", Nav: "settings", Data: data})
+	s.renderMappings(w, r, http.StatusOK, nil, nil, "")
 }
 
 // --- forms ---
@@ -657,8 +642,42 @@ func (s *Server) formOrdersMapping(w http.ResponseWriter, r *http.Request) {
 		}
 		m.Taxes = append(m.Taxes, flow.TaxRule{Rate: strings.TrimSpace(rate), To: strings.TrimSpace(to)})
 	}
-	msg, err := s.setOrdersMapping(r, r.PathValue("name"), m)
+	name := r.PathValue("name")
+	m.Route = name
+	// A change of the shipping method rules is saved once the person has seen
+	// what it will hold: a preview (the Preview button), or a save that asks
+	// to confirm the count.
+	changed := true
+	if rt, err := s.routeOf(name, "orders"); err == nil {
+		if o, ok := rt.Options.(*flow.OrdersOptions); ok {
+			changed = !slices.Equal(o.ShippingMethods, m.ShippingMethods)
+		}
+	}
+	if r.PostFormValue("preview") != "" || changed {
+		p, err := s.previewShipping(r.Context(), name, m.ShippingMethods)
+		if err != nil {
+			s.done(w, r, "/mappings", "", err)
+			return
+		}
+		if r.PostFormValue("preview") != "" {
+			s.renderMappings(w, r, http.StatusOK, p, &m, "")
+			return
+		}
+		if n := len(p.Held); n > 0 && r.PostFormValue("confirm_held") != strconv.Itoa(n) {
+			s.renderMappings(w, r, http.StatusConflict, p, &m, fmt.Sprintf("not saved: %s. Tick \"I understand %d %s held\" and save again, or add rules for them.", p.Warning(), n, methodsWill(n)))
+			return
+		}
+	}
+	msg, err := s.setOrdersMapping(r, name, m)
 	s.done(w, r, "/mappings", msg, err)
+}
+
+// methodsWill is "method will be" or "methods will be".
+func methodsWill(n int) string {
+	if n == 1 {
+		return "method will be"
+	}
+	return "methods will be"
 }
 
 func at(list []string, i int) string {
@@ -685,8 +704,14 @@ func (s *Server) formWarehouse(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) formRouteOptions(w http.ResponseWriter, r *http.Request) {
-	msg, err := s.setRouteOptions(r, r.PathValue("name"), []byte(r.PostFormValue("options")))
-	s.done(w, r, "/settings", msg, err)
+	r.ParseForm()
+	name := r.PathValue("name")
+	raw, err := s.routeFromForm(r, name)
+	msg := ""
+	if err == nil {
+		msg, err = s.setRouteOptions(r, name, raw)
+	}
+	s.done(w, r, "/settings#route-"+name, msg, err)
 }
 
 func (s *Server) formConnection(w http.ResponseWriter, r *http.Request) {
@@ -697,6 +722,11 @@ func (s *Server) formConnection(w http.ResponseWriter, r *http.Request) {
 			creds[key] = v[0]
 		}
 	}
-	msg, err := s.setConnection(r, r.PathValue("name"), []byte(r.PostFormValue("settings")), creds)
-	s.done(w, r, "/settings", msg, err)
+	name := r.PathValue("name")
+	raw, err := s.connectionFromForm(r, name)
+	msg := ""
+	if err == nil {
+		msg, err = s.setConnection(r, name, raw, creds)
+	}
+	s.done(w, r, "/settings#connection-"+name, msg, err)
 }

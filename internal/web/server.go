@@ -111,6 +111,7 @@ func New(opts Options) *Server {
 	if opts.Hub != nil {
 		s.mountDashboard()
 		s.mountAPI()
+		s.mountRiverUI()
 	}
 	return s
 }

@@ -295,6 +295,16 @@ func (e *APIError) FailureClass() string {
 	return remote.ClassOfStatus(e.Status)
 }
 
+// DependsOn names the connection whose settings or credentials re-run a job
+// this error parked (refused credentials or rights, a wrong address): a person
+// fixes them on the Settings page.
+func (e *APIError) DependsOn() string {
+	if e.FailureClass() != "needs_action" || e.Account == "" {
+		return ""
+	}
+	return "connection:" + e.Account
+}
+
 // IsNotFound reports a 404 answer.
 func IsNotFound(err error) bool { return statusOf(err) == http.StatusNotFound }
 

@@ -378,13 +378,46 @@ func parseServerVersion(res []byte) (ServerVersion, error) {
 // Version returns the server's major version (16..19).
 func (c *Client) Version(ctx context.Context) (int, error) {
 	_, v, _, err := c.session(ctx)
-	return v, err
+	return v, c.ofAccount(err)
+}
+
+// accountError is a refusal of this connection's credentials or rights, with
+// the connection's name: a job it parks runs again when the connection's
+// settings or credentials change.
+type accountError struct {
+	account string
+	err     error
+}
+
+func (e *accountError) Error() string { return e.err.Error() }
+func (e *accountError) Unwrap() error { return e.err }
+
+// DependsOn is the connection's dependency key.
+func (e *accountError) DependsOn() string { return "connection:" + e.account }
+
+// ofAccount names the connection in a refusal of its credentials, rights or
+// database (AccessDenied, AccessError, DatabaseNotFound).
+func (c *Client) ofAccount(err error) error {
+	var e *Error
+	if err == nil || c.name == "" || !errors.As(err, &e) {
+		return err
+	}
+	switch e.Name {
+	case "AccessDenied", "AccessError", "DatabaseNotFound":
+		return &accountError{account: c.name, err: err}
+	}
+	return err
 }
 
 // Execute calls model.method with positional args and keyword kwargs, on either
 // protocol. idempotent says the call may be repeated after an unclear failure
 // (reads); a write is not.
 func (c *Client) Execute(ctx context.Context, model, method string, args []any, kwargs map[string]any, idempotent bool) (json.RawMessage, error) {
+	out, err := c.execute(ctx, model, method, args, kwargs, idempotent)
+	return out, c.ofAccount(err)
+}
+
+func (c *Client) execute(ctx context.Context, model, method string, args []any, kwargs map[string]any, idempotent bool) (json.RawMessage, error) {
 	uid, _, protocol, err := c.session(ctx)
 	if err != nil {
 		return nil, err

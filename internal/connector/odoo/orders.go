@@ -8,8 +8,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 	"sync"
+	"time"
 
 	"github.com/ferryhub/ferry/internal/model"
 	"github.com/ferryhub/ferry/internal/remote"
@@ -1096,7 +1096,6 @@ func (c *Client) confirm(ctx context.Context, ids []int64, imps []model.OrderImp
 	}
 	return nil
 }
-
 
 func parseInt(s string) int64 {
 	var n int64

@@ -50,6 +50,16 @@ func (e *APIError) FailureClass() string {
 	return remote.ClassOfStatus(e.Status)
 }
 
+// DependsOn names the connection whose settings or credentials re-run a job
+// this error parked (refused credentials or rights, a wrong address): a person
+// fixes them on the Settings page.
+func (e *APIError) DependsOn() string {
+	if e.FailureClass() != "needs_action" || e.Account == "" {
+		return ""
+	}
+	return "connection:" + e.Account
+}
+
 func newAPIError(account, op string, status int, body []byte) *APIError {
 	e := &APIError{Account: account, Op: op, Status: status}
 	var b struct {

@@ -196,6 +196,15 @@ func (e *TokenError) FailureClass() string {
 	return "needs_action"
 }
 
+// DependsOn names the connection whose credentials re-run a job parked by a
+// refused grant.
+func (e *TokenError) DependsOn() string {
+	if e.FailureClass() != "needs_action" || e.Account == "" {
+		return ""
+	}
+	return "connection:" + e.Account
+}
+
 func newTokenError(account, grant string, status int, body []byte) *TokenError {
 	e := &TokenError{Account: account, Grant: grant, Status: status}
 	var b struct {
