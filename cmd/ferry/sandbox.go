@@ -92,9 +92,9 @@ func newMCFSandboxCmd() *cobra.Command {
 	cmd.Flags().StringVar(&o.User, "user", "api@demo.example", "API user e-mail")
 	cmd.Flags().StringVar(&o.APIKey, "key", "demo-key", "API key")
 	cmd.Flags().Int64Var(&o.Seed, "seed", 1, "data generator seed")
-	cmd.Flags().IntVar(&o.Products, "products", 0, "generated products (0 = default)")
+	cmd.Flags().IntVar(&o.Products, "products", 0, "generated products (0 = default, -1 = an empty catalogue, as ferry demo's shop: the ERP's products arrive by the products route)")
 	cmd.Flags().IntVar(&o.Customers, "customers", 0, "generated customers (0 = default)")
-	cmd.Flags().IntVar(&o.Orders, "orders", 0, "generated orders (0 = default)")
+	cmd.Flags().IntVar(&o.Orders, "orders", 0, "generated orders (0 = default, -1 = none)")
 	cmd.Flags().DurationVar(&every, "order-every", 0, "create a new order this often (0 = never)")
 	cmd.Flags().Float64Var(&o.CommitFaults.Rate, "commit-then-fail-rate", 0, "share of writes (0..1) that take effect and then answer 500")
 	cmd.Flags().StringSliceVar(&o.CommitFaults.Routes, "commit-then-fail-routes", nil,
@@ -111,6 +111,7 @@ func newOdooSandboxCmd() *cobra.Command {
 	var addr string
 	var ff faultFlags
 	var commitThenFail float64
+	var warehouseEvery time.Duration
 	cmd := &cobra.Command{
 		Use:   "odoo",
 		Short: "Run the Odoo API sandbox (JSON-RPC, XML-RPC, JSON-2)",
@@ -132,6 +133,9 @@ func newOdooSandboxCmd() *cobra.Command {
 			if commitThenFail > 0 {
 				sb.SetCommitThenFailRate(commitThenFail)
 			}
+			if warehouseEvery > 0 {
+				sb.StartWarehouse(cmd.Context(), warehouseEvery)
+			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "Odoo %d sandbox\n", o.Version)
 			fmt.Fprintf(out, "  URL:       http://%s\n", ln.Addr())
@@ -151,6 +155,7 @@ func newOdooSandboxCmd() *cobra.Command {
 	cmd.Flags().IntVar(&o.Products, "products", 0, "generated products (0 = default)")
 	cmd.Flags().IntVar(&o.Partners, "partners", 0, "generated partners (0 = default)")
 	cmd.Flags().Float64Var(&commitThenFail, "commit-then-fail-rate", 0, "share of writes that commit and then drop the connection")
+	cmd.Flags().DurationVar(&warehouseEvery, "warehouse-every", 0, "ship open deliveries and pay invoices this often, as ferry demo's warehouse does (0 = never)")
 	cmd.Flags().BoolVar(&o.BaseVAT, "base-vat", false, "install base_vat: partner VAT numbers are checked against their country (also PUT /_sandbox/base-vat {\"enabled\":true})")
 	cmd.Flags().BoolVar(&o.StockSMS, "stock-sms", false, "install stock_sms: validating a delivery first answers the confirm.stock.sms wizard (also PUT /_sandbox/stock-sms {\"enabled\":true})")
 	ff.add(cmd)

@@ -197,7 +197,7 @@ func (q *Queue) describe(ctx context.Context, rows []*rivertype.JobRow) ([]Info,
 			in.FinalizedAt = *r.FinalizedAt
 		}
 		if n := len(r.Errors); n > 0 {
-			in.LastError = r.Errors[n-1].Error
+			in.LastError = plainError(r.Errors[n-1].Error)
 		}
 		if is, ok := issues[r.ID]; ok {
 			in.Reason, in.DependsOn = is.Reason, is.DependsOn
@@ -341,4 +341,13 @@ func (q *Queue) Count(ctx context.Context, f Filter) (int, error) {
 		return 0, fmt.Errorf("jobs: counting jobs: %w", err)
 	}
 	return n, nil
+}
+
+// plainError drops the Go type name River puts before a cancelled or snoozed
+// job's error ("JobCancelError: …"): people read the cause.
+func plainError(msg string) string {
+	for _, prefix := range []string{"JobCancelError: ", "JobSnoozeError: "} {
+		msg = strings.TrimPrefix(msg, prefix)
+	}
+	return msg
 }

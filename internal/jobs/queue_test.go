@@ -216,6 +216,9 @@ func TestQueue(t *testing.T) {
 			})
 			res := enqueue(t, b.queue, testArgs{Route: "r1", Entity: "order 1", Version: "v1"}, "")
 			info := waitState(t, b.queue, res.ID, jobs.StateParked)
+			if strings.Contains(info.LastError, "JobCancelError") {
+				t.Errorf("last error %q carries a Go type name", info.LastError)
+			}
 			if info.Reason != `shipping method "DHL Express" is not mapped` || info.DependsOn != "mapping:shipping_method" {
 				t.Fatalf("parked with %q / %q", info.Reason, info.DependsOn)
 			}

@@ -131,6 +131,9 @@ func TestDashboardInBrowser(t *testing.T) {
 	if !strings.Contains(reason, "order "+e.parked) || !strings.Contains(reason, "not mapped") || !strings.Contains(reason, "Mappings page") || strings.Contains(reason, "options.") {
 		t.Errorf("job page reason %q: want the order, the unmapped method and the page that fixes it, no YAML path", reason)
 	}
+	if body := text("body"); strings.Contains(body, "JobCancelError") || strings.Contains(body, "*errors.") {
+		t.Errorf("the job page shows a Go type name: %.400s", body)
+	}
 	if fix, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("a.fix"), "href")); err != nil || fix.Value != "/mappings#route-orders" {
 		t.Errorf("the job page links the fix to %q (%v), want /mappings#route-orders", fix.Value, err)
 	}
