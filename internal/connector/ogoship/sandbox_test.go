@@ -28,7 +28,7 @@ type env struct {
 	unauthorized, noAuth atomic.Int64
 }
 
-func newEnv(t *testing.T, opts sandbox.Options, change func(*ogoship.Settings, *ogoship.Credentials)) *env {
+func newEnv(t testing.TB, opts sandbox.Options, change func(*ogoship.Settings, *ogoship.Credentials)) *env {
 	t.Helper()
 	if opts.Products == 0 {
 		opts.Products = -1
@@ -125,7 +125,7 @@ func orderImport(number string, skus ...string) model.OrderImport {
 	return model.OrderImport{Order: o, Ref: "SHOP-" + number, Carrier: "POSTI-SP"}
 }
 
-func seedProducts(t *testing.T, e *env, skus ...string) {
+func seedProducts(t testing.TB, e *env, skus ...string) {
 	t.Helper()
 	var ups []model.ProductUpsert
 	for _, s := range skus {

@@ -26,7 +26,7 @@ type env struct {
 	c   *ongoing.Client
 }
 
-func newEnv(t *testing.T, opts sandbox.Options, change func(*ongoing.Settings)) *env {
+func newEnv(t testing.TB, opts sandbox.Options, change func(*ongoing.Settings)) *env {
 	t.Helper()
 	sb := sandbox.New(opts)
 	srv := httptest.NewServer(sb.Handler())
