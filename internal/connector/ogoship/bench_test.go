@@ -12,9 +12,9 @@ import (
 
 // BenchmarkWrites writes b.N products and then b.N orders of
 // two lines into the OGOship sandbox, 50 a call of the client, and reports
-// records/s and OGOship calls (the sandbox's requests, token grants included) per record. One call
-// at a time per goods owner, as the client always does; the sandbox runs in
-// the process, so records/s is a ratio, not a real warehouse's figure.
+// records/s and OGOship calls (the sandbox's requests, token grants included)
+// per record; the sandbox runs in the process, so records/s is a ratio, not a
+// real warehouse's figure.
 //
 //	go test -run '^$' -bench BenchmarkWrites -benchtime 2000x ./internal/connector/ogoship/
 func BenchmarkWrites(b *testing.B) {
