@@ -75,9 +75,9 @@ counts, and exits 0 only if nothing failed.`,
 			}
 			switch scenario {
 			case "mcf-ongoing":
-				return demoOngoing(ctx, g, cmd, dataDir, addr, once, orderEvery, onceTimeout)
+				return runWarehouseDemo(ctx, g, cmd, ongoingDemo(), dataDir, addr, once, orderEvery, onceTimeout)
 			case "mcf-ogoship":
-				return demoOGOship(ctx, g, cmd, dataDir, addr, once, orderEvery, onceTimeout)
+				return runWarehouseDemo(ctx, g, cmd, ogoshipDemo(), dataDir, addr, once, orderEvery, onceTimeout)
 			}
 			// The shop starts empty: Odoo is the product master, and the shop's
 			// catalogue arrives by the products route; orders then use it.
