@@ -3,8 +3,6 @@ package web
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,21 +21,8 @@ import (
 func TestOperatorSeesOutagesAndPagesJobs(t *testing.T) {
 	chrome := chromium(t)
 	e := newEnv(t)
-	ctx := browser(t, chrome)
-	shots := t.ArtifactDir()
-	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err == nil {
-			_ = os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644)
-		}
-	}
+	tb := newTab(t, e, chrome)
+	ctx, do, shot := tb.ctx, tb.do, tb.shot
 	attr := func(sel, name string) string {
 		r, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
 		if err != nil {
@@ -45,13 +30,7 @@ func TestOperatorSeesOutagesAndPagesJobs(t *testing.T) {
 		}
 		return r.Value
 	}
-	do("open the dashboard", chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#login")))
-	do("sign in",
-		chromedp.SendKeys(chromedp.CSS("#user"), "admin"),
-		chromedp.SendKeys(chromedp.CSS("#password"), adminPass),
-		chromedp.Submit(chromedp.CSS("#login")),
-		chromedp.WaitVisible(chromedp.CSS("#connections")),
-	)
+	tb.signIn("admin", adminPass, "/")
 	erpHealth := `#connections tr[data-connection="erp"] [data-health]`
 	// waitHealth reloads the overview until the ERP's badge says want.
 	waitHealth := func(want string) {

@@ -53,6 +53,68 @@ func browser(t *testing.T, path string) context.Context {
 	return ctx
 }
 
+// tab is a browser tab on an env's dashboard, with the steps tests take.
+type tab struct {
+	t     *testing.T
+	ctx   context.Context
+	e     *env
+	shots string
+}
+
+func newTab(t *testing.T, e *env, chrome string) *tab {
+	return &tab{t: t, ctx: browser(t, chrome), e: e, shots: t.ArtifactDir()}
+}
+
+// do runs a step's actions, failing the test with the step's name.
+func (b *tab) do(step string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.t.Fatalf("%s: %v", step, err)
+	}
+}
+
+func (b *tab) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+func (b *tab) count(sel string) int {
+	b.t.Helper()
+	n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
+	if err != nil {
+		b.t.Fatalf("counting %s: %v", sel, err)
+	}
+	return n
+}
+
+// shot photographs the page into the test's artifact directory.
+func (b *tab) shot(name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(b.shots, name+".png"), png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// signIn opens then, signs in as user and waits for the page.
+func (b *tab) signIn(user, pw, then string) {
+	b.t.Helper()
+	b.do("open "+then, chromedp.Navigate(b.e.srv.URL+then), chromedp.WaitVisible(chromedp.CSS("#login")))
+	b.do("sign in as "+user,
+		chromedp.SendKeys(chromedp.CSS("#user"), user),
+		chromedp.SendKeys(chromedp.CSS("#password"), pw),
+		chromedp.Submit(chromedp.CSS("#login")),
+		chromedp.WaitVisible(chromedp.CSS("header.top")),
+	)
+}
+
 // TestDashboardInBrowser is a person's morning in a real browser: sign in, see
 // the orders, find the parked one and why, fix the shipping mapping and see
 // the order go through, retry a job; then a viewer, who is refused an action.
@@ -61,50 +123,9 @@ func browser(t *testing.T, path string) context.Context {
 func TestDashboardInBrowser(t *testing.T) {
 	chrome := chromium(t)
 	e := newEnv(t)
-	ctx := browser(t, chrome)
-	shots := t.ArtifactDir()
-	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
-	count := func(sel string) int {
-		t.Helper()
-		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
-		if err != nil {
-			t.Fatalf("counting %s: %v", sel, err)
-		}
-		return n
-	}
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	signIn := func(user, pw, then string) {
-		t.Helper()
-		do("open "+then, chromedp.Navigate(e.srv.URL+then), chromedp.WaitVisible(chromedp.CSS("#login")))
-		do("sign in as "+user,
-			chromedp.SendKeys(chromedp.CSS("#user"), user),
-			chromedp.SendKeys(chromedp.CSS("#password"), pw),
-			chromedp.Submit(chromedp.CSS("#login")),
-			chromedp.WaitVisible(chromedp.CSS("header.top")),
-		)
-	}
+	tb := newTab(t, e, chrome)
+	ctx, shots := tb.ctx, tb.shots
+	do, text, count, shot, signIn := tb.do, tb.text, tb.count, tb.shot, tb.signIn
 
 	// Signing in sends the person where they were going.
 	do("open the dashboard", chromedp.Navigate(e.srv.URL+"/orders"), chromedp.WaitVisible(chromedp.CSS("#login")))
@@ -243,50 +264,9 @@ func TestDashboardInBrowser(t *testing.T) {
 func TestDashboardFormsInBrowser(t *testing.T) {
 	chrome := chromium(t)
 	e := newEnv(t)
-	ctx := browser(t, chrome)
-	shots := t.ArtifactDir()
-	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
-	count := func(sel string) int {
-		t.Helper()
-		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
-		if err != nil {
-			t.Fatalf("counting %s: %v", sel, err)
-		}
-		return n
-	}
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	signIn := func(user, pw, then string) {
-		t.Helper()
-		do("open "+then, chromedp.Navigate(e.srv.URL+then), chromedp.WaitVisible(chromedp.CSS("#login")))
-		do("sign in as "+user,
-			chromedp.SendKeys(chromedp.CSS("#user"), user),
-			chromedp.SendKeys(chromedp.CSS("#password"), pw),
-			chromedp.Submit(chromedp.CSS("#login")),
-			chromedp.WaitVisible(chromedp.CSS("header.top")),
-		)
-	}
+	tb := newTab(t, e, chrome)
+	ctx, shots := tb.ctx, tb.shots
+	do, text, count, shot, signIn := tb.do, tb.text, tb.count, tb.shot, tb.signIn
 	signIn("admin", adminPass, "/mappings")
 
 	// The held DHL order: its method is offered as unmapped, the ERP's
