@@ -150,7 +150,7 @@ type refusals struct {
 // refuseEvery is how often refused webhooks of one connection are logged.
 const refuseEvery = time.Minute
 
-// refused counts refused webhooks by connection, for /metrics.
+// refusedTotal counts refused webhooks by connection, for /metrics.
 var refusedTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
 	Name: "ferry_webhooks_refused_total",
 	Help: "Webhook deliveries refused (bad signature or unusable body), by connection.",
