@@ -72,6 +72,10 @@ counts, and exits 0 only if nothing failed.`,
 				}
 				defer os.RemoveAll(dir)
 				dataDir = dir
+			} else if _, err := os.Stat(filepath.Join(dataDir, "ferry.db")); err == nil {
+				// The sandboxes start afresh every time; an earlier demo's links
+				// and cursors would say records exist that the new ones lack.
+				return fmt.Errorf("--data-dir %s holds an earlier demo's data, but the sandboxes start empty each time: give a new directory, or remove that one", dataDir)
 			}
 			switch scenario {
 			case "mcf-ongoing":
@@ -130,7 +134,7 @@ counts, and exits 0 only if nothing failed.`,
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "HTTP listen address of ferry")
-	cmd.Flags().StringVar(&dataDir, "data-dir", "", "keep ferry's data here instead of a temporary directory")
+	cmd.Flags().StringVar(&dataDir, "data-dir", "", "keep ferry's data here (a new or empty directory; the sandboxes start afresh) instead of a temporary one")
 	cmd.Flags().BoolVar(&once, "once", false, "run one pass of every route, print per-route counts as JSON, and exit")
 	cmd.Flags().DurationVar(&orderEvery, "order-every", 15*time.Second, "how often the shop sandbox receives a new order (0 = never)")
 	cmd.Flags().DurationVar(&onceTimeout, "timeout", 10*time.Minute, "with --once: give up after this long")

@@ -2,6 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -93,5 +96,19 @@ func TestDemoOnceOGOship(t *testing.T) {
 	}
 	if w["orders"] != 10 || w["orders.shipped"] != 10 || w["token_grants.password"] != 1 {
 		t.Fatalf("warehouse %+v", w)
+	}
+}
+
+// A data directory an earlier demo filled is refused with what to do: the
+// sandboxes start afresh, so its links and cursors would lie.
+func TestDemoRefusesAnEarlierDemosDataDir(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ferry.db"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := runFerry(t, "demo", "--once", "--data-dir", dir, "--addr", freeAddr(t))
+	if err == nil || !strings.Contains(err.Error(), "holds an earlier demo's data") {
+		t.Fatalf("demo on a used data dir: %v", err)
 	}
 }
