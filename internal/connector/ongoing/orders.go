@@ -279,6 +279,31 @@ func (c *Client) FindOrder(ctx context.Context, number string) (Order, bool, err
 	return found, ok, err
 }
 
+// FindOrders reads the orders of the given numbers, 50 numbers a read
+// (orderNumbers repeated), keyed by lower-cased number.
+func (c *Client) FindOrders(ctx context.Context, numbers []string) (map[string]Order, error) {
+	out := map[string]Order{}
+	want := map[string]bool{}
+	for _, n := range numbers {
+		want[lower(n)] = true
+	}
+	for start := 0; start < len(numbers); start += 50 {
+		q := url.Values{"orderNumbers": numbers[start:min(start+50, len(numbers))]}
+		err := c.Orders(ctx, q, func(items []Order, _ []error, _ time.Time) error {
+			for _, o := range items {
+				if n := lower(string(o.OrderInfo.OrderNumber)); want[n] {
+					out[n] = o
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
 // PutOrder upserts one order by its number: created is true for 201. An
 // answer that may have committed is read back by the order number before the
 // PUT is tried again.
@@ -335,17 +360,40 @@ func (c *Client) orderNumber(imp model.OrderImport) string {
 	return imp.Order.Number
 }
 
-// ImportOrders creates the orders the goods owner does not have: each is
-// looked up by its order number first, so a repeat creates nothing. Orders
-// naming articles the goods owner lacks are refused (UnknownArticlesError)
-// instead of letting Ongoing create empty articles.
+// ImportOrders creates the orders the goods owner does not have: the page's
+// order numbers are looked up first (one filtered read), so a repeat creates
+// nothing; the articles the orders name are read once too. Orders naming
+// articles the goods owner lacks are refused (UnknownArticlesError) instead of
+// letting Ongoing create empty articles. Each new order is one PUT (the API
+// takes one order a call).
 func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]model.WriteResult, error) {
 	out := make([]model.WriteResult, len(imps))
+	var numbers, articles []string
+	seen := map[string]bool{}
+	for _, imp := range imps {
+		numbers = append(numbers, c.orderNumber(imp))
+		if w, err := ToOrderWrite(imp, c.orderNumber(imp)); err == nil {
+			for _, l := range w.OrderLines {
+				if !seen[lower(l.ArticleNumber)] {
+					seen[lower(l.ArticleNumber)] = true
+					articles = append(articles, l.ArticleNumber)
+				}
+			}
+		}
+	}
+	existing, err := c.FindOrders(ctx, numbers)
+	if err != nil {
+		return nil, err
+	}
+	known, err := c.FindArticles(ctx, articles)
+	if err != nil {
+		return nil, err
+	}
 	for i, imp := range imps {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		out[i] = c.importOne(ctx, imp)
+		out[i] = c.importOne(ctx, imp, existing, known)
 		if out[i].Err != nil && remote.IsTransient(out[i].Err) {
 			// The warehouse is not answering: the rest would fail alike.
 			for j := i + 1; j < len(imps); j++ {
@@ -357,18 +405,16 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 	return out, nil
 }
 
-func (c *Client) importOne(ctx context.Context, imp model.OrderImport) model.WriteResult {
+func (c *Client) importOne(ctx context.Context, imp model.OrderImport, existing map[string]Order, known map[string]Article) model.WriteResult {
 	number := c.orderNumber(imp)
 	w, err := ToOrderWrite(imp, number)
 	if err != nil {
 		return model.WriteResult{Err: err}
 	}
-	if o, ok, err := c.FindOrder(ctx, number); err != nil {
-		return model.WriteResult{Err: err}
-	} else if ok {
+	if o, ok := existing[lower(number)]; ok {
 		return model.WriteResult{RemoteID: strconv.Itoa(int(o.OrderInfo.OrderID)), Number: string(o.OrderInfo.OrderNumber)}
 	}
-	if err := c.checkArticles(ctx, w); err != nil {
+	if err := missingArticles(w, known); err != nil {
 		return model.WriteResult{Err: err}
 	}
 	id, created, err := c.PutOrder(ctx, w)
@@ -378,28 +424,35 @@ func (c *Client) importOne(ctx context.Context, imp model.OrderImport) model.Wri
 	return model.WriteResult{RemoteID: strconv.Itoa(id), Number: number, Created: created}
 }
 
-// checkArticles refuses an order whose lines name articles the goods owner
-// does not have.
+// checkArticles reads the articles an order names and refuses it when the
+// goods owner lacks one.
 func (c *Client) checkArticles(ctx context.Context, w OrderWrite) error {
 	var numbers []string
-	seen := map[string]bool{}
 	for _, l := range w.OrderLines {
-		if !seen[lower(l.ArticleNumber)] {
-			seen[lower(l.ArticleNumber)] = true
-			numbers = append(numbers, l.ArticleNumber)
-		}
+		numbers = append(numbers, l.ArticleNumber)
 	}
 	if len(numbers) == 0 {
 		return nil
 	}
-	found, err := c.FindArticles(ctx, numbers)
+	known, err := c.FindArticles(ctx, numbers)
 	if err != nil {
 		return err
 	}
+	return missingArticles(w, known)
+}
+
+// missingArticles refuses an order whose lines name articles the goods owner
+// does not have (known: the articles found by number).
+func missingArticles(w OrderWrite, known map[string]Article) error {
 	var missing []string
-	for _, n := range numbers {
-		if _, ok := found[n]; !ok {
-			missing = append(missing, n)
+	seen := map[string]bool{}
+	for _, l := range w.OrderLines {
+		if seen[lower(l.ArticleNumber)] {
+			continue
+		}
+		seen[lower(l.ArticleNumber)] = true
+		if _, ok := known[l.ArticleNumber]; !ok {
+			missing = append(missing, l.ArticleNumber)
 		}
 	}
 	if len(missing) > 0 {
