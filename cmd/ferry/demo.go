@@ -103,30 +103,17 @@ counts, and exits 0 only if nothing failed.`,
 			if !once {
 				erp.StartWarehouse(ctx, 20*time.Second)
 			}
-			if err := os.MkdirAll(dataDir, 0o700); err != nil {
-				return fmt.Errorf("demo data directory: %w", err)
-			}
-			path := filepath.Join(dataDir, "ferry.yaml")
-			if err := os.WriteFile(path, []byte(demoConfig(dataDir, addr, mcfURL, odooURL)), 0o600); err != nil {
-				return err
-			}
-			cfg, err := config.Load(path, schemas())
+			cfg, path, err := writeDemoConfig(g, cmd, dataDir, demoConfig(dataDir, addr, mcfURL, odooURL))
 			if err != nil {
-				return fmt.Errorf("demo config: %w", err)
-			}
-			if g.logLevel != "" {
-				cfg.Log.Level = g.logLevel
-			} else if !cmd.Flags().Changed("log-level") {
-				cfg.Log.Level = "warn"
+				return err
 			}
 			if once {
 				return demoOnce(ctx, cfg, out, onceTimeout, shop, erp)
 			}
 			return run(ctx, g, cfg, true, func(h *hub.Hub) error {
-				// The dashboard needs a person: an admin with a fresh password.
-				pw := web.NewSecret()[:20]
-				if err := web.AddUser(ctx, h.Store, "admin", pw, store.RoleAdmin); err != nil {
-					return fmt.Errorf("demo user: %w", err)
+				pw, err := demoAdmin(ctx, h)
+				if err != nil {
+					return err
 				}
 				printDemo(out, cfg, path, mcfURL, odooURL, odooVersion, pw)
 				return nil
@@ -141,6 +128,37 @@ counts, and exits 0 only if nothing failed.`,
 	cmd.Flags().IntVar(&odooVersion, "odoo-version", 17, "Odoo version the ERP sandbox behaves as: 16, 17, 18 or 19")
 	cmd.Flags().StringVar(&scenario, "scenario", "mcf-odoo", "the systems: mcf-odoo (MyCashflow ⇄ Odoo), mcf-ongoing (MyCashflow ⇄ Ongoing WMS) or mcf-ogoship (MyCashflow ⇄ OGOship)")
 	return cmd
+}
+
+// writeDemoConfig writes a demo's ferry.yaml into dataDir and loads it, at
+// log level warn unless the command line says otherwise.
+func writeDemoConfig(g *globals, cmd *cobra.Command, dataDir, text string) (*config.Config, string, error) {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, "", fmt.Errorf("demo data directory: %w", err)
+	}
+	path := filepath.Join(dataDir, "ferry.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		return nil, "", err
+	}
+	cfg, err := config.Load(path, schemas())
+	if err != nil {
+		return nil, "", fmt.Errorf("demo config: %w", err)
+	}
+	if g.logLevel != "" {
+		cfg.Log.Level = g.logLevel
+	} else if !cmd.Flags().Changed("log-level") {
+		cfg.Log.Level = "warn"
+	}
+	return cfg, path, nil
+}
+
+// demoAdmin adds the dashboard's person: an admin with a fresh password.
+func demoAdmin(ctx context.Context, h *hub.Hub) (string, error) {
+	pw := web.NewSecret()[:20]
+	if err := web.AddUser(ctx, h.Store, "admin", pw, store.RoleAdmin); err != nil {
+		return "", fmt.Errorf("demo user: %w", err)
+	}
+	return pw, nil
 }
 
 // startSandbox serves a sandbox on a free loopback port and returns its URL.

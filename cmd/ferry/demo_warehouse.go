@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,8 +14,6 @@ import (
 	"github.com/ferryhub/ferry/internal/flow"
 	"github.com/ferryhub/ferry/internal/hub"
 	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
-	"github.com/ferryhub/ferry/internal/store"
-	"github.com/ferryhub/ferry/internal/web"
 )
 
 // warehouseDemo is a demo scenario between the MyCashflow shop and a
@@ -56,29 +52,17 @@ func runWarehouseDemo(ctx context.Context, g *globals, cmd *cobra.Command, d war
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return fmt.Errorf("demo data directory: %w", err)
-	}
-	path := filepath.Join(dataDir, "ferry.yaml")
-	if err := os.WriteFile(path, []byte(d.config(dataDir, addr, mcfURL, wmsURL)), 0o600); err != nil {
-		return err
-	}
-	cfg, err := config.Load(path, schemas())
+	cfg, path, err := writeDemoConfig(g, cmd, dataDir, d.config(dataDir, addr, mcfURL, wmsURL))
 	if err != nil {
-		return fmt.Errorf("demo config: %w", err)
-	}
-	if g.logLevel != "" {
-		cfg.Log.Level = g.logLevel
-	} else if !cmd.Flags().Changed("log-level") {
-		cfg.Log.Level = "warn"
+		return err
 	}
 	if once {
 		return warehouseDemoOnce(ctx, cfg, out, onceTimeout, shop, d)
 	}
 	return run(ctx, g, cfg, true, func(h *hub.Hub) error {
-		pw := web.NewSecret()[:20]
-		if err := web.AddUser(ctx, h.Store, "admin", pw, store.RoleAdmin); err != nil {
-			return fmt.Errorf("demo user: %w", err)
+		pw, err := demoAdmin(ctx, h)
+		if err != nil {
+			return err
 		}
 		fmt.Fprintf(out, "ferry demo: %s\n", d.title)
 		fmt.Fprintf(out, "  dashboard:        http://%s  user admin, password %s\n", cfg.HTTP.Addr, pw)
