@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/ferryhub/ferry/internal/model"
@@ -162,44 +163,75 @@ type totalRow struct {
 // 56.01) with a price-included tax, not by ferry guessing. A price-included
 // tax keeps the shop's gross prices, so those orders are not read back.
 func (c *Client) checkTotals(ctx context.Context, imps []model.OrderImport, idx []int, converted map[string]bool, out []model.WriteResult) error {
+	var check []int
+	for _, i := range idx {
+		if out[i].Err == nil && out[i].Created && converted[imps[i].Ref] {
+			check = append(check, i)
+		}
+	}
+	drifted, err := c.dropDrifted(ctx, imps, check, out, "quotations")
+	for i, got := range drifted {
+		o := imps[i].Order
+		out[i] = model.WriteResult{Err: &RecordError{Entity: "order " + o.Number, Action: true, Msg: fmt.Sprintf(
+			"Odoo total %s differs from the shop's %s; add a price-included %s sale tax in Odoo or map the rate under Mappings → Taxes",
+			got.StringFixed(2), o.Total.StringFixed(2), excludedRates(o))}}
+	}
+	return err
+}
+
+// driftedDrafts reads the totals of the drafts at idx (orders an earlier
+// attempt created and did not confirm) and deletes those whose total is not
+// the shop's, returning their indexes to be made again.
+func (c *Client) driftedDrafts(ctx context.Context, imps []model.OrderImport, idx []int, out []model.WriteResult) ([]int, error) {
+	drifted, err := c.dropDrifted(ctx, imps, idx, out, "drafts left by an earlier attempt")
+	if err != nil {
+		return nil, err
+	}
+	var redo []int
+	for i := range drifted {
+		redo = append(redo, i)
+	}
+	sort.Ints(redo)
+	return redo, nil
+}
+
+// dropDrifted reads the Odoo totals of the orders at idx (one read), deletes
+// those whose total is not the shop's to the cent (one unlink; they are
+// drafts) and returns their Odoo totals by index. Orders without a shop total
+// are not checked.
+func (c *Client) dropDrifted(ctx context.Context, imps []model.OrderImport, idx []int, out []model.WriteResult, what string) (map[int]model.Decimal, error) {
 	var ids []any
 	byID := map[string]int{}
 	for _, i := range idx {
-		if out[i].Err == nil && out[i].Created && !imps[i].Order.Total.IsZero() && converted[imps[i].Ref] {
+		if !imps[i].Order.Total.IsZero() {
 			ids = append(ids, parseInt(out[i].RemoteID))
 			byID[out[i].RemoteID] = i
 		}
 	}
 	if len(ids) == 0 {
-		return nil
+		return nil, nil
 	}
 	rows, err := SearchRead[totalRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"id", "in", ids}}, Fields: []string{"amount_total"}})
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("odoo %s: reading the totals of %s: %w", c.name, what, err)
 	}
+	drifted := map[int]model.Decimal{}
 	var drop []int64
 	for _, r := range rows {
 		i, ok := byID[r.ID.String()]
-		if !ok {
+		if !ok || math.Round(r.AmountTotal.D().Float64()*100) == math.Round(imps[i].Order.Total.Float64()*100) {
 			continue
 		}
-		o := imps[i].Order
-		got, want := r.AmountTotal.D(), o.Total
-		if math.Round(got.Float64()*100) == math.Round(want.Float64()*100) {
-			continue
-		}
+		drifted[i] = r.AmountTotal.D()
 		drop = append(drop, int64(r.ID))
-		out[i] = model.WriteResult{Err: &RecordError{Entity: "order " + o.Number, Action: true, Msg: fmt.Sprintf(
-			"Odoo total %s differs from the shop's %s; add a price-included %s sale tax in Odoo or map the rate under Mappings → Taxes",
-			got.StringFixed(2), want.StringFixed(2), excludedRates(o))}}
 	}
 	if len(drop) == 0 {
-		return nil
+		return nil, nil
 	}
 	if _, err := c.Call(ctx, "sale.order", "unlink", drop, nil); err != nil {
-		return fmt.Errorf("deleting %d quotations whose totals differ from the shop's: %w", len(drop), err)
+		return nil, fmt.Errorf("odoo %s: deleting %d %s whose totals differ from the shop's: %w", c.name, len(drop), what, err)
 	}
-	return nil
+	return drifted, nil
 }
 
 // excludedRates names the tax rates of an order's lines, as "25.5 %".
@@ -216,42 +248,4 @@ func excludedRates(o model.Order) string {
 		return "0 %"
 	}
 	return strings.Join(rates, " / ")
-}
-
-// driftedDrafts reads the totals of the drafts at idx (orders an earlier
-// attempt created and did not confirm) and deletes those whose total is not
-// the shop's, returning their indexes to be made again.
-func (c *Client) driftedDrafts(ctx context.Context, imps []model.OrderImport, idx []int, out []model.WriteResult) ([]int, error) {
-	var ids []any
-	byID := map[string]int{}
-	for _, i := range idx {
-		if !imps[i].Order.Total.IsZero() {
-			ids = append(ids, parseInt(out[i].RemoteID))
-			byID[out[i].RemoteID] = i
-		}
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	rows, err := SearchRead[totalRow](ctx, c, "sale.order", Query{Domain: []any{[]any{"id", "in", ids}}, Fields: []string{"amount_total"}})
-	if err != nil {
-		return nil, fmt.Errorf("odoo %s: reading the totals of drafts left by an earlier attempt: %w", c.name, err)
-	}
-	var drop []int64
-	var redo []int
-	for _, r := range rows {
-		i, ok := byID[r.ID.String()]
-		if !ok || math.Round(r.AmountTotal.D().Float64()*100) == math.Round(imps[i].Order.Total.Float64()*100) {
-			continue
-		}
-		drop = append(drop, int64(r.ID))
-		redo = append(redo, i)
-	}
-	if len(drop) == 0 {
-		return nil, nil
-	}
-	if _, err := c.Call(ctx, "sale.order", "unlink", drop, nil); err != nil {
-		return nil, fmt.Errorf("odoo %s: deleting %d drafts whose totals differ from the shop's: %w", c.name, len(drop), err)
-	}
-	return redo, nil
 }
