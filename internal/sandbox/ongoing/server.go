@@ -289,13 +289,16 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, errf(http.StatusTooManyRequests, "Parallel requests for goods owner %d are not allowed. Wait for the running request to finish and try again.", owner))
 		return
 	}
-	defer s.leave(owner)
+	// A dropped connection ends the request for the client at once: the owner is
+	// free again before the drop, or the client's retry would race the handler.
+	release := sync.OnceFunc(func() { s.leave(owner) })
+	defer release()
 	s.faults.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.route(w, r, strings.Split(strings.Trim(r.URL.Path[len(prefix):], "/"), "/"), body)
+		s.route(w, r, strings.Split(strings.Trim(r.URL.Path[len(prefix):], "/"), "/"), body, release)
 	})).ServeHTTP(w, r)
 }
 
-func (s *Server) route(w http.ResponseWriter, r *http.Request, segs []string, body []byte) {
+func (s *Server) route(w http.ResponseWriter, r *http.Request, segs []string, body []byte, release func()) {
 	var allowed []string
 	for _, rt := range routes {
 		params, ok := rt.match(segs)
@@ -317,6 +320,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, segs []string, bo
 		s.mu.Unlock()
 		switch {
 		case drop:
+			release()
 			fault.Drop(w)
 		case failAfter:
 			writeErr(w, errf(http.StatusInternalServerError, "An error has occurred."))
