@@ -13,6 +13,7 @@ import (
 	"github.com/ferryhub/ferry/internal/jobs"
 	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
 	ogosandbox "github.com/ferryhub/ferry/internal/sandbox/ogoship"
+	"github.com/ferryhub/ferry/internal/store/storetest"
 )
 
 // The integration of seed 001 end to end: a MyCashflow sandbox ("shop") and
@@ -21,9 +22,22 @@ import (
 // once with their shipping code mapped by `*` wildcard rules, stock comes back
 // as available stock, shipped orders are quick-processed in the shop with
 // their tracking numbers; an update after OGOship started is held with the
-// reason, a cancel before it started cancels.
+// reason, a cancel before it started cancels. On SQLite and on PostgreSQL.
 func TestMyCashflowOGOshipEndToEnd(t *testing.T) {
 	t.Parallel()
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			url := storetest.SQLiteURL(t)
+			if dialect == "postgres" {
+				url = storetest.PostgresURL(t)
+			}
+			testMyCashflowOGOshipEndToEnd(t, url)
+		})
+	}
+}
+
+func testMyCashflowOGOshipEndToEnd(t *testing.T, dbURL string) {
 	ctx := context.Background()
 	osb := ogosandbox.New(ogosandbox.Options{Products: -1, Orders: -1})
 	osrv := httptest.NewServer(osb.Handler())
@@ -43,7 +57,7 @@ func TestMyCashflowOGOshipEndToEnd(t *testing.T) {
 		{Name: "stock", Flow: "stock", From: "erp", To: "shop", Options: &flow.StockOptions{Quantity: "available", BatchSize: 50}},
 		{Name: "shipments", Flow: "shipments", From: "erp", To: "shop", Options: &flow.ShipmentsOptions{Overlap: time.Minute}},
 	}
-	h := newHarness(t, mcfsandbox.Options{Orders: -1}, routes, ogo)
+	h := newHarnessWith(t, mcfsandbox.Options{Orders: -1}, routes, ogo, harnessOpts{dbURL: dbURL})
 
 	// Products: one OGOship product per variant SKU, created once.
 	h.pass(t, "products")

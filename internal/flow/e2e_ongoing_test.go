@@ -13,6 +13,7 @@ import (
 	"github.com/ferryhub/ferry/internal/jobs"
 	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
 	ogsandbox "github.com/ferryhub/ferry/internal/sandbox/ongoing"
+	"github.com/ferryhub/ferry/internal/store/storetest"
 )
 
 // The integration of seed 002 end to end: a MyCashflow sandbox ("shop") and an
@@ -24,6 +25,19 @@ import (
 // before it started cancels.
 func TestMyCashflowOngoingEndToEnd(t *testing.T) {
 	t.Parallel()
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			url := storetest.SQLiteURL(t)
+			if dialect == "postgres" {
+				url = storetest.PostgresURL(t)
+			}
+			testMyCashflowOngoingEndToEnd(t, url)
+		})
+	}
+}
+
+func testMyCashflowOngoingEndToEnd(t *testing.T, dbURL string) {
 	ctx := context.Background()
 	wsb := ogsandbox.New(ogsandbox.Options{Articles: -1})
 	wsrv := httptest.NewServer(wsb.Handler())
@@ -43,7 +57,7 @@ func TestMyCashflowOngoingEndToEnd(t *testing.T) {
 		{Name: "stock", Flow: "stock", From: "erp", To: "shop", Options: &flow.StockOptions{Quantity: "available", BatchSize: 50}},
 		{Name: "shipments", Flow: "shipments", From: "erp", To: "shop", Options: &flow.ShipmentsOptions{Overlap: time.Minute}},
 	}
-	h := newHarness(t, mcfsandbox.Options{Orders: -1}, routes, wms)
+	h := newHarnessWith(t, mcfsandbox.Options{Orders: -1}, routes, wms, harnessOpts{dbURL: dbURL})
 
 	// Articles: one per variant (or product), named and coded per seed 002.
 	h.pass(t, "products")

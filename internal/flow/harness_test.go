@@ -38,6 +38,8 @@ type harnessOpts struct {
 	shop func(*mycashflow.Settings)
 	// maxAttempts is the queue's; default 10.
 	maxAttempts int
+	// dbURL is the store's; default a new SQLite database.
+	dbURL string
 }
 
 // newHarnessWith is newHarness with ho.
@@ -56,7 +58,10 @@ func newHarnessWith(t *testing.T, opts mcfsandbox.Options, routes []flow.Route, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(ctx, store.Options{URL: storetest.SQLiteURL(t)})
+	if ho.dbURL == "" {
+		ho.dbURL = storetest.SQLiteURL(t)
+	}
+	st, err := store.Open(ctx, store.Options{URL: ho.dbURL})
 	if err != nil {
 		t.Fatal(err)
 	}
