@@ -105,6 +105,8 @@ type chaosRun struct {
 	// stale are the order jobs a kill left running (id → attempt), which wait
 	// for their rescue and are not in flight.
 	stale map[int64]int
+	// shopDone are the orders the shop delivered itself before ferry saw them.
+	shopDone map[int]bool
 }
 
 func runChaos(t *testing.T, seed uint64, dbURL string) {
@@ -464,6 +466,10 @@ func (c *chaosRun) createOrders(n int, prior bool) {
 				o, err = c.shop.CancelOrder(o.ID)
 			case r < 0.16:
 				o, err = c.shop.QuickProcess(o.ID, fmt.Sprintf("JJFI%010d", o.ID))
+				if c.shopDone == nil {
+					c.shopDone = map[int]bool{}
+				}
+				c.shopDone[o.ID] = err == nil
 			}
 			if err != nil {
 				o, _ = c.shop.Order(o.ID)

@@ -82,11 +82,25 @@ const (
 	paymentLink  = "payment"
 )
 
+// unlinkedPatience is how long after a delivery or payment a missing order
+// link is waited for: the order's import may have committed in the target and
+// not yet stored its link (a killed process, a retried job). After it, the
+// order was not imported by ferry.
+const unlinkedPatience = 6 * time.Hour
+
 // shopOrder returns the shop's id of the order the ERP knows as erpOrderID, from
-// the orders route's link, or a needs-action error when there is none.
-func shopOrder(ctx context.Context, rt *Runtime, r Route, erpOrderID string) (string, error) {
+// the orders route's link. With no link it is a transient error while the event
+// of at is recent (unlinkedPatience), so the job retries; after, a permanent one.
+func shopOrder(ctx context.Context, rt *Runtime, r Route, erpOrderID string, at time.Time) (string, error) {
 	l, err := rt.Store.GetLinkByRemote(ctx, r.From, orderLink, erpOrderID)
 	if errors.Is(err, store.ErrNotFound) {
+		if age := time.Since(at); at.IsZero() || age < unlinkedPatience {
+			// Soon after the event the link is likely on its way: look again
+			// soon; later ever less often (a tenth of the event's age, 5 s to
+			// 10 min).
+			wait := min(max(age/10, 5*time.Second), 10*time.Minute)
+			return "", jobs.RetryIn(wait, fmt.Errorf("%s order %s has no link to a %s order yet; its import may still be under way, so this waits for it until %v after the event", r.From, erpOrderID, r.To, unlinkedPatience))
+		}
 		return "", jobs.Permanentf("%s order %s was not imported by ferry from %s; nothing to update there", r.From, erpOrderID, r.To)
 	}
 	if err != nil {
@@ -220,7 +234,7 @@ func takeShipments(ctx context.Context, rt *Runtime, r Route, shipments []model.
 
 func registerShipment(ctx context.Context, rt *Runtime, r Route, s model.Shipment, dry *DryRun) (Result, error) {
 	var res Result
-	orderID, err := shopOrder(ctx, rt, r, s.OrderID)
+	orderID, err := shopOrder(ctx, rt, r, s.OrderID, s.CompletedAt)
 	if err != nil {
 		return res, err
 	}
@@ -344,7 +358,7 @@ func markPaid(ctx context.Context, rt *Runtime, r Route, inv model.Invoice, dry 
 	if opts == nil {
 		opts = &PaymentsOptions{InvoiceMethods: []string{"Lasku*", "*invoice*", "*lasku*"}}
 	}
-	orderID, err := shopOrder(ctx, rt, r, inv.OrderRef)
+	orderID, err := shopOrder(ctx, rt, r, inv.OrderRef, inv.UpdatedAt)
 	if err != nil {
 		return res, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,7 +47,8 @@ func TestShipmentsAndPaymentsReachTheShop(t *testing.T) {
 
 	// Open orders with one payment: one card-paid (PAID), one billed by invoice
 	// (OPEN); the orders route imported both as ERP orders 501 and 502.
-	var paidOrder, invoiceOrder int
+	// A third (lateOrder) ships before its import stored its link.
+	var paidOrder, invoiceOrder, lateOrder int
 	for _, id := range sb.OrderIDs() {
 		o, _ := sb.Order(id)
 		if o.Status != "open" || len(o.Payments) != 1 || len(o.Shipments) == 0 {
@@ -57,10 +59,12 @@ func TestShipmentsAndPaymentsReachTheShop(t *testing.T) {
 			paidOrder = id
 		case o.Payments[0].Status == "OPEN" && invoiceOrder == 0:
 			invoiceOrder = id
+		case o.Payments[0].Status == "PAID" && lateOrder == 0:
+			lateOrder = id
 		}
 	}
-	if paidOrder == 0 || invoiceOrder == 0 {
-		t.Fatalf("sandbox lacks test orders: %d %d", paidOrder, invoiceOrder)
+	if paidOrder == 0 || invoiceOrder == 0 || lateOrder == 0 {
+		t.Fatalf("sandbox lacks test orders: %d %d %d", paidOrder, invoiceOrder, lateOrder)
 	}
 	for erpID, shopID := range map[string]int{"501": paidOrder, "502": invoiceOrder} {
 		if err := st.PutLink(ctx, store.Link{Connection: "erp", Kind: "order", LocalID: fmt.Sprintf("shop:%d", shopID), RemoteID: erpID}); err != nil {
@@ -71,7 +75,8 @@ func TestShipmentsAndPaymentsReachTheShop(t *testing.T) {
 		shipments: []model.Shipment{
 			{ID: "WH/OUT/1", OrderID: "501", TrackingCode: "JJFI1", CompletedAt: time.Now()},
 			{ID: "WH/OUT/2", OrderID: "502", TrackingCode: "JJFI2", CompletedAt: time.Now()},
-			{ID: "WH/OUT/9", OrderID: "999", TrackingCode: "X", CompletedAt: time.Now()},
+			{ID: "WH/OUT/3", OrderID: "503", TrackingCode: "JJFI3", CompletedAt: time.Now()},
+			{ID: "WH/OUT/9", OrderID: "999", TrackingCode: "X", CompletedAt: time.Now().Add(-7 * time.Hour)},
 		},
 		invoices: []model.Invoice{
 			{ID: "INV/1", OrderRef: "501", PaymentState: model.InvoicePaid, UpdatedAt: time.Now()},
@@ -86,8 +91,22 @@ func TestShipmentsAndPaymentsReachTheShop(t *testing.T) {
 		t.Fatalf("payments counts %+v (one marked paid, one paid at checkout)", c)
 	}
 
+	// Order 503's link comes once its delivery's job has been tried: the job
+	// waits for it instead of failing.
+	go func() {
+		for {
+			lines, _ := st.ListLogs(ctx, store.LogFilter{Route: "shipments", Entity: "delivery WH/OUT/3 of order 503"})
+			for _, l := range lines {
+				if strings.Contains(l.Message, "waiting") && strings.Contains(l.Message, "import may still be under way") {
+					st.PutLink(ctx, store.Link{Connection: "erp", Kind: "order", LocalID: fmt.Sprintf("shop:%d", lateOrder), RemoteID: "503"})
+					return
+				}
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
 	pass("shipments")
-	for _, id := range []int{paidOrder, invoiceOrder} {
+	for _, id := range []int{paidOrder, invoiceOrder, lateOrder} {
 		o, _ := sb.Order(id)
 		if o.Status != "completed" || o.Shipments[0].TrackingCode == "" {
 			t.Fatalf("order %d after the shipments route: %s %+v", id, o.Status, o.Shipments)
@@ -103,8 +122,8 @@ func TestShipmentsAndPaymentsReachTheShop(t *testing.T) {
 		t.Fatalf("the link keeps no printable documents: %+v", data)
 	}
 	failed, _ := q.List(ctx, jobs.Filter{Route: "shipments", States: []jobs.State{jobs.StateFailed}})
-	if len(failed) != 1 || failed[0].Entity != "delivery WH/OUT/9 of order 999" {
-		t.Fatalf("the delivery of an order ferry never imported: %+v", failed)
+	if len(failed) != 1 || failed[0].Entity != "delivery WH/OUT/9 of order 999" || failed[0].Attempt != 1 {
+		t.Fatalf("the old delivery of an order ferry never imported: %+v", failed)
 	}
 	// Passing again changes nothing.
 	calls := sb.Calls("POST /orders/{id}/quick-process")

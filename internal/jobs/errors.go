@@ -3,6 +3,9 @@ package jobs
 import (
 	"errors"
 	"fmt"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/remote"
 )
 
 // Class is how a job failure is handled.
@@ -108,4 +111,30 @@ func reasonOf(err error) (reason, dependsOn string) {
 func DependsOnOf(err error) string {
 	_, d := reasonOf(err)
 	return d
+}
+
+// waiting is a transient failure that knows when trying again makes sense.
+type waiting struct {
+	after time.Duration
+	err   error
+}
+
+func (e *waiting) Error() string { return e.err.Error() }
+func (e *waiting) Unwrap() error { return e.err }
+
+// RetryIn returns err as a transient failure to try again after d, without
+// the growing backoff and without using up an attempt: for a record that waits
+// on another job (an order's link that its import has not stored yet).
+func RetryIn(d time.Duration, err error) error {
+	return &waiting{after: d, err: err}
+}
+
+// retryAfter is the wait err asks for: RetryIn's, or the one a remote server
+// asked for; 0 for none.
+func retryAfter(err error) (d time.Duration, remoteAsked bool) {
+	var w *waiting
+	if errors.As(err, &w) {
+		return w.after, false
+	}
+	return remote.RetryAfterOf(err), true
 }

@@ -71,7 +71,8 @@ func (w *worker[T]) Work(ctx context.Context, rj *river.Job[T]) error {
 	case "parked", "failed_permanent":
 		return river.JobCancel(err)
 	case "snoozed":
-		return river.JobSnooze(remote.RetryAfterOf(err))
+		d, _ := retryAfter(err)
+		return river.JobSnooze(d)
 	}
 	return err
 }
@@ -101,7 +102,7 @@ func GivesUp(ctx context.Context, err error) bool {
 		return true
 	}
 	ri, ok := ctx.Value(jobIDKey{}).(runInfo)
-	if !ok || errors.Is(err, context.Canceled) || remote.RetryAfterOf(err) > 0 && ctx.Err() == nil {
+	if d, _ := retryAfter(err); !ok || errors.Is(err, context.Canceled) || d > 0 && ctx.Err() == nil {
 		return false
 	}
 	return ri.attempt >= ri.max
@@ -125,8 +126,12 @@ func (q *Queue) settle(ctx context.Context, id int64, attempt, maxAttempts int, 
 	}
 	class := ClassOf(err)
 	if class == ClassTransient {
-		if ra := remote.RetryAfterOf(err); ra > 0 && ctx.Err() == nil {
-			q.logLine(bctx, store.LevelInfo, id, route, entity, fmt.Sprintf("remote asked to wait %v; trying again then: %v", ra.Round(time.Second), err), remoteExcerpt(err))
+		if ra, asked := retryAfter(err); ra > 0 && ctx.Err() == nil {
+			msg := fmt.Sprintf("remote asked to wait %v; trying again then: %v", ra.Round(time.Second), err)
+			if !asked {
+				msg = fmt.Sprintf("waiting %v: %v", ra.Round(time.Second), err)
+			}
+			q.logLine(bctx, store.LevelInfo, id, route, entity, msg, remoteExcerpt(err))
 			return "snoozed"
 		}
 		if attempt < maxAttempts || errors.Is(err, context.Canceled) {

@@ -17,16 +17,19 @@ import (
 
 // Client calls one goods owner of one Ongoing warehouse. It is safe for
 // concurrent use, but sends one request at a time: Ongoing asks for no
-// parallel requests per goods owner, so every call (with its retries) holds
-// the client's mutex.
+// parallel requests per goods owner, so every call (with its retries) waits
+// its turn among all the clients of that owner in the process.
 type Client struct {
 	name     string
 	settings Settings
 	root     string
 	auth     string
 	caller   *remote.Caller
-	// mu serializes every HTTP call of the client.
-	mu sync.Mutex
+	// turn serializes every HTTP call to the goods owner in this process, of
+	// this client and of any other client of the same owner (the dashboard's
+	// connection test opens its own): a one-slot semaphore, so that waiting for
+	// it ends with the call's context.
+	turn chan struct{}
 
 	statusMu sync.Mutex
 	statuses map[int]string // GET /orders/statuses, cached once read
@@ -46,6 +49,7 @@ func New(name string, s Settings, user, password string, hc *http.Client) (*Clie
 		name:     name,
 		settings: s,
 		root:     s.apiRoot(),
+		turn:     ownerTurn(s.apiRoot(), s.GoodsOwnerID),
 		auth:     "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password)),
 		caller: remote.New(remote.Policy{
 			System: "ongoing", Account: name, Timeout: s.Timeout, MaxAttempts: s.MaxAttempts,
@@ -87,9 +91,13 @@ func (c *Client) send(ctx context.Context, method, path string, q url.Values, bo
 		h.Set("Content-Type", "application/json; charset=utf-8")
 	}
 	op := method + " " + opPath(path)
-	c.mu.Lock()
+	select {
+	case c.turn <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("ongoing %s: %s: waiting for the goods owner's running call: %w", c.name, op, ctx.Err())
+	}
 	resp, err := c.caller.Do(ctx, remote.Request{Method: method, URL: c.url(path, q), Header: h, Body: raw, Idempotent: idempotent, Op: op})
-	c.mu.Unlock()
+	<-c.turn
 	if err != nil {
 		return nil, err
 	}
@@ -283,3 +291,22 @@ func (s *Str) UnmarshalJSON(b []byte) error {
 }
 
 func lower(s string) string { return strings.ToLower(s) }
+
+// turns holds one semaphore per goods owner (API root and owner id) for every
+// client in the process.
+var turns = struct {
+	sync.Mutex
+	m map[string]chan struct{}
+}{m: map[string]chan struct{}{}}
+
+func ownerTurn(root string, owner int) chan struct{} {
+	key := strings.ToLower(root) + "|" + strconv.Itoa(owner)
+	turns.Lock()
+	defer turns.Unlock()
+	t, ok := turns.m[key]
+	if !ok {
+		t = make(chan struct{}, 1)
+		turns.m[key] = t
+	}
+	return t
+}

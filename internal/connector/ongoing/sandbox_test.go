@@ -453,3 +453,36 @@ func TestConnectionTest(t *testing.T) {
 		})
 	}
 }
+
+// Two clients of one goods owner in a process (the routes' and the dashboard's
+// connection test) take turns too: no call overlaps another.
+func TestClientsOfOneGoodsOwnerTakeTurns(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sandbox.Options{ServeOverlaps: true}, nil)
+	s := *ongoing.DefaultSettings()
+	s.BaseURL, s.Warehouse, s.GoodsOwnerID, s.RateLimit = e.url+"/{warehouse}/api/v1", e.sb.Options().Warehouse, e.sb.Options().GoodsOwnerID, 0
+	other, err := ongoing.New("wms", s, e.sb.Options().User, e.sb.Options().Password, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for i := range 8 {
+		c := e.c
+		if i%2 == 1 {
+			c = other
+		}
+		wg.Go(func() {
+			if _, err := c.StockLevels(ctx); err != nil {
+				t.Error(err)
+			}
+			if _, err := c.Test(ctx); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := e.overlaps(t); n != 0 {
+		t.Fatalf("%d calls overlapped", n)
+	}
+}

@@ -183,6 +183,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		var he *httpError
 		errors.As(err, &he)
 		if he.code == http.StatusUnauthorized {
+			s.mu.Lock()
+			s.unauthorized++
+			s.mu.Unlock()
 			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 		}
 		writeError(w, he.code, "%s", he.msg)

@@ -20,6 +20,7 @@ func (s *Server) Counts() map[string]int {
 	c := map[string]int{
 		"products": len(s.st.products), "orders": len(s.st.orders), "stock_updates": len(s.st.stockUpdates),
 		"webhooks": len(s.st.webhooks), "requests": s.requests, "commit_failures": len(s.commit.log),
+		"unauthorized": s.unauthorized,
 	}
 	for _, st := range orderStatuses {
 		c["orders."+st] = 0

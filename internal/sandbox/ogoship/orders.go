@@ -308,3 +308,15 @@ func (s *Server) updateOrder(q *req) (reply, error) {
 	o.edit = q.now
 	return ok(s.renderOrder(o)), nil
 }
+
+// StockOf returns the stock of the product with code as GET /Stock would
+// answer it, for tests.
+func (s *Server) StockOf(code string) (StockResponse, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.st.byCode[code]
+	if p == nil {
+		return StockResponse{}, false
+	}
+	return s.renderStock(p), true
+}

@@ -133,6 +133,8 @@ type Server struct {
 	tok      *tokens
 	calls    map[string]int // "GET /Orders" → count
 	requests int
+	// unauthorized counts API calls refused with 401 (no, a bad or an expired token).
+	unauthorized int
 	commit   commitState
 	lose     loseState
 
