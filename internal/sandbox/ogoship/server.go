@@ -135,8 +135,8 @@ type Server struct {
 	requests int
 	// unauthorized counts API calls refused with 401 (no, a bad or an expired token).
 	unauthorized int
-	commit   commitState
-	lose     loseState
+	commit       commitState
+	lose         loseState
 
 	hooks   sync.WaitGroup
 	hookMu  sync.Mutex
