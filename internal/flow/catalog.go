@@ -264,3 +264,19 @@ func lastRefresh(ctx context.Context, rt *Runtime, route string) (time.Time, err
 	t, _ := time.Parse(time.RFC3339Nano, c.Value)
 	return t, nil
 }
+
+// Presence is InTarget in words: "yes", "no" or "unknown" (for pages).
+func (v ProductView) Presence() string { return presence(v.InTarget) }
+
+// Presence is InTarget in words: "yes", "no" or "unknown" (for pages).
+func (v VariantView) Presence() string { return presence(v.InTarget) }
+
+func presence(b *bool) string {
+	switch {
+	case b == nil:
+		return "unknown"
+	case *b:
+		return "yes"
+	}
+	return "no"
+}

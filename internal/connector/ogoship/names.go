@@ -23,7 +23,8 @@ const recentOrders = 30 * 24 * time.Hour
 // shipping_methods (copied from myOGO's Edit Merchant page) and the codes
 // OGOship's orders of the last 30 days carry (one page, at most 250), which
 // OGOship accepted and so are enabled — deduplicated without regard to case
-// (OGOship matches codes so) and sorted.
+// (OGOship matches codes so) and sorted. With neither it says where the
+// codes are to be written.
 func (c *Client) CarrierNames(ctx context.Context) ([]string, error) {
 	byKey := map[string]string{}
 	add := func(code string) {
@@ -46,6 +47,9 @@ func (c *Client) CarrierNames(ctx context.Context) ([]string, error) {
 	}
 	for _, o := range raws {
 		add(o.ShippingCode)
+	}
+	if len(byKey) == 0 {
+		return nil, fmt.Errorf("ogoship %s: no shipping codes known: OGOship has no API listing the shipping methods, so write those enabled on myOGO's Edit Merchant → Shipping methods in the connection's setting shipping_methods", c.name)
 	}
 	return sortedValues(byKey), nil
 }
