@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -36,7 +37,9 @@ func ogoshipDemo() warehouseDemo {
 			}
 			return startSandbox(ctx, func(ln net.Listener) error { return wms.Serve(ctx, ln) })
 		},
-		config: demoOGOshipConfig,
+		config: func(dataDir, addr, mcfURL, ogoURL string) string {
+			return demoOGOshipConfig(dataDir, addr, mcfURL, ogoURL, enabledCodes(wms))
+		},
 		describe: func(out io.Writer, wmsURL string) {
 			fmt.Fprintf(out, "  OGOship:          %s/api/v1  token %s/OAuth/Token, client 123456, merchant demo-merchant\n", wmsURL, wmsURL)
 			fmt.Fprintf(out, "  the warehouse moves every order a step every 20 s (new → reserved → collecting → shipped)\n")
@@ -50,7 +53,19 @@ func ogoshipDemo() warehouseDemo {
 	}
 }
 
-func demoOGOshipConfig(dataDir, addr, mcfURL, ogoURL string) string {
+// enabledCodes are the sandbox merchant's enabled shipping codes: what a
+// merchant copies from myOGO's Edit Merchant page into the connection's
+// shipping_methods, since OGOship's API cannot list them.
+func enabledCodes(wms *ogosandbox.Server) []string {
+	var codes []string
+	for _, m := range wms.ShippingMethods() {
+		codes = append(codes, m.Code)
+	}
+	return codes
+}
+
+func demoOGOshipConfig(dataDir, addr, mcfURL, ogoURL string, shippingCodes []string) string {
+	codes, _ := json.Marshal(shippingCodes)
 	return fmt.Sprintf(`# Written by 'ferry demo --scenario mcf-ogoship': ferry between a MyCashflow sandbox and an
 # OGOship sandbox (seed 001: the shop's products and orders go to the fulfilment warehouse).
 data_dir: %q
@@ -68,7 +83,9 @@ connections:
     rate_limit: 100
   wms:
     kind: ogoship
-    settings: {base_url: %q, token_url: %q, client_id: "123456"}
+    # shipping_methods: the codes enabled on myOGO's Edit Merchant → Shipping methods (no API lists them),
+    # offered on the Mappings page.
+    settings: {base_url: %q, token_url: %q, client_id: "123456", shipping_methods: %s}
     credentials: {client_secret: abcdef, merchant_id: demo-merchant, secret_token: demo-secret}
 routes:
   products:
@@ -100,5 +117,5 @@ routes:
     from: wms
     to: shop
     schedule: "@every 30s"
-`, dataDir, addr, mcfURL, ogoURL, ogoURL+"/OAuth/Token")
+`, dataDir, addr, mcfURL, ogoURL, ogoURL+"/OAuth/Token", codes)
 }

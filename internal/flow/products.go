@@ -131,6 +131,7 @@ func (a ProductArgs) JobRoute() string { return a.Route }
 func (a ProductArgs) JobEntity() string { return productEntity(a.Product) }
 
 func registerProducts(reg *jobs.Registry, rt *Runtime) {
+	registerCatalog(reg, rt)
 	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[ProductBatchArgs]) error {
 		r, err := rt.Route(job.Args.Route)
 		if err != nil {

@@ -286,6 +286,13 @@ type ProductView struct {
 	SeenAt     time.Time `json:"seen_at,omitzero"`
 	JobID      int64     `json:"job_id,omitempty"`
 	Reason     string    `json:"reason,omitempty"`
+	// InTarget says whether every SKU of the product (each variant's, or its
+	// own without variants) exists in the target, read live (ProductSync);
+	// nil when that is not known. MissingSKUs are the ones it lacks, and
+	// TargetRecord is the target's id of a product without variants.
+	InTarget     *bool    `json:"in_target,omitempty"`
+	MissingSKUs  []string `json:"missing_skus,omitempty"`
+	TargetRecord string   `json:"target_record,omitempty"`
 }
 
 // VariantView is one variant of a product.
@@ -293,6 +300,10 @@ type VariantView struct {
 	SKU     string `json:"sku"`
 	Barcode string `json:"barcode,omitempty"`
 	Name    string `json:"name,omitempty"`
+	// InTarget and TargetRecord: whether the variant's SKU exists in the
+	// target and the target's id of it (ProductSync).
+	InTarget     *bool  `json:"in_target,omitempty"`
+	TargetRecord string `json:"target_record,omitempty"`
 }
 
 // ProductFilter selects products for ProductViews; zero fields match all.
@@ -302,6 +313,9 @@ type ProductFilter struct {
 	Query string
 	// Limit caps the list (default 500); the total comes back beside it.
 	Limit int
+	// Missing keeps the products lacking a SKU in the target (ProductSync
+	// only, which reads the target).
+	Missing bool
 }
 
 // ProductViews returns the source products a products route has read, with
@@ -312,19 +326,7 @@ func ProductViews(ctx context.Context, rt *Runtime, route string, f ProductFilte
 	if err != nil {
 		return nil, 0, err
 	}
-	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
-		kept := list[:0]
-		for _, v := range list {
-			hit := strings.Contains(strings.ToLower(v.SKU), q) || strings.Contains(strings.ToLower(v.Name), q)
-			for _, vr := range v.Variants {
-				hit = hit || strings.Contains(strings.ToLower(vr.SKU), q)
-			}
-			if hit {
-				kept = append(kept, v)
-			}
-		}
-		list = kept
-	}
+	list = matchQuery(list, f.Query)
 	if f.Limit <= 0 {
 		f.Limit = 500
 	}
@@ -333,6 +335,26 @@ func ProductViews(ctx context.Context, rt *Runtime, route string, f ProductFilte
 		list = list[:f.Limit]
 	}
 	return list, total, nil
+}
+
+// matchQuery keeps the products whose SKU, name or a variant's SKU contains
+// q (case-insensitively).
+func matchQuery(list []ProductView, q string) []ProductView {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if q == "" {
+		return list
+	}
+	kept := list[:0]
+	for _, v := range list {
+		hit := strings.Contains(strings.ToLower(v.SKU), q) || strings.Contains(strings.ToLower(v.Name), q)
+		for _, vr := range v.Variants {
+			hit = hit || strings.Contains(strings.ToLower(vr.SKU), q)
+		}
+		if hit {
+			kept = append(kept, v)
+		}
+	}
+	return kept
 }
 
 func productViews(ctx context.Context, rt *Runtime, route string, state ProductState) ([]ProductView, error) {

@@ -41,6 +41,16 @@ type Rule struct {
 // rule wins over a wildcard one, and among wildcard rules the one with more
 // literal characters wins; ties go to the earlier rule.
 func Lookup(rules []Rule, name string) (string, bool) {
+	i := RuleFor(rules, name)
+	if i < 0 {
+		return "", false
+	}
+	return rules[i].To, true
+}
+
+// RuleFor returns the index of the rule Lookup applies to name, or -1, so
+// that a page can say which rule links a name.
+func RuleFor(rules []Rule, name string) int {
 	best, bestScore := -1, -1
 	for i, r := range rules {
 		if !Match(r.Match, name) {
@@ -54,8 +64,5 @@ func Lookup(rules []Rule, name string) (string, bool) {
 			best, bestScore = i, score
 		}
 	}
-	if best < 0 {
-		return "", false
-	}
-	return rules[best].To, true
+	return best
 }

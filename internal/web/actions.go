@@ -139,8 +139,27 @@ func (s *Server) exportNow(r *http.Request, name string, ids []string) (string, 
 	if err != nil {
 		return "", err
 	}
-	s.audit(r, name, "", fmt.Sprintf("asked to export %d products now", n))
-	return fmt.Sprintf("route %s: %d products queued for export", name, n), nil
+	rt, _ := s.routeOf(name, "products")
+	s.audit(r, name, "", fmt.Sprintf("asked to create or update %d products in %s now", n, rt.To))
+	return fmt.Sprintf("route %s: %d products queued to be created or updated in %s", name, n, rt.To), nil
+}
+
+// refreshProducts has the products route read its source's whole catalogue
+// again, writing nothing to the target (the product sync page's Refresh).
+func (s *Server) refreshProducts(r *http.Request, name string) (string, error) {
+	rt, err := s.routeOf(name, "products")
+	if err != nil {
+		return "", &notFoundError{err.Error()}
+	}
+	queued, err := flow.RefreshCatalog(r.Context(), s.hub.Flows, name)
+	if err != nil {
+		return "", err
+	}
+	if !queued {
+		return fmt.Sprintf("route %s: a refresh of %s's products is already waiting or running", name, rt.From), nil
+	}
+	s.audit(r, name, "catalogue", "asked to refresh the products of "+rt.From)
+	return fmt.Sprintf("route %s: reading the products of %s again; reload the page in a moment", name, rt.From), nil
 }
 
 func parseJobID(raw string) (int64, error) {

@@ -122,18 +122,33 @@ func (s *Server) endpoints() []endpoint {
 			w.Header().Set("X-Total-Count", strconv.Itoa(pg.Total))
 			return pg, err
 		}},
-		{Method: "GET", Path: "/api/v1/products", Role: store.RoleViewer, Summary: "Source products of a products route with their export state", Query: []param{{"route", "the products route (default: the first)"}, {"state", "parked, never, changed or exported"}, {"q", "part of a SKU or name"}, {"limit", "default 500"}}, Resp: []flow.ProductView{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
+		{Method: "GET", Path: "/api/v1/products", Role: store.RoleViewer, Summary: "Source products of a products route with their export state and whether the target holds each SKU (read live; in_target is absent when that is not known, and the header X-Target-Error says why)", Query: []param{{"route", "the products route (default: the first)"}, {"state", "parked, never, changed or exported"}, {"q", "part of a SKU or name"}, {"missing", "1: only the products lacking a SKU in the target"}, {"limit", "default 500"}}, Resp: []flow.ProductView{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
 			rp := s.pickRoute(r, "products")
 			if rp.Route == "" {
 				return []flow.ProductView{}, nil
 			}
 			q := r.URL.Query()
 			limit, _ := strconv.Atoi(q.Get("limit"))
-			list, total, err := flow.ProductViews(r.Context(), s.hub.Flows, rp.Route, flow.ProductFilter{State: flow.ProductState(q.Get("state")), Query: q.Get("q"), Limit: limit})
-			w.Header().Set("X-Total-Count", strconv.Itoa(total))
-			return nonNil(list), err
+			pg, err := flow.ProductSync(r.Context(), s.hub.Flows, rp.Route, flow.ProductFilter{State: flow.ProductState(q.Get("state")), Query: q.Get("q"), Missing: q.Get("missing") != "" && q.Get("missing") != "0", Limit: limit})
+			w.Header().Set("X-Total-Count", strconv.Itoa(pg.Total))
+			w.Header().Set("X-Missing-Count", strconv.Itoa(pg.Missing))
+			if pg.TargetError != "" {
+				w.Header().Set("X-Target-Error", strings.ToValidUTF8(strings.NewReplacer("\r", " ", "\n", " ").Replace(pg.TargetError), "?"))
+			}
+			return nonNil(pg.Products), err
 		}},
-		{Method: "POST", Path: "/api/v1/routes/{name}/export", Role: store.RoleOperator, Summary: "Export source products now, even when unchanged", Body: ExportRequest{}, Resp: Message{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
+		{Method: "GET", Path: "/api/v1/routes/{name}/product-sync", Role: store.RoleViewer, Summary: "The product sync page of a products route: its products with whether the target holds them, how many it lacks, why the target could not be read, and when the source was last refreshed", Query: []param{{"state", "parked, never, changed or exported"}, {"q", "part of a SKU or name"}, {"missing", "1: only the products lacking a SKU in the target"}, {"limit", "default 500"}}, Resp: flow.ProductPage{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
+			if _, err := s.routeOf(r.PathValue("name"), "products"); err != nil {
+				return nil, &notFoundError{err.Error()}
+			}
+			q := r.URL.Query()
+			limit, _ := strconv.Atoi(q.Get("limit"))
+			return flow.ProductSync(r.Context(), s.hub.Flows, r.PathValue("name"), flow.ProductFilter{State: flow.ProductState(q.Get("state")), Query: q.Get("q"), Missing: q.Get("missing") != "" && q.Get("missing") != "0", Limit: limit})
+		}},
+		{Method: "POST", Path: "/api/v1/routes/{name}/refresh", Role: store.RoleOperator, Summary: "Read every product of a products route's source again (the product sync page's Refresh); nothing is written to the target", Resp: Message{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
+			return message(s.refreshProducts(r, r.PathValue("name")))
+		}},
+		{Method: "POST", Path: "/api/v1/routes/{name}/export", Role: store.RoleOperator, Summary: "Create or update source products in the target now, even when unchanged", Body: ExportRequest{}, Resp: Message{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
 			var req ExportRequest
 			if err := decodeBody(r, &req); err != nil {
 				return nil, err

@@ -44,11 +44,49 @@ var ChoicesTimeout = 5 * time.Second
 // that could not be read is nil, and Notes say why (the page then offers
 // free text).
 type Choices struct {
+	// Source and Target are the route's shop and target connections.
+	Source          string   `json:"source"`
+	Target          string   `json:"target"`
 	ShippingMethods []string `json:"shipping_methods"`
 	PaymentMethods  []string `json:"payment_methods"`
 	Carriers        []string `json:"carriers"`
 	Taxes           []string `json:"taxes"`
 	Notes           []string `json:"notes,omitempty"`
+	// Links says, for each of the shop's shipping methods, what the route's
+	// rules link it to now.
+	Links []MethodLink `json:"links"`
+}
+
+// MethodLink is a shop shipping method and what the rules link it to: To by
+// Rule (its pattern), or nothing, and then the method's orders are held.
+// Without any rules a method's name is passed on as it is (AsIs).
+type MethodLink struct {
+	Method string `json:"method"`
+	To     string `json:"to,omitempty"`
+	Rule   string `json:"rule,omitempty"`
+	Linked bool   `json:"linked"`
+	AsIs   bool   `json:"as_is,omitempty"`
+}
+
+// LinksFor links each of the shop's shipping methods through rules, the
+// unlinked first (they hold orders), as the orders route would.
+func (c *Choices) LinksFor(rules []flow.Rule) []MethodLink {
+	out := []MethodLink{}
+	if c == nil {
+		return out
+	}
+	for _, m := range c.ShippingMethods {
+		l := MethodLink{Method: m}
+		switch i := flow.RuleFor(rules, m); {
+		case len(rules) == 0:
+			l.To, l.Linked, l.AsIs = m, true, true
+		case i >= 0:
+			l.To, l.Rule, l.Linked = rules[i].To, rules[i].Match, true
+		}
+		out = append(out, l)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return !out[i].Linked && out[j].Linked })
+	return out
 }
 
 // choices reads the names the ends of an orders route know, each within
@@ -56,7 +94,7 @@ type Choices struct {
 func (s *Server) choices(ctx context.Context, r flow.Route) *Choices {
 	ctx, cancel := context.WithTimeout(ctx, ChoicesTimeout)
 	defer cancel()
-	c := &Choices{}
+	c := &Choices{Source: r.From, Target: r.To}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	read := func(conn, what string, dst *[]string, list func(any) (func(context.Context) ([]string, error), bool)) {
@@ -74,7 +112,11 @@ func (s *Server) choices(ctx context.Context, r flow.Route) *Choices {
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			if err != nil {
+			if err != nil && len(names) > 0 {
+				// Part of the list came (OGOship's configured codes
+				// without its recent orders'): offer it and say so.
+				c.Notes = append(c.Notes, fmt.Sprintf("the %s of %s are incomplete (%s)", what, conn, shortErr(err)))
+			} else if err != nil {
 				c.Notes = append(c.Notes, fmt.Sprintf("the %s of %s could not be read (%s); type them", what, conn, shortErr(err)))
 				return
 			}
@@ -111,6 +153,11 @@ func (s *Server) choices(ctx context.Context, r flow.Route) *Choices {
 	})
 	wg.Wait()
 	sort.Strings(c.Notes)
+	var rules []flow.Rule
+	if o, ok := r.Options.(*flow.OrdersOptions); ok && o != nil {
+		rules = o.ShippingMethods
+	}
+	c.Links = c.LinksFor(rules)
 	return c
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/ferryhub/ferry/internal/hub"
 	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
 	odoosandbox "github.com/ferryhub/ferry/internal/sandbox/odoo"
+	ogosandbox "github.com/ferryhub/ferry/internal/sandbox/ogoship"
 	"github.com/ferryhub/ferry/internal/store"
 )
 
@@ -38,10 +39,12 @@ const (
 // four orders imported and one (by DHL, which the orders route's shipping
 // rules do not map) parked.
 type env struct {
-	hub        *hub.Hub
-	srv        *httptest.Server
-	shop       *mcfsandbox.Server
-	erp        *odoosandbox.Server
+	hub  *hub.Hub
+	srv  *httptest.Server
+	shop *mcfsandbox.Server
+	erp  *odoosandbox.Server
+	// ogo is the warehouse of an OGOship env (newOGOshipEnv).
+	ogo        *ogosandbox.Server
 	adminToken string
 	// parked is the shop number of the parked order.
 	parked string
@@ -104,38 +107,7 @@ routes:
   shipments: {flow: shipments, from: erp, to: shop}
   payments: {flow: payments, from: erp, to: shop}
 `, dir, databaseURL, shopURL, shopKey, erpURL, erpKey)
-	path := filepath.Join(dir, "ferry.yaml")
-	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(path, hub.Schemas())
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := hub.Open(ctx, cfg, hub.Options{Work: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
-	if err := h.Queue.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		stop, c := context.WithTimeout(context.Background(), 10*time.Second)
-		defer c()
-		h.Queue.Stop(stop)
-	})
-	e.hub = h
-	for name, pw := range map[string]string{"admin": adminPass, "oper": operPass, "viewer": viewerPass} {
-		role := store.Role(map[string]string{"admin": "admin", "oper": "operator", "viewer": "viewer"}[name])
-		if err := AddUser(ctx, h.Store, name, pw, role); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if e.adminToken, err = AddToken(ctx, h.Store, "admin", "tests"); err != nil {
-		t.Fatal(err)
-	}
-
+	h := e.start(ctx, t, dir, yaml)
 	pass := func(routes ...string) {
 		t.Helper()
 		pctx, c := context.WithTimeout(ctx, 60*time.Second)
@@ -169,9 +141,53 @@ routes:
 	// The newest call or test alone judges health here (no 5-minute error
 	// rate), so that a test sees it turn back to ok at once; TestHealth covers
 	// the rate.
-	e.srv = httptest.NewServer(New(Options{Hub: h, TestEvery: time.Hour, HealthWindow: -1}).Handler())
-	t.Cleanup(e.srv.Close)
+	e.serve(t)
 	return e
+}
+
+// start runs a hub on the ferry.yaml text in dir with its queue and the
+// test's people (admin, oper, viewer and an admin token).
+func (e *env) start(ctx context.Context, t *testing.T, dir, yaml string) *hub.Hub {
+	t.Helper()
+	path := filepath.Join(dir, "ferry.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path, hub.Schemas())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := hub.Open(ctx, cfg, hub.Options{Work: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	if err := h.Queue.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		stop, c := context.WithTimeout(context.Background(), 10*time.Second)
+		defer c()
+		h.Queue.Stop(stop)
+	})
+	e.hub = h
+	for name, pw := range map[string]string{"admin": adminPass, "oper": operPass, "viewer": viewerPass} {
+		role := store.Role(map[string]string{"admin": "admin", "oper": "operator", "viewer": "viewer"}[name])
+		if err := AddUser(ctx, h.Store, name, pw, role); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if e.adminToken, err = AddToken(ctx, h.Store, "admin", "tests"); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// serve starts the dashboard of e's hub.
+func (e *env) serve(t *testing.T) {
+	t.Helper()
+	e.srv = httptest.NewServer(New(Options{Hub: e.hub, TestEvery: time.Hour, HealthWindow: -1}).Handler())
+	t.Cleanup(e.srv.Close)
 }
 
 // inStock returns product codes the shop has in stock.

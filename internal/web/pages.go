@@ -229,6 +229,7 @@ func (s *Server) mountDashboard() {
 	page("POST /routes/{name}/run", store.RoleOperator, s.formRun)
 	page("POST /routes/{name}/retry-held", store.RoleOperator, s.formRetryHeld)
 	page("POST /routes/{name}/export", store.RoleOperator, s.formExport)
+	page("POST /routes/{name}/refresh", store.RoleOperator, s.formRefresh)
 	page("POST /jobs/{id}/retry", store.RoleOperator, s.formRetry)
 	page("POST /jobs/{id}/cancel", store.RoleOperator, s.formCancel)
 	page("POST /routes/{name}/mappings", store.RoleAdmin, s.formOrdersMapping)
@@ -389,28 +390,6 @@ func (s *Server) ordersPage(w http.ResponseWriter, r *http.Request) {
 		data.Pager = offsetPager("/orders", q, offset, limit, len(data.Page.Orders), data.Page.Total)
 	}
 	s.render(w, r, http.StatusOK, "orders", page{Title: "Orders", Nav: "orders", Data: data})
-}
-
-func (s *Server) productsPage(w http.ResponseWriter, r *http.Request) {
-	rp := s.pickRoute(r, "products")
-	q := r.URL.Query()
-	f := flow.ProductFilter{State: flow.ProductState(q.Get("state")), Query: q.Get("q"), Limit: 500}
-	data := struct {
-		routePick
-		State    flow.ProductState
-		Query    string
-		States   []flow.ProductState
-		Products []flow.ProductView
-		Total    int
-	}{routePick: rp, State: f.State, Query: f.Query, States: []flow.ProductState{flow.ProductParked, flow.ProductNever, flow.ProductChanged, flow.ProductExported}}
-	if rp.Route != "" {
-		var err error
-		if data.Products, data.Total, err = flow.ProductViews(r.Context(), s.hub.Flows, rp.Route, f); err != nil {
-			s.fail(w, r, false, http.StatusInternalServerError, err.Error())
-			return
-		}
-	}
-	s.render(w, r, http.StatusOK, "products", page{Title: "Products", Nav: "products", Data: data})
 }
 
 func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request) {

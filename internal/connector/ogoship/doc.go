@@ -95,6 +95,12 @@
 //     then since again (see DoneShipments). trackingUrl is not passed on
 //     (model.Shipment has no field for it).
 //   - OrderStates: the OGOship status name by reference, with Delivery.
+//   - The dashboard (names.go): ProductCodes pages GET /Products for every
+//     code with its id (the product sync page's "exists in OGOship");
+//     CarrierNames, the Mappings page's choices, are the setting
+//     shipping_methods (the codes enabled on myOGO's Edit Merchant →
+//     Shipping methods, which no API lists) and the shippingCode of one page
+//     of the orders of the last 30 days, once each whatever their case.
 //   - Webhooks: Verify / VerifyWebhook check X-OGOship-Hmac-SHA256 =
 //     Base64(HMAC-SHA256(webhook key, raw body)) with hmac.Equal; the client
 //     implements flow.WebhookVerifier (topic OrderShipped or

@@ -50,6 +50,11 @@ type Settings struct {
 	MaxAttempts int `yaml:"max_attempts" json:"max_attempts"`
 	// PageSize is the limit of listings (1..250). Default 100.
 	PageSize int `yaml:"page_size" json:"page_size"`
+	// ShippingMethods are the shipping codes enabled on the merchant's myOGO
+	// "Edit Merchant → Shipping methods" page. OGOship has no API that lists
+	// them (reference §3.3), so the Mappings page can offer them only when
+	// they are written here; optional.
+	ShippingMethods []string `yaml:"shipping_methods" json:"shipping_methods"`
 }
 
 // DefaultSettings returns the defaults.
@@ -94,7 +99,36 @@ func (s *Settings) Validate() error {
 	if s.MaxAttempts < 1 || s.MaxAttempts > 20 {
 		errs = append(errs, fmt.Errorf("max_attempts %d: want 1..20", s.MaxAttempts))
 	}
+	errs = append(errs, checkShippingMethods(s.ShippingMethods)...)
 	return errors.Join(errs...)
+}
+
+// checkShippingMethods checks the enabled shipping codes: each a code as
+// myOGO shows it (no blanks, no * — a code is matched exactly, the wildcards
+// belong to the orders route's rules), each once (OGOship matches codes
+// without regard to case).
+func checkShippingMethods(codes []string) []error {
+	var errs []error
+	seen := map[string]int{}
+	for i, code := range codes {
+		switch {
+		case strings.TrimSpace(code) == "":
+			errs = append(errs, fmt.Errorf("shipping_methods[%d]: empty; write the code myOGO shows on Edit Merchant → Shipping methods", i))
+		case code != strings.TrimSpace(code) || strings.ContainsAny(code, " \t\n"):
+			errs = append(errs, fmt.Errorf("shipping_methods[%d] %q: a shipping code has no blanks", i, code))
+		case strings.Contains(code, "*"):
+			errs = append(errs, fmt.Errorf("shipping_methods[%d] %q: a shipping code is exact; wildcards go in the orders route's shipping_methods rules", i, code))
+		case len(code) > 64:
+			errs = append(errs, fmt.Errorf("shipping_methods[%d] %q: longer than 64 characters", i, code))
+		}
+		k := strings.ToLower(strings.TrimSpace(code))
+		if j, ok := seen[k]; ok && k != "" {
+			errs = append(errs, fmt.Errorf("shipping_methods[%d] %q: the same code as shipping_methods[%d]", i, code, j))
+		} else {
+			seen[k] = i
+		}
+	}
+	return errs
 }
 
 func (s *Settings) fill() {
