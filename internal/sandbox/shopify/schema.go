@@ -108,8 +108,13 @@ func parseAndValidate(schema *ast.Schema, query string) (*ast.QueryDocument, []g
 	}
 	paths := fieldPaths(doc)
 	out := make([]gqlErr, 0, len(list))
+	seen := map[string]bool{}
 	for _, ge := range list {
-		out = append(out, shopifyError(ge, paths))
+		// gqlparser reports an error in a fragment once per spread.
+		if k := ge.Error(); !seen[k] {
+			seen[k] = true
+			out = append(out, shopifyError(ge, paths))
+		}
 	}
 	return nil, out
 }
