@@ -126,8 +126,10 @@ func (s *Server) bulkStep(b *bulkOp, done bool) {
 	}
 	b.file = out.Bytes()
 	b.status, b.completedAt = "COMPLETED", s.st.touch(s.opts.Now())
-	s.emit("bulk_operations/finish", newOmap("admin_graphql_api_id", gid("BulkOperation", b.id),
-		"completed_at", restTime(b.completedAt), "created_at", restTime(b.createdAt), "error_code", nil, "status", "completed", "type", "query"))
+	s.emit("bulk_operations/finish", func() *omap {
+		return newOmap("admin_graphql_api_id", gid("BulkOperation", b.id), "completed_at", restTime(b.completedAt),
+			"created_at", restTime(b.createdAt), "error_code", nil, "status", "completed", "type", "query")
+	})
 }
 
 // flattenBulk writes the nodes of the connection m as JSONL lines: a node's

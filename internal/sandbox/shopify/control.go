@@ -148,7 +148,7 @@ func (s *Server) CreateOrder(spec OrderSpec) (id, name string, err error) {
 	}
 	s.addOrder(o, now)
 	if newCust != nil {
-		s.emit("customers/create", s.restCustomer(newCust, true))
+		s.emit("customers/create", func() *omap { return s.restCustomer(newCust, true) })
 	}
 	s.emitOrder("orders/create", o)
 	if o.financial == "PAID" {
@@ -248,7 +248,7 @@ func (s *Server) UpdateProduct(id, title string) error {
 		p.title = title
 	}
 	p.updatedAt = s.st.touch(s.opts.Now())
-	s.emit("products/update", s.restProduct(p))
+	s.emit("products/update", func() *omap { return s.restProduct(p) })
 	return nil
 }
 

@@ -264,7 +264,7 @@ func (s *Server) fulfillmentCreate(ec *execCtx, args map[string]any) (any, error
 	ord.fulfillments = append(ord.fulfillments, f)
 	ord.updatedAt = now
 	s.st.fulfilByID[f.id] = f
-	s.emit("fulfillments/create", s.restFulfillment(f))
+	s.emit("fulfillments/create", func() *omap { return s.restFulfillment(f) })
 	s.emitOrder("orders/updated", ord)
 	if ord.fulfillmentStatus() == "FULFILLED" {
 		s.emitOrder("orders/fulfilled", ord)
@@ -289,7 +289,7 @@ func (s *Server) fulfillmentTrackingInfoUpdate(ec *execCtx, args map[string]any)
 	f.tracking = []tracking{{number: argStr(t["number"]), company: argStr(t["company"]), url: argStr(t["url"])}}
 	f.updatedAt = s.st.touch(ec.now)
 	f.ord.updatedAt = f.updatedAt
-	s.emit("fulfillments/update", s.restFulfillment(f))
+	s.emit("fulfillments/update", func() *omap { return s.restFulfillment(f) })
 	s.emitOrder("orders/updated", f.ord)
 	payload["fulfillment"] = s.fulfillmentObj(f)
 	return payload, nil

@@ -136,7 +136,7 @@ func (s *Server) cancelOrder(o *order, reason string, doRefund, restock bool, no
 		o.refunds = append(o.refunds, r)
 		s.st.refundByID[r.id] = r
 		o.financial = "REFUNDED"
-		s.emit("refunds/create", s.restRefund(r))
+		s.emit("refunds/create", func() *omap { return s.restRefund(r) })
 	}
 	s.emitOrder("orders/cancelled", o)
 	s.emitOrder("orders/updated", o)
@@ -273,7 +273,7 @@ func (s *Server) refundCreate(ec *execCtx, args map[string]any) (any, error) {
 		o.financial = "PARTIALLY_REFUNDED"
 	}
 	o.updatedAt = now
-	s.emit("refunds/create", s.restRefund(r))
+	s.emit("refunds/create", func() *omap { return s.restRefund(r) })
 	s.emitOrder("orders/updated", o)
 	payload["refund"], payload["order"] = s.refundObj(r), s.orderObj(o)
 	return payload, nil

@@ -183,7 +183,7 @@ func (s *Server) webhookSubscriptionDelete(ec *execCtx, args map[string]any) (an
 // emit queues a delivery of body to every subscription of the REST topic, one
 // event id for all of them. The caller holds s.mu; the body is encoded now, so
 // a retry carries the original payload (reference §1.9).
-func (s *Server) emit(topic string, body *omap) {
+func (s *Server) emit(topic string, render func() *omap) {
 	var subs []*subscription
 	for _, sub := range s.st.subs {
 		if RestTopic(sub.topic) == topic {
@@ -193,6 +193,7 @@ func (s *Server) emit(topic string, body *omap) {
 	if len(subs) == 0 {
 		return
 	}
+	body := render()
 	event := s.uuid()
 	now := s.opts.Now()
 	for _, sub := range subs {
@@ -212,9 +213,13 @@ func (s *Server) emit(topic string, body *omap) {
 	}
 }
 
-func (s *Server) emitOrder(topic string, o *order) { s.emit(topic, s.restOrder(o)) }
+func (s *Server) emitOrder(topic string, o *order) {
+	s.emit(topic, func() *omap { return s.restOrder(o) })
+}
 
-func (s *Server) emitLevel(l *level) { s.emit("inventory_levels/update", restLevel(l)) }
+func (s *Server) emitLevel(l *level) {
+	s.emit("inventory_levels/update", func() *omap { return restLevel(l) })
+}
 
 // uuid is a v4-shaped id from the state's counter, deterministic per seed.
 func (s *Server) uuid() string {
