@@ -30,11 +30,11 @@ func (s *Server) addOrder(o *order, now time.Time) {
 		}
 		loc := st.locations[0]
 		if l.v != nil {
-			// The first location that stocks the item fulfils it.
-			if len(l.v.item.levels) > 0 {
-				loc = l.v.item.levels[0].loc
-				if len(l.v.item.levels) > 1 && o.id%5 == 0 {
-					loc = l.v.item.levels[1].loc
+			// The first location that has the goods fulfils the line; the first
+			// that stocks the item when none has enough.
+			for i, lv := range l.v.item.levels {
+				if i == 0 || lv.q[qAvailable] >= l.qty && l.v.item.levels[0].q[qAvailable] < l.qty {
+					loc = lv.loc
 				}
 			}
 			if lv := l.v.item.levelAt(loc); lv != nil {
