@@ -263,10 +263,17 @@ func (s *Server) restRefund(r *refund) *omap {
 	for _, t := range r.txs {
 		txs = append(txs, s.restTx(t))
 	}
+	shippingLines := []any{}
+	if r.shipping > 0 && len(o.shipping) > 0 {
+		sl := o.shipping[0]
+		tax := taxOf(r.shipping, sl.taxRate, o.taxesIncluded)
+		shippingLines = append(shippingLines, newOmap("id", r.id+100, "shipping_line_id", sl.id, "subtotal_amount_set", o.restSet(r.shipping),
+			"tax_amount_set", o.restSet(tax)))
+	}
 	return newOmap("id", r.id, "order_id", o.id, "created_at", restTime(r.createdAt), "note", nilIfEmpty(r.note), "user_id", nil,
 		"processed_at", restTime(r.createdAt), "restock", restock, "duties", []any{}, "total_duties_set", o.restSet(0),
 		"additional_fees", []any{}, "total_additional_fees_set", o.restSet(0), "return", nil, "admin_graphql_api_id", gid("Refund", r.id),
-		"refund_line_items", lines, "transactions", txs, "order_adjustments", []any{})
+		"refund_line_items", lines, "refund_shipping_lines", shippingLines, "transactions", txs, "order_adjustments", []any{})
 }
 
 // restProduct is the products/* body.
