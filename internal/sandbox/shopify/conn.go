@@ -166,7 +166,9 @@ func (ec *execCtx) paginate(args map[string]any, items []keyed, render func(any)
 }
 
 // gid is a global id, gid://shopify/Type/123.
-func gid(typ string, id int64) string { return "gid://shopify/" + typ + "/" + strconv.FormatInt(id, 10) }
+func gid(typ string, id int64) string {
+	return "gid://shopify/" + typ + "/" + strconv.FormatInt(id, 10)
+}
 
 // parseGID splits a global id; a query string (InventoryLevel ids carry
 // ?inventory_item_id=…) is dropped.

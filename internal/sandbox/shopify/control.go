@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -239,7 +240,10 @@ func (s *Server) TouchOrders(n int) []string {
 func (s *Server) UpdateProduct(id, title string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, n, _ := parseGID(id)
+	_, n, ok := parseGID(id)
+	if !ok {
+		n, _ = strconv.ParseInt(id, 10, 64)
+	}
 	p := s.st.prodByID[n]
 	if p == nil {
 		return fmt.Errorf("shopify sandbox: no product %q", id)
@@ -387,7 +391,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"ok": ref})
-	case path == "orders/touch" && post, path == "touch" && post:
+	case path == "touch" && post:
 		var v struct {
 			Orders int `json:"orders"`
 		}
@@ -480,4 +484,3 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": fmt.Sprintf("no sandbox endpoint %s %s; see the package doc", r.Method, r.URL.Path)})
 	}
 }
-

@@ -14,9 +14,9 @@ func TestRequestedCost(t *testing.T) {
 		query string
 		want  int
 	}{
-		{`{ shop { name } }`, 1},                                     // an object
-		{`{ shop { name plan { displayName } } }`, 2},                // nested objects
-		{`{ orders(first: 10) { nodes { id name } } }`, 2 + 10},      // a connection of objects
+		{`{ shop { name } }`, 1},                                       // an object
+		{`{ shop { name plan { displayName } } }`, 2},                  // nested objects
+		{`{ orders(first: 10) { nodes { id name } } }`, 2 + 10},        // a connection of objects
 		{`{ orders(first: 10) { edges { cursor node { id } } } }`, 12}, // edges cost nothing themselves
 		{`{ orders(first: 5) { nodes { id lineItems(first: 10) { nodes { sku } } } } }`, 2 + 5*(1+2+10)},
 		{`{ orders(first: 2) { nodes { customer { id } taxLines { rate } } } }`, 2 + 2*(1+1+1)},

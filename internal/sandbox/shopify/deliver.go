@@ -66,7 +66,6 @@ type dispatcher struct {
 	wake    chan struct{}
 	ctx     context.Context
 	cancel  context.CancelFunc
-	pending sync.WaitGroup
 }
 
 func newDispatcher(s *Server) *dispatcher {
@@ -105,7 +104,6 @@ func (d *dispatcher) enqueue(dl *delivery) {
 	d.queue = append(d.queue, add...)
 	if !d.running {
 		d.running = true
-		d.pending.Add(1)
 		go d.loop()
 	}
 	select {
@@ -115,7 +113,6 @@ func (d *dispatcher) enqueue(dl *delivery) {
 }
 
 func (d *dispatcher) loop() {
-	defer d.pending.Done()
 	for {
 		d.mu.Lock()
 		if d.closed {
@@ -180,9 +177,7 @@ func (d *dispatcher) send(dl *delivery) {
 	// Shopify retries 8 times over 4 hours; the sandbox doubles from
 	// WebhookBackoff. A retry carries the original body and headers.
 	wait := s.opts.WebhookBackoff << (dl.attempt - 1)
-	d.pending.Add(1)
 	time.AfterFunc(wait, func() {
-		defer d.pending.Done()
 		d.mu.Lock()
 		defer d.mu.Unlock()
 		if d.closed {

@@ -250,7 +250,7 @@
 //	POST /_sandbox/orders/{gid|name|number}/update {"note"}   POST …/cancel {"reason"}
 //	POST /_sandbox/touch                          {"orders": n}: the n least recently updated orders change
 //	POST /_sandbox/generate                       {"orders": n}: n generated orders placed now
-//	POST /_sandbox/products/{gid}/update          {"title"}
+//	POST /_sandbox/products/{id}/update           {"title"}; id is the number of the global id
 //	PUT  /_sandbox/inventory                      {"sku", "location" (index), "available"}
 //	POST /_sandbox/bucket/drain                   {"points", "token"}: another process of the app spends points
 //	PUT  /_sandbox/throttle                       {"http429", "maximumAvailable", "restoreRate"}

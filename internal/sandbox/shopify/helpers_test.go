@@ -61,8 +61,8 @@ type answer struct {
 	Errors     []gqlAnswerErr `json:"errors"`
 	Extensions struct {
 		Cost struct {
-			Requested      int      `json:"requestedQueryCost"`
-			Actual         *int     `json:"actualQueryCost"`
+			Requested      int  `json:"requestedQueryCost"`
+			Actual         *int `json:"actualQueryCost"`
 			ThrottleStatus struct {
 				Max       float64 `json:"maximumAvailable"`
 				Available float64 `json:"currentlyAvailable"`

@@ -108,4 +108,3 @@ func formattedGateway(g string) string {
 	}
 	return g
 }
-

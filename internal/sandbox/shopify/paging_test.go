@@ -2,8 +2,8 @@ package shopify
 
 import (
 	"fmt"
-	"strings"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 )
@@ -109,7 +109,9 @@ func TestPagingBackwards(t *testing.T) {
 		}
 	}
 	fwd := collect(`query Q($c: String) { orders(first: 5, after: $c, sortKey: CREATED_AT) { pageInfo { hasNextPage endCursor } nodes { id } } }`,
-		func(c map[string]any) (bool, any) { return dig(c, "pageInfo", "hasNextPage") == true, dig(c, "pageInfo", "endCursor") })
+		func(c map[string]any) (bool, any) {
+			return dig(c, "pageInfo", "hasNextPage") == true, dig(c, "pageInfo", "endCursor")
+		})
 	back := collect(`query Q($c: String) { orders(last: 5, before: $c, sortKey: CREATED_AT) { pageInfo { hasPreviousPage startCursor } nodes { id } } }`,
 		func(c map[string]any) (bool, any) {
 			return dig(c, "pageInfo", "hasPreviousPage") == true, dig(c, "pageInfo", "startCursor")
@@ -196,4 +198,3 @@ func TestOrderSearch(t *testing.T) {
 		t.Errorf("no search warning: %s", got)
 	}
 }
-

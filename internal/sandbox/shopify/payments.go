@@ -109,7 +109,7 @@ func (s *Server) balanceObj(b *balanceTx) obj {
 		"type": b.typ, "test": o.test, "amount": money(b.amount, cur), "fee": money(b.fee, cur), "net": money(b.amount-b.fee, cur),
 		"transactionDate": b.at, "sourceType": b.typ, "sourceId": strconv.FormatInt(b.tx.id, 10),
 		"sourceOrderTransactionId": strconv.FormatInt(b.tx.id, 10),
-		"associatedOrder": obj{"__typename": "ShopifyPaymentsAssociatedOrder", "id": gid("Order", o.id), "name": o.name},
+		"associatedOrder":          obj{"__typename": "ShopifyPaymentsAssociatedOrder", "id": gid("Order", o.id), "name": o.name},
 		"associatedPayout": obj{"__typename": "ShopifyPaymentsBalanceTransactionAssociatedPayout", "id": gid("ShopifyPaymentsPayout", b.payout.id),
 			"status": b.payout.status}}
 }

@@ -175,8 +175,8 @@ func (s *Server) restOrder(o *order) *omap {
 		"financial_status", restFinancial(o.financial), "fulfillment_status", restFulfillmentStatus(o),
 		"landing_site", nil, "landing_site_ref", nil, "location_id", locID, "merchant_business_entity_id", "MTU0ODM4MDAwOQ",
 		"merchant_of_record_app_id", nil, "name", o.name, "note", nilIfEmpty(o.note), "note_attributes", []any{},
-		"number", o.number - 1000, "order_number", o.number,
-		"order_status_url", "https://" + s.ShopDomain() + "/548380009/orders/" + o.confirmation + "/authenticate",
+		"number", o.number-1000, "order_number", o.number,
+		"order_status_url", "https://"+s.ShopDomain()+"/548380009/orders/"+o.confirmation+"/authenticate",
 		"original_total_additional_fees_set", nil, "original_total_duties_set", nil, "payment_gateway_names", gateways,
 		"phone", nilIfEmpty(o.phone), "po_number", nil, "presentment_currency", o.presentment, "processed_at", restTime(o.processedAt),
 		"reference", nil, "referring_site", nil, "source_identifier", nil, "source_name", o.sourceName, "source_url", nil,
@@ -187,7 +187,7 @@ func (s *Server) restOrder(o *order) *omap {
 		"total_line_items_price", rest(o.lineItemsTotal()), "total_line_items_price_set", o.restSet(o.lineItemsTotal()),
 		"total_outstanding", rest(o.outstanding()), "total_price", rest(total), "total_price_set", o.restSet(total),
 		"total_shipping_price_set", o.restSet(o.shippingTotal()), "total_tax", rest(tax), "total_tax_set", o.restSet(tax),
-		"total_tip_received", "0.00", "total_weight", 500 * len(o.lines), "updated_at", restTime(o.updatedAt), "user_id", nil,
+		"total_tip_received", "0.00", "total_weight", 500*len(o.lines), "updated_at", restTime(o.updatedAt), "user_id", nil,
 		"billing_address", restAddr(o.billing), "customer", custBody, "discount_applications", apps, "fulfillments", fuls,
 		"line_items", lines, "payment_terms", nil, "refunds", refunds, "shipping_address", restAddr(o.shipTo), "shipping_lines", shipping,
 	)
@@ -238,7 +238,7 @@ func (s *Server) restTx(t *transaction) *omap {
 		"message", nil, "created_at", restTime(t.createdAt), "test", t.ord.test, "authorization", nil, "location_id", nil,
 		"user_id", nil, "parent_id", parent, "processed_at", restTime(t.createdAt), "device_id", nil, "error_code", nil,
 		"source_name", "web", "receipt", newOmap(), "amount", rest(t.amount), "currency", t.ord.currency,
-		"payment_id", "c" + strconv.FormatInt(t.id, 10) + ".1", "total_unsettled_set", t.ord.restSet(0), "manual_payment_gateway", t.gateway == "manual",
+		"payment_id", "c"+strconv.FormatInt(t.id, 10)+".1", "total_unsettled_set", t.ord.restSet(0), "manual_payment_gateway", t.gateway == "manual",
 		"amount_rounding", nil, "admin_graphql_api_id", gid("OrderTransaction", t.id))
 }
 

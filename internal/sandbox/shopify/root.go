@@ -1,6 +1,5 @@
 package shopify
 
-
 // newQueryRoot lists the QueryRoot fields the sandbox answers; the others
 // answer their empty value.
 func (s *Server) newQueryRoot() obj {
@@ -26,15 +25,15 @@ func (s *Server) newQueryRoot() obj {
 		"productVariants": resolver(func(ec *execCtx, args map[string]any) (any, error) {
 			return s.variantsConn(ec, args, "productVariants", st().variants)
 		}),
-		"productVariant":    byID("ProductVariant"),
-		"inventoryItems":    resolver(func(ec *execCtx, args map[string]any) (any, error) { return s.itemsConn(ec, args) }),
-		"inventoryItem":     byID("InventoryItem"),
-		"inventoryLevel":    byID("InventoryLevel"),
-		"locations":         resolver(func(ec *execCtx, args map[string]any) (any, error) { return s.locationsConn(ec, args) }),
-		"fulfillmentOrders": resolver(func(ec *execCtx, args map[string]any) (any, error) { return s.fosConn(ec, args) }),
-		"fulfillmentOrder":  byID("FulfillmentOrder"),
-		"fulfillment":       byID("Fulfillment"),
-		"refund":            byID("Refund"),
+		"productVariant":      byID("ProductVariant"),
+		"inventoryItems":      resolver(func(ec *execCtx, args map[string]any) (any, error) { return s.itemsConn(ec, args) }),
+		"inventoryItem":       byID("InventoryItem"),
+		"inventoryLevel":      byID("InventoryLevel"),
+		"locations":           resolver(func(ec *execCtx, args map[string]any) (any, error) { return s.locationsConn(ec, args) }),
+		"fulfillmentOrders":   resolver(func(ec *execCtx, args map[string]any) (any, error) { return s.fosConn(ec, args) }),
+		"fulfillmentOrder":    byID("FulfillmentOrder"),
+		"fulfillment":         byID("Fulfillment"),
+		"refund":              byID("Refund"),
 		"webhookSubscription": byID("WebhookSubscription"),
 		"webhookSubscriptions": resolver(func(ec *execCtx, args map[string]any) (any, error) {
 			return s.subscriptionsConn(ec, args)
@@ -187,4 +186,3 @@ func (s *Server) fulfillmentCreateV2(ec *execCtx, args map[string]any) (any, err
 	}
 	return p, err
 }
-

@@ -78,10 +78,10 @@ func FindSchema(dir string) (string, error) {
 
 // gqlErr is one entry of a GraphQL answer's "errors".
 type gqlErr struct {
-	Message    string     `json:"message"`
-	Locations  []srcPos   `json:"locations,omitempty"`
-	Path       []any      `json:"path,omitempty"`
-	Extensions *omap      `json:"extensions,omitempty"`
+	Message    string   `json:"message"`
+	Locations  []srcPos `json:"locations,omitempty"`
+	Path       []any    `json:"path,omitempty"`
+	Extensions *omap    `json:"extensions,omitempty"`
 }
 
 // srcPos is a line and column in the query.
