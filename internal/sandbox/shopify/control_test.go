@@ -1,0 +1,105 @@
+package shopify
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/ferryhub/ferry/internal/sandbox/fault"
+)
+
+func (ts *testShop) control(method, path, body string) (int, map[string]any) {
+	ts.t.Helper()
+	req, _ := http.NewRequest(method, ts.http.URL+"/_sandbox/"+path, strings.NewReader(body))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var m map[string]any
+	json.Unmarshal(b, &m)
+	return resp.StatusCode, m
+}
+
+func TestControlEndpoints(t *testing.T) {
+	t.Parallel()
+	ts := newShop(t, Options{Orders: 5, Products: 2})
+	if code, st := ts.control("GET", "state", ""); code != 200 || st["orders"] != 5.0 || st["shop"] != "ferry-demo.myshopify.com" {
+		t.Fatalf("state: %d %v", code, st)
+	}
+	code, o := ts.control("POST", "orders", `{"email":"x@example.com","lines":[{"sku":"FRY-00001-01","quantity":2}],"risk":"CANCEL","presentment":"SEK","rate":11.2}`)
+	if code != 201 || o["name"] != "#1006" {
+		t.Fatalf("create: %d %v", code, o)
+	}
+	a := ts.gql(`query O($id: ID!) { order(id: $id) { risk { recommendation } presentmentCurrencyCode totalPriceSet { presentmentMoney { currencyCode } } } }`, map[string]any{"id": o["id"]})
+	if dig(a.Data, "order", "risk", "recommendation") != "CANCEL" || dig(a.Data, "order", "totalPriceSet", "presentmentMoney", "currencyCode") != "SEK" {
+		t.Errorf("created order: %s", a.Raw)
+	}
+	if code, _ := ts.control("POST", "orders/1006/cancel", `{"reason":"FRAUD"}`); code != 200 {
+		t.Errorf("cancel: %d", code)
+	}
+	if code, q := ts.control("PUT", "inventory", `{"sku":"FRY-00002-01","location":0,"available":42}`); code != 200 || q["available"] != 42.0 {
+		t.Errorf("inventory: %d %v", code, q)
+	}
+	if code, b := ts.control("POST", "bucket/drain", `{"points":1500}`); code != 200 || b["currently_available"].(float64) > 500 || b["currently_available"].(float64) < 400 {
+		t.Errorf("drain: %d %v", code, b)
+	}
+	if code, _ := ts.control("POST", "generate", `{"orders":3}`); code != 200 {
+		t.Errorf("generate: %d", code)
+	}
+	if _, st := ts.control("GET", "state", ""); st["orders"] != 9.0 || st["cancelled"].(float64) < 1 {
+		t.Errorf("state after: %v", st)
+	}
+	if code, _ := ts.control("POST", "orders", `{"lines":[{"sku":"NOPE"}]}`); code != 400 {
+		t.Errorf("unknown sku: %d", code)
+	}
+}
+
+// A mutation that commits and then fails: the client sees 500, the change is
+// there when it reads back.
+func TestCommitThenFail(t *testing.T) {
+	t.Parallel()
+	ts := newShop(t, Options{Orders: -1, Products: 1, CommitThenFail: CommitThenFail{Next: 1}})
+	id, _, _ := ts.CreateOrder(OrderSpec{Lines: []LineSpec{{"FRY-00001-01", 1}}})
+	b, _ := json.Marshal(map[string]any{"query": `mutation C($id: ID!) { orderCancel(orderId: $id, reason: OTHER, refund: false, restock: true) { job { id } } }`,
+		"variables": map[string]any{"id": id}})
+	req, _ := http.NewRequest("POST", ts.http.URL+GraphQLPath("2025-01"), bytes.NewReader(b))
+	req.Header.Set("X-Shopify-Access-Token", ts.Options().AccessToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 500 || !strings.Contains(string(body), "INTERNAL_SERVER_ERROR") {
+		t.Fatalf("answer %d %s", resp.StatusCode, body)
+	}
+	a := ts.gql(`query O($id: ID!) { order(id: $id) { cancelledAt } }`, map[string]any{"id": id})
+	if dig(a.Data, "order", "cancelledAt") == nil || len(ts.CommitFailures()) != 1 {
+		t.Errorf("not committed: %s", a.Raw)
+	}
+	// Queries never fail after the fact; the next mutation passes.
+	ts.gql(`{ shop { name } }`, nil)
+	if a := ts.gql(`mutation { orderMarkAsPaid(input: {id: "gid://shopify/Order/1"}) { userErrors { message } } }`, nil); a.Status != 200 {
+		t.Errorf("next mutation: %s", a.Raw)
+	}
+}
+
+// The fault injector sits in front of the API, not the control endpoints.
+func TestFaults(t *testing.T) {
+	t.Parallel()
+	ts := newShop(t, Options{Orders: 1, Faults: fault.Config{ErrorRate: 1, Seed: 3}})
+	a := ts.post(ts.Options().AccessToken, "2025-01", map[string]any{"query": "{ shop { name } }"})
+	if a.Status < 500 {
+		t.Errorf("status %d", a.Status)
+	}
+	if code, _ := ts.control("GET", "state", ""); code != 200 {
+		t.Errorf("control faulted: %d", code)
+	}
+	ts.Faults().Set(fault.Config{})
+	ts.gql("{ shop { name } }", nil)
+}

@@ -1,0 +1,278 @@
+// Package shopify is a stateful fake of the Shopify Admin GraphQL API over real
+// HTTP, written from shared/reference/shopify-clientify.md §1 and the vendor
+// bodies in shared/samples/shopify. It shares no code with the client in
+// internal/connector, so a misreading of the API cannot hide in both. One
+// server is one shop ({Shop}.myshopify.com) with one app token (plus
+// Options.ExtraTokens, other apps with their own cost buckets).
+//
+// Tags as in the reference: [V] vendor docs, [V-schema] the 2025-01 schema,
+// [3P] third-party code, [U] unconfirmed, the sandbox's own choice.
+//
+// # What it serves
+//
+//	POST /admin/api/{version}/graphql.json   X-Shopify-Access-Token; body {"query","variables","operationName"}
+//	                                         (or Content-Type application/graphql with the query as body)
+//	GET  /_bulk/{id}.jsonl?key=…             a bulk operation's result (no token, like a signed URL)
+//	     /_sandbox/…                         control endpoints, below (no auth, no faults)
+//
+// Versions: 2025-01, 2025-04, 2025-07, 2025-10, 2026-01 and unstable are served
+// as themselves; an older or unknown YYYY-MM is served as 2025-01 (§1.2: the
+// oldest supported version [3P, U]); anything else is 404 {"errors":"Not
+// Found"}. The answer names the version in X-Shopify-API-Version. Every version
+// is validated against the 2025-01 schema, the only one at hand.
+//
+// A missing or wrong token is 401 {"errors":"[API] Invalid API key or access
+// token (unrecognized login or wrong password)"} (§1.8 f [U]).
+//
+// # Validation
+//
+// Every operation is parsed and validated with gqlparser against
+// shared/data/shopify/admin-2025-01.graphql, loaded once per process. The file
+// is used as is: it lacks a schema block, so "schema { query: QueryRoot
+// mutation: Mutation }" is added as a second source; the built-in scalars and
+// directives come from gqlparser's prelude, which tolerates the file's own
+// @oneOf. Invalid operations answer HTTP 200 with "errors" and no "data":
+// undefinedField exactly as samples/shopify/graphql/error-undefinedField…json
+// (message "Field 'x' doesn't exist on type 'T'", locations, a path starting
+// with "query …"/"fragment …", extensions code/typeName/fieldName);
+// argumentNotAccepted, missingRequiredArguments, undefinedType,
+// selectionMismatch, parseError and INVALID_VARIABLE in graphql-ruby's words
+// [U]; other rules carry gqlparser's message and rule name as code [U].
+// Variables are coerced with gqlparser (a whole float is an Int).
+//
+// # Execution
+//
+// The executor walks the AST: fields, aliases, arguments with defaults,
+// variables, named and inline fragments on objects, interfaces and unions,
+// __typename, @skip/@include, non-null propagation with "Cannot return null
+// for non-nullable field" errors. Introspection (__schema, __type) answers
+// null. A valid field the sandbox does not keep answers its empty value: null,
+// or for a non-null type an empty list, an empty connection, 0, "", false,
+// "0.0" (Decimal, Money), "0" (UnsignedInt64), the enum's first value, or an
+// object whose fields are empty in turn. So every valid query runs; the fields
+// below are the real ones.
+//
+// Connections: edges{cursor node}, nodes, pageInfo{hasNextPage
+// hasPreviousPage startCursor endCursor}; first/after and last/before (one of
+// first or last is required: "you must provide one of first or last", as in
+// samples/shopify/graphql/error-with-cost…json; at most 250, §1.4); reverse;
+// sortKey. Cursors are base64 of {"last_id":…,"last_value":…} like the MS BC
+// sample, and paging is keyset on (sort value, id), so sortKey: UPDATED_AT
+// orders by (updatedAt, id). Every change stamps updatedAt strictly later than
+// any earlier change (1 µs apart inside the sort value; DateTime answers whole
+// seconds), so a record updated while a client pages moves behind the
+// client's cursor: it is seen again later and nothing is skipped (DESIGN.md
+// invariant 6).
+//
+// Search syntax (query:): field:value, :>, :>=, :<, :<=, quoted values,
+// -field / NOT, AND (or terms side by side), OR (without grouping [U]), bare
+// words, "abc*" prefixes. Times take RFC 3339, a date-time without zone (UTC)
+// or a date. Unknown fields are ignored with an extensions.search warning
+// "Invalid search field for this query." [U]. Fields per resource:
+//
+//	orders            updated_at created_at processed_at id name email source_name tag tag_not test
+//	                  financial_status fulfillment_status status(open|closed|cancelled|not_closed|any)
+//	                  sku customer_id risk_level gateway
+//	products          title handle vendor product_type status tag updated_at created_at id sku barcode
+//	productVariants   sku barcode title product_id id updated_at created_at product_status
+//	customers         email phone first_name last_name tag updated_at created_at id country
+//	inventoryItems    sku id updated_at created_at; inventoryLevels: updated_at inventory_item_id location_id
+//	fulfillmentOrders status updated_at created_at id assigned_location_id order_id
+//	payouts           issued_at status id; balanceTransactions: payments_transfer_id payout_date
+//	                  payout_status transaction_type processed_at
+//
+// Sort keys: orders CREATED_AT, UPDATED_AT, PROCESSED_AT (default),
+// ORDER_NUMBER, TOTAL_PRICE, FINANCIAL_STATUS, FULFILLMENT_STATUS,
+// CUSTOMER_NAME, ID, RELEVANCE (= ID); products TITLE, VENDOR, PRODUCT_TYPE,
+// UPDATED_AT, CREATED_AT, PUBLISHED_AT, INVENTORY_TOTAL, ID; variants SKU,
+// TITLE, NAME, FULL_TITLE, POSITION, INVENTORY_QUANTITY, ID (2025-01 has no
+// UPDATED_AT for variants: page them by ID with an updated_at filter);
+// customers CREATED_AT, UPDATED_AT, NAME, LOCATION, ID; fulfillmentOrders
+// UPDATED_AT, ID; webhookSubscriptions CREATED_AT, ID.
+//
+// # Real fields
+//
+// QueryRoot: orders order customers customer products product productVariants
+// productVariant inventoryItems inventoryItem inventoryLevel locations location
+// fulfillmentOrders fulfillmentOrder fulfillment refund node nodes
+// currentBulkOperation webhookSubscriptions webhookSubscription shop
+// shopifyPaymentsAccount{payouts balanceTransactions}.
+//
+// Order: id legacyResourceId name ("#1001"…) email phone createdAt processedAt
+// updatedAt cancelledAt cancelReason closed closedAt confirmed
+// confirmationNumber test sourceName (web, pos) currencyCode
+// presentmentCurrencyCode (EUR, SEK or USD at a rate: multi-currency
+// MoneyBags) taxesIncluded (true, 24 % VAT) displayFinancialStatus
+// displayFulfillmentStatus fullyPaid unpaid capturable canMarkAsPaid
+// requiresShipping fulfillable refundable note tags discountCode discountCodes
+// paymentGatewayNames subtotalLineItemsQuantity customer billingAddress
+// shippingAddress displayAddress retailLocation (POS) the MoneyBags
+// subtotalPriceSet currentSubtotalPriceSet totalPriceSet originalTotalPriceSet
+// currentTotalPriceSet totalTaxSet currentTotalTaxSet totalDiscountsSet
+// currentTotalDiscountsSet totalShippingPriceSet currentShippingPriceSet
+// totalRefundedSet totalRefundedShippingSet totalOutstandingSet
+// totalReceivedSet netPaymentSet totalCapturableSet totalTipReceivedSet,
+// taxLines currentTaxLines lineItems shippingLines shippingLine
+// discountApplications (DiscountCodeApplication with a percentage) transactions
+// refunds fulfillments fulfillmentOrders risk{recommendation
+// assessments{riskLevel facts}} and the deprecated riskLevel and risks.
+// Totals add up: total = Σ(line price × quantity − discount) + shipping, taxes
+// carved out of it (taxesIncluded).
+//
+// LineItem: id name title variantTitle sku vendor quantity currentQuantity
+// unfulfilledQuantity fulfillableQuantity refundableQuantity requiresShipping
+// taxable variant product originalUnitPriceSet discountedUnitPriceSet
+// discountedUnitPriceAfterAllDiscountsSet originalTotalSet discountedTotalSet
+// totalDiscountSet taxLines discountAllocations. A generated custom line (gift
+// wrapping) has no variant and sku null, as in the orders/create sample.
+// ShippingLine, TaxLine (title rate ratePercentage priceSet), OrderTransaction
+// (id kind status gateway formattedGateway amountSet processedAt fees
+// parentTransaction), Refund (totalRefundedSet refundLineItems transactions),
+// Fulfillment (name "#1001.1" status trackingInfo fulfillmentLineItems location),
+// FulfillmentOrder (status OPEN/IN_PROGRESS/CLOSED/CANCELLED, one per location,
+// assignedLocation destination lineItems{id totalQuantity remainingQuantity sku
+// inventoryItemId lineItem variant} supportedActions), Customer, MailingAddress,
+// Product (variants options variantsCount totalInventory status …),
+// ProductVariant (sku barcode price compareAtPrice inventoryItem
+// inventoryQuantity selectedOptions …), InventoryItem (sku tracked unitCost
+// inventoryLevel(locationId) inventoryLevels), InventoryLevel (id
+// "gid://shopify/InventoryLevel/N?inventory_item_id=M" as in the samples,
+// quantities(names:) over available committed damaged incoming on_hand
+// quality_control reserved safety_stock; an unknown name is an error),
+// Location, BulkOperation, WebhookSubscription, Shop, ShopifyPaymentsPayout and
+// ShopifyPaymentsBalanceTransaction (weekly payouts of shopify_payments sales).
+//
+// Stock moves as in a shop: an order commits stock (available −, committed +)
+// at the first location that has it; a fulfilment ships it (committed −,
+// on_hand −); a restocking cancel or refund returns it.
+//
+// # Mutations
+//
+// userErrors come as the schema types them (UserError: field message;
+// typed errors add code), with HTTP 200 (§1.7); a failed mutation changes
+// nothing.
+//
+//	fulfillmentCreate (and the deprecated fulfillmentCreateV2)  lineItemsByFulfillmentOrder; no line
+//	    items = all remaining; trackingInfo number/numbers url/urls company; moves the fulfillment
+//	    orders to IN_PROGRESS/CLOSED and the order to PARTIALLY_FULFILLED/FULFILLED. "Fulfillment
+//	    order does not exist." is the sample's; the other messages are [U]
+//	fulfillmentTrackingInfoUpdate
+//	inventorySetQuantities  name available|on_hand; every quantity needs compareQuantity equal to
+//	    the stored value unless ignoreCompareQuantity: COMPARE_QUANTITY_STALE,
+//	    COMPARE_QUANTITY_REQUIRED (never a blind overwrite), INVALID_INVENTORY_ITEM,
+//	    INVALID_LOCATION, ITEM_NOT_STOCKED_AT_LOCATION, INVALID_NAME, INVALID_REASON,
+//	    NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR (codes [V-schema], messages [U]); answers
+//	    inventoryAdjustmentGroup{changes{name delta quantityAfterChange item location}}
+//	inventoryAdjustQuantities  deltas; available moves on_hand too, other names move out of available
+//	orderCancel   done at once (job.done true); reason, refund (refunds what was received, or voids
+//	    an authorization), restock; orderCancelUserErrors NOT_FOUND / INVALID
+//	orderMarkAsPaid, refundCreate (refundLineItems with restockType, shipping, transactions)
+//	bulkOperationRunQuery, bulkOperationCancel
+//	webhookSubscriptionCreate / Update / Delete
+//
+// Other mutations answer null.
+//
+// # Cost and throttling (§1.4)
+//
+// Requested cost: scalars and enums 0, objects 1, a connection 2 + first (or
+// last) × (1 + its node's selection), edges and pageInfo nothing, a list that
+// is not a connection its element once [U], interfaces and unions their
+// dearest member, each mutation root field a flat 10 (the samples:
+// bulkOperationRunQuery 10) [3P]. Actual cost counts what was returned the same
+// way. A query over 1,000 requested points is refused before it runs with
+// MAX_COST_EXCEEDED (message in Shopify's words as remembered [U]). Each
+// (shop, token) has a leaky bucket: the requested cost is taken first, the
+// difference to the actual cost given back [V]. Plans (Options.Plan):
+// standard 2,000/100 per s, advanced 4,000/200, plus 20,000/1,000, enterprise
+// 40,000/2,000, classic 1,000/50; the 2026 docs give only restore rates, so the
+// bucket sizes are 20 × the rate [U]. Every executed answer carries
+// extensions.cost{requestedQueryCost actualQueryCost
+// throttleStatus{maximumAvailable currentlyAvailable restoreRate}} written as
+// Shopify writes it (2000.0, an int, 100.0). A request the bucket cannot pay
+// answers {"errors":[{"message":"Throttled","extensions":{"code":"THROTTLED",
+// …}}],"extensions":{"cost":…}} without data and without actualQueryCost, as
+// samples/shopify/graphql/throttled.go-shopify.json (the reference's example
+// writes null), with HTTP 200; Options.Throttle429 (or POST
+// /_sandbox/throttle) answers 429 with Retry-After in whole seconds instead
+// (§1.4: both are seen). Validation errors are not charged [U].
+//
+// # Bulk operations (§1.6)
+//
+// bulkOperationRunQuery validates its inner query against the schema (errors
+// as userErrors code INVALID) and needs a connection. One query operation runs
+// per shop (the pre-2026-01 limit, kept for every version): a second answers
+// the userErrors of samples/shopify/bulk/bulkOperationRunQuery-already-
+// running.airbyte.json, an empty-message entry and then "A bulk query
+// operation for this app and shop is already in progress: gid://…". Status is
+// CREATED on the answer, RUNNING after half of Options.BulkDelay, COMPLETED
+// after all of it; then url points to /_bulk/{id}.jsonl on the host the client
+// called, with objectCount, rootObjectCount and fileSize as strings
+// (UnsignedInt64), and bulk_operations/finish is delivered. With no objects url
+// and fileSize are null [U: the samples disagree]. The query runs over every
+// record (first/after ignored); each node is one line, nested connection nodes
+// follow their parent as lines of their own with "__parentId", slashes escaped
+// "\/" as in samples/shopify/bulk/*.jsonl. Poll with currentBulkOperation or
+// node(id:). Bulk mutations are not served.
+//
+// # Webhooks (§1.9)
+//
+// Subscriptions made with webhookSubscriptionCreate get REST-shaped bodies
+// (the key sets of samples/shopify/webhooks/*.rest-2025-01.json; money as
+// "0.00" strings, times at +02:00, includeFields trims the top level) on:
+// orders/create, orders/updated, orders/paid, orders/cancelled,
+// orders/fulfilled, orders/partially_fulfilled, customers/create,
+// products/update, fulfillments/create, fulfillments/update, refunds/create,
+// inventory_levels/update and bulk_operations/finish. Headers: X-Shopify-Topic,
+// X-Shopify-Hmac-Sha256 (base64 HMAC-SHA256 of the raw body keyed with
+// Options.APISecret), X-Shopify-Shop-Domain, X-Shopify-API-Version (the
+// subscription's), X-Shopify-Webhook-Id (one per delivery, kept across its
+// retries [U]), X-Shopify-Event-Id (one per event, shared by its
+// subscriptions and duplicates), X-Shopify-Triggered-At. Deliveries go one at a
+// time in order; a non-2xx or no answer within Options.WebhookTimeout (5 s) is
+// retried with the original body Options.WebhookRetries times (8), waiting
+// WebhookBackoff (1 s) doubled each time (Shopify: 8 over 4 hours).
+// Subscriptions are never removed for failures [U]. Tricks (WebhookTricks):
+// duplicate the next deliveries, hold and reverse the next n, tamper the body
+// after signing.
+//
+// # Faults
+//
+// fault.Injector in front of /admin/ (5xx, drops, latency, 429 at a rate: PUT
+// /_sandbox/faults), and CommitThenFail for mutations: the change and its
+// webhooks happen, the answer is 500 INTERNAL_SERVER_ERROR or a dropped
+// connection.
+//
+// # Control endpoints
+//
+//	GET  /_sandbox/state                          State
+//	POST /_sandbox/orders                         OrderSpec {email, lines[{sku, quantity}], financial, presentment,
+//	                                              rate, source, test, risk, note} → {"id", "name"}
+//	POST /_sandbox/orders/{gid|name|number}/update {"note"}   POST …/cancel {"reason"}
+//	POST /_sandbox/touch                          {"orders": n}: the n least recently updated orders change
+//	POST /_sandbox/generate                       {"orders": n}: n generated orders placed now
+//	POST /_sandbox/products/{id}/update           {"title"}; id is the number of the global id
+//	PUT  /_sandbox/inventory                      {"sku", "location" (index), "available"}
+//	POST /_sandbox/bucket/drain                   {"points", "token"}: another process of the app spends points
+//	PUT  /_sandbox/throttle                       {"http429", "maximumAvailable", "restoreRate"}
+//	PUT  /_sandbox/webhooks/tricks                WebhookTricks {duplicate, copies, reorder, tamper}
+//	GET  /_sandbox/webhooks/deliveries            every try: ids, topic, url, attempt, status, error, body
+//	PUT/GET /_sandbox/commit-then-fail            CommitThenFail {rate, next, drop}; GET lists the failures
+//	PUT/GET /_sandbox/faults                      fault.Config
+//
+// The same as Go methods: State, CreateOrder, UpdateOrder, CancelOrder,
+// TouchOrders, GenerateOrders, UpdateProduct, SetAvailable, Quantities,
+// DrainBucket, SetThrottle, SetWebhookTricks, Deliveries, WaitDeliveries,
+// SetCommitThenFail, CommitFailures, Faults.
+//
+// # Data
+//
+// Options.Seed fixes the shop: two locations (a warehouse and a POS store), 20
+// products × 3 variants with SKU FRY-00001-01…, barcodes, prices, costs, stock
+// at the warehouse (every third product also at the store), 15 customers, 40
+// orders over 60 days: about 10 % POS, 5 % guests, 20 % with a WELCOME10
+// discount, 20 % in SEK or USD, 8 % risky (INVESTIGATE/MEDIUM or CANCEL/HIGH), 3 %
+// test, 4 % cancelled with a reason, paid by shopify_payments, paypal, manual
+// (pending), cash (POS) or authorized; older ones fulfilled with Posti tracking,
+// some partially, some with a returned line. A 10,000-order or 50,000-variant
+// shop builds in well under a second and pages at about 30 ms per 250.
+package shopify
