@@ -97,7 +97,7 @@ func benchFlows(b *testing.B, dbURL string) {
 	b.ResetTimer()
 
 	// Every variant is a record, exported or (without a SKU) parked.
-	benchMeasure(b, "products", shop, erp, func() int {
+	benchMeasure(b, "products", "odoo", shop, erp, func() int {
 		pass("products")
 		return benchVariants(templates)
 	})
@@ -112,7 +112,7 @@ func benchFlows(b *testing.B, dbURL string) {
 	}
 	b.StartTimer()
 
-	benchMeasure(b, "orders", shop, erp, func() int {
+	benchMeasure(b, "orders", "odoo", shop, erp, func() int {
 		pass("orders")
 		return h.Flows.Counts()["orders"].Created
 	})
@@ -131,14 +131,15 @@ func benchFlows(b *testing.B, dbURL string) {
 }
 
 // benchMeasure runs one flow and reports its figures with the record noun in
-// each unit, for example "orders/s" and "odoo-calls/order".
-func benchMeasure(b *testing.B, noun string, shop, erp *sandboxProcess, run func() int) int {
+// each unit, for example "orders/s" and "odoo-calls/order"; system names the
+// other end's calls (odoo, ongoing, ogoship).
+func benchMeasure(b *testing.B, noun, system string, shop, erp *sandboxProcess, run func() int) int {
 	b.Helper()
 	runtime.GC()
 	debug.FreeOSMemory()
 	// Writing 5 resets the peak RSS (VmHWM) to the current RSS (proc(5)).
 	resetPeak := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
-	shopCalls, erpCalls := remote.CallCount("mycashflow"), remote.CallCount("odoo")
+	shopCalls, erpCalls := remote.CallCount("mycashflow"), remote.CallCount(system)
 	shopCPU, erpCPU := shop.cpu(b), erp.cpu(b)
 	cpu := selfCPU()
 	start := time.Now()
@@ -152,12 +153,17 @@ func benchMeasure(b *testing.B, noun string, shop, erp *sandboxProcess, run func
 		b.Fatalf("%s: no records", noun)
 	}
 	one := strings.TrimSuffix(noun, "s")
-	if noun == "products" {
+	switch noun {
+	case "products", "articles":
 		one = "variant"
+	case "stock":
+		one = "sku"
+	case "shipments":
+		one = "shipment"
 	}
 	per := func(x float64) float64 { return x / float64(n) }
 	b.ReportMetric(float64(n)/el.Seconds(), one+"s/s")
-	b.ReportMetric(per(remote.CallCount("odoo")-erpCalls), "odoo-calls/"+one)
+	b.ReportMetric(per(remote.CallCount(system)-erpCalls), system+"-calls/"+one)
 	b.ReportMetric(per(remote.CallCount("mycashflow")-shopCalls), "shop-calls/"+one)
 	b.ReportMetric(per(float64(cpu.Milliseconds())), "hub-cpu-ms/"+one)
 	b.ReportMetric(per(float64((shopCPU + erpCPU).Milliseconds())), "sandbox-cpu-ms/"+one)

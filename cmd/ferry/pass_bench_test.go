@@ -45,7 +45,7 @@ func BenchmarkOrdersFirstPass(b *testing.B) {
 	}
 	b.ResetTimer()
 	var res flow.Result
-	benchMeasure(b, "orders", shop, erp, func() int {
+	benchMeasure(b, "orders", "odoo", shop, erp, func() int {
 		if res, err = k.Pass(ctx, h.Flows, r, flow.PassOptions{}); err != nil {
 			b.Fatal(err)
 		}

@@ -58,6 +58,7 @@ moves every order one step, {"reference":"WEB-1","status":"shipped"} one order; 
 	cmd.Flags().Int64Var(&o.Seed, "seed", 1, "data generator seed")
 	cmd.Flags().IntVar(&o.Products, "products", 0, "generated products (0 = default 30, negative = none)")
 	cmd.Flags().IntVar(&o.Orders, "orders", 0, "generated orders (0 = default 20, negative = none)")
+	cmd.Flags().IntVar(&o.ReceiveNew, "receive-new", 0, "stock each product the API creates starts with, as if its goods arrived with it")
 	cmd.Flags().Float64Var(&o.CommitFaults.Rate, "commit-then-fail-rate", 0, "share of writes (0..1) that take effect and then answer 500")
 	cmd.Flags().BoolVar(&o.CommitFaults.Drop, "commit-then-fail-drop", false, "drop the connection instead of answering 500")
 	cmd.Flags().Float64Var(&loseRefresh, "lose-refresh-rate", 0, "share of refresh grants (0..1) consumed with their answer dropped")

@@ -58,6 +58,7 @@ Parallel requests for the goods owner are counted (GET /_sandbox/overlaps) and r
 	cmd.Flags().StringVar(&o.Password, "password", "demo-password", "API password")
 	cmd.Flags().Int64Var(&o.Seed, "seed", 1, "data generator seed")
 	cmd.Flags().IntVar(&o.Articles, "articles", 0, "generated articles (0 = default 30, negative = none)")
+	cmd.Flags().Float64Var(&o.ReceiveNew, "receive-new", 0, "pieces booked in for each article the API creates, as if its goods arrived with it")
 	cmd.Flags().DurationVar(&o.StepEvery, "step-every", 30*time.Second, "move every order one status step this often (0 = only on POST /_sandbox/advance)")
 	cmd.Flags().BoolVar(&o.ServeOverlaps, "serve-overlaps", false, "serve parallel requests of the goods owner instead of answering 429 (they are counted either way)")
 	cmd.Flags().Float64Var(&o.CommitThenFail.Rate, "commit-then-fail-rate", 0, "share of writes (0..1) that take effect and then answer 500")
