@@ -158,6 +158,14 @@ type OrderSubscriber interface {
 	SubscribeOrders(ctx context.Context, target string) (secret string, err error)
 }
 
+// WebhookSecretHolder is a connection whose webhooks are set up in the remote
+// system's own UI (Ongoing), so that the secret they carry is a credential of
+// the connection, not one a subscription returned.
+type WebhookSecretHolder interface {
+	// WebhookSecret returns the secret, or "" when none is configured.
+	WebhookSecret() string
+}
+
 // WebhookVerifier checks deliveries of a connection's webhooks.
 type WebhookVerifier interface {
 	// VerifyWebhook returns the delivery's topic and a key naming the event, or

@@ -101,14 +101,22 @@ func ReceiveWebhook(ctx context.Context, rt *Runtime, connection string, h http.
 	if len(routes) == 0 {
 		return false, &WebhookError{Status: http.StatusNotFound, Msg: fmt.Sprintf("no orders or shipments route reads from connection %q", connection)}
 	}
-	secret, err := rt.Store.GetSetting(ctx, WebhookSecretKey(connection))
-	if errors.Is(err, store.ErrNotFound) {
-		return false, &WebhookError{Status: http.StatusForbidden, Msg: fmt.Sprintf("connection %q has no webhook subscription (set http.public_url and restart ferry)", connection)}
-	}
+	conn, err := rt.Conn(ctx, connection)
 	if err != nil {
 		return false, err
 	}
-	conn, err := rt.Conn(ctx, connection)
+	secret, err := rt.Store.GetSetting(ctx, WebhookSecretKey(connection))
+	if errors.Is(err, store.ErrNotFound) {
+		holder, ok := conn.(WebhookSecretHolder)
+		if !ok || holder.WebhookSecret() == "" {
+			msg := fmt.Sprintf("connection %q has no webhook subscription (set http.public_url and restart ferry)", connection)
+			if ok {
+				msg = fmt.Sprintf("connection %q has no webhook secret: set its credential webhook_token to the token its webhooks send", connection)
+			}
+			return false, &WebhookError{Status: http.StatusForbidden, Msg: msg}
+		}
+		secret, err = holder.WebhookSecret(), nil
+	}
 	if err != nil {
 		return false, err
 	}

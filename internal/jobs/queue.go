@@ -143,9 +143,12 @@ func Open(ctx context.Context, st store.Store, reg *Registry, opts Options) (*Qu
 		RescueStuckJobsAfter: opts.RescueAfter,
 		MaxAttempts:          opts.MaxAttempts,
 		FetchPollInterval:    opts.PollInterval,
-		FetchCooldown:        min(opts.PollInterval, 100*time.Millisecond),
-		RetryPolicy:          &RetryPolicy{Base: opts.RetryBase, Max: time.Hour},
-		SkipUnknownJobCheck:  true,
+		// A busy queue fetches again this soon after a job ends: with one job per
+		// record (a delivery), a queue of 4 workers does at most 4 per cooldown
+		// (40/s at River's 100 ms, 200/s at 20 ms).
+		FetchCooldown:       min(opts.PollInterval, 20*time.Millisecond),
+		RetryPolicy:         &RetryPolicy{Base: opts.RetryBase, Max: time.Hour},
+		SkipUnknownJobCheck: true,
 		// Parked and failed jobs wait for a person (and own their records)
 		// however long that takes; River would delete them after a day or a
 		// week. Not -1 ("never"): riversqlite v0.47.0 ignores it and deletes

@@ -31,6 +31,10 @@ type Client struct {
 	// it ends with the call's context.
 	turn chan struct{}
 
+	// webhookToken is what Ongoing's webhooks carry in the webhook header;
+	// empty takes none.
+	webhookToken string
+
 	statusMu sync.Mutex
 	statuses map[int]string // GET /orders/statuses, cached once read
 }

@@ -95,3 +95,13 @@ func FuzzParseTime(f *testing.F) {
 		_ = json.Unmarshal(b, &v)
 	})
 }
+
+func FuzzDecodeOrderWebhook(f *testing.F) {
+	seedSamples(f, `{"orderId":5,"webhookEventId":9,"timestamp":"2023-01-01T12:00:00.0000000","orderStatus":{"number":450}}`, `null`, `{"orderId":-1}`)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		w, err := ongoing.DecodeOrderWebhook(b)
+		if err == nil && w.OrderID <= 0 {
+			t.Fatalf("decoded a webhook without an order: %+v", w)
+		}
+	})
+}

@@ -46,14 +46,21 @@ type Settings struct {
 	MaxAttempts int `yaml:"max_attempts" json:"max_attempts"`
 	// PageSize is max…ToGet of listings (1..1000). Default 100.
 	PageSize int `yaml:"page_size" json:"page_size"`
+	// WebhookHeader is the header Ongoing's webhooks carry the token
+	// (credential webhook_token) in, as set up in Ongoing's UI under
+	// Administration ⇒ Webhooks. Default X-Auth-Token.
+	WebhookHeader string `yaml:"webhook_header" json:"webhook_header"`
 }
 
 // DefaultSettings returns the defaults.
 func DefaultSettings() *Settings {
-	return &Settings{BaseURL: DefaultBaseURL, OrderNumber: "shop", StartedStatus: 300, Timeout: 30 * time.Second, RateLimit: 2, MaxAttempts: 4, PageSize: 100}
+	return &Settings{BaseURL: DefaultBaseURL, OrderNumber: "shop", StartedStatus: 300, Timeout: 30 * time.Second, RateLimit: 2, MaxAttempts: 4, PageSize: 100, WebhookHeader: "X-Auth-Token"}
 }
 
-var warehouseRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+var (
+	warehouseRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	headerRE    = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
+)
 
 // Validate checks the settings.
 func (s *Settings) Validate() error {
@@ -92,6 +99,9 @@ func (s *Settings) Validate() error {
 	if s.RateLimit < 0 {
 		errs = append(errs, errors.New("rate_limit must not be negative"))
 	}
+	if s.WebhookHeader != "" && !headerRE.MatchString(s.WebhookHeader) {
+		errs = append(errs, fmt.Errorf("webhook_header %q: want a header name such as X-Auth-Token", s.WebhookHeader))
+	}
 	if s.MaxAttempts < 1 || s.MaxAttempts > 20 {
 		errs = append(errs, fmt.Errorf("max_attempts %d: want 1..20", s.MaxAttempts))
 	}
@@ -116,6 +126,7 @@ func init() {
 		Credentials: []connector.Credential{
 			{Key: "user", Required: true, Help: "the API user name the warehouse issued"},
 			{Key: "password", Required: true, Help: "the API user's password"},
+			{Key: "webhook_token", Help: "the token Ongoing's webhooks send in webhook_header (set in Ongoing's UI with ferry's /hooks/<connection> URL); without it no webhook is taken"},
 		},
 		Open: func(ctx context.Context, env connector.Env) (connector.Conn, error) {
 			s, ok := env.Settings.(*Settings)
@@ -135,6 +146,7 @@ func init() {
 				return nil, err
 			}
 			c.caller.CountCalls(env.Calls)
+			c.webhookToken = env.Credentials["webhook_token"]
 			return c, nil
 		},
 	})
