@@ -103,8 +103,9 @@ type chaosWarehouse struct {
 func ongoingChaos(seed uint64) *chaosWarehouse {
 	sb := ongoingsandbox.New(ongoingsandbox.Options{Seed: int64(seed%1000) + 1, Articles: -1, ReceiveNew: 100_000})
 	o := sb.Options()
+	refused := &refusedCalls{h: sb.Handler(), began: time.Now()}
 	return &chaosWarehouse{
-		name: "Ongoing", handler: sb.Handler(), faults: sb.Faults(),
+		name: "Ongoing", handler: refused, faults: sb.Faults(),
 		connection: func(url string) string {
 			return fmt.Sprintf(`kind: ongoing
     settings: {base_url: %q, warehouse: %q, goods_owner_id: %d}
@@ -136,7 +137,7 @@ func ongoingChaos(seed uint64) *chaosWarehouse {
 		},
 		check: func(t *testing.T) {
 			if n := sb.Overlaps(); n != 0 {
-				t.Errorf("%d calls overlapped another call of the goods owner", n)
+				t.Errorf("%d calls overlapped another call of the goods owner: %s", n, strings.Join(refused.list(), "; "))
 			}
 		},
 		stats: func() string {
@@ -569,4 +570,30 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return http.NewResponseController(w.ResponseWriter).Hijack()
+}
+
+// refusedCalls notes the calls a warehouse refused with 429 for overlapping
+// another (when, which), to tell them from the fault injector's.
+type refusedCalls struct {
+	h     http.Handler
+	began time.Time
+	mu    sync.Mutex
+	calls []string
+}
+
+func (rc *refusedCalls) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	sw := &statusWriter{ResponseWriter: w}
+	at := time.Since(rc.began)
+	rc.h.ServeHTTP(sw, r)
+	if sw.code == http.StatusTooManyRequests && sw.Header().Get("Retry-After") == "1" && strings.Contains(sw.Header().Get("Content-Type"), "json") {
+		rc.mu.Lock()
+		rc.calls = append(rc.calls, fmt.Sprintf("%v %s %s", at.Round(time.Millisecond), r.Method, r.URL.Path))
+		rc.mu.Unlock()
+	}
+}
+
+func (rc *refusedCalls) list() []string {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return append([]string(nil), rc.calls...)
 }

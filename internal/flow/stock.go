@@ -173,7 +173,16 @@ func passStock(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result
 	var ins []jobs.Insert
 	for start := 0; start < len(changed); start += opts.BatchSize {
 		page := changed[start:min(start+opts.BatchSize, len(changed))]
-		ins = append(ins, jobs.Insert{Args: StockBatchArgs{Route: r.Name, Key: Hash(page), Levels: page}, Queue: jobs.QueueName(r.To)})
+		// The key holds what the target had and when each SKU was last written:
+		// jobs are unique across all states, and the same levels must be sent
+		// again once the target has moved away from them after the last write
+		// (the shop sold some), while a parked job's page is not doubled.
+		seen := make([]any, len(page))
+		for i, l := range page {
+			t, ok := have[l.SKU]
+			seen[i] = []any{ok, t.Quantity, t.Untracked, links[l.SKU].SyncedAt}
+		}
+		ins = append(ins, jobs.Insert{Args: StockBatchArgs{Route: r.Name, Key: Hash([]any{page, seen}), Levels: page}, Queue: jobs.QueueName(r.To)})
 	}
 	if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
 		return Result{}, err

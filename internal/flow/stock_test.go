@@ -127,4 +127,21 @@ func TestStockConvergesOnTheShopsOwnChanges(t *testing.T) {
 	if n := h.sb.Calls("PATCH /stock/{code}") - before; n != 3 {
 		t.Fatalf("the correcting pass wrote %d levels, want the 3 that drifted", n)
 	}
+	// The same SKUs drift the same way again: the same levels are sent again
+	// (the jobs' uniqueness must not take them for the last correction).
+	for _, c := range codes[:3] {
+		if _, err := h.sb.SetStock(c, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.pass(t, "stock")
+	for _, c := range codes[:3] {
+		h.sb.SetStock(c, 1)
+	}
+	h.pass(t, "stock")
+	for i, c := range codes[:3] {
+		if got, _ := h.sb.StockOf(c); got.Quantity != 490+i {
+			t.Fatalf("%s: shop %d, source %d after drifting twice alike", c, got.Quantity, 490+i)
+		}
+	}
 }
