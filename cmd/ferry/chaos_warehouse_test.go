@@ -162,8 +162,10 @@ func ogoshipChaos(seed uint64) *chaosWarehouse {
 				sb.SetLoseRefresh(ogosandbox.LoseRefresh{Next: 1, Rate: 0.2})
 				return
 			}
+			// Tokens keep expiring every 30 s, and refresh answers keep getting
+			// lost, while ferry catches up: a process outlives a token only
+			// then, between the kills.
 			sb.SetCommitFaults(ogosandbox.CommitFaults{})
-			sb.SetLoseRefresh(ogosandbox.LoseRefresh{})
 		},
 		step: func() { sb.AdvanceAll() },
 		order: func(number string) (bool, bool, string) {
@@ -186,8 +188,8 @@ func ogoshipChaos(seed uint64) *chaosWarehouse {
 			if c["unauthorized"] != 0 {
 				t.Errorf("%d calls reached OGOship without a valid token", c["unauthorized"])
 			}
-			if c["token_grants.refresh_token"] == 0 {
-				t.Error("no token was refreshed: the tokens did not expire during the run")
+			if c["token_grants.refresh_token"] == 0 || c["token_grants.refresh_lost"] == 0 {
+				t.Errorf("%d tokens refreshed, %d refresh answers lost: the run did not try the token handling", c["token_grants.refresh_token"], c["token_grants.refresh_lost"])
 			}
 		},
 		stats: func() string {
