@@ -231,7 +231,7 @@ type variant struct {
 	prod                 *product
 	sku, barcode, title  string
 	opts                 []string // a value of each of the product's options, by position
-	price, compareAt     int64  // shop minor units; compareAt 0 = none
+	price, compareAt     int64    // shop minor units; compareAt 0 = none
 	position             int
 	item                 *invItem
 	taxable              bool
