@@ -324,8 +324,18 @@ func (s *Server) customerObj(c *customer) obj {
 		"email": nilIfEmpty(c.email), "phone": nilIfEmpty(c.phone), "firstName": nilIfEmpty(c.first), "lastName": nilIfEmpty(c.last),
 		"displayName": strings.TrimSpace(c.first + " " + c.last), "state": "ENABLED", "tags": tags, "note": nilIfEmpty(c.note),
 		"taxExempt": false, "taxExemptions": []any{}, "verifiedEmail": true, "locale": "en", "createdAt": c.createdAt, "updatedAt": c.updatedAt,
-		"defaultAddress": lazy(func() any { return addrObj(&c.addr) }),
-		"addresses":      lazy(func() any { return []any{addrObj(&c.addr)} }),
+		"defaultAddress": lazy(func() any {
+			if c.addr == (address{}) {
+				return nil
+			}
+			return addrObj(&c.addr)
+		}),
+		"addresses": lazy(func() any {
+			if c.addr == (address{}) {
+				return []any{}
+			}
+			return []any{addrObj(&c.addr)}
+		}),
 		"emailMarketingConsent": obj{"__typename": "CustomerEmailMarketingConsentState", "marketingState": consent,
 			"marketingOptInLevel": "SINGLE_OPT_IN", "consentUpdatedAt": c.createdAt},
 		"numberOfOrders": lazy(func() any { return strconv.Itoa(len(s.customerOrders(c))) }),

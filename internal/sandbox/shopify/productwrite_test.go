@@ -168,7 +168,7 @@ func TestVariantsBulk(t *testing.T) {
 	loc := dig(ts.gql(`{ location { id } }`, nil).Data, "location", "id")
 	mk := func(size, sku, price string) map[string]any {
 		return map[string]any{"optionValues": []any{map[string]any{"optionName": "Size", "name": size}}, "price": price,
-			"inventoryItem": map[string]any{"sku": sku, "tracked": true, "cost": "2.50"},
+			"inventoryItem":       map[string]any{"sku": sku, "tracked": true, "cost": "2.50"},
 			"inventoryQuantities": []any{map[string]any{"locationId": loc, "availableQuantity": 7}}}
 	}
 	a = ts.gql(bulkCreate, map[string]any{"p": pid, "s": "REMOVE_STANDALONE_VARIANT",

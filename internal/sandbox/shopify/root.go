@@ -181,6 +181,13 @@ func (s *Server) newMutationRoot() obj {
 		"productVariantsBulkCreate":     resolver(s.productVariantsBulkCreate),
 		"productVariantsBulkUpdate":     resolver(s.productVariantsBulkUpdate),
 		"productVariantsBulkDelete":     resolver(s.productVariantsBulkDelete),
+		"customerCreate":                resolver(s.customerCreate),
+		"customerUpdate":                resolver(s.customerUpdate),
+		"orderUpdate":                   resolver(s.orderUpdate),
+		"orderClose":                    s.orderCloseOpen("OrderClosePayload", true),
+		"orderOpen":                     s.orderCloseOpen("OrderOpenPayload", false),
+		"tagsAdd":                       s.tagsEdit("TagsAddPayload", true),
+		"tagsRemove":                    s.tagsEdit("TagsRemovePayload", false),
 	}
 }
 
