@@ -1,7 +1,9 @@
 package shopify
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -424,4 +426,25 @@ func (ts *testShop) productIDs() []string {
 		out = append(out, gid("Product", p.id))
 	}
 	return out
+}
+
+func TestProductControlEndpoint(t *testing.T) {
+	t.Parallel()
+	ts := newShop(t, Options{Orders: -1, Products: 1})
+	pi, _ := ts.Product("")
+	for _, ref := range []string{pi.ID, pi.Handle, strings.TrimPrefix(pi.ID, "gid://shopify/Product/")} {
+		resp, err := http.Get(ts.http.URL + "/_sandbox/products/" + ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got ProductInfo
+		err = json.NewDecoder(resp.Body).Decode(&got)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 || got.ID != pi.ID || len(got.Variants) != 3 || got.Variants[0].SKU != "FRY-00001-01" {
+			t.Errorf("%s: %d %+v %v", ref, resp.StatusCode, got, err)
+		}
+	}
+	if resp, _ := http.Get(ts.http.URL + "/_sandbox/products/nope"); resp.StatusCode != 404 {
+		t.Errorf("unknown: %d", resp.StatusCode)
+	}
 }
