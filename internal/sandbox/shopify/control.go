@@ -408,6 +408,14 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"created": s.GenerateOrders(v.Orders)})
+	case strings.HasPrefix(path, "products/") && r.Method == http.MethodGet:
+		// A client's path cleaning may fold gid:// to gid:/.
+		ref := strings.Replace(strings.TrimPrefix(path, "products/"), "gid:/shopify/", "gid://shopify/", 1)
+		if p, ok := s.Product(ref); ok {
+			writeJSON(w, http.StatusOK, p)
+		} else {
+			writeJSON(w, http.StatusNotFound, map[string]any{"error": "no product " + strings.TrimPrefix(path, "products/")})
+		}
 	case strings.HasPrefix(path, "products/") && post:
 		var v struct {
 			Title string `json:"title"`

@@ -92,8 +92,8 @@
 //
 // # Real fields
 //
-// QueryRoot: orders order customers customer products product productVariants
-// productVariant inventoryItems inventoryItem inventoryLevel locations location
+// QueryRoot: orders order customers customer products product productByHandle
+// productVariants productVariant inventoryItems inventoryItem inventoryLevel locations location
 // fulfillmentOrders fulfillmentOrder fulfillment refund node nodes
 // currentBulkOperation webhookSubscriptions webhookSubscription shop
 // shopifyPaymentsAccount{payouts balanceTransactions}.
@@ -132,9 +132,10 @@
 // FulfillmentOrder (status OPEN/IN_PROGRESS/CLOSED/CANCELLED, one per location,
 // assignedLocation destination lineItems{id totalQuantity remainingQuantity sku
 // inventoryItemId lineItem variant} supportedActions), Customer, MailingAddress,
-// Product (variants options variantsCount totalInventory status …),
+// Product (variants options{id name position values optionValues{id name
+// hasVariants}} variantsCount totalInventory status descriptionHtml …),
 // ProductVariant (sku barcode price compareAtPrice inventoryItem
-// inventoryQuantity selectedOptions …), InventoryItem (sku tracked unitCost
+// inventoryQuantity selectedOptions{name value optionValue} …), InventoryItem (sku tracked unitCost
 // inventoryLevel(locationId) inventoryLevels), InventoryLevel (id
 // "gid://shopify/InventoryLevel/N?inventory_item_id=M" as in the samples,
 // quantities(names:) over available committed damaged incoming on_hand
@@ -169,6 +170,45 @@
 //	orderMarkAsPaid, refundCreate (refundLineItems with restockType, shipping, transactions)
 //	bulkOperationRunQuery, bulkOperationCancel
 //	webhookSubscriptionCreate / Update / Delete
+//	productCreate(product:, media:)  2025-01 shape; one variant: the first value of each productOptions
+//	    option, or Title: Default Title; title required; handle from the title (potion, potion-1) or,
+//	    when given, refused if taken (2025-01 validates handles [V changelog]); status ACTIVE
+//	productUpdate(product: {id …})  title, handle, descriptionHtml, vendor, productType, tags, status
+//	productSet(input:, synchronous:)  no input.id creates, input.id replaces: options and variants
+//	    become the input's; a variant keeps its id when named by id or, without one, when an existing
+//	    variant has the same option values [U], so the same input twice changes nothing; variants left
+//	    out are deleted. 2025-01 has no identifier argument (2025-04 [V]): sent, it fails validation on
+//	    every version. Codes PRODUCT_DOES_NOT_EXIST, HANDLE_NOT_UNIQUE, INVALID_PRODUCT (blank title [U]),
+//	    PRODUCT_OPTIONS_INPUT_MISSING, VARIANTS_INPUT_MISSING, VARIANTS_OVER_LIMIT, OPTIONS_OVER_LIMIT,
+//	    OPTION_VALUES_MISSING, DUPLICATED_OPTION_NAME, DUPLICATED_OPTION_VALUE, OPTION_DOES_NOT_EXIST,
+//	    OPTION_VALUE_DOES_NOT_EXIST, PRODUCT_VARIANT_DOES_NOT_EXIST, INVALID_VARIANT (price, same values
+//	    twice [U]). synchronous: false answers a COMPLETE productSetOperation
+//	productVariantsBulkCreate  strategy REMOVE_STANDALONE_VARIANT drops the only variant; new option
+//	    values are added to the option; NEED_TO_ADD_OPTION_VALUES, OPTION_VALUES_FOR_NUMBER_OF_UNKNOWN_OPTIONS
+//	    (unknown option [U]), VARIANT_ALREADY_EXISTS, NEGATIVE_PRICE_VALUE, INVALID_INPUT (unreadable
+//	    price, over the limit [U]), NO_KEY_ON_CREATE, TRACKED_VARIANT_LOCATION_NOT_FOUND,
+//	    PRODUCT_DOES_NOT_EXIST; inventoryQuantities set available (and on_hand)
+//	productVariantsBulkUpdate  by id, optionValues may name only the options that change;
+//	    PRODUCT_VARIANT_ID_MISSING, PRODUCT_VARIANT_DOES_NOT_EXIST, MUST_BE_FOR_THIS_PRODUCT,
+//	    NO_INVENTORY_QUANTITIES_ON_VARIANTS_UPDATE, OPTION_DOES_NOT_EXIST, OPTION_VALUE_DOES_NOT_EXIST,
+//	    VARIANT_ALREADY_EXISTS, NEGATIVE_PRICE_VALUE; allowPartialUpdates applies the valid ones
+//	productVariantsBulkDelete  AT_LEAST_ONE_VARIANT_DOES_NOT_BELONG_TO_THE_PRODUCT,
+//	    CANNOT_DELETE_LAST_VARIANT; option values left without variants go [U]
+//	customerCreate / customerUpdate  UserError without code: "Email has already been taken" (field
+//	    email, case-insensitive), "Phone has already been taken", "Email is invalid", "Phone is
+//	    invalid" (E.164 only [U]), no name, e-mail or phone (field null) [U]; customers/create, /update
+//	orderUpdate (note tags email shippingAddress), orderClose, orderOpen (not a cancelled order),
+//	tagsAdd / tagsRemove on Order, Product, Customer (comma lists split, case-insensitive)
+//
+// Product writes in general: a variant comes with an inventory item (its SKU,
+// tracked unless inventoryItem.tracked says otherwise [U]) stocked at every
+// location with 0. SKUs may repeat, even within a product: Shopify does not
+// refuse them (InventoryItem.duplicateSkuCount) [U]. A product has at most
+// 2,048 variants (reference §1.1 [V]) and 3 options [U]. Prices are Money
+// strings with at most two decimals. Each change moves updatedAt and sends
+// products/create or products/update (customers/update, orders/updated for
+// the other edits); CommitThenFail applies as to every mutation. Deleted
+// variants answer null as line items' variant.
 //
 // Other mutations answer null.
 //
@@ -221,8 +261,8 @@
 // "0.00" strings, times at +02:00, includeFields trims the top level) on:
 // orders/create, orders/updated, orders/paid, orders/cancelled,
 // orders/fulfilled, orders/partially_fulfilled, customers/create,
-// products/update, fulfillments/create, fulfillments/update, refunds/create,
-// inventory_levels/update and bulk_operations/finish. Headers: X-Shopify-Topic,
+// customers/update, products/create, products/update, fulfillments/create,
+// fulfillments/update, refunds/create, inventory_levels/update and bulk_operations/finish. Headers: X-Shopify-Topic,
 // X-Shopify-Hmac-Sha256 (base64 HMAC-SHA256 of the raw body keyed with
 // Options.APISecret), X-Shopify-Shop-Domain, X-Shopify-API-Version (the
 // subscription's), X-Shopify-Webhook-Id (one per delivery, kept across its
@@ -251,6 +291,8 @@
 //	POST /_sandbox/touch                          {"orders": n}: the n least recently updated orders change
 //	POST /_sandbox/generate                       {"orders": n}: n generated orders placed now
 //	POST /_sandbox/products/{id}/update           {"title"}; id is the number of the global id
+//	GET  /_sandbox/products/{gid|number|handle}   ProductInfo {id handle title status vendor tags updatedAt
+//	                                              variants[{id title sku price inventoryItemId available}]}
 //	PUT  /_sandbox/inventory                      {"sku", "location" (index), "available"}
 //	POST /_sandbox/bucket/drain                   {"points", "token"}: another process of the app spends points
 //	PUT  /_sandbox/throttle                       {"http429", "maximumAvailable", "restoreRate"}
@@ -260,7 +302,8 @@
 //	PUT/GET /_sandbox/faults                      fault.Config
 //
 // The same as Go methods: State, CreateOrder, UpdateOrder, CancelOrder,
-// TouchOrders, GenerateOrders, UpdateProduct, SetAvailable, Quantities,
+// TouchOrders, GenerateOrders, UpdateProduct, Product, ProductCount,
+// SetAvailable, Quantities,
 // DrainBucket, SetThrottle, SetWebhookTricks, Deliveries, WaitDeliveries,
 // SetCommitThenFail, CommitFailures, Faults.
 //

@@ -98,7 +98,7 @@ func (s *Server) foLineObj(l *foLine) obj {
 		}),
 		"lineItem": lazy(func() any { return s.lineObj(li) }),
 		"variant": lazy(func() any {
-			if li.v == nil {
+			if li.v == nil || li.v.deleted {
 				return nil
 			}
 			return s.variantObj(li.v)

@@ -95,8 +95,12 @@ func (g *generator) product(i, nv int, at time.Time) {
 		vendor: []string{"Ferry Knits", "Nordic Supply", "Harbor & Co"}[i%3], productType: productKinds[(i/len(productWords)+i)%len(productKinds)],
 		tags: []string{"autumn"}, description: "A sandbox product.", createdAt: at, updatedAt: at}
 	price := int64(990 + g.rng.IntN(190)*100)
+	// Derived option ids keep the id counter, and so every seeded id, as before.
+	opt := &prodOption{id: p.id + 1, name: "Size"}
+	p.options = []*prodOption{opt}
 	for j := range nv {
-		v := &variant{id: st.id(), prod: p, title: sizes[j%len(sizes)], option: sizes[j%len(sizes)], price: price + int64(j)*100,
+		size := sizes[j%len(sizes)]
+		v := &variant{id: st.id(), prod: p, title: size, opts: []string{size}, price: price + int64(j)*100,
 			position: j + 1, taxable: true, policy: "DENY", createdAt: at, updatedAt: at,
 			sku: fmt.Sprintf("FRY-%05d-%02d", i+1, j+1), barcode: fmt.Sprintf("64%011d", (i+1)*100+j+1)}
 		if j%4 == 3 {
@@ -104,6 +108,9 @@ func (g *generator) product(i, nv int, at time.Time) {
 		}
 		it := &invItem{id: st.id(), v: v, tracked: true, cost: v.price * 4 / 10, countryOfOrigin: "FI", hsCode: "611030", createdAt: at, updatedAt: at}
 		v.item = it
+		if opt.value(size) == nil {
+			opt.values = append(opt.values, &optValue{id: v.id + 1, name: size})
+		}
 		for k, loc := range st.locations {
 			if k > 0 && i%3 != 0 {
 				continue

@@ -17,13 +17,13 @@ func (s *Server) lineObj(l *lineItem) obj {
 		"requiresShipping": l.requiresShipping, "taxable": l.taxable, "isGiftCard": false, "customAttributes": []any{},
 		"restockable": true, "merchantEditable": true,
 		"variant": lazy(func() any {
-			if l.v == nil {
+			if l.v == nil || l.v.deleted {
 				return nil
 			}
 			return s.variantObj(l.v)
 		}),
 		"product": lazy(func() any {
-			if l.v == nil {
+			if l.v == nil || l.v.deleted {
 				return nil
 			}
 			return s.productObj(l.v.prod)

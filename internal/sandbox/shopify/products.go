@@ -137,15 +137,11 @@ func (s *Server) productObj(p *product) obj {
 	for _, t := range p.tags {
 		tags = append(tags, t)
 	}
-	sizes := []any{}
-	for _, v := range p.variants {
-		sizes = append(sizes, v.option)
-	}
 	return obj{"__typename": "Product", "id": gid("Product", p.id), "legacyResourceId": strconv.FormatInt(p.id, 10),
 		"title": p.title, "handle": p.handle, "status": p.status, "vendor": p.vendor, "productType": p.productType,
-		"tags": tags, "descriptionHtml": "<p>" + p.description + "</p>", "description": p.description,
+		"tags": tags, "descriptionHtml": p.bodyHTML(), "description": p.plainDescription(),
 		"createdAt": p.createdAt, "updatedAt": p.updatedAt, "publishedAt": nilTime(p.createdAt),
-		"totalInventory": p.totalInventory(), "tracksInventory": true, "hasOnlyDefaultVariant": len(p.variants) == 1,
+		"totalInventory": p.totalInventory(), "tracksInventory": true, "hasOnlyDefaultVariant": p.hasOnlyDefault(),
 		"hasOutOfStockVariants": lazy(func() any {
 			for _, v := range p.variants {
 				if v.item.total(qAvailable) <= 0 {
@@ -155,8 +151,15 @@ func (s *Server) productObj(p *product) obj {
 			return false
 		}),
 		"isGiftCard": false, "requiresSellingPlan": false,
-		"options": lazy(func() any {
-			return []any{obj{"__typename": "ProductOption", "id": gid("ProductOption", p.id+1), "name": "Size", "position": 1, "values": sizes}}
+		"options": resolver(func(ec *execCtx, args map[string]any) (any, error) {
+			out := []any{}
+			for i, o := range p.options {
+				if n, ok := argInt(args["first"]); ok && i >= n {
+					break
+				}
+				out = append(out, p.optionObj(i, o))
+			}
+			return out, nil
 		}),
 		"variantsCount": lazy(func() any { return obj{"__typename": "Count", "count": len(p.variants), "precision": "EXACT"} }),
 		"variants": resolver(func(ec *execCtx, args map[string]any) (any, error) {
@@ -169,20 +172,93 @@ func (s *Server) productObj(p *product) obj {
 	}
 }
 
+func (p *product) optionObj(i int, o *prodOption) obj {
+	values, vals := []any{}, []any{}
+	for _, v := range o.values {
+		values = append(values, v.name)
+		vals = append(vals, p.valueObj(i, v))
+	}
+	return obj{"__typename": "ProductOption", "id": gid("ProductOption", o.id), "name": o.name, "position": i + 1,
+		"values": values, "optionValues": vals, "linkedMetafield": nil}
+}
+
+func (p *product) valueObj(i int, v *optValue) obj {
+	has := false
+	for _, pv := range p.variants {
+		has = has || i < len(pv.opts) && pv.opts[i] == v.name
+	}
+	return obj{"__typename": "ProductOptionValue", "id": gid("ProductOptionValue", v.id), "name": v.name,
+		"hasVariants": has, "linkedMetafieldValue": nil, "swatch": nil}
+}
+
 func (s *Server) variantObj(v *variant) obj {
 	var compare any
 	if v.compareAt > 0 {
 		compare = decimal(v.compareAt)
+	}
+	selected := []any{}
+	for i, val := range v.opts {
+		if i < len(v.prod.options) {
+			o := v.prod.options[i]
+			sel := obj{"__typename": "SelectedOption", "name": o.name, "value": val}
+			if ov := o.value(val); ov != nil {
+				sel["optionValue"] = v.prod.valueObj(i, ov)
+			}
+			selected = append(selected, sel)
+		}
 	}
 	return obj{"__typename": "ProductVariant", "id": gid("ProductVariant", v.id), "legacyResourceId": strconv.FormatInt(v.id, 10),
 		"sku": nilIfEmpty(v.sku), "barcode": nilIfEmpty(v.barcode), "title": v.title, "displayName": v.prod.title + " - " + v.title,
 		"price": decimal(v.price), "compareAtPrice": compare, "position": v.position, "taxable": v.taxable, "taxCode": nil,
 		"inventoryPolicy": v.policy, "inventoryQuantity": v.item.total(qAvailable), "availableForSale": v.prod.status == "ACTIVE",
 		"createdAt": v.createdAt, "updatedAt": v.updatedAt,
-		"selectedOptions": []any{obj{"__typename": "SelectedOption", "name": "Size", "value": v.option}},
+		"selectedOptions": selected,
 		"product":         lazy(func() any { return s.productObj(v.prod) }),
 		"inventoryItem":   lazy(func() any { return s.itemObj(v.item) }),
 	}
+}
+
+// bodyHTML is descriptionHtml: as written, or the seeded text in a paragraph.
+func (p *product) bodyHTML() string {
+	if p.html != "" || p.description == "" {
+		return p.html
+	}
+	return "<p>" + p.description + "</p>"
+}
+
+// plainDescription is description: descriptionHtml without its tags.
+func (p *product) plainDescription() string {
+	if p.html == "" {
+		return p.description
+	}
+	var b strings.Builder
+	in := false
+	for _, r := range p.html {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>':
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// hasOnlyDefault: one variant under the implicit Title option.
+func (p *product) hasOnlyDefault() bool {
+	return len(p.variants) == 1 && len(p.options) == 1 && p.options[0].name == "Title" &&
+		len(p.variants[0].opts) == 1 && p.variants[0].opts[0] == "Default Title"
+}
+
+func (o *prodOption) value(name string) *optValue {
+	for _, v := range o.values {
+		if v.name == name {
+			return v
+		}
+	}
+	return nil
 }
 
 // customerFilters are the customers query's search fields.
@@ -248,8 +324,18 @@ func (s *Server) customerObj(c *customer) obj {
 		"email": nilIfEmpty(c.email), "phone": nilIfEmpty(c.phone), "firstName": nilIfEmpty(c.first), "lastName": nilIfEmpty(c.last),
 		"displayName": strings.TrimSpace(c.first + " " + c.last), "state": "ENABLED", "tags": tags, "note": nilIfEmpty(c.note),
 		"taxExempt": false, "taxExemptions": []any{}, "verifiedEmail": true, "locale": "en", "createdAt": c.createdAt, "updatedAt": c.updatedAt,
-		"defaultAddress": lazy(func() any { return addrObj(&c.addr) }),
-		"addresses":      lazy(func() any { return []any{addrObj(&c.addr)} }),
+		"defaultAddress": lazy(func() any {
+			if c.addr == (address{}) {
+				return nil
+			}
+			return addrObj(&c.addr)
+		}),
+		"addresses": lazy(func() any {
+			if c.addr == (address{}) {
+				return []any{}
+			}
+			return []any{addrObj(&c.addr)}
+		}),
 		"emailMarketingConsent": obj{"__typename": "CustomerEmailMarketingConsentState", "marketingState": consent,
 			"marketingOptInLevel": "SINGLE_OPT_IN", "consentUpdatedAt": c.createdAt},
 		"numberOfOrders": lazy(func() any { return strconv.Itoa(len(s.customerOrders(c))) }),

@@ -278,27 +278,33 @@ func (s *Server) restRefund(r *refund) *omap {
 
 // restProduct is the products/* body.
 func (s *Server) restProduct(p *product) *omap {
-	variants, values := []any{}, []any{}
+	variants, options := []any{}, []any{}
+	for i, o := range p.options {
+		values := []any{}
+		for _, v := range o.values {
+			values = append(values, v.name)
+		}
+		options = append(options, newOmap("id", o.id, "product_id", p.id, "name", o.name, "position", i+1, "values", values))
+	}
 	for _, v := range p.variants {
 		var compare any
 		if v.compareAt > 0 {
 			compare = rest(v.compareAt)
 		}
 		variants = append(variants, newOmap("id", v.id, "product_id", p.id, "title", v.title, "price", rest(v.price),
-			"position", v.position, "inventory_policy", lower(v.policy), "compare_at_price", compare, "option1", v.option,
-			"option2", nil, "option3", nil, "created_at", restTime(v.createdAt), "updated_at", restTime(v.updatedAt),
+			"position", v.position, "inventory_policy", lower(v.policy), "compare_at_price", compare, "option1", v.optAt(0),
+			"option2", v.optAt(1), "option3", v.optAt(2), "created_at", restTime(v.createdAt), "updated_at", restTime(v.updatedAt),
 			"taxable", v.taxable, "barcode", nilIfEmpty(v.barcode), "fulfillment_service", "manual", "grams", 500,
 			"inventory_management", "shopify", "requires_shipping", true, "sku", v.sku, "weight", 0.5, "weight_unit", "kg",
 			"inventory_item_id", v.item.id, "inventory_quantity", v.item.total(qAvailable), "old_inventory_quantity", v.item.total(qAvailable),
 			"presentment_prices", []any{newOmap("price", newOmap("amount", rest(v.price), "currency_code", s.opts.Currency), "compare_at_price", nil)},
 			"admin_graphql_api_id", gid("ProductVariant", v.id), "image_id", nil))
-		values = append(values, v.option)
 	}
-	return newOmap("id", p.id, "title", p.title, "body_html", "<p>"+p.description+"</p>", "vendor", p.vendor,
+	return newOmap("id", p.id, "title", p.title, "body_html", p.bodyHTML(), "vendor", p.vendor,
 		"product_type", p.productType, "created_at", restTime(p.createdAt), "handle", p.handle, "updated_at", restTime(p.updatedAt),
 		"published_at", restTime(p.createdAt), "template_suffix", nil, "published_scope", "global", "tags", strings.Join(p.tags, ", "),
 		"status", lower(p.status), "admin_graphql_api_id", gid("Product", p.id), "variants", variants,
-		"options", []any{newOmap("id", p.id+1, "product_id", p.id, "name", "Size", "position", 1, "values", values)},
+		"options", options,
 		"images", []any{}, "image", nil)
 }
 
@@ -306,4 +312,12 @@ func (s *Server) restProduct(p *product) *omap {
 func restLevel(l *level) *omap {
 	return newOmap("inventory_item_id", l.item.id, "location_id", l.loc.id, "available", l.q[qAvailable],
 		"updated_at", restTime(l.updatedAt), "admin_graphql_api_id", levelGID(l))
+}
+
+// optAt is REST's option1..3: the variant's value of the i-th option, or null.
+func (v *variant) optAt(i int) any {
+	if i < len(v.opts) {
+		return v.opts[i]
+	}
+	return nil
 }

@@ -17,11 +17,12 @@ func (s *Server) newQueryRoot() obj {
 		"orders": resolver(func(ec *execCtx, args map[string]any) (any, error) {
 			return s.ordersConn(ec, args, "orders", st().orders)
 		}),
-		"order":     byID("Order"),
-		"customers": resolver(func(ec *execCtx, args map[string]any) (any, error) { return s.customersConn(ec, args) }),
-		"customer":  byID("Customer"),
-		"products":  resolver(func(ec *execCtx, args map[string]any) (any, error) { return s.productsConn(ec, args) }),
-		"product":   byID("Product"),
+		"order":           byID("Order"),
+		"customers":       resolver(func(ec *execCtx, args map[string]any) (any, error) { return s.customersConn(ec, args) }),
+		"customer":        byID("Customer"),
+		"products":        resolver(func(ec *execCtx, args map[string]any) (any, error) { return s.productsConn(ec, args) }),
+		"product":         byID("Product"),
+		"productByHandle": resolver(s.productByHandleQ),
 		"productVariants": resolver(func(ec *execCtx, args map[string]any) (any, error) {
 			return s.variantsConn(ec, args, "productVariants", st().variants)
 		}),
@@ -174,6 +175,19 @@ func (s *Server) newMutationRoot() obj {
 		"webhookSubscriptionCreate":     resolver(s.webhookSubscriptionCreate),
 		"webhookSubscriptionUpdate":     resolver(s.webhookSubscriptionUpdate),
 		"webhookSubscriptionDelete":     resolver(s.webhookSubscriptionDelete),
+		"productCreate":                 resolver(s.productCreate),
+		"productUpdate":                 resolver(s.productUpdate),
+		"productSet":                    resolver(s.productSet),
+		"productVariantsBulkCreate":     resolver(s.productVariantsBulkCreate),
+		"productVariantsBulkUpdate":     resolver(s.productVariantsBulkUpdate),
+		"productVariantsBulkDelete":     resolver(s.productVariantsBulkDelete),
+		"customerCreate":                resolver(s.customerCreate),
+		"customerUpdate":                resolver(s.customerUpdate),
+		"orderUpdate":                   resolver(s.orderUpdate),
+		"orderClose":                    s.orderCloseOpen("OrderClosePayload", true),
+		"orderOpen":                     s.orderCloseOpen("OrderOpenPayload", false),
+		"tagsAdd":                       s.tagsEdit("TagsAddPayload", true),
+		"tagsRemove":                    s.tagsEdit("TagsRemovePayload", false),
 	}
 }
 

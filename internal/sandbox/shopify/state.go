@@ -207,21 +207,37 @@ type product struct {
 	vendor, productType  string
 	tags                 []string
 	description          string
+	html                 string // descriptionHtml as written through the API; "" = description in <p>
 	createdAt, updatedAt time.Time
+	options              []*prodOption
 	variants             []*variant
+}
+
+// prodOption is one of a product's options (Size, Color) with its values in
+// order; a product without options of its own has Title: Default Title.
+type prodOption struct {
+	id     int64
+	name   string
+	values []*optValue
+}
+
+type optValue struct {
+	id   int64
+	name string
 }
 
 type variant struct {
 	id                   int64
 	prod                 *product
 	sku, barcode, title  string
-	option               string // the value of the product's one option, Size
-	price, compareAt     int64  // shop minor units; compareAt 0 = none
+	opts                 []string // a value of each of the product's options, by position
+	price, compareAt     int64    // shop minor units; compareAt 0 = none
 	position             int
 	item                 *invItem
 	taxable              bool
 	policy               string // DENY, CONTINUE
 	createdAt, updatedAt time.Time
+	deleted              bool // by productVariantsBulkDelete or productSet: order lines keep it, queries do not
 }
 
 type invItem struct {
