@@ -160,7 +160,7 @@ func (h *hookSet) enqueue(q *hookQueue, p *pending) {
 	now := time.Now()
 	for _, x := range add {
 		h.seq++
-		x.seq, x.first, x.due = h.seq, now, now
+		x.seq, x.due = h.seq, now
 	}
 	h.mu.Unlock()
 	q.push(add...)
@@ -242,6 +242,9 @@ func (q *hookQueue) send(p *pending) (retry bool) {
 	rec := Delivery{EventID: p.eventID, WebhookOrdersID: w.ID, URL: w.URL, Trigger: p.trigger, OrderNumber: p.orderNumber,
 		OrderStatus: p.status, Attempt: p.attempt, Dropped: p.dropped, Duplicate: p.duplicate, WrongToken: p.badToken,
 		At: time.Now(), Body: string(p.body)}
+	if p.attempt == 1 { // the schedule counts from the first try
+		p.first = rec.At
+	}
 	ok := p.dropped
 	if !p.dropped {
 		rec.Status, rec.Error = q.post(p)
