@@ -38,7 +38,8 @@ func TestSandboxOngoingCommand(t *testing.T) {
 	root.SetOut(&out)
 	root.SetErr(io.Discard)
 	root.SetArgs([]string{"sandbox", "ongoing", "--addr", "127.0.0.1:0", "--warehouse", "wh1", "--goods-owner-id", "7",
-		"--user", "u1", "--password", "p1", "--articles", "5", "--step-every", "0"})
+		"--user", "u1", "--password", "p1", "--articles", "5", "--step-every", "0",
+		"--webhook-url", "http://127.0.0.1:9/hooks", "--webhook-token", "tk", "--webhook-header", "X-Secret"})
 	done := make(chan error, 1)
 	go func() { done <- root.ExecuteContext(ctx) }()
 	var base string
@@ -50,7 +51,8 @@ func TestSandboxOngoingCommand(t *testing.T) {
 	if base == "" || !strings.HasSuffix(base, "/wh1/api/v1") {
 		t.Fatalf("no base URL in %q", out.String())
 	}
-	for _, want := range []string{"goods owner id:  7", "user:            u1", "password:        p1", "goods_owner_id: 7"} {
+	for _, want := range []string{"goods owner id:  7", "user:            u1", "password:        p1", "goods_owner_id: 7",
+		"webhook:         POST http://127.0.0.1:9/hooks (status_changed, retry one_day, X-Secret: tk)"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q: %s", want, out.String())
 		}
@@ -75,6 +77,9 @@ func TestSandboxOngoingCommand(t *testing.T) {
 func TestSandboxOngoingRejectsBadFlags(t *testing.T) {
 	t.Parallel()
 	if _, _, err := runFerry(t, "sandbox", "ongoing", "--warehouse", "a/b", "--addr", "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "warehouse") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, _, err := runFerry(t, "sandbox", "ongoing", "--webhook-url", "localhost/hooks", "--addr", "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "url") {
 		t.Fatalf("err = %v", err)
 	}
 }

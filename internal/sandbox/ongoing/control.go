@@ -94,6 +94,8 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	bad := func(format string, args ...any) { writeErr(w, errf(http.StatusBadRequest, format, args...)) }
 	switch {
+	case path == "webhooks" || strings.HasPrefix(path, "webhooks/"):
+		s.serveWebhookControl(w, r, path, body)
 	case path == "state" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, s.State())
 	case path == "overlaps" && r.Method == http.MethodGet:

@@ -49,7 +49,60 @@
 // "orderId", "status"}: that order to that status; without status one step),
 // GET /_sandbox/overlaps, GET /_sandbox/state (State), GET /_sandbox/orders/{orderNumber}
 // (the order as GET /orders/{orderId} answers it), PUT /_sandbox/stock
-// {"articleNumber", "numberOfItems"} (a stock count: sets the physical quantity).
+// {"articleNumber", "numberOfItems"} (a stock count: sets the physical quantity),
+// PUT/GET /_sandbox/webhooks, /_sandbox/webhooks/faults and GET
+// /_sandbox/webhooks/deliveries (below).
+//
+// # Order webhooks
+//
+// Ongoing sets webhooks up in its UI, so the sandbox takes them as configuration:
+// Options.Webhooks, SetWebhooks or PUT /_sandbox/webhooks with [Webhook…] (url,
+// header, token, triggers, statuses, retry, goodsOwnerId). Faithful to §2.7 and
+// WEBHOOK_order.payload.json:
+//
+//   - Triggers: created (PUT /orders creating), status_changed (every status the
+//     order takes: each simulation step, MoveOrder/advance, PATCH orderStatus,
+//     DELETE → 1000; Statuses narrows it, empty = all) and picked (the first time
+//     the order is at ≥ 400 with a picked item).
+//   - The body is POSTed as JSON with the example's keys and nesting, filled from
+//     the order at the moment of the event (tracking, parcels and
+//     currentShipmentId once shipped), plus goodsOwnerOrderId and
+//     consigneeOrderNumber, which §2.7 lists but the example lacks. timestamp has
+//     7 fractional digits and no Z; system is the warehouse name.
+//   - Retry "none" or "one_day": retries 1, 5, 15 and 30 minutes after the first
+//     try, then at 2, 4, … 24 hours (17 tries at most); Options.WebhookRetryScale
+//     is the length of one schedule minute. Non-2xx, errors and the 5 s timeout
+//     are failures. A retry keeps the webhookEventId and body.
+//   - A regular webhook fires for its one goods owner (Webhook.GoodsOwnerID,
+//     default the sandbox's): one for another goods owner never fires here.
+//
+// Choices where the reference is silent [U]:
+//
+//   - Authentication: a static header (default X-Auth-Token, as MEDUSA) with the
+//     token; no token, no header. No signing.
+//   - webhookOrdersId is the webhook's id (101, 102, … by position);
+//     webhookEventId is unique per event and webhook (from 900001);
+//     webhookTemplate is "Order created", "Order status changed" or "Order
+//     picked"; path is the order's REST path /{warehouse}/api/v1/orders/{orderId};
+//     the timestamp is UTC (the Z is missing, not the zone); byUser is user 1001
+//     for API calls, user 1002 on computer 11 "SANDBOX-WH{id}" for the
+//     warehouse; goodsOwnerClasses is one class, WEBSHOP; currentShipmentId is
+//     null until 450, then a shipment id from 7001; webhook tracking lists
+//     return tracking too (isReturn true); Retry defaults to one_day.
+//   - A status change that takes several steps sends one status_changed per
+//     step; creating an order sends only created; other updates send nothing.
+//   - Delivery runs apart from the API (never blocking it), one queue and
+//     goroutine per webhook while events wait. First tries leave in event order;
+//     a failed event waits for its retry without holding up later events, so a
+//     retry can arrive after newer events.
+//   - For receiver tests, PUT /_sandbox/webhooks/faults (SetWebhookFaults)
+//     {"duplicate": n, "drop": n, "wrongToken": n} troubles the next n events:
+//     sent twice with the same webhookEventId; logged as sent but never sent (no
+//     retry); the first try with a wrong token (the retries carry the right one).
+//   - Deliveries (GET /_sandbox/webhooks/deliveries) logs every try: event id,
+//     webhook, url, trigger, order, attempt, HTTP status, error, body; at most
+//     10,000, the oldest dropped. Close (and the end of Serve's context) stops
+//     delivery; what still waits is abandoned.
 //
 // # Warehouse simulation
 //
@@ -128,5 +181,6 @@
 //     call: the change stays, the answer is 500 {"Message":"An error has
 //     occurred."} or a dropped connection.
 //   - Not served: purchase orders, return orders, article items, classes,
-//     dangerous goods, files, way-of-delivery types, invoices, webhooks.
+//     dangerous goods, files, way-of-delivery types, invoices; shipment,
+//     pick-order and automation (several goods owners) webhooks.
 package ongoing

@@ -106,6 +106,8 @@ type order struct {
 	lines                                 []*orderLine
 	parcels                               []*parcel
 	tracking                              []*trackingRow
+	shipmentID                            int  // set at shipping (currentShipmentId)
+	pickedFired                           bool // the picked webhook went out
 }
 
 type orderLine struct {
@@ -266,6 +268,7 @@ func (s *Server) upsertOrder(o *order, in postOrder, now time.Time) (reply, *api
 	}
 	if code == http.StatusCreated {
 		s.st.addOrder(o)
+		s.orderEvent(o, TriggerCreated, now)
 	}
 	msg += "Order number " + o.number + " created/updated"
 	return reply{code: code, body: orderResponse{OrderID: o.id, Message: msg}}, nil

@@ -45,7 +45,13 @@ type Options struct {
 	// ServeOverlaps serves requests that overlap another request of the same
 	// goods owner instead of refusing them with 429; they are counted either way.
 	ServeOverlaps bool
-	Now           func() time.Time // clock; default time.Now
+	// Webhooks are the order webhooks configured in Ongoing's UI (webhooks.go);
+	// settable at run time with SetWebhooks or PUT /_sandbox/webhooks.
+	Webhooks []Webhook
+	// WebhookRetryScale is how long one minute of the retry schedule lasts;
+	// default a minute (tests use e.g. 10ms).
+	WebhookRetryScale time.Duration
+	Now               func() time.Time // clock; default time.Now
 }
 
 // Validate reports options New cannot honour well. New itself never fails;
@@ -71,6 +77,12 @@ func (o Options) Validate() error {
 		return fmt.Errorf("ongoing sandbox: fault rates must be ≥ 0 and add up to at most 1")
 	}
 	if err := o.CommitThenFail.check(); err != nil {
+		return fmt.Errorf("ongoing sandbox: %w", err)
+	}
+	if o.WebhookRetryScale < 0 {
+		return fmt.Errorf("ongoing sandbox: webhook retry scale must not be negative")
+	}
+	if _, err := normalizeWebhooks(o.Webhooks, o.GoodsOwnerID); err != nil {
 		return fmt.Errorf("ongoing sandbox: %w", err)
 	}
 	return nil
@@ -106,6 +118,9 @@ func (o *Options) defaults() {
 	case o.Articles < 0:
 		o.Articles = 0
 	}
+	if o.WebhookRetryScale <= 0 {
+		o.WebhookRetryScale = time.Minute
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -127,15 +142,28 @@ type Server struct {
 	commit    CommitThenFail
 	commitRng *rand.Rand
 	commitLog []CommitFailure
+	// actor is who makes the current change (byUser in webhooks).
+	actor actor
 
+	hooks   *hookSet
 	handler http.Handler
 }
 
-// New builds a warehouse filled by the deterministic generator.
+// New builds a warehouse filled by the deterministic generator. Webhooks that
+// Validate refuses are left out. Close stops webhook delivery.
 func New(opts Options) *Server {
 	opts.defaults()
-	s := &Server{opts: opts, faults: fault.New(opts.Faults), st: newState(), inFlight: map[int]int{}}
+	s := &Server{opts: opts, faults: fault.New(opts.Faults), st: newState(), inFlight: map[int]int{},
+		hooks: newHookSet(opts.WebhookRetryScale)}
 	generate(s.st, opts)
+	var hooks []Webhook
+	for i, w := range opts.Webhooks {
+		if n, err := w.normalize(i, opts.GoodsOwnerID); err == nil {
+			hooks = append(hooks, n)
+		}
+	}
+	s.opts.Webhooks = hooks
+	s.hooks.configure(hooks)
 	s.setCommitThenFail(opts.CommitThenFail)
 	mux := http.NewServeMux()
 	mux.Handle("/_sandbox/faults", s.faults.Handler())
@@ -158,7 +186,7 @@ func (s *Server) Options() Options { return s.opts }
 func (s *Server) BasePath() string { return "/" + s.opts.Warehouse + "/api/v1" }
 
 // Serve serves on ln until ctx ends, runs the warehouse simulation when
-// StepEvery is set, then shuts down gracefully (5 s at most).
+// StepEvery is set, then shuts down gracefully (5 s at most) and closes (Close).
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
@@ -177,6 +205,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	err := srv.Shutdown(sctx)
 	<-errc
+	stopSim()
+	s.Close()
 	if err != nil {
 		return fmt.Errorf("ongoing sandbox: shutdown: %w", err)
 	}
@@ -312,7 +342,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, segs []string, bo
 		q := &req{r: r, params: params, q: newQuery(r.URL.Query()), body: body}
 		s.mu.Lock()
 		q.now = s.opts.Now()
+		s.actor = byAPI
 		rep, aerr := rt.h(s, q)
+		s.actor = byWarehouse
 		failAfter, drop := false, false
 		if aerr == nil && r.Method != http.MethodGet {
 			failAfter, drop = s.commitFault(r, rt.method+" "+rt.pattern, q.now)

@@ -22,7 +22,8 @@ type state struct {
 }
 
 // First ids of each kind, in the ranges the vendor samples show.
-var firstIDs = map[string]int{"article": 18001, "order": 50001, "line": 48001, "parcel": 201, "customer": 21601, "item": 59001}
+var firstIDs = map[string]int{"article": 18001, "order": 50001, "line": 48001, "parcel": 201, "customer": 21601, "item": 59001,
+	"shipment": 7001, "webhookEvent": 900001}
 
 func newState() *state {
 	return &state{

@@ -60,10 +60,12 @@ func (s *Server) touchStock(articleID int, now time.Time) {
 }
 
 func (s *Server) setStatus(o *order, n int, now time.Time) {
+	old := o.status
 	o.status, o.statusChanged, o.updated = n, now, now
 	for _, l := range o.lines {
 		s.touchStock(l.articleID, now)
 	}
+	s.statusEvents(o, old, now)
 }
 
 // step moves o one status along the life cycle with the warehouse's effects. It
@@ -134,6 +136,9 @@ func (s *Server) step(o *order, now time.Time, bk map[int]*booking) error {
 // a transporter (when it had none), a waybill, tracking and a parcel.
 func (s *Server) ship(o *order, now time.Time) {
 	o.sent = now
+	if o.shipmentID == 0 {
+		o.shipmentID = s.st.next("shipment")
+	}
 	for _, l := range o.lines {
 		if a := s.st.artByID[l.articleID]; a != nil && boolOr(a.in.IsStockArticle, true) {
 			a.onHand -= l.picked
