@@ -12,9 +12,12 @@
 //
 // Choices:
 //
-//   - No parallel calls per goods owner: every HTTP call of a client, with its
-//     retries and backoff, holds the client's mutex, whatever the route
-//     concurrency. Share one client per goods owner.
+//   - No parallel calls per goods owner: every HTTP call, with its retries and
+//     backoff, waits its turn among all clients of that goods owner in the
+//     process (the routes' and the dashboard's connection test), whatever the
+//     route concurrency. Processes sharing one PostgreSQL do not take turns
+//     with each other (a call abandoned at its timeout may also still run in
+//     Ongoing); Ongoing answers such an overlap 429, which is retried.
 //   - Retries, backoff, Retry-After and the rate limit are internal/remote's:
 //     5xx, 408, 429 and timeouts. PUT /articles and PUT /orders are sent as
 //     not idempotent; an answer that may have committed (a 500 or a dropped
@@ -73,6 +76,11 @@
 //     orders are left out. The checkpoint is since for every page but the
 //     last, and the server's Date of the first answer for the last (see
 //     DoneShipments); the route's overlap covers clock skew.
+//   - Webhooks: Ongoing sets them up in its UI and signs nothing; a webhook
+//     can carry a static header (webhook_header, default X-Auth-Token) with a
+//     token (credential webhook_token), compared in constant time. An order
+//     webhook (key order:ORDERID:EVENTID) triggers the shipments routes, which
+//     read the order through the API; the scheduled pass stays the backstop.
 //   - RecordURL is not offered: the address of an order in Ongoing's web UI is
 //     not documented.
 package ongoing

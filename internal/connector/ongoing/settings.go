@@ -146,7 +146,7 @@ func init() {
 				return nil, err
 			}
 			c.caller.CountCalls(env.Calls)
-			c.webhookToken = env.Credentials["webhook_token"]
+			c.SetWebhookToken(env.Credentials["webhook_token"])
 			return c, nil
 		},
 	})

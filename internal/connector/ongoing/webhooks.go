@@ -98,3 +98,7 @@ func VerifyWebhook(h http.Header, body []byte, header, token string) (topic, key
 	}
 	return TopicOrder, "order:" + strconv.FormatInt(w.OrderID, 10) + ":" + event, nil
 }
+
+// SetWebhookToken sets the token the connection's webhooks carry (the
+// credential webhook_token, which the kind's Open sets).
+func (c *Client) SetWebhookToken(token string) { c.webhookToken = token }
