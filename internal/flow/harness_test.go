@@ -40,6 +40,8 @@ type harnessOpts struct {
 	maxAttempts int
 	// dbURL is the store's; default a new SQLite database.
 	dbURL string
+	// extra are more connections beside shop and erp, by name.
+	extra map[string]connector.Conn
 }
 
 // newHarnessWith is newHarness with ho.
@@ -67,9 +69,13 @@ func newHarnessWith(t *testing.T, opts mcfsandbox.Options, routes []flow.Route, 
 	}
 	t.Cleanup(func() { st.Close() })
 	rt := flow.NewRuntime(slog.New(slog.DiscardHandler), routes)
+	queues := map[string]int{"shop": 2, "erp": 2}
+	for name := range ho.extra {
+		queues[name] = 2
+	}
 	reg := jobs.NewRegistry()
 	flow.Register(reg, rt)
-	q, err := jobs.Open(ctx, st, reg, jobs.Options{Work: true, MaxAttempts: ho.maxAttempts, PollInterval: 50 * time.Millisecond, RetryBase: 20 * time.Millisecond, Queues: map[string]int{"shop": 2, "erp": 2}})
+	q, err := jobs.Open(ctx, st, reg, jobs.Options{Work: true, MaxAttempts: ho.maxAttempts, PollInterval: 50 * time.Millisecond, RetryBase: 20 * time.Millisecond, Queues: queues})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,6 +85,9 @@ func newHarnessWith(t *testing.T, opts mcfsandbox.Options, routes []flow.Route, 
 			return shop, nil
 		case "erp":
 			return other, nil
+		}
+		if c, ok := ho.extra[name]; ok {
+			return c, nil
 		}
 		return nil, fmt.Errorf("no connection %s", name)
 	})
