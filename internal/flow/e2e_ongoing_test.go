@@ -164,6 +164,24 @@ func testMyCashflowOngoingEndToEnd(t *testing.T, dbURL string) {
 	if got := read(started).OrderInfo.OrderRemark; got != remark {
 		t.Fatalf("the started order's remark changed to %q", got)
 	}
+	// The shop cancels the started order: the warehouse keeps it, and the
+	// cancel is held with the reason.
+	if _, err := h.sb.CancelOrder(started); err != nil {
+		t.Fatal(err)
+	}
+	h.pass(t, "orders")
+	waitFor(t, func() bool {
+		held, _ = h.queue.List(ctx, jobs.Filter{Route: "orders", States: []jobs.State{jobs.StateParked}})
+		for _, j := range held {
+			if strings.Contains(j.Reason, "cancel") && strings.Contains(j.Reason, strconv.Itoa(started)) {
+				return true
+			}
+		}
+		return false
+	})
+	if n, _ := wsb.OrderStatus(strconv.Itoa(started)); n == 1000 {
+		t.Fatal("the warehouse cancelled an order it had started")
+	}
 
 	// Shipped orders are quick-processed in the shop with their tracking.
 	var shipped []int
