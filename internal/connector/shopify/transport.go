@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ferryhub/ferry/internal/remote"
 )
 
 // charge is the cost a request was charged with, carried in its context so
@@ -89,3 +91,5 @@ func encodeJSON(v any) ([]byte, error) {
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
+
+func isAmbiguous(err error) bool { return remote.IsAmbiguous(err) }
