@@ -24,6 +24,7 @@ type bucket struct {
 	// answers and 429s met (tests, the connection test).
 	waited    time.Duration
 	throttled int
+	spent     float64 // actual cost of the answered queries
 	now       func() time.Time
 }
 
@@ -101,6 +102,9 @@ func (b *bucket) done(status *ThrottleStatus, charged, actual float64) {
 	defer b.mu.Unlock()
 	b.inflight--
 	b.refill()
+	if actual >= 0 {
+		b.spent += actual
+	}
 	if actual >= 0 && actual < charged {
 		b.avail = min(b.max, b.avail+charged-actual) // the refund
 	}
@@ -164,6 +168,8 @@ func (b *bucket) scale(op string, estimate float64) float64 {
 type Stats struct {
 	Waited    time.Duration
 	Throttled int
+	// Spent is the actual cost of the queries answered.
+	Spent float64
 	// Maximum, Rate and Available are the last known figures.
 	Maximum, Rate, Available float64
 }
@@ -172,5 +178,5 @@ func (b *bucket) stats() Stats {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.refill()
-	return Stats{Waited: b.waited, Throttled: b.throttled, Maximum: b.max, Rate: b.rate, Available: b.avail}
+	return Stats{Waited: b.waited, Throttled: b.throttled, Spent: b.spent, Maximum: b.max, Rate: b.rate, Available: b.avail}
 }
