@@ -7,4 +7,5 @@ import (
 	_ "github.com/ferryhub/ferry/internal/connector/odoo"
 	_ "github.com/ferryhub/ferry/internal/connector/ogoship"
 	_ "github.com/ferryhub/ferry/internal/connector/ongoing"
+	_ "github.com/ferryhub/ferry/internal/connector/shopify"
 )

@@ -137,6 +137,21 @@ type Order struct {
 	ReceiptURL      string `json:"receipt_url,omitempty"`
 	// HighRisk marks an order the shop's fraud check flagged; targets hold it for review.
 	HighRisk bool `json:"high_risk,omitempty"`
+	// FinancialStatus and FulfillmentStatus are the shop's own words, lower
+	// case ("paid", "partially_refunded"; "unfulfilled", "fulfilled"), for
+	// sources that keep them apart from Status (Shopify).
+	FinancialStatus   string `json:"financial_status,omitempty"`
+	FulfillmentStatus string `json:"fulfillment_status,omitempty"`
+	// CancelledAt and CancelReason say when and why a cancelled order was.
+	CancelledAt  time.Time `json:"cancelled_at,omitzero"`
+	CancelReason string    `json:"cancel_reason,omitempty"`
+	// Test marks an order placed in the shop's test mode.
+	Test bool `json:"test,omitempty"`
+	// Channel is where the order was placed when the shop says ("web", "pos").
+	Channel string `json:"channel,omitempty"`
+	// PresentmentCurrency is the buyer's currency when it differs from
+	// Currency (the shop's, which every amount is in).
+	PresentmentCurrency string `json:"presentment_currency,omitempty"`
 }
 
 // ShipmentStatus is the state of one shipment.

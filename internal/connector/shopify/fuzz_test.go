@@ -1,0 +1,52 @@
+package shopify
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+)
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+func FuzzDecodeResponse(f *testing.F) {
+	f.Add([]byte(`{"data":{"shop":{"name":"x"}},"extensions":{"cost":{"requestedQueryCost":1,"actualQueryCost":1,"throttleStatus":{"maximumAvailable":2000.0,"currentlyAvailable":1999,"restoreRate":100.0}}}}`))
+	f.Add([]byte(`{"errors":"[API] Invalid API key"}`))
+	f.Add([]byte(`{"errors":[{"message":"Throttled","extensions":{"code":"THROTTLED"}}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := DecodeResponse(b)
+		if err == nil && r.Extensions.Cost != nil && r.Extensions.Cost.ThrottleStatus != nil {
+			bk := bucketFor("fuzz")
+			bk.mu.Lock()
+			bk.inflight++
+			bk.mu.Unlock()
+			bk.done(r.Extensions.Cost.ThrottleStatus, r.Extensions.Cost.RequestedQueryCost, 0)
+		}
+	})
+}
+
+func FuzzDecodeOrder(f *testing.F) {
+	f.Add([]byte(`{"id":"gid://shopify/Order/1","name":"#1001","updatedAt":"2025-01-01T00:00:00Z","totalPriceSet":{"shopMoney":{"amount":"1.00"}},"lineItems":{"nodes":[{"id":"l","currentQuantity":1,"originalUnitPriceSet":{"shopMoney":{"amount":"x"}}}]}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		o, err := DecodeOrder(b)
+		if err == nil {
+			ToOrder(o)
+		}
+	})
+}
+
+func FuzzDecodeBulkLine(f *testing.F) {
+	f.Add([]byte(`{"id":"gid:\/\/shopify\/ProductVariant\/1","__parentId":"gid:\/\/shopify\/Product\/1"}`))
+	f.Fuzz(func(t *testing.T, b []byte) { DecodeBulkLine(b) })
+}
+
+func FuzzVerifyWebhook(f *testing.F) {
+	f.Add([]byte(`{"id":1,"updated_at":"2025-01-01T00:00:00+02:00"}`), "k")
+	f.Fuzz(func(t *testing.T, b []byte, secret string) {
+		h := http.Header{}
+		h.Set("X-Shopify-Hmac-Sha256", Sign(secret, b))
+		h.Set("X-Shopify-Topic", "orders/create")
+		h.Set("X-Shopify-Shop-Domain", "x.myshopify.com")
+		VerifyWebhook(h, b, secret)
+		DecodeWebhookBody(b)
+	})
+}
