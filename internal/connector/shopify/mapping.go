@@ -64,7 +64,8 @@ func ToOrder(o Order) (model.Order, error) {
 		out.Customer.Name = out.Billing.Company
 	}
 	if len(o.PaymentGatewayNames) > 0 {
-		out.PaymentMethod = model.Method{Name: o.PaymentGatewayNames[0], Code: o.PaymentGatewayNames[0]}
+		// A gateway has no id but its name, which is what identifies it.
+		out.PaymentMethod = model.Method{ID: model.RemoteID(o.PaymentGatewayNames[0]), Name: o.PaymentGatewayNames[0], Code: o.PaymentGatewayNames[0]}
 	}
 	var err error
 	if out.Total, err = o.TotalPriceSet.decimal(); err != nil {
@@ -113,7 +114,13 @@ func ToOrder(o Order) (model.Order, error) {
 			return out, bad(field+".taxLines", err)
 		}
 		if i == 0 {
-			out.ShippingMethod = model.Method{Name: s.Title, Code: str(s.Code)}
+			// A shipping line names its rate by code (the carrier's service)
+			// and title; no method id exists, so the code, else the title, is it.
+			id := str(s.Code)
+			if id == "" {
+				id = s.Title
+			}
+			out.ShippingMethod = model.Method{ID: model.RemoteID(id), Name: s.Title, Code: str(s.Code)}
 		}
 		out.ShippingCost += price
 		out.Lines = append(out.Lines, model.Line{Kind: model.LineShipping, Name: s.Title, Quantity: one, UnitPrice: price, TaxIncluded: o.TaxesIncluded, TaxRate: rate})
