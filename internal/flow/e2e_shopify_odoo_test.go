@@ -1,0 +1,128 @@
+package flow_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/connector"
+	"github.com/ferryhub/ferry/internal/connector/odoo"
+	"github.com/ferryhub/ferry/internal/connector/shopify"
+	"github.com/ferryhub/ferry/internal/flow"
+	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
+	odoosandbox "github.com/ferryhub/ferry/internal/sandbox/odoo"
+	sfysandbox "github.com/ferryhub/ferry/internal/sandbox/shopify"
+	"github.com/ferryhub/ferry/internal/store"
+)
+
+// Seed 003's core through the flows that exist (issue 17): Shopify's products
+// become Odoo products, its open orders Odoo sales orders once (confirmed,
+// invoiced, to the cent), and Odoo's validated deliveries fulfil the Shopify
+// orders with their tracking numbers.
+func TestShopifyOdooEndToEnd(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ssb, err := sfysandbox.New(sfysandbox.Options{Orders: 25, Products: 6, RestoreRate: 1000, MaximumAvailable: 20000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ssrv := httptest.NewServer(ssb.Handler())
+	t.Cleanup(func() { ssrv.Close(); ssb.Close() })
+	ss := *shopify.DefaultSettings()
+	ss.Shop, ss.BaseURL = ssb.ShopDomain(), ssrv.URL+"/admin/api"
+	sfy, err := shopify.New("sfy", ss, shopify.Credentials{AccessToken: ssb.Options().AccessToken, WebhookSecret: ssb.Options().APISecret}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	esb := odoosandbox.New(odoosandbox.Options{Version: 17, Currency: "EUR", Products: -1})
+	esrv := httptest.NewServer(esb.Handler())
+	defer esrv.Close()
+	es := *odoo.DefaultSettings()
+	es.URL, es.Database, es.RateLimit = esrv.URL, "ferry", 0
+	erp, err := odoo.New("erp", es, "admin", "demo-key", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Shopify's prices include the 24 % VAT of the sandbox shop.
+	if _, err := erp.Create(ctx, "account.tax", []map[string]any{{"name": "ALV 24 % (sis.)", "amount": 24, "amount_type": "percent", "type_tax_use": "sale", "price_include": true}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	carriers, err := erp.CarrierNames(ctx)
+	if err != nil || len(carriers) == 0 {
+		t.Fatalf("Odoo carriers %v (%v)", carriers, err)
+	}
+	routes := []flow.Route{
+		{Name: "products", Flow: "products", From: "sfy", To: "erp", Options: &flow.ProductsOptions{BatchSize: 50}},
+		{Name: "orders", Flow: "orders", From: "sfy", To: "erp", Options: &flow.OrdersOptions{BatchSize: 10, Overlap: time.Minute, ShippingMethods: []flow.Rule{{Match: "*", To: carriers[0]}}}},
+		{Name: "shipments", Flow: "shipments", From: "erp", To: "sfy", Options: &flow.ShipmentsOptions{Overlap: time.Minute}},
+	}
+	h := newHarnessWith(t, mcfsandbox.Options{Orders: -1, Products: -1}, routes, erp, harnessOpts{extra: map[string]connector.Conn{"sfy": sfy}})
+	h.pass(t, "products")
+	if c := h.rt.Counts()["products"]; c.Created == 0 || c.Failed > 0 {
+		t.Fatalf("products: %+v", c)
+	}
+	// The goods are in Odoo's stock (an inventory count of every product).
+	loc := esb.SearchRead("stock.location", []any{[]any{"usage", "=", "internal"}}, []string{"id"})
+	if len(loc) == 0 {
+		t.Fatal("Odoo has no internal stock location")
+	}
+	for _, p := range esb.SearchRead("product.product", []any{}, []string{"id"}) {
+		ids, err := erp.Create(ctx, "stock.quant", []map[string]any{{"product_id": p["id"], "location_id": loc[0]["id"], "inventory_quantity": 1000}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := erp.Call(ctx, "stock.quant", "action_apply_inventory", ids, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.pass(t, "orders")
+	h.pass(t, "orders")
+	c := h.rt.Counts()["orders"]
+	if c.Created == 0 || c.Failed > 0 || c.Parked > 0 {
+		skips, _, _ := h.store.ListSkips(ctx, store.SkipFilter{Route: "orders"})
+		t.Fatalf("orders: %+v; skipped %+v", c, skips)
+	}
+	links, err := h.store.ListLinks(ctx, store.LinkFilter{Connection: "erp", Kind: "order"})
+	if err != nil || len(links) != c.Created {
+		t.Fatalf("%d order links for %d created (%v)", len(links), c.Created, err)
+	}
+	for _, l := range links {
+		rows := esb.SearchRead("sale.order", []any{[]any{"id", "=", toFloat(l.RemoteID)}}, []string{"state", "client_order_ref", "invoice_ids"})
+		if len(rows) != 1 || rows[0]["state"] != "sale" {
+			t.Fatalf("Odoo order of %s: %v", l.LocalID, rows)
+		}
+	}
+	for _, p := range esb.OpenPickings() {
+		if err := erp.ValidateDelivery(ctx, p, fmt.Sprintf("JJFI%d", p)); err != nil {
+			t.Fatalf("validating delivery %d: %v", p, err)
+		}
+	}
+	h.pass(t, "shipments")
+	if s := h.rt.Counts()["shipments"]; s.Updated != c.Created || s.Failed > 0 {
+		t.Fatalf("shipments: %+v for %d orders", s, c.Created)
+	}
+	for _, l := range links {
+		var o struct {
+			Data struct {
+				Order struct {
+					DisplayFulfillmentStatus string
+					Fulfillments             []struct{ TrackingInfo []struct{ Number string } }
+				}
+			}
+		}
+		shopifyQuery(t, ssrv.URL, ssb.Options().AccessToken, fmt.Sprintf(`{ order(id: %q) { displayFulfillmentStatus fulfillments { trackingInfo { number } } } }`, strings.TrimPrefix(l.LocalID, "sfy:")), &o)
+		f := o.Data.Order.Fulfillments
+		if o.Data.Order.DisplayFulfillmentStatus != "FULFILLED" || len(f) == 0 || len(f[len(f)-1].TrackingInfo) == 0 || !strings.HasPrefix(f[len(f)-1].TrackingInfo[0].Number, "JJFI") {
+			t.Fatalf("Shopify order %s after Odoo shipped it: %+v", l.LocalID, o.Data.Order)
+		}
+	}
+}
+
+func toFloat(s string) float64 {
+	var f float64
+	fmt.Sscan(s, &f)
+	return f
+}
