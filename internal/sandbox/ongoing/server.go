@@ -319,8 +319,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, errf(http.StatusTooManyRequests, "Parallel requests for goods owner %d are not allowed. Wait for the running request to finish and try again.", owner))
 		return
 	}
-	// A dropped connection ends the request for the client at once: the owner is
-	// free again before the drop, or the client's retry would race the handler.
+	// The owner is free again once the answer is decided (route), before it is
+	// written or the connection dropped, or the client's next call would race
+	// the handler's return.
 	release := sync.OnceFunc(func() { s.leave(owner) })
 	defer release()
 	s.faults.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -350,9 +351,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, segs []string, bo
 			failAfter, drop = s.commitFault(r, rt.method+" "+rt.pattern, q.now)
 		}
 		s.mu.Unlock()
+		// The request is over for the warehouse once its answer is decided: a
+		// large answer reaches the client before the handler returns, and the
+		// client's next call must not count as overlapping this one.
+		release()
 		switch {
 		case drop:
-			release()
 			fault.Drop(w)
 		case failAfter:
 			writeErr(w, errf(http.StatusInternalServerError, "An error has occurred."))

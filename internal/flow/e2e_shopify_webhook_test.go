@@ -1,0 +1,146 @@
+package flow_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/connector"
+	"github.com/ferryhub/ferry/internal/connector/ongoing"
+	"github.com/ferryhub/ferry/internal/connector/shopify"
+	"github.com/ferryhub/ferry/internal/flow"
+	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
+	ogsandbox "github.com/ferryhub/ferry/internal/sandbox/ongoing"
+	sfysandbox "github.com/ferryhub/ferry/internal/sandbox/shopify"
+)
+
+// Shopify's webhooks into ferry (issue 16): ferry subscribes once; a new order
+// delivered five times (at least once, same event id) is stored once and
+// imported once; a tampered delivery is refused 401 and stores nothing, and
+// Shopify's retry of it is taken.
+func TestShopifyWebhooksOnceAndVerified(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ssb, err := sfysandbox.New(sfysandbox.Options{Orders: 5, Products: 4, RestoreRate: 1000, MaximumAvailable: 20000, WebhookBackoff: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ssrv := httptest.NewServer(ssb.Handler())
+	t.Cleanup(func() { ssrv.Close(); ssb.Close() })
+	ss := *shopify.DefaultSettings()
+	ss.Shop, ss.BaseURL = ssb.ShopDomain(), ssrv.URL+"/admin/api"
+	sfy, err := shopify.New("sfy", ss, shopify.Credentials{AccessToken: ssb.Options().AccessToken, WebhookSecret: ssb.Options().APISecret}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wsb := ogsandbox.New(ogsandbox.Options{Articles: -1, ReceiveNew: 500})
+	wsrv := httptest.NewServer(wsb.Handler())
+	defer wsrv.Close()
+	ws := *ongoing.DefaultSettings()
+	ws.BaseURL, ws.Warehouse, ws.GoodsOwnerID, ws.RateLimit, ws.OrderNumber = wsrv.URL+"/{warehouse}/api/v1", wsb.Options().Warehouse, wsb.Options().GoodsOwnerID, 0, "ref"
+	wms, err := ongoing.New("erp", ws, wsb.Options().User, wsb.Options().Password, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := []flow.Route{
+		{Name: "articles", Flow: "products", From: "sfy", To: "erp", Options: &flow.ProductsOptions{BatchSize: 50}},
+		{Name: "orders", Flow: "orders", From: "sfy", To: "erp", Options: &flow.OrdersOptions{BatchSize: 10, Overlap: time.Minute, ShippingMethods: []flow.Rule{{Match: "*", To: "PN-SP"}}}},
+	}
+	h := newHarnessWith(t, mcfsandbox.Options{Orders: -1, Products: -1}, routes, wms, harnessOpts{extra: map[string]connector.Conn{"sfy": sfy}})
+	h.pass(t, "articles")
+	h.pass(t, "orders")
+	before := wsb.State().Orders
+
+	var mu sync.Mutex
+	answers := map[int]int{} // status → deliveries
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		dup, err := flow.ReceiveWebhook(r.Context(), h.rt, "sfy", r.Header, body)
+		status := http.StatusOK
+		var we *flow.WebhookError
+		switch {
+		case errors.As(err, &we):
+			status = we.Status
+		case err != nil:
+			status = http.StatusServiceUnavailable
+		case dup:
+			status = http.StatusAccepted
+		}
+		mu.Lock()
+		answers[status]++
+		mu.Unlock()
+		w.WriteHeader(status)
+	}))
+	defer recv.Close()
+	for range 2 {
+		if err := flow.SubscribeWebhooks(ctx, h.rt, recv.URL); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	ssb.SetWebhookTricks(sfysandbox.WebhookTricks{Duplicate: 1, Copies: 4})
+	sku := ""
+	for _, l := range mustLevels(t, wms) {
+		sku = l
+		break
+	}
+	if _, _, err := ssb.CreateOrder(sfysandbox.OrderSpec{Email: "maija@example.fi", Lines: []sfysandbox.LineSpec{{SKU: sku, Quantity: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for wsb.State().Orders != before+1 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if wsb.State().Orders != before+1 {
+		mu.Lock()
+		t.Fatalf("the pushed order did not reach the warehouse: answers %v; deliveries %+v; counts %+v", answers, ssb.Deliveries(), h.rt.Counts())
+	}
+	ssb.SetWebhookTricks(sfysandbox.WebhookTricks{Tamper: 1})
+	if _, _, err := ssb.CreateOrder(sfysandbox.OrderSpec{Email: "matti@example.fi", Lines: []sfysandbox.LineSpec{{SKU: sku, Quantity: 2}}}); err != nil {
+		t.Fatal(err)
+	}
+	// Every try of the tampered delivery is refused and stores nothing; the
+	// scheduled pass, the backstop, imports the order.
+	if !ssb.WaitDeliveries(5+3, 10*time.Second) {
+		t.Fatal("the tampered delivery was not tried")
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := wsb.State().Orders; n != before+1 {
+		t.Fatalf("%d orders in the warehouse after a tampered delivery, want %d", n, before+1)
+	}
+	mu.Lock()
+	refused, taken, copies := answers[http.StatusUnauthorized], answers[http.StatusOK], answers[http.StatusAccepted]
+	seen := fmt.Sprint(answers)
+	var ds []string
+	for _, d := range ssb.Deliveries() {
+		ds = append(ds, fmt.Sprintf("%s #%d %d tampered=%v dup=%v", d.Topic, d.Attempt, d.Status, d.Tampered, d.Duplicate))
+	}
+	mu.Unlock()
+	if refused < 3 || taken != 1 || copies != 4 {
+		t.Fatalf("answers %s: want the first order taken once, its 4 copies as duplicates, every tampered try refused; deliveries %s", seen, strings.Join(ds, "; "))
+	}
+	h.pass(t, "orders")
+	if n := wsb.State().Orders; n != before+2 {
+		t.Fatalf("%d orders in the warehouse after the pass, want %d", n, before+2)
+	}
+}
+
+func mustLevels(t *testing.T, wms *ongoing.Client) []string {
+	t.Helper()
+	levels, err := wms.StockLevels(context.Background())
+	if err != nil || len(levels) == 0 {
+		t.Fatalf("warehouse levels %v (%v)", levels, err)
+	}
+	out := make([]string, len(levels))
+	for i, l := range levels {
+		out[i] = l.SKU
+	}
+	return out
+}
