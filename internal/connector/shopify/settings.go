@@ -22,7 +22,8 @@ type Settings struct {
 	// Shop is the shop's permanent domain, example.myshopify.com. Required.
 	Shop string `yaml:"shop" json:"shop"`
 	// BaseURL replaces https://{shop}/admin/api (a sandbox, a proxy); the
-	// client posts to {base_url}/{api_version}/graphql.json.
+	// client posts to {base_url}/{api_version}/graphql.json. A bare host
+	// (http://127.0.0.1:8085) means its /admin/api.
 	BaseURL string `yaml:"base_url" json:"base_url"`
 	// APIVersion is YYYY-MM, a quarterly release from 2025-01 on. Default 2025-01.
 	APIVersion string `yaml:"api_version" json:"api_version"`
@@ -151,6 +152,10 @@ func (s *Settings) fill() {
 		s.BaseURL = "https://" + s.Shop + "/admin/api"
 	}
 	s.BaseURL = strings.TrimSuffix(s.BaseURL, "/")
+	// A bare host (as a shop's address is written) means its Admin API.
+	if u, err := url.Parse(s.BaseURL); err == nil && u.Host != "" && u.Path == "" {
+		s.BaseURL += "/admin/api"
+	}
 }
 
 // Credentials are the app's secrets: an Admin API access token, or the
