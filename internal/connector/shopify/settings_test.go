@@ -6,10 +6,10 @@ import "testing"
 func TestBaseURLOfAHost(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
-		"":                                         "https://example.myshopify.com/admin/api",
-		"http://127.0.0.1:8085":                    "http://127.0.0.1:8085/admin/api",
-		"http://127.0.0.1:8085/":                   "http://127.0.0.1:8085/admin/api",
-		"http://127.0.0.1:8085/admin/api":          "http://127.0.0.1:8085/admin/api",
+		"":                                "https://example.myshopify.com/admin/api",
+		"http://127.0.0.1:8085":           "http://127.0.0.1:8085/admin/api",
+		"http://127.0.0.1:8085/":          "http://127.0.0.1:8085/admin/api",
+		"http://127.0.0.1:8085/admin/api": "http://127.0.0.1:8085/admin/api",
 		"https://proxy.example/shopify/admin/api/": "https://proxy.example/shopify/admin/api",
 	} {
 		s := Settings{Shop: "example.myshopify.com", BaseURL: in}
