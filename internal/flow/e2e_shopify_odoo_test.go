@@ -126,3 +126,65 @@ func toFloat(s string) float64 {
 	fmt.Sscan(s, &f)
 	return f
 }
+
+// The other way of seed 003: Odoo is the product master, and its products
+// with their variants become Shopify products once (a second pass writes
+// nothing new); Odoo's stock follows them to Shopify's location.
+func TestOdooShopifyProducts(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ssb, err := sfysandbox.New(sfysandbox.Options{Orders: -1, Products: -1, RestoreRate: 1000, MaximumAvailable: 20000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ssrv := httptest.NewServer(ssb.Handler())
+	t.Cleanup(func() { ssrv.Close(); ssb.Close() })
+	ss := *shopify.DefaultSettings()
+	ss.Shop, ss.BaseURL = ssb.ShopDomain(), ssrv.URL
+	sfy, err := shopify.New("sfy", ss, shopify.Credentials{AccessToken: ssb.Options().AccessToken}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	esb := odoosandbox.New(odoosandbox.Options{Version: 18, Currency: "EUR"})
+	esrv := httptest.NewServer(esb.Handler())
+	defer esrv.Close()
+	es := *odoo.DefaultSettings()
+	es.URL, es.Database, es.RateLimit = esrv.URL, "ferry", 0
+	erp, err := odoo.New("erp", es, "admin", "demo-key", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := []flow.Route{
+		{Name: "products", Flow: "products", From: "erp", To: "sfy", Options: &flow.ProductsOptions{BatchSize: 20}},
+		{Name: "stock", Flow: "stock", From: "erp", To: "sfy", Options: &flow.StockOptions{Quantity: "available", BatchSize: 50}},
+	}
+	h := newHarnessWith(t, mcfsandbox.Options{Orders: -1, Products: -1}, routes, erp, harnessOpts{extra: map[string]connector.Conn{"sfy": sfy}})
+	h.pass(t, "products")
+	c := h.rt.Counts()["products"]
+	if c.Created == 0 || c.Failed > 0 || ssb.ProductCount() != c.Created {
+		t.Fatalf("products: counts %+v, %d in Shopify", c, ssb.ProductCount())
+	}
+	h.pass(t, "products")
+	if n := ssb.ProductCount(); n != c.Created || h.rt.Counts()["products"].Created != c.Created {
+		t.Fatalf("a second pass: %d products in Shopify, counts %+v", n, h.rt.Counts()["products"])
+	}
+	h.pass(t, "stock")
+	levels, err := erp.StockLevels(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, l := range levels {
+		q, ok := ssb.Quantities(l.SKU, 0)
+		if !ok {
+			continue // a product without an internal reference, parked
+		}
+		checked++
+		if float64(q["available"]) != l.Available.Float64() {
+			t.Fatalf("SKU %s: Shopify %v, Odoo sells %v", l.SKU, q, l.Available)
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no SKU of Odoo's is in Shopify")
+	}
+}
