@@ -22,16 +22,7 @@ import (
 // the right one), a duplicate delivery is taken once.
 func TestOngoingWebhookShipsTheOrder(t *testing.T) {
 	t.Parallel()
-	wsb := ogsandbox.New(ogsandbox.Options{Articles: -1, ReceiveNew: 100, WebhookRetryScale: 20 * time.Millisecond})
-	t.Cleanup(wsb.Close)
-	wsrv := httptest.NewServer(wsb.Handler())
-	defer wsrv.Close()
-	ws := *ongoing.DefaultSettings()
-	ws.BaseURL, ws.Warehouse, ws.GoodsOwnerID, ws.RateLimit = wsrv.URL+"/{warehouse}/api/v1", wsb.Options().Warehouse, wsb.Options().GoodsOwnerID, 0
-	wms, err := ongoing.New("erp", ws, wsb.Options().User, wsb.Options().Password, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	wsb, wms := newOngoing(t, "erp", ogsandbox.Options{Articles: -1, ReceiveNew: 100, WebhookRetryScale: 20 * time.Millisecond}, nil)
 	wms.SetWebhookToken("s3cret-token")
 	routes := []flow.Route{
 		{Name: "products", Flow: "products", From: "shop", To: "erp", Options: &flow.ProductsOptions{BatchSize: 50}},

@@ -3,14 +3,11 @@ package flow_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ferryhub/ferry/internal/connector"
-	"github.com/ferryhub/ferry/internal/connector/odoo"
-	"github.com/ferryhub/ferry/internal/connector/shopify"
 	"github.com/ferryhub/ferry/internal/flow"
 	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
 	odoosandbox "github.com/ferryhub/ferry/internal/sandbox/odoo"
@@ -25,27 +22,8 @@ import (
 func TestShopifyOdooEndToEnd(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	ssb, err := sfysandbox.New(sfysandbox.Options{Orders: 25, Products: 6, RestoreRate: 1000, MaximumAvailable: 20000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ssrv := httptest.NewServer(ssb.Handler())
-	t.Cleanup(func() { ssrv.Close(); ssb.Close() })
-	ss := *shopify.DefaultSettings()
-	ss.Shop, ss.BaseURL = ssb.ShopDomain(), ssrv.URL+"/admin/api"
-	sfy, err := shopify.New("sfy", ss, shopify.Credentials{AccessToken: ssb.Options().AccessToken, WebhookSecret: ssb.Options().APISecret}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	esb := odoosandbox.New(odoosandbox.Options{Version: 17, Currency: "EUR", Products: -1})
-	esrv := httptest.NewServer(esb.Handler())
-	defer esrv.Close()
-	es := *odoo.DefaultSettings()
-	es.URL, es.Database, es.RateLimit = esrv.URL, "ferry", 0
-	erp, err := odoo.New("erp", es, "admin", "demo-key", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ssb, sfy, sfyURL := newShopify(t, "sfy", sfysandbox.Options{Orders: 25, Products: 6, RestoreRate: 1000, MaximumAvailable: 20000})
+	esb, erp := newOdoo(t, "erp", odoosandbox.Options{Version: 17, Currency: "EUR", Products: -1})
 	// Shopify's prices include the 24 % VAT of the sandbox shop.
 	if _, err := erp.Create(ctx, "account.tax", []map[string]any{{"name": "ALV 24 % (sis.)", "amount": 24, "amount_type": "percent", "type_tax_use": "sale", "price_include": true}}, nil); err != nil {
 		t.Fatal(err)
@@ -113,7 +91,7 @@ func TestShopifyOdooEndToEnd(t *testing.T) {
 				}
 			}
 		}
-		shopifyQuery(t, ssrv.URL, ssb.Options().AccessToken, fmt.Sprintf(`{ order(id: %q) { displayFulfillmentStatus fulfillments { trackingInfo { number } } } }`, strings.TrimPrefix(l.LocalID, "sfy:")), &o)
+		shopifyQuery(t, sfyURL, ssb.Options().AccessToken, fmt.Sprintf(`{ order(id: %q) { displayFulfillmentStatus fulfillments { trackingInfo { number } } } }`, strings.TrimPrefix(l.LocalID, "sfy:")), &o)
 		f := o.Data.Order.Fulfillments
 		if o.Data.Order.DisplayFulfillmentStatus != "FULFILLED" || len(f) == 0 || len(f[len(f)-1].TrackingInfo) == 0 || !strings.HasPrefix(f[len(f)-1].TrackingInfo[0].Number, "JJFI") {
 			t.Fatalf("Shopify order %s after Odoo shipped it: %+v", l.LocalID, o.Data.Order)
@@ -133,27 +111,8 @@ func toFloat(s string) float64 {
 func TestOdooShopifyProducts(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	ssb, err := sfysandbox.New(sfysandbox.Options{Orders: -1, Products: -1, RestoreRate: 1000, MaximumAvailable: 20000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ssrv := httptest.NewServer(ssb.Handler())
-	t.Cleanup(func() { ssrv.Close(); ssb.Close() })
-	ss := *shopify.DefaultSettings()
-	ss.Shop, ss.BaseURL = ssb.ShopDomain(), ssrv.URL
-	sfy, err := shopify.New("sfy", ss, shopify.Credentials{AccessToken: ssb.Options().AccessToken}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	esb := odoosandbox.New(odoosandbox.Options{Version: 18, Currency: "EUR"})
-	esrv := httptest.NewServer(esb.Handler())
-	defer esrv.Close()
-	es := *odoo.DefaultSettings()
-	es.URL, es.Database, es.RateLimit = esrv.URL, "ferry", 0
-	erp, err := odoo.New("erp", es, "admin", "demo-key", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ssb, sfy, _ := newShopify(t, "sfy", sfysandbox.Options{Orders: -1, Products: -1, RestoreRate: 1000, MaximumAvailable: 20000})
+	_, erp := newOdoo(t, "erp", odoosandbox.Options{Version: 18, Currency: "EUR"})
 	routes := []flow.Route{
 		{Name: "products", Flow: "products", From: "erp", To: "sfy", Options: &flow.ProductsOptions{BatchSize: 20}},
 		{Name: "stock", Flow: "stock", From: "erp", To: "sfy", Options: &flow.StockOptions{Quantity: "available", BatchSize: 50}},

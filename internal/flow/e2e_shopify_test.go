@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/ferryhub/ferry/internal/connector"
 	"github.com/ferryhub/ferry/internal/connector/ongoing"
-	"github.com/ferryhub/ferry/internal/connector/shopify"
 	"github.com/ferryhub/ferry/internal/flow"
 	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
 	ogsandbox "github.com/ferryhub/ferry/internal/sandbox/ongoing"
@@ -30,28 +28,8 @@ import (
 func TestShopifyOngoingEndToEnd(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	ssb, err := sfysandbox.New(sfysandbox.Options{Orders: 30, Products: 8, RestoreRate: 1000, MaximumAvailable: 20000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ssrv := httptest.NewServer(ssb.Handler())
-	t.Cleanup(func() { ssrv.Close(); ssb.Close() })
-	ss := *shopify.DefaultSettings()
-	ss.Shop, ss.BaseURL = ssb.ShopDomain(), ssrv.URL+"/admin/api"
-	sfy, err := shopify.New("sfy", ss, shopify.Credentials{AccessToken: ssb.Options().AccessToken, WebhookSecret: ssb.Options().APISecret}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wsb := ogsandbox.New(ogsandbox.Options{Articles: -1, ReceiveNew: 500})
-	wsrv := httptest.NewServer(wsb.Handler())
-	defer wsrv.Close()
-	ws := *ongoing.DefaultSettings()
-	ws.BaseURL, ws.Warehouse, ws.GoodsOwnerID, ws.RateLimit = wsrv.URL+"/{warehouse}/api/v1", wsb.Options().Warehouse, wsb.Options().GoodsOwnerID, 0
-	ws.OrderNumber = "ref"
-	wms, err := ongoing.New("erp", ws, wsb.Options().User, wsb.Options().Password, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ssb, sfy, sfyURL := newShopify(t, "sfy", sfysandbox.Options{Orders: 30, Products: 8, RestoreRate: 1000, MaximumAvailable: 20000})
+	wsb, wms := newOngoing(t, "erp", ogsandbox.Options{Articles: -1, ReceiveNew: 500}, func(s *ongoing.Settings) { s.OrderNumber = "ref" })
 	routes := []flow.Route{
 		{Name: "articles", Flow: "products", From: "sfy", To: "erp", Options: &flow.ProductsOptions{BatchSize: 50}},
 		{Name: "orders", Flow: "orders", From: "sfy", To: "erp", Options: &flow.OrdersOptions{BatchSize: 10, Overlap: time.Minute, ShippingMethods: []flow.Rule{{Match: "*", To: "PN-SP"}}}},
@@ -100,7 +78,7 @@ func TestShopifyOngoingEndToEnd(t *testing.T) {
 				}
 			}
 		}
-		shopifyQuery(t, ssrv.URL, ssb.Options().AccessToken, fmt.Sprintf(`{ order(id: %q) { name displayFulfillmentStatus fulfillments { trackingInfo { number } } } }`, gid), &o)
+		shopifyQuery(t, sfyURL, ssb.Options().AccessToken, fmt.Sprintf(`{ order(id: %q) { name displayFulfillmentStatus fulfillments { trackingInfo { number } } } }`, gid), &o)
 		id, _ := strconv.Atoi(l.RemoteID)
 		wo, err := wms.Order(ctx, id)
 		if err != nil {

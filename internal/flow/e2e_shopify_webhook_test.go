@@ -14,7 +14,6 @@ import (
 
 	"github.com/ferryhub/ferry/internal/connector"
 	"github.com/ferryhub/ferry/internal/connector/ongoing"
-	"github.com/ferryhub/ferry/internal/connector/shopify"
 	"github.com/ferryhub/ferry/internal/flow"
 	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
 	ogsandbox "github.com/ferryhub/ferry/internal/sandbox/ongoing"
@@ -28,27 +27,8 @@ import (
 func TestShopifyWebhooksOnceAndVerified(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	ssb, err := sfysandbox.New(sfysandbox.Options{Orders: 5, Products: 4, RestoreRate: 1000, MaximumAvailable: 20000, WebhookBackoff: 20 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ssrv := httptest.NewServer(ssb.Handler())
-	t.Cleanup(func() { ssrv.Close(); ssb.Close() })
-	ss := *shopify.DefaultSettings()
-	ss.Shop, ss.BaseURL = ssb.ShopDomain(), ssrv.URL+"/admin/api"
-	sfy, err := shopify.New("sfy", ss, shopify.Credentials{AccessToken: ssb.Options().AccessToken, WebhookSecret: ssb.Options().APISecret}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wsb := ogsandbox.New(ogsandbox.Options{Articles: -1, ReceiveNew: 500})
-	wsrv := httptest.NewServer(wsb.Handler())
-	defer wsrv.Close()
-	ws := *ongoing.DefaultSettings()
-	ws.BaseURL, ws.Warehouse, ws.GoodsOwnerID, ws.RateLimit, ws.OrderNumber = wsrv.URL+"/{warehouse}/api/v1", wsb.Options().Warehouse, wsb.Options().GoodsOwnerID, 0, "ref"
-	wms, err := ongoing.New("erp", ws, wsb.Options().User, wsb.Options().Password, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ssb, sfy, _ := newShopify(t, "sfy", sfysandbox.Options{Orders: 5, Products: 4, RestoreRate: 1000, MaximumAvailable: 20000, WebhookBackoff: 20 * time.Millisecond})
+	wsb, wms := newOngoing(t, "erp", ogsandbox.Options{Articles: -1, ReceiveNew: 500}, func(s *ongoing.Settings) { s.OrderNumber = "ref" })
 	routes := []flow.Route{
 		{Name: "articles", Flow: "products", From: "sfy", To: "erp", Options: &flow.ProductsOptions{BatchSize: 50}},
 		{Name: "orders", Flow: "orders", From: "sfy", To: "erp", Options: &flow.OrdersOptions{BatchSize: 10, Overlap: time.Minute, ShippingMethods: []flow.Rule{{Match: "*", To: "PN-SP"}}}},

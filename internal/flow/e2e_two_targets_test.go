@@ -3,14 +3,11 @@ package flow_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/ferryhub/ferry/internal/connector"
-	"github.com/ferryhub/ferry/internal/connector/odoo"
-	"github.com/ferryhub/ferry/internal/connector/ongoing"
 	"github.com/ferryhub/ferry/internal/flow"
 	mcfsandbox "github.com/ferryhub/ferry/internal/sandbox/mycashflow"
 	odoosandbox "github.com/ferryhub/ferry/internal/sandbox/odoo"
@@ -24,27 +21,11 @@ import (
 func TestOneShopTwoTargets(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	esb := odoosandbox.New(odoosandbox.Options{Version: 17, Currency: "EUR"})
-	esrv := httptest.NewServer(esb.Handler())
-	defer esrv.Close()
-	es := *odoo.DefaultSettings()
-	es.URL, es.Database, es.RateLimit = esrv.URL, "ferry", 0
-	erp, err := odoo.New("erp", es, "admin", "demo-key", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	esb, erp := newOdoo(t, "erp", odoosandbox.Options{Version: 17, Currency: "EUR"})
 	if _, err := erp.Create(ctx, "account.tax", []map[string]any{{"name": "ALV 25,5 % (sis.)", "amount": 25.5, "amount_type": "percent", "type_tax_use": "sale", "price_include": true}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	wsb := ogsandbox.New(ogsandbox.Options{Articles: -1, ReceiveNew: 1000})
-	wsrv := httptest.NewServer(wsb.Handler())
-	defer wsrv.Close()
-	ws := *ongoing.DefaultSettings()
-	ws.BaseURL, ws.Warehouse, ws.GoodsOwnerID, ws.RateLimit = wsrv.URL+"/{warehouse}/api/v1", wsb.Options().Warehouse, wsb.Options().GoodsOwnerID, 0
-	wms, err := ongoing.New("wms", ws, wsb.Options().User, wsb.Options().Password, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	wsb, wms := newOngoing(t, "wms", ogsandbox.Options{Articles: -1, ReceiveNew: 1000}, nil)
 	routes := []flow.Route{
 		{Name: "base", Flow: "base_config", From: "shop", To: "erp"},
 		{Name: "products", Flow: "products", From: "erp", To: "shop", Options: &flow.ProductsOptions{BatchSize: 50}},
