@@ -203,21 +203,7 @@ func runChaos(t *testing.T, seed uint64, dbURL string) {
 			c.createOrders(n, false)
 		}
 	}()
-	killsAt := make([]time.Duration, 0, chaosKills)
-	for k := 0; k < chaosKills; k++ {
-		// A restarted process waits for the killed one's leadership to expire
-		// before its passes run, so a kill waits for a job in flight.
-		time.Sleep(2*time.Second + time.Duration(c.rng.Int64N(int64(6*time.Second))))
-		inFlight := c.waitInFlight(20 * time.Second)
-		if err := c.child.Process.Signal(syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
-		<-c.exited
-		c.stale = c.running()
-		killsAt = append(killsAt, time.Since(began).Round(100*time.Millisecond))
-		t.Logf("kill %d at %v, %d order jobs running", k+1, killsAt[k], inFlight)
-		c.start()
-	}
+	killsAt := c.killAtRandom(began)
 	<-streamDone
 	close(retrying)
 	t.Logf("failed order jobs retried while passes ran: %d", <-retried)
@@ -542,6 +528,29 @@ func (c *chaosRun) startWorker() {
 	}
 	c.worker = cmd
 	c.t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait(); logf.Close() })
+}
+
+// killAtRandom kills the child with SIGKILL chaosKills times, each at a
+// random moment with an order job in flight, starts it again each time, and
+// returns when (since began) it killed.
+func (c *chaosRun) killAtRandom(began time.Time) []time.Duration {
+	c.t.Helper()
+	killsAt := make([]time.Duration, 0, chaosKills)
+	for k := range chaosKills {
+		// A restarted process waits for the killed one's leadership to expire
+		// before its passes run, so a kill waits for a job in flight.
+		time.Sleep(2*time.Second + time.Duration(c.rng.Int64N(int64(6*time.Second))))
+		inFlight := c.waitInFlight(20 * time.Second)
+		if err := c.child.Process.Signal(syscall.SIGKILL); err != nil {
+			c.t.Fatal(err)
+		}
+		<-c.exited
+		c.stale = c.running()
+		killsAt = append(killsAt, time.Since(began).Round(100*time.Millisecond))
+		c.t.Logf("kill %d at %v, %d order jobs running", k+1, killsAt[k], inFlight)
+		c.start()
+	}
+	return killsAt
 }
 
 // stop ends the child gracefully.

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -269,19 +268,7 @@ func runWarehouseChaos(t *testing.T, seed uint64, dbURL string, w *chaosWarehous
 			c.createOrders(min(ordersDuring-made, 10), false)
 		}
 	}()
-	var killsAt []time.Duration
-	for k := range chaosKills {
-		time.Sleep(2*time.Second + time.Duration(c.rng.Int64N(int64(6*time.Second))))
-		inFlight := c.waitInFlight(20 * time.Second)
-		if err := c.child.Process.Signal(syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
-		<-c.exited
-		c.stale = c.running()
-		killsAt = append(killsAt, time.Since(began).Round(100*time.Millisecond))
-		t.Logf("kill %d at %v, %d order jobs running", k+1, killsAt[k], inFlight)
-		c.start()
-	}
+	killsAt := c.killAtRandom(began)
 	<-streamDone
 
 	shopStats, wmsStats := since(c.shop.Faults().Stats(), shopBefore), since(w.faults.Stats(), wmsBefore)
