@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -71,7 +72,8 @@ func TestShopifyWebhooksOnceAndVerified(t *testing.T) {
 		sku = l
 		break
 	}
-	if _, _, err := ssb.CreateOrder(sfysandbox.OrderSpec{Email: "maija@example.fi", Lines: []sfysandbox.LineSpec{{SKU: sku, Quantity: 1}}}); err != nil {
+	firstID, first, err := ssb.CreateOrder(sfysandbox.OrderSpec{Email: "maija@example.fi", Lines: []sfysandbox.LineSpec{{SKU: sku, Quantity: 1}}})
+	if err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
@@ -109,6 +111,31 @@ func TestShopifyWebhooksOnceAndVerified(t *testing.T) {
 	h.pass(t, "orders")
 	if n := wsb.State().Orders; n != before+2 {
 		t.Fatalf("%d orders in the warehouse after the pass, want %d", n, before+2)
+	}
+
+	// Two changes of one order delivered newest first: the warehouse ends with
+	// the newest (a delivery triggers a pass, which reads the order as it is).
+	ssb.SetWebhookTricks(sfysandbox.WebhookTricks{Reorder: 2})
+	for _, note := range []string{"Ovikoodi 1111", "Ovikoodi 2222"} {
+		if err := ssb.UpdateOrder(first, note); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := h.store.GetLinkByLocal(ctx, "erp", "order", "sfy:"+firstID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := strconv.Atoi(l.RemoteID)
+	remark := ""
+	deadline = time.Now().Add(10 * time.Second)
+	for remark != "Ovikoodi 2222" && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		if o, err := wms.Order(ctx, id); err == nil {
+			remark = o.OrderInfo.OrderRemark
+		}
+	}
+	if remark != "Ovikoodi 2222" {
+		t.Fatalf("the warehouse's order remark is %q after two changes delivered newest first", remark)
 	}
 }
 
