@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -28,6 +30,7 @@ type State struct {
 	MaximumAvailable float64        `json:"maximum_available"`
 	RestoreRate      float64        `json:"restore_rate"`
 	CommitFailures   int            `json:"commit_failures"`
+	Grants           int            `json:"oauth_grants"`
 }
 
 // State counts the shop.
@@ -45,6 +48,7 @@ func (s *Server) State() State {
 	}
 	s.mu.Unlock()
 	st.Deliveries = len(s.Deliveries())
+	st.Grants = s.Grants()
 	p := s.buckets.planNow()
 	st.MaximumAvailable, st.RestoreRate = p.MaximumAvailable, p.RestoreRate
 	return st
@@ -316,6 +320,7 @@ func (s *Server) DrainBucket(token string, points float64) float64 {
 	if token == "" {
 		token = s.opts.AccessToken
 	}
+	token = s.appOf(token)
 	return s.buckets.drain(token, points, s.opts.Now())
 }
 
@@ -354,6 +359,9 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		return true
 	}
 	post := r.Method == http.MethodPost || r.Method == http.MethodPut
+	if s.serveOAuthControl(w, r, path, decode) {
+		return
+	}
 	switch {
 	case path == "state" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, s.State())
@@ -369,7 +377,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusCreated, map[string]string{"id": id, "name": name})
 	case strings.HasPrefix(path, "orders/") && post:
-		ref, action, _ := strings.Cut(strings.TrimPrefix(path, "orders/"), "/")
+		ref, action := refAndAction(r, "orders/", "update", "cancel")
 		var v struct {
 			Note   string `json:"note"`
 			Reason string `json:"reason"`
@@ -409,8 +417,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"created": s.GenerateOrders(v.Orders)})
 	case strings.HasPrefix(path, "products/") && r.Method == http.MethodGet:
-		// A client's path cleaning may fold gid:// to gid:/.
-		ref := strings.Replace(strings.TrimPrefix(path, "products/"), "gid:/shopify/", "gid://shopify/", 1)
+		ref := pathRef(strings.TrimPrefix(r.URL.EscapedPath(), "/_sandbox/products/"))
 		if p, ok := s.Product(ref); ok {
 			writeJSON(w, http.StatusOK, p)
 		} else {
@@ -423,7 +430,8 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		if !decode(&v) {
 			return
 		}
-		if err := s.UpdateProduct(strings.TrimSuffix(strings.TrimPrefix(path, "products/"), "/update"), v.Title); err != nil {
+		ref, _ := refAndAction(r, "products/", "update")
+		if err := s.UpdateProduct(ref, v.Title); err != nil {
 			bad("%v", err)
 			return
 		}
@@ -491,4 +499,27 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": fmt.Sprintf("no sandbox endpoint %s %s; see the package doc", r.Method, r.URL.Path)})
 	}
+}
+
+// refAndAction splits /_sandbox/{kind}{ref}/{action} at the last slash of the
+// escaped path, so a ref may be a gid, raw (gid://…) or escaped (gid%3A%2F%2F…).
+func refAndAction(r *http.Request, kind string, actions ...string) (ref, action string) {
+	rest := strings.TrimPrefix(r.URL.EscapedPath(), "/_sandbox/"+kind)
+	if i := strings.LastIndex(rest, "/"); i >= 0 && slices.Contains(actions, rest[i+1:]) {
+		return pathRef(rest[:i]), rest[i+1:]
+	}
+	return pathRef(rest), ""
+}
+
+// pathRef unescapes a path ref and mends a gid:// that a client's path
+// cleaning folded to gid:/.
+func pathRef(raw string) string {
+	ref, err := url.PathUnescape(raw)
+	if err != nil {
+		ref = raw
+	}
+	if t, ok := strings.CutPrefix(ref, "gid:/"); ok && !strings.HasPrefix(t, "/") {
+		ref = "gid://" + t
+	}
+	return ref
 }
