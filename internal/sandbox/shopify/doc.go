@@ -62,7 +62,8 @@
 // "https://shopify.dev/api/usage/access-scopes","requiredAccess":"`read_orders`
 // access scope."}} (the words of real answers quoted in issues [3P]; the
 // reference leaves the body [U]); several scopes that each suffice read "`a`
-// access scope, `b` access scope or `c` access scope.". Checked: orders order
+// access scope, `b` access scope or `c` access scope.". Checked (scopes per
+// field [U] but for fulfillment orders, which the schema names): orders order
 // refund fulfillment (read_orders), customers customer (read_customers),
 // products product productByHandle productVariants productVariant
 // (read_products), inventoryItems inventoryItem inventoryLevel

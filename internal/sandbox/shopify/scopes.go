@@ -66,8 +66,9 @@ var (
 	writeFO = need{"write_merchant_managed_fulfillment_orders", "write_assigned_fulfillment_orders", "write_third_party_fulfillment_orders"}
 )
 
-// rootNeeds are the scopes of the root fields the sandbox serves (the
-// schema's descriptions name them; nested fields are not checked [U]).
+// rootNeeds are the scopes of the root fields the sandbox serves, as
+// Shopify's docs give them [U: the reference lists the scopes only; the schema
+// names the fulfillment-order ones]. Nested fields are not checked [U].
 var rootNeeds = map[string]need{
 	"orders": {"read_orders"}, "order": {"read_orders"}, "refund": {"read_orders"}, "fulfillment": {"read_orders"},
 	"customers": {"read_customers"}, "customer": {"read_customers"},
