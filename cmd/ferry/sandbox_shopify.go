@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -49,6 +50,11 @@ stock and webhook tricks are driven from /_sandbox/… (see the package doc).`,
 			fmt.Fprintf(out, "  API version:     %s\n", version)
 			fmt.Fprintf(out, "  access token:    %s\n", eff.AccessToken)
 			fmt.Fprintf(out, "  webhook secret:  %s\n", eff.APISecret)
+			fmt.Fprintf(out, "  token URL:       %s/admin/oauth/access_token (client credentials)\n", base)
+			fmt.Fprintf(out, "  client id:       %s\n", eff.ClientID)
+			fmt.Fprintf(out, "  client secret:   %s\n", eff.ClientSecret)
+			fmt.Fprintf(out, "  token TTL:       %s\n", eff.TokenTTL)
+			fmt.Fprintf(out, "  scopes:          %s\n", strings.Join(eff.Scopes, ","))
 			fmt.Fprintf(out, "  cost bucket:     %.0f points, %.0f/s (%s plan)%s\n", eff.MaximumAvailable, eff.RestoreRate, eff.Plan, throttleText(eff.Throttle429))
 			fmt.Fprintf(out, "  ferry connection settings: {base_url: %s, shop: %s, api_version: %s, access_token: %s, webhook_secret: %s}\n",
 				base, sb.ShopDomain(), version, eff.AccessToken, eff.APISecret)
@@ -60,6 +66,10 @@ stock and webhook tricks are driven from /_sandbox/… (see the package doc).`,
 	cmd.Flags().StringVar(&version, "api-version", "2025-01", "API version shown in the base URL (any supported one is served)")
 	cmd.Flags().StringVar(&o.AccessToken, "token", "shpat_sandbox_token", "Admin API access token")
 	cmd.Flags().StringVar(&o.APISecret, "secret", "shpss_sandbox_secret", "app client secret: the webhook HMAC key")
+	cmd.Flags().StringVar(&o.ClientID, "client-id", shopifysandbox.DefaultClientID, "app client ID for the client-credentials grant")
+	cmd.Flags().StringVar(&o.ClientSecret, "client-secret", "", "app client secret for the grant (default: --secret, as Shopify has one secret)")
+	cmd.Flags().DurationVar(&o.TokenTTL, "token-ttl", 24*time.Hour, "lifetime of granted access tokens")
+	cmd.Flags().StringSliceVar(&o.Scopes, "scopes", shopifysandbox.DefaultScopes, "the app's access scopes (comma list; empty: none)")
 	cmd.Flags().StringVar(&o.SchemaPath, "schema", "", "Admin API schema SDL (default: shared/data/shopify/admin-2025-01.graphql above the working directory)")
 	cmd.Flags().Int64Var(&o.Seed, "seed", 1, "data generator seed")
 	cmd.Flags().IntVar(&o.Orders, "orders", 0, "generated orders (0 = default 40, negative = none)")

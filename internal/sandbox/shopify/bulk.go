@@ -60,6 +60,9 @@ func (s *Server) bulkOperationRunQuery(ec *execCtx, args map[string]any) (any, e
 	if len(doc.Operations) != 1 || doc.Operations[0].Operation != ast.Query {
 		return invalid("Invalid bulk query: a bulk query must be a single query operation.")
 	}
+	if err := ec.bulkAccess(doc); err != nil {
+		return invalid(err.Error()) // as a userError [U]
+	}
 	if !ec.hasConnection(doc.Operations[0].SelectionSet, s.schema.Query) {
 		return invalid("Bulk queries must contain at least one connection.")
 	}

@@ -28,6 +28,7 @@ type State struct {
 	MaximumAvailable float64        `json:"maximum_available"`
 	RestoreRate      float64        `json:"restore_rate"`
 	CommitFailures   int            `json:"commit_failures"`
+	Grants           int            `json:"oauth_grants"`
 }
 
 // State counts the shop.
@@ -45,6 +46,7 @@ func (s *Server) State() State {
 	}
 	s.mu.Unlock()
 	st.Deliveries = len(s.Deliveries())
+	st.Grants = s.Grants()
 	p := s.buckets.planNow()
 	st.MaximumAvailable, st.RestoreRate = p.MaximumAvailable, p.RestoreRate
 	return st
@@ -316,6 +318,7 @@ func (s *Server) DrainBucket(token string, points float64) float64 {
 	if token == "" {
 		token = s.opts.AccessToken
 	}
+	token = s.appOf(token)
 	return s.buckets.drain(token, points, s.opts.Now())
 }
 
@@ -354,6 +357,9 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		return true
 	}
 	post := r.Method == http.MethodPost || r.Method == http.MethodPut
+	if s.serveOAuthControl(w, r, path, decode) {
+		return
+	}
 	switch {
 	case path == "state" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, s.State())
@@ -369,7 +375,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusCreated, map[string]string{"id": id, "name": name})
 	case strings.HasPrefix(path, "orders/") && post:
-		ref, action, _ := strings.Cut(strings.TrimPrefix(path, "orders/"), "/")
+		ref, action := refAndAction(r, "orders/", "update", "cancel")
 		var v struct {
 			Note   string `json:"note"`
 			Reason string `json:"reason"`
@@ -409,8 +415,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"created": s.GenerateOrders(v.Orders)})
 	case strings.HasPrefix(path, "products/") && r.Method == http.MethodGet:
-		// A client's path cleaning may fold gid:// to gid:/.
-		ref := strings.Replace(strings.TrimPrefix(path, "products/"), "gid:/shopify/", "gid://shopify/", 1)
+		ref := pathRef(strings.TrimPrefix(r.URL.EscapedPath(), "/_sandbox/products/"))
 		if p, ok := s.Product(ref); ok {
 			writeJSON(w, http.StatusOK, p)
 		} else {
@@ -423,7 +428,8 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		if !decode(&v) {
 			return
 		}
-		if err := s.UpdateProduct(strings.TrimSuffix(strings.TrimPrefix(path, "products/"), "/update"), v.Title); err != nil {
+		ref, _ := refAndAction(r, "products/", "update")
+		if err := s.UpdateProduct(ref, v.Title); err != nil {
 			bad("%v", err)
 			return
 		}

@@ -128,7 +128,8 @@ var Plans = map[string]Plan{
 	"classic":    {1000, 50},
 }
 
-// bucket is the leaky bucket of one (shop, app) pair: each token is one app.
+// bucket is the leaky bucket of one (shop, app) pair, keyed by the app's
+// static token (granted tokens map to it: appOf).
 type bucket struct {
 	available float64
 	at        time.Time

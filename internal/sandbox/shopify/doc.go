@@ -2,8 +2,9 @@
 // HTTP, written from shared/reference/shopify-clientify.md §1 and the vendor
 // bodies in shared/samples/shopify. It shares no code with the client in
 // internal/connector, so a misreading of the API cannot hide in both. One
-// server is one shop ({Shop}.myshopify.com) with one app token (plus
-// Options.ExtraTokens, other apps with their own cost buckets).
+// server is one shop ({Shop}.myshopify.com) with one app: its static token
+// Options.AccessToken and the tokens its client-credentials grant issues
+// (Options.ExtraTokens are other apps with their own cost buckets).
 //
 // Tags as in the reference: [V] vendor docs, [V-schema] the 2025-01 schema,
 // [3P] third-party code, [U] unconfirmed, the sandbox's own choice.
@@ -12,6 +13,7 @@
 //
 //	POST /admin/api/{version}/graphql.json   X-Shopify-Access-Token; body {"query","variables","operationName"}
 //	                                         (or Content-Type application/graphql with the query as body)
+//	POST /admin/oauth/access_token           client-credentials grant, below
 //	GET  /_bulk/{id}.jsonl?key=…             a bulk operation's result (no token, like a signed URL)
 //	     /_sandbox/…                         control endpoints, below (no auth, no faults)
 //
@@ -21,8 +23,64 @@
 // Found"}. The answer names the version in X-Shopify-API-Version. Every version
 // is validated against the 2025-01 schema, the only one at hand.
 //
-// A missing or wrong token is 401 {"errors":"[API] Invalid API key or access
-// token (unrecognized login or wrong password)"} (§1.8 f [U]).
+// A missing, wrong or expired token is 401 {"errors":"[API] Invalid API key
+// or access token (unrecognized login or wrong password)"} (§1.8 f [U]; the
+// same body for an expired token [U]).
+//
+// # Client-credentials grant (§1.3)
+//
+// POST /admin/oauth/access_token with client_id, client_secret and
+// grant_type=client_credentials, form-encoded (Shopify's docs), JSON
+// (@shopify/shopify-api) or in the URL, answers 200
+// {"access_token":"shpat_…","scope":"read_orders,…","expires_in":86399}:
+// scope is Options.Scopes joined with commas, expires_in the whole seconds
+// left a moment after issue (Options.TokenTTL, default 24 h, less one second:
+// the reference's 86399 [U]). Options.ClientID defaults to DefaultClientID,
+// Options.ClientSecret to APISecret (one secret signs webhooks and
+// authenticates the app, §1.3). Each grant is a new token; earlier ones stay
+// valid until they expire [U]. All of them are the main app's: they share
+// its cost bucket. Errors, in the OAuth shape {"error","error_description"}
+// [U]: an unknown client_id 400 app_not_installed "The application is not
+// installed on this shop." (the only answer seen for this grant [3P]); a wrong
+// secret 401 invalid_client; a missing parameter 400 invalid_request; another
+// grant_type 400 unsupported_grant_type; an authorization code (no
+// grant_type) 400 invalid_request "The authorization code was not found or
+// was already used"; not POST 405. The fault injector covers this endpoint.
+// Grants counts the grants; SetTokenTTL changes the TTL of later grants and
+// ExpireTokens ends every issued token now.
+//
+// # Access scopes
+//
+// Options.Scopes (nil: DefaultScopes, an order, product, inventory and
+// fulfilment app's; SetScopes at run time) apply to every app on the shop.
+// currentAppInstallation{accessScopes{handle description} app{apiKey}}
+// answers them. A write scope grants its read scope [U]. Root fields needing a
+// scope the app lacks answer, beside their null (and so "data":null for a
+// non-null field), {"message":"Access denied for orders field. Required
+// access: `read_orders` access scope.","locations","path":["orders"],
+// "extensions":{"code":"ACCESS_DENIED","documentation":
+// "https://shopify.dev/api/usage/access-scopes","requiredAccess":"`read_orders`
+// access scope."}} (the words of real answers quoted in issues [3P]; the
+// reference leaves the body [U]); several scopes that each suffice read "`a`
+// access scope, `b` access scope or `c` access scope.". Checked (scopes per
+// field [U] but for fulfillment orders, which the schema names): orders order
+// refund fulfillment (read_orders), customers customer (read_customers),
+// products product productByHandle productVariants productVariant
+// (read_products), inventoryItems inventoryItem inventoryLevel
+// (read_inventory), locations location (read_locations), fulfillmentOrders
+// fulfillmentOrder (read_ merchant_managed, assigned or third_party
+// _fulfillment_orders), shopifyPaymentsAccount (read_shopify_payments_payouts),
+// node and nodes by the id's type; mutations: fulfillmentCreate(V2) and
+// fulfillmentTrackingInfoUpdate (write_ … _fulfillment_orders), inventory*
+// (write_inventory), order*, refundCreate (write_orders), product* and
+// productVariantsBulk* (write_products), customerCreate/Update
+// (write_customers), tagsAdd/Remove by the id's type, webhookSubscriptionCreate
+// and Update the topic's read scope (orders, refunds and order transactions
+// read_orders, fulfillments read_fulfillments, fulfillment orders as above,
+// products, inventory, customers, locations theirs; others none). A bulk query
+// over a denied root field answers a userError code INVALID with the same
+// message [U]. Nested fields are not checked [U], nor read_all_orders' 60-day
+// window.
 //
 // # Validation
 //
@@ -96,6 +154,7 @@
 // productVariants productVariant inventoryItems inventoryItem inventoryLevel locations location
 // fulfillmentOrders fulfillmentOrder fulfillment refund node nodes
 // currentBulkOperation webhookSubscriptions webhookSubscription shop
+// currentAppInstallation
 // shopifyPaymentsAccount{payouts balanceTransactions}.
 //
 // Order: id legacyResourceId name ("#1001"…) email phone createdAt processedAt
@@ -221,7 +280,7 @@
 // bulkOperationRunQuery 10) [3P]. Actual cost counts what was returned the same
 // way. A query over 1,000 requested points is refused before it runs with
 // MAX_COST_EXCEEDED (message in Shopify's words as remembered [U]). Each
-// (shop, token) has a leaky bucket: the requested cost is taken first, the
+// (shop, app) has a leaky bucket: the requested cost is taken first, the
 // difference to the actual cost given back [V]. Plans (Options.Plan):
 // standard 2,000/100 per s, advanced 4,000/200, plus 20,000/1,000, enterprise
 // 40,000/2,000, classic 1,000/50; the 2026 docs give only restore rates, so the
@@ -287,7 +346,8 @@
 //	GET  /_sandbox/state                          State
 //	POST /_sandbox/orders                         OrderSpec {email, lines[{sku, quantity}], financial, presentment,
 //	                                              rate, source, test, risk, note} → {"id", "name"}
-//	POST /_sandbox/orders/{gid|name|number}/update {"note"}   POST …/cancel {"reason"}
+//	POST /_sandbox/orders/{gid|name|number}/update {"note"}   POST …/cancel {"reason"}; the gid raw
+//	                                              (gid://…), URL-escaped or folded to gid:/ by path cleaning
 //	POST /_sandbox/touch                          {"orders": n}: the n least recently updated orders change
 //	POST /_sandbox/generate                       {"orders": n}: n generated orders placed now
 //	POST /_sandbox/products/{id}/update           {"title"}; id is the number of the global id
@@ -300,12 +360,19 @@
 //	GET  /_sandbox/webhooks/deliveries            every try: ids, topic, url, attempt, status, error, body
 //	PUT/GET /_sandbox/commit-then-fail            CommitThenFail {rate, next, drop}; GET lists the failures
 //	PUT/GET /_sandbox/faults                      fault.Config
+//	PUT/GET /_sandbox/oauth                       {"ttl": "2s", "scopes": [...]} → OAuthInfo {client_id token_ttl
+//	                                              grants live_tokens scopes}
+//	POST /_sandbox/oauth/expire                   every issued token expires now → {"expired": n}
+//
+// Control paths bypass http.ServeMux, whose path cleaning would fold gid://
+// and redirect a POST into a GET.
 //
 // The same as Go methods: State, CreateOrder, UpdateOrder, CancelOrder,
 // TouchOrders, GenerateOrders, UpdateProduct, Product, ProductCount,
 // SetAvailable, Quantities,
 // DrainBucket, SetThrottle, SetWebhookTricks, Deliveries, WaitDeliveries,
-// SetCommitThenFail, CommitFailures, Faults.
+// SetCommitThenFail, CommitFailures, Faults, Grants, SetTokenTTL,
+// ExpireTokens, SetScopes, OAuth.
 //
 // # Data
 //

@@ -52,6 +52,8 @@ type execCtx struct {
 	search []any
 	// after runs once the operation's state changes are done: webhooks.
 	after []func()
+	// scopes are the calling app's (scopes.go); nil checks nothing.
+	scopes scopeSet
 }
 
 type fieldGroup struct {
@@ -151,11 +153,21 @@ func (ec *execCtx) selectObject(sel ast.SelectionSet, def *ast.Definition, v any
 			ec.mutating = true
 			ec.actual += mutationCost
 		}
-		raw, err := ec.resolve(def, fd, f, v)
+		var raw any
+		var err error
+		if isMutationRoot || def == ec.schema.Query {
+			err = ec.access(f.Name, f.ArgumentMap(ec.vars))
+		}
+		if err == nil {
+			raw, err = ec.resolve(def, fd, f, v)
+		}
 		var val any
 		ok := true
 		if err != nil {
 			ec.fail(f, fpath, err.Error())
+			if x, ok := err.(interface{ extensions() *omap }); ok {
+				ec.errs[len(ec.errs)-1].Extensions = x.extensions()
+			}
 			if fd.Type.NonNull {
 				ok = false
 			}

@@ -64,6 +64,7 @@ func (s *Server) newQueryRoot() obj {
 			return s.currentBulk(ec, argStr(args["type"])), nil
 		}),
 		"shop":                   lazy(func() any { return s.shopObj() }),
+		"currentAppInstallation": lazy(func() any { return s.appInstallation() }),
 		"shopifyPaymentsAccount": lazy(func() any { return s.paymentsAccountObj() }),
 	}
 }

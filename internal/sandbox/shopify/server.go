@@ -1,6 +1,7 @@
 package shopify
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -33,8 +34,16 @@ type Options struct {
 	// cost bucket, as buckets are per (shop, app).
 	ExtraTokens []string
 	// APISecret is the app's client secret: the webhook HMAC key; default
-	// "shpss_sandbox_secret".
+	// "shpss_sandbox_secret", or ClientSecret when only that is set.
 	APISecret string
+	// ClientID and ClientSecret are the app's credentials for the
+	// client-credentials grant (oauth.go); defaults DefaultClientID and
+	// APISecret (Shopify signs webhooks with the client secret, §1.3).
+	ClientID, ClientSecret string
+	// TokenTTL is the lifetime of granted tokens; default 24 h (§1.3).
+	TokenTTL time.Duration
+	// Scopes are the app's access scopes; nil means DefaultScopes, empty none.
+	Scopes []string
 	// SchemaPath is the Admin API SDL; default FindSchema from the working
 	// directory.
 	SchemaPath string
@@ -81,6 +90,12 @@ func (o Options) Validate() error {
 			return fmt.Errorf("shopify sandbox: unknown plan %q (standard, advanced, plus, enterprise, classic)", o.Plan)
 		}
 	}
+	if o.TokenTTL < 0 {
+		return fmt.Errorf("shopify sandbox: token TTL must not be negative")
+	}
+	if err := checkScopes(o.Scopes); err != nil {
+		return err
+	}
 	if o.MaximumAvailable < 0 || o.RestoreRate < 0 {
 		return fmt.Errorf("shopify sandbox: bucket size and restore rate must not be negative")
 	}
@@ -97,6 +112,10 @@ func (o Options) Validate() error {
 	return nil
 }
 
+// DefaultClientID is the app's client ID unless Options.ClientID is set
+// (Shopify's are 32 hex digits).
+const DefaultClientID = "f3a9c0de5b7e4c2a9d1b6e8f0a2c4d6e"
+
 var shopName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
 func (o *Options) defaults() {
@@ -107,7 +126,13 @@ func (o *Options) defaults() {
 		o.AccessToken = "shpat_sandbox_token"
 	}
 	if o.APISecret == "" {
-		o.APISecret = "shpss_sandbox_secret"
+		o.APISecret = cmp.Or(o.ClientSecret, "shpss_sandbox_secret")
+	}
+	o.ClientID = cmp.Or(o.ClientID, DefaultClientID)
+	o.ClientSecret = cmp.Or(o.ClientSecret, o.APISecret)
+	o.TokenTTL = cmp.Or(o.TokenTTL, 24*time.Hour)
+	if o.Scopes == nil {
+		o.Scopes = DefaultScopes
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
@@ -171,6 +196,7 @@ type Server struct {
 	schema  *ast.Schema
 	faults  *fault.Injector
 	buckets *buckets
+	oauth   *oauth
 
 	mu sync.Mutex // guards st and everything below
 	st *state
@@ -203,6 +229,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{opts: opts, schema: schema, faults: fault.New(opts.Faults), st: newState(), throttle429: opts.Throttle429,
+		oauth:   &oauth{ttl: opts.TokenTTL, scopes: slices.Clone(opts.Scopes), issued: map[string]time.Time{}},
 		buckets: &buckets{plan: Plan{opts.MaximumAvailable, opts.RestoreRate}, m: map[string]*bucket{}}}
 	s.setCommitThenFail(opts.CommitThenFail)
 	s.hooks = newDispatcher(s)
@@ -213,11 +240,20 @@ func New(opts Options) (*Server, error) {
 	mux.Handle("/_sandbox/faults", s.faults.Handler())
 	mux.HandleFunc("/_sandbox/", s.serveControl)
 	mux.HandleFunc("/_bulk/", s.serveBulkFile)
+	mux.Handle("/admin/oauth/access_token", s.faults.Wrap(http.HandlerFunc(s.serveToken)))
 	mux.Handle("/admin/", s.faults.Wrap(http.HandlerFunc(s.serveAPI)))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"errors": "Not Found"})
 	})
-	s.handler = mux
+	// The control paths bypass the mux: its path cleaning folds a gid:// in a
+	// path to gid:/ and answers with a redirect that turns POST into GET.
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/_sandbox/") && r.URL.Path != "/_sandbox/faults" {
+			s.serveControl(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 	return s, nil
 }
 
@@ -295,7 +331,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("X-Shopify-API-Version", version)
 	w.Header().Set("X-Request-Id", s.requestID())
-	if !s.authorized(r.Header.Get("X-Shopify-Access-Token")) {
+	// An expired token gets the same 401 as a wrong one [U].
+	if st, _ := s.checkToken(r.Header.Get("X-Shopify-Access-Token")); st != tokenValid {
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"errors": unauthorized})
 		return
 	}
@@ -337,13 +374,6 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, res.code, res.answer)
 }
 
-func (s *Server) authorized(token string) bool {
-	if token == "" {
-		return false
-	}
-	return token == s.opts.AccessToken || slices.Contains(s.opts.ExtraTokens, token)
-}
-
 func (s *Server) requestID() string {
 	s.mu.Lock()
 	s.requests++
@@ -377,9 +407,9 @@ func (s *Server) run(r *http.Request, version, query string, vars map[string]any
 	if verr != nil {
 		return answered(newOmap("errors", errList([]gqlErr{*verr})))
 	}
-	token := r.Header.Get("X-Shopify-Access-Token")
+	token := s.appOf(r.Header.Get("X-Shopify-Access-Token")) // the bucket's key
 	now := s.opts.Now()
-	ec := &execCtx{s: s, schema: s.schema, doc: doc, vars: coerced, now: now, base: baseURL(r), version: version}
+	ec := &execCtx{s: s, schema: s.schema, doc: doc, vars: coerced, now: now, base: baseURL(r), version: version, scopes: s.scopeSet()}
 	requested := ec.requestedCost(op)
 	if requested > MaxQueryCost {
 		left, _ := s.buckets.take(token, 0, now)
