@@ -64,8 +64,9 @@
 // reference leaves the body [U]); several scopes that each suffice read "`a`
 // access scope, `b` access scope or `c` access scope.". Checked (scopes per
 // field [U] but for fulfillment orders, which the schema names): orders order
-// refund fulfillment (read_orders), customers customer (read_customers),
-// products product productByHandle productVariants productVariant
+// refund fulfillment ordersCount (read_orders), customers customer
+// customersCount (read_customers), products product productByHandle
+// productVariants productVariant productsCount productVariantsCount
 // (read_products), inventoryItems inventoryItem inventoryLevel
 // (read_inventory), locations location (read_locations), fulfillmentOrders
 // fulfillmentOrder (read_ merchant_managed, assigned or third_party
@@ -155,7 +156,15 @@
 // fulfillmentOrders fulfillmentOrder fulfillment refund node nodes
 // currentBulkOperation webhookSubscriptions webhookSubscription shop
 // currentAppInstallation
-// shopifyPaymentsAccount{payouts balanceTransactions}.
+// shopifyPaymentsAccount{payouts balanceTransactions}, and the counts
+// ordersCount productsCount productVariantsCount customersCount: Count{count
+// precision} under the connection's query: search (and its warnings;
+// productVariantsCount's "No supported search fields." is not followed [U]).
+// ordersCount and productsCount stop at limit: or else at 10,000 (the 2025-01
+// descriptions, kept for every version; limit has no default there, and a
+// limit above 10,000 still stops there [U]), precision AT_LEAST once the
+// count reaches the cap [U: "a limit was imposed and reached"], else EXACT;
+// the other two take no limit and are exact. savedSearchId is ignored. Each costs 1 (an object).
 //
 // Order: id legacyResourceId name ("#1001"…) email phone createdAt processedAt
 // updatedAt cancelledAt cancelReason closed closedAt confirmed

@@ -13,7 +13,7 @@ func (s *Server) newQueryRoot() obj {
 			return s.node(argStr(args["id"])), nil
 		}
 	}
-	return obj{"__typename": "QueryRoot",
+	root := obj{"__typename": "QueryRoot",
 		"orders": resolver(func(ec *execCtx, args map[string]any) (any, error) {
 			return s.ordersConn(ec, args, "orders", st().orders)
 		}),
@@ -67,6 +67,10 @@ func (s *Server) newQueryRoot() obj {
 		"currentAppInstallation": lazy(func() any { return s.appInstallation() }),
 		"shopifyPaymentsAccount": lazy(func() any { return s.paymentsAccountObj() }),
 	}
+	for k, v := range s.countRoots() {
+		root[k] = v
+	}
+	return root
 }
 
 type constErr string

@@ -74,6 +74,8 @@ var rootNeeds = map[string]need{
 	"customers": {"read_customers"}, "customer": {"read_customers"},
 	"products": {"read_products"}, "product": {"read_products"}, "productByHandle": {"read_products"},
 	"productVariants": {"read_products"}, "productVariant": {"read_products"},
+	"ordersCount": {"read_orders"}, "customersCount": {"read_customers"},
+	"productsCount": {"read_products"}, "productVariantsCount": {"read_products"},
 	"inventoryItems": {"read_inventory"}, "inventoryItem": {"read_inventory"}, "inventoryLevel": {"read_inventory"},
 	"locations": {"read_locations"}, "location": {"read_locations"},
 	"fulfillmentOrders": readFO, "fulfillmentOrder": readFO,
