@@ -37,7 +37,8 @@ import (
 // ineligible one is, every one is quick-processed in the shop exactly once
 // with the warehouse's tracking code, the shop's stock is the warehouse's, no
 // two calls overlapped per Ongoing goods owner and no OGOship call went
-// without a valid token. FERRY_CHAOS_SEED repeats a run.
+// without a valid token. FERRY_CHAOS_SEED repeats a run; FERRY_CHAOS_LOGS=DIR
+// keeps the ferry processes' logs there, at FERRY_CHAOS_LOG_LEVEL (warn).
 func TestWarehouseExactlyOnceUnderTrouble(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {

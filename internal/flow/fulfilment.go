@@ -89,17 +89,22 @@ const (
 const unlinkedPatience = 6 * time.Hour
 
 // shopOrder returns the shop's id of the order the ERP knows as erpOrderID, from
-// the orders route's link. With no link it is a transient error while the event
-// of at is recent (unlinkedPatience), so the job retries; after, a permanent one.
+// the orders route's link. With no link the job waits while the event of at is
+// recent (unlinkedPatience), then fails for good; with no time it retries as
+// any transient failure, up to its attempts.
 func shopOrder(ctx context.Context, rt *Runtime, r Route, erpOrderID string, at time.Time) (string, error) {
 	l, err := rt.Store.GetLinkByRemote(ctx, r.From, orderLink, erpOrderID)
 	if errors.Is(err, store.ErrNotFound) {
-		if age := time.Since(at); at.IsZero() || age < unlinkedPatience {
+		why := fmt.Errorf("%s order %s has no link to a %s order yet; its import may still be under way, so this waits for it until %v after the event", r.From, erpOrderID, r.To, unlinkedPatience)
+		if at.IsZero() {
+			// No time to judge by: the job's retries, which end, do.
+			return "", why
+		}
+		if age := time.Since(at); age < unlinkedPatience {
 			// Soon after the event the link is likely on its way: look again
 			// soon; later ever less often (a tenth of the event's age, 5 s to
 			// 10 min).
-			wait := min(max(age/10, 5*time.Second), 10*time.Minute)
-			return "", jobs.RetryIn(wait, fmt.Errorf("%s order %s has no link to a %s order yet; its import may still be under way, so this waits for it until %v after the event", r.From, erpOrderID, r.To, unlinkedPatience))
+			return "", jobs.RetryIn(min(max(age/10, 5*time.Second), 10*time.Minute), why)
 		}
 		return "", jobs.Permanentf("%s order %s was not imported by ferry from %s; nothing to update there", r.From, erpOrderID, r.To)
 	}
