@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -572,10 +573,10 @@ type refusedCalls struct {
 }
 
 func (rc *refusedCalls) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	sw := &statusWriter{ResponseWriter: w}
+	sw := &bodyPeek{statusWriter: statusWriter{ResponseWriter: w}}
 	at := time.Since(rc.began)
 	rc.h.ServeHTTP(sw, r)
-	if sw.code == http.StatusTooManyRequests && sw.Header().Get("Retry-After") == "1" && strings.Contains(sw.Header().Get("Content-Type"), "json") {
+	if sw.code == http.StatusTooManyRequests && bytes.Contains(sw.head, []byte("Parallel requests")) {
 		rc.mu.Lock()
 		rc.calls = append(rc.calls, fmt.Sprintf("%v %s %s", at.Round(time.Millisecond), r.Method, r.URL.Path))
 		rc.mu.Unlock()
@@ -586,4 +587,17 @@ func (rc *refusedCalls) list() []string {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	return append([]string(nil), rc.calls...)
+}
+
+// bodyPeek keeps the start of an answer's body beside its status.
+type bodyPeek struct {
+	statusWriter
+	head []byte
+}
+
+func (w *bodyPeek) Write(b []byte) (int, error) {
+	if len(w.head) < 256 {
+		w.head = append(w.head, b[:min(len(b), 256-len(w.head))]...)
+	}
+	return w.statusWriter.Write(b)
 }

@@ -1,6 +1,7 @@
 package ongoing
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -324,6 +325,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	// the handler's return.
 	release := sync.OnceFunc(func() { s.leave(owner) })
 	defer release()
+	// A connection the fault injector drops ends the request at once, too.
+	w = releasingWriter{w, release}
 	s.faults.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.route(w, r, strings.Split(strings.Trim(r.URL.Path[len(prefix):], "/"), "/"), body, release)
 	})).ServeHTTP(w, r)
@@ -460,3 +463,17 @@ func (q query) page(fromName, maxName string) (from, max int, e *apiErr) {
 	}
 	return from, max, nil
 }
+
+// releasingWriter frees the goods owner before the connection is hijacked (a
+// dropped connection): the client sees the drop at once and may call again.
+type releasingWriter struct {
+	http.ResponseWriter
+	release func()
+}
+
+func (w releasingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	w.release()
+	return http.NewResponseController(w.ResponseWriter).Hijack()
+}
+
+func (w releasingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

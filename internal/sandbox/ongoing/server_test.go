@@ -388,3 +388,21 @@ func TestSandboxGeneratedDataIsSeeded(t *testing.T) {
 		t.Fatalf("state %+v", st)
 	}
 }
+
+// A connection the fault injector drops frees the goods owner before it
+// closes: the client's call right after is no overlap.
+func TestSandboxDropFreesTheOwner(t *testing.T) {
+	t.Parallel()
+	e := start(t, Options{})
+	for range 50 {
+		e.sb.Faults().Set(fault.Config{DropRate: 1})
+		if a := e.call("GET", "/articles?goodsOwnerId=42", nil); a.code != -1 {
+			t.Fatalf("not dropped: %d", a.code)
+		}
+		e.sb.Faults().Set(fault.Config{})
+		e.must(200, e.call("GET", "/articles?goodsOwnerId=42", nil))
+	}
+	if n := e.sb.Overlaps(); n != 0 {
+		t.Fatalf("%d overlaps after drops", n)
+	}
+}
