@@ -122,6 +122,12 @@ type Request struct {
 	// answer (an application error in the body, as Odoo's JSON-2 gives): it is
 	// returned as a Response for the caller to read, not retried.
 	Final func(status int, body []byte) bool
+	// Stream, when set, reads a 2xx answer's body as it arrives instead of
+	// into memory (a bulk export of any size): Timeout then bounds the wait
+	// for the answer's headers, not the body, and MaxBody does not apply. A
+	// Stream error ends the call with no retry (what was read has been
+	// handed on); the Response's Body is then empty.
+	Stream func(body io.Reader) error
 }
 
 // Response is a completed call: any status, body fully read.
@@ -149,7 +155,12 @@ func (c *Caller) Do(ctx context.Context, r Request) (*Response, error) {
 			}
 		}
 		resp, err := c.once(ctx, r)
+		var se *streamError
 		switch {
+		case errors.As(err, &se):
+			recordCall(c.policy.System, strconv.Itoa(http.StatusOK))
+			c.policy.Calls.note(c.policy.Account, http.StatusOK, "")
+			return nil, c.fail(op, attempt, http.StatusOK, nil, se.err, true, false)
 		case err != nil:
 			if ctx.Err() != nil {
 				return nil, c.fail(op, attempt, 0, nil, ctx.Err(), false, !r.Idempotent)
@@ -197,7 +208,15 @@ func (c *Caller) Do(ctx context.Context, r Request) (*Response, error) {
 }
 
 func (c *Caller) once(ctx context.Context, r Request) (*Response, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.policy.Timeout)
+	var cancel context.CancelFunc
+	var headers *time.Timer
+	if r.Stream != nil {
+		// Only the wait for the headers is bounded; the body takes its time.
+		ctx, cancel = context.WithCancel(ctx)
+		headers = time.AfterFunc(c.policy.Timeout, cancel)
+	} else {
+		ctx, cancel = context.WithTimeout(ctx, c.policy.Timeout)
+	}
 	defer cancel()
 	var body io.Reader
 	if r.Body != nil {
@@ -211,10 +230,19 @@ func (c *Caller) once(ctx context.Context, r Request) (*Response, error) {
 		req.Header[k] = v
 	}
 	resp, err := c.client.Do(req)
+	if headers != nil {
+		headers.Stop()
+	}
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
+	if r.Stream != nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		if err := r.Stream(resp.Body); err != nil {
+			return nil, &streamError{err}
+		}
+		return &Response{Status: resp.StatusCode, Header: resp.Header}, nil
+	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, c.policy.MaxBody+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading response body: %w", err)
@@ -407,3 +435,10 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// streamError is a Stream that failed while it read a body: the call is not
+// tried again (what was read has been handed on).
+type streamError struct{ err error }
+
+func (e *streamError) Error() string { return e.err.Error() }
+func (e *streamError) Unwrap() error { return e.err }

@@ -2,10 +2,10 @@ package shopify
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -82,19 +82,22 @@ func (c *Client) bulkProducts(ctx context.Context, page func([]model.Product, ti
 	if url == "" {
 		return page(nil, started) // an empty result has no file
 	}
-	resp, err := c.caller.Do(ctx, remote.Request{Method: http.MethodGet, URL: url, Idempotent: true, Op: "GET bulk result"})
+	// The file is read as it arrives, a page of products at a time: a
+	// catalogue of any size costs one page of memory.
+	resp, err := c.caller.Do(ctx, remote.Request{Method: http.MethodGet, URL: url, Idempotent: true, Op: "GET bulk result",
+		Stream: func(r io.Reader) error { return c.streamProducts(r, page, started) }})
 	if err != nil {
 		return fmt.Errorf("shopify %s: reading bulk result %s: %w", c.settings.Shop, op.ID, err)
 	}
 	if resp.Status != http.StatusOK {
 		return &HTTPError{Shop: c.settings.Shop, Op: "GET bulk result", Status: resp.Status, Body: remote.Excerpt(resp.Body, 200)}
 	}
-	return c.streamProducts(bytes.NewReader(resp.Body), page, started)
+	return nil
 }
 
 // streamProducts reads product JSONL: a product line, then its variants'
 // lines; a product is complete when the next product line comes.
-func (c *Client) streamProducts(r *bytes.Reader, page func([]model.Product, time.Time) error, through time.Time) error {
+func (c *Client) streamProducts(r io.Reader, page func([]model.Product, time.Time) error, through time.Time) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	var cur *Product

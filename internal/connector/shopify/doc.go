@@ -54,7 +54,7 @@
 //     read back after an unclear answer.
 //   - ChangedProducts pages products by UPDATED_AT (100 variants each); a
 //     first read of bulk_threshold products or more runs as a bulk operation
-//     (JSONL with __parentId, read whole into memory, at most 64 MiB).
+//     (JSONL with __parentId, read as it arrives, a page of products at a time).
 //   - Webhooks: HMAC-SHA256 of the raw body, base64, constant time; key =
 //     shop:topic:X-Shopify-Event-Id (else X-Shopify-Webhook-Id). The secret is
 //     webhook_secret, else the app's client secret. SubscribeOrders lists
