@@ -50,3 +50,15 @@ func FuzzVerifyWebhook(f *testing.F) {
 		DecodeWebhookBody(b)
 	})
 }
+
+func FuzzDecodeOrderMoney(f *testing.F) {
+	f.Add([]byte(`{"order":{"name":"#1001","transactions":[{"id":"gid://shopify/OrderTransaction/1","kind":"SALE","status":"SUCCESS","gateway":"shopify_payments","amountSet":{"shopMoney":{"amount":"24.90","currencyCode":"EUR"}}}],"refunds":[{"id":"gid://shopify/Refund/2","totalRefundedSet":{"shopMoney":{"amount":"5.00","currencyCode":"EUR"}},"refundLineItems":{"nodes":[{"quantity":1,"restockType":"RETURN","lineItem":{"sku":"A"},"subtotalSet":{"shopMoney":{"amount":"5.00","currencyCode":"EUR"}}}]}}]}}`))
+	f.Add([]byte(`{"order":null}`))
+	f.Add([]byte(`{"order":{"transactions":[{"amountSet":{"shopMoney":{"amount":"x"}}}]}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		txs, refunds, err := DecodeOrderMoney(b)
+		if err != nil && (txs != nil || refunds != nil) {
+			t.Fatalf("an error with results: %v", err)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package shopify
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -50,6 +51,24 @@ type RefundLine struct {
 // OrderMoney returns the transactions and refunds of the order with Shopify
 // id id (a gid or a number).
 func (c *Client) OrderMoney(ctx context.Context, id string) ([]Transaction, []Refund, error) {
+	var raw json.RawMessage
+	if err := c.do(ctx, "OrderMoney", map[string]any{"id": orderGID(id)}, &raw); err != nil {
+		return nil, nil, fmt.Errorf("shopify %s: reading the money of order %s: %w", c.settings.Shop, id, err)
+	}
+	txs, refunds, err := DecodeOrderMoney(raw)
+	if err != nil {
+		var re *RecordError
+		if errors.As(err, &re) {
+			re.Shop = c.settings.Shop
+		}
+		return nil, nil, fmt.Errorf("shopify %s: order %s: %w", c.settings.Shop, id, err)
+	}
+	return txs, refunds, nil
+}
+
+// DecodeOrderMoney reads the data of an OrderMoney answer; an order that is
+// not there is model.ErrGone, a bad amount a *RecordError naming the field.
+func DecodeOrderMoney(data []byte) ([]Transaction, []Refund, error) {
 	var d struct {
 		Order *struct {
 			Name         string `json:"name"`
@@ -83,15 +102,14 @@ func (c *Client) OrderMoney(ctx context.Context, id string) ([]Transaction, []Re
 			} `json:"refunds"`
 		} `json:"order"`
 	}
-	gid := orderGID(id)
-	if err := c.do(ctx, "OrderMoney", map[string]any{"id": gid}, &d); err != nil {
-		return nil, nil, fmt.Errorf("shopify %s: reading the money of order %s: %w", c.settings.Shop, id, err)
+	if err := json.Unmarshal(data, &d); err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", model.ErrBadPayload, err)
 	}
 	if d.Order == nil {
-		return nil, nil, fmt.Errorf("shopify %s: order %s: %w", c.settings.Shop, id, model.ErrGone)
+		return nil, nil, model.ErrGone
 	}
 	bad := func(field string, err error) error {
-		return &RecordError{Shop: c.settings.Shop, Kind: "order", ID: d.Order.Name, Field: field, Err: err}
+		return &RecordError{Kind: "order", ID: d.Order.Name, Field: field, Err: err}
 	}
 	var txs []Transaction
 	for i, t := range d.Order.Transactions {
