@@ -59,39 +59,11 @@ func benchTemplates(n int) int {
 }
 
 func benchFlows(b *testing.B, dbURL string) {
-	ctx := context.Background()
 	dir := b.TempDir()
 	templates := benchTemplates(b.N)
 	erp := startSandboxProcess(b, "sandbox odoo --addr 127.0.0.1:0 --products "+strconv.Itoa(templates))
 	shop := startSandboxProcess(b, "sandbox mycashflow --addr 127.0.0.1:0 --products=-1 --orders=-1")
-	path := filepath.Join(dir, "ferry.yaml")
-	if err := os.WriteFile(path, []byte(benchConfig(dir, dbURL, shop.url, erp.url)), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	cfg, err := config.Load(path, schemas())
-	if err != nil {
-		b.Fatal(err)
-	}
-	h, err := hub.Open(ctx, cfg, hub.Options{Work: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer h.Close()
-	if err := h.Queue.Start(ctx); err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		h.Queue.Stop(sctx)
-	}()
-	pass := func(route string) {
-		pctx, cancel := context.WithTimeout(ctx, 50*time.Minute)
-		defer cancel()
-		if err := flow.PassNow(pctx, h.Flows, []string{route}); err != nil {
-			b.Fatalf("route %s: %v", route, err)
-		}
-	}
+	h, pass := benchHub(b, dir, benchConfig(dir, dbURL, shop.url, erp.url))
 	// The shop takes Odoo's carriers first, as orders need them there.
 	pass("base-config")
 	b.ResetTimer()
@@ -128,6 +100,41 @@ func benchFlows(b *testing.B, dbURL string) {
 	b.ReportMetric(float64((selfCPU()-idle).Milliseconds())/5, "hub-idle-cpu-ms/s")
 	b.Logf("shop: %d products, %d variations; route counts %+v", shop.count(b, "products"), shop.count(b, "variations"), c)
 	b.ReportMetric(0, "ns/op")
+}
+
+// benchHub writes body as dir's ferry.yaml and opens a working hub on it, for
+// the benchmarks; pass runs one pass of a route and waits for its records.
+func benchHub(b *testing.B, dir, body string) (h *hub.Hub, pass func(route string)) {
+	b.Helper()
+	ctx := context.Background()
+	path := filepath.Join(dir, "ferry.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	cfg, err := config.Load(path, schemas())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if h, err = hub.Open(ctx, cfg, hub.Options{Work: true}); err != nil {
+		b.Fatal(err)
+	}
+	if err := h.Queue.Start(ctx); err != nil {
+		h.Close()
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		h.Queue.Stop(sctx)
+		h.Close()
+	})
+	return h, func(route string) {
+		pctx, cancel := context.WithTimeout(ctx, 50*time.Minute)
+		defer cancel()
+		if err := flow.PassNow(pctx, h.Flows, []string{route}); err != nil {
+			b.Fatalf("route %s: %v", route, err)
+		}
+	}
 }
 
 // benchMeasure runs one flow and reports its figures with the record noun in

@@ -1,19 +1,13 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/ferryhub/ferry/internal/config"
-	"github.com/ferryhub/ferry/internal/flow"
-	"github.com/ferryhub/ferry/internal/hub"
 	"github.com/ferryhub/ferry/internal/store/storetest"
 )
 
@@ -37,7 +31,6 @@ func BenchmarkWarehouseFlows(b *testing.B) {
 }
 
 func benchWarehouse(b *testing.B, wms, dbURL string) {
-	ctx := context.Background()
 	dir := b.TempDir()
 	shop := startSandboxProcess(b, "sandbox mycashflow --addr 127.0.0.1:0 --orders=-1 --products "+strconv.Itoa(max(b.N/2, 10)))
 	var wh *sandboxProcess
@@ -59,7 +52,6 @@ func benchWarehouse(b *testing.B, wms, dbURL string) {
     credentials: {client_secret: abcdef, merchant_id: demo-merchant, secret_token: demo-secret}`, wh.url, wh.url+"/OAuth/Token")
 		code = "POSTI-SP"
 	}
-	path := filepath.Join(dir, "ferry.yaml")
 	body := fmt.Sprintf(`data_dir: %q
 database_url: %q
 log: {level: error}
@@ -76,33 +68,7 @@ routes:
   shipments: {flow: shipments, from: wms, to: shop}
   stock: {flow: stock, from: wms, to: shop, options: {quantity: available}}
 `, filepath.Join(dir, "data"), dbURL, shop.url, conn, code)
-	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	cfg, err := config.Load(path, schemas())
-	if err != nil {
-		b.Fatal(err)
-	}
-	h, err := hub.Open(ctx, cfg, hub.Options{Work: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer h.Close()
-	if err := h.Queue.Start(ctx); err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		h.Queue.Stop(sctx)
-	}()
-	pass := func(route string) {
-		pctx, cancel := context.WithTimeout(ctx, 50*time.Minute)
-		defer cancel()
-		if err := flow.PassNow(pctx, h.Flows, []string{route}); err != nil {
-			b.Fatalf("route %s: %v", route, err)
-		}
-	}
+	h, pass := benchHub(b, dir, body)
 	b.ResetTimer()
 	benchMeasure(b, "articles", wms, shop, wh, func() int {
 		pass("articles")
