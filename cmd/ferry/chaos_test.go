@@ -130,35 +130,12 @@ func runChaos(t *testing.T, seed uint64, dbURL string) {
 			t.Fatalf("ferry sync %s: %v\n%s", route, err, stderr)
 		}
 	}
-	for _, p := range c.shop.Products() {
-		codes := []string{p.ProductCode}
-		if len(p.Variations) > 0 {
-			codes = codes[:0]
-			for _, v := range p.Variations {
-				codes = append(codes, v.ProductCode)
-			}
-		}
-		for _, code := range codes {
-			if _, err := c.shop.SetStock(code, 1_000_000); err != nil {
-				t.Fatalf("stock of %s: %v", code, err)
-			}
-		}
-	}
+	c.stockUp()
 	// The first orders wait for ferry; some are cancelled or delivered in the
 	// shop before it sees them, so they are not eligible.
 	c.createOrders(ordersBefore, true)
 
-	st, err := store.Open(ctx, store.Options{URL: dbURL, DataDir: filepath.Join(c.dir, "data")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	// A queue that only reads, to see the child's jobs.
-	q, err := jobs.Open(ctx, st, nil, jobs.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.st, c.queue = st, q
+	st := c.watch(dbURL)
 
 	// The setup's calls are not part of the figures.
 	shopBefore, erpBefore, dropsBefore := c.shop.Faults().Stats(), c.erp.Faults().Stats(), c.erpDrops.n.Load()
@@ -551,6 +528,33 @@ func (c *chaosRun) killAtRandom(began time.Time) []time.Duration {
 		c.start()
 	}
 	return killsAt
+}
+
+// stockUp gives the shop plenty of every product code it sells.
+func (c *chaosRun) stockUp() {
+	c.t.Helper()
+	for _, sku := range shopSKUs(c.shop) {
+		if _, err := c.shop.SetStock(sku, 1_000_000); err != nil {
+			c.t.Fatalf("stock of %s: %v", sku, err)
+		}
+	}
+}
+
+// watch opens the child's store and a queue that only reads, to see its jobs.
+func (c *chaosRun) watch(dbURL string) store.Store {
+	c.t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Options{URL: dbURL, DataDir: filepath.Join(c.dir, "data")})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.t.Cleanup(func() { st.Close() })
+	q, err := jobs.Open(ctx, st, nil, jobs.Options{})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.st, c.queue = st, q
+	return st
 }
 
 // stop ends the child gracefully.

@@ -221,24 +221,11 @@ func runWarehouseChaos(t *testing.T, seed uint64, dbURL string, w *chaosWarehous
 	if _, stderr, err := runFerry(t, "-c", c.cfgPath, "--log-level", "error", "sync", "products"); err != nil {
 		t.Fatalf("ferry sync products: %v\n%s", err, stderr)
 	}
+	c.stockUp()
 	skus := shopSKUs(c.shop)
-	for _, sku := range skus {
-		if _, err := c.shop.SetStock(sku, 1_000_000); err != nil {
-			t.Fatalf("stock of %s: %v", sku, err)
-		}
-	}
 	c.createOrders(ordersBefore, true)
 
-	st, err := store.Open(ctx, store.Options{URL: dbURL, DataDir: filepath.Join(c.dir, "data")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	q, err := jobs.Open(ctx, st, nil, jobs.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.st, c.queue = st, q
+	st := c.watch(dbURL)
 
 	shopBefore, wmsBefore := c.shop.Faults().Stats(), w.faults.Stats()
 	for _, in := range []*fault.Injector{c.shop.Faults(), w.faults} {
