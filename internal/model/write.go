@@ -18,6 +18,28 @@ type OrderImport struct {
 	// says the payment is made against an invoice (paid later).
 	PaymentMethod string `json:"payment_method,omitempty"`
 	InvoiceBilled bool   `json:"invoice_billed,omitempty"`
+	// Hold, when set, is why the order waits for a person: the target keeps
+	// it as a quotation (not confirmed) showing the reason, and a person
+	// confirms or cancels it there. A cancelled shop order comes in as a
+	// cancelled quotation instead (Order.Status).
+	Hold string `json:"hold,omitempty"`
+	// Workflow says how far the target takes a confirmed order; nil is the
+	// target's default (confirm, invoice, post the invoice).
+	Workflow *Workflow `json:"workflow,omitempty"`
+}
+
+// Workflow is the automatic processing of an imported order, step by step;
+// each step needs the one before it.
+type Workflow struct {
+	Confirm bool `json:"confirm"`
+	// Invoice creates the invoice; Post posts it.
+	Invoice bool `json:"invoice"`
+	Post    bool `json:"post"`
+	// PaymentJournal, when set, registers the order's payment (what the shop
+	// says was paid) on the posted invoice in that journal of the target.
+	PaymentJournal string `json:"payment_journal,omitempty"`
+	// PaidAmount is what the shop says was paid; zero pays the invoice in full.
+	PaidAmount Decimal `json:"paid_amount,omitempty"`
 }
 
 // ProductUpsert is a product to write and, when the route linked it before, its
