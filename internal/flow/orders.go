@@ -38,6 +38,33 @@ type OrdersOptions struct {
 	StartFrom time.Time `yaml:"start_from" json:"start_from,omitzero"`
 	// Overlap is how far before its cursor each pass re-reads. Default 2m.
 	Overlap time.Duration `yaml:"overlap" json:"overlap"`
+	// Statuses are the shop order states the route imports: "open" (not
+	// shipped yet) and "completed" (shipped already: the seed's "Shipped
+	// Orders" queue, often a route of its own). Default: open.
+	Statuses []string `yaml:"statuses" json:"statuses,omitempty"`
+	// ImportAfter skips orders placed before it (the shop's order date);
+	// zero takes every order. Unlike start_from it holds on every pass.
+	ImportAfter time.Time `yaml:"import_after" json:"import_after,omitzero"`
+	// POS imports the shop's point-of-sale orders too. Default false.
+	POS bool `yaml:"pos" json:"pos"`
+	// TestOrders imports orders placed in the shop's test mode too.
+	// Default false: test orders are skipped, with the reason.
+	TestOrders bool `yaml:"test_orders" json:"test_orders"`
+	// HoldRisk is the shop's fraud verdict from which an order is held for
+	// review in the target (a quotation a person confirms or cancels there or
+	// on the dashboard): "medium" (default: whatever the shop does not
+	// accept), "high", or "off". A target that cannot hold orders (a
+	// warehouse) gets none of them: they are skipped with the reason.
+	HoldRisk string `yaml:"hold_risk" json:"hold_risk,omitempty"`
+	// ImportCancelled brings orders cancelled in the shop before ferry
+	// imported them into the target as cancelled quotations, for the record,
+	// instead of skipping them. Only targets that hold orders take them.
+	ImportCancelled bool `yaml:"import_cancelled" json:"import_cancelled"`
+	// Workflows say how far the target takes each order, by its financial
+	// status and payment gateway; the first rule that matches applies. Empty:
+	// the target's default (confirm, invoice, post the invoice). Not empty: an
+	// order no rule matches is parked until one is added.
+	Workflows []WorkflowRule `yaml:"workflows" json:"workflows,omitempty"`
 }
 
 // PaymentRule maps shop payment methods to the target.
@@ -81,6 +108,21 @@ func (o *OrdersOptions) Validate() error {
 			errs = append(errs, fmt.Errorf("payment_methods[%d]: match is required", i))
 		}
 	}
+	for i, st := range o.Statuses {
+		if st != string(model.OrderOpen) && st != string(model.OrderCompleted) {
+			errs = append(errs, fmt.Errorf("statuses[%d]: %q is not open or completed", i, st))
+		}
+	}
+	switch o.HoldRisk {
+	case "", "medium", "high", "off":
+	default:
+		errs = append(errs, fmt.Errorf("hold_risk %q: want medium, high or off", o.HoldRisk))
+	}
+	for i, w := range o.Workflows {
+		if err := w.validate(); err != nil {
+			errs = append(errs, fmt.Errorf("workflows[%d]: %w", i, err))
+		}
+	}
 	if o.BatchSize < 1 || o.BatchSize > 1000 {
 		errs = append(errs, fmt.Errorf("batch_size %d: want 1..1000", o.BatchSize))
 	}
@@ -94,7 +136,7 @@ func init() {
 	RegisterKind(Kind{
 		Name:       "orders",
 		Title:      "Orders",
-		NewOptions: func() any { return &OrdersOptions{BatchSize: 100, Overlap: DefaultOverlap} },
+		NewOptions: func() any { return &OrdersOptions{BatchSize: 100, Overlap: DefaultOverlap, HoldRisk: "medium"} },
 		Register:   registerOrders,
 		Pass:       passOrders,
 		From:       need[OrderSource]("an order source"),
@@ -119,23 +161,42 @@ func orderLocalID(r Route, o model.Order) string { return r.From + ":" + o.ID }
 // within one second carry the same time: the version is the time and a hash of
 // the order's content, and the second change is a new version all the same.
 func orderVersion(o model.Order) string {
-	return o.UpdatedAt.UTC().Format(time.RFC3339Nano) + "#" + Hash([]any{o.Status, o.Customer, o.Billing, o.Shipping, o.Lines, o.Note,
-		o.ShippingMethod, o.PaymentMethod, o.Total, o.Currency})[:12]
+	parts := []any{o.Status, o.Customer, o.Billing, o.Shipping, o.Lines, o.Note, o.ShippingMethod, o.PaymentMethod, o.Total, o.Currency}
+	if o.Risk != "" || o.FinancialStatus != "" {
+		// A fraud verdict or a payment can come without moving updated_at.
+		parts = append(parts, o.Risk, o.FinancialStatus)
+	}
+	return o.UpdatedAt.UTC().Format(time.RFC3339Nano) + "#" + Hash(parts)[:12]
 }
 
-// eligible reports whether a shop order may be imported: it is being processed
-// (open) and has a payment method and a shipping method, as the shop integration
-// users know requires.
-func eligible(o model.Order) bool { return ineligible(o) == "" }
+// eligible reports whether a shop order may be imported by the route: see
+// ineligible.
+func eligible(opts *OrdersOptions, o model.Order, canHold bool) bool {
+	return ineligible(opts, o, canHold) == ""
+}
 
-// ineligible says why a shop order is not imported, or "" when it is.
-func ineligible(o model.Order) string {
+// ineligible says why a shop order is not imported by the route, or "" when
+// it is: it is open (or completed, where the route takes those), it has a
+// payment method and a shipping method, as shop integration users know an
+// import requires, and the route's filters (test, POS, order date) let it in.
+// canHold says the target can hold orders for review.
+func ineligible(opts *OrdersOptions, o model.Order, canHold bool) string {
 	switch {
+	case o.Test && !opts.TestOrders:
+		return "a test order (placed in the shop's test mode); set test_orders on the route to import them"
+	case strings.EqualFold(o.Channel, "pos") && !opts.POS:
+		return "a point-of-sale order; set pos on the route to import them"
+	case !opts.ImportAfter.IsZero() && !o.CreatedAt.IsZero() && o.CreatedAt.Before(opts.ImportAfter):
+		return fmt.Sprintf("placed %s, before the route's import_after %s", o.CreatedAt.UTC().Format(time.DateTime), opts.ImportAfter.UTC().Format(time.DateTime))
+	case o.Status == model.OrderCancelled && opts.ImportCancelled && canHold:
+		return ""
 	case o.Status == model.OrderCancelled:
 		return "cancelled in the shop before it was imported"
-	case o.Status == model.OrderCompleted:
-		return "completed in the shop before it was imported; only open orders are imported"
-	case o.Status != model.OrderOpen:
+	case o.Status == model.OrderCompleted && !opts.takes(model.OrderCompleted):
+		return "completed in the shop before it was imported; the route imports open orders (statuses)"
+	case o.Status == model.OrderOpen && !opts.takes(model.OrderOpen):
+		return "open; the route imports completed orders only (statuses)"
+	case o.Status != model.OrderOpen && o.Status != model.OrderCompleted:
 		return fmt.Sprintf("status %q; only open orders are imported", o.Status)
 	case o.PaymentMethod.ID == "" && o.ShippingMethod.ID == "":
 		return "open, but it has no payment method and no shipping method; it is imported once it has both"
@@ -144,7 +205,23 @@ func ineligible(o model.Order) string {
 	case o.ShippingMethod.ID == "":
 		return "open, but it has no shipping method; it is imported once it has one"
 	}
+	if why := holdReason(opts, o); why != "" && !canHold {
+		return "held for review (" + why + "), and the target cannot hold orders for review; review it in the shop"
+	}
 	return ""
+}
+
+// takes reports whether the route imports orders of status st.
+func (o *OrdersOptions) takes(st model.OrderStatus) bool {
+	if len(o.Statuses) == 0 {
+		return st == model.OrderOpen
+	}
+	for _, s := range o.Statuses {
+		if s == string(st) {
+			return true
+		}
+	}
+	return false
 }
 
 // OrderBatchArgs is a page of orders to import or update.
@@ -328,6 +405,7 @@ func takeOrders(ctx context.Context, rt *Runtime, r Route, opts *OrdersOptions, 
 	if err != nil {
 		return res, held, err
 	}
+	canHold := canHoldOrders(ctx, rt, r)
 	own, err := rt.ownersOf(ctx, r.Name, ids)
 	if err != nil {
 		return res, held, err
@@ -355,7 +433,7 @@ func takeOrders(ctx context.Context, rt *Runtime, r Route, opts *OrdersOptions, 
 			continue
 		}
 		l, linked := links[orderLocalID(r, o)]
-		why := ineligible(o)
+		why := ineligible(opts, o, canHold)
 		switch {
 		case linked && l.SourceVersion == orderVersion(o):
 			res.Unchanged++
@@ -407,7 +485,16 @@ func takeOrders(ctx context.Context, rt *Runtime, r Route, opts *OrdersOptions, 
 // shipments are other routes' business.
 func orderHash(imp model.OrderImport) string {
 	o := imp.Order
-	return Hash([]any{imp.Ref, imp.Carrier, imp.PaymentMethod, imp.InvoiceBilled, o.Status, o.Customer.Email, o.Billing, o.Shipping, o.Lines, o.Note})
+	parts := []any{imp.Ref, imp.Carrier, imp.PaymentMethod, imp.InvoiceBilled, o.Status, o.Customer.Email, o.Billing, o.Shipping, o.Lines, o.Note}
+	// Added only when set, so that the hashes of routes without holds or
+	// workflows stay what they were.
+	if imp.Hold != "" {
+		parts = append(parts, "hold", imp.Hold)
+	}
+	if imp.Workflow != nil {
+		parts = append(parts, "workflow", *imp.Workflow)
+	}
+	return Hash(parts)
 }
 
 // orderData is kept in an order's link.
@@ -476,6 +563,11 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 	if err != nil {
 		return res, err
 	}
+	reviews, err := rt.linksByLocal(ctx, r.To, reviewLink, ids)
+	if err != nil {
+		return res, err
+	}
+	_, canHold := sink.(HoldSink)
 	var spill []model.Order
 	var spillErr error
 	var did report
@@ -501,12 +593,15 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 			did.add("order "+o.Number, "unchanged")
 			continue
 		}
-		if !linked && !eligible(o) {
+		if !linked && !eligible(opts, o, canHold) {
 			res.Skipped++
-			did.add("order "+o.Number, "skipped: "+ineligible(o))
+			did.add("order "+o.Number, "skipped: "+ineligible(opts, o, canHold))
 			continue
 		}
 		imp, err := mapOrder(r, opts, o)
+		if rl, ok := reviews[orderLocalID(r, o)]; ok && reviewed(rl, ok) {
+			imp.Hold = ""
+		}
 		if err != nil {
 			if e := fail(o, err); e != nil {
 				return res, e
@@ -551,7 +646,7 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 			if err := rt.Store.DeleteLink(ctx, r.To, orderLink, orderLocalID(r, o)); err != nil && !errors.Is(err, store.ErrNotFound) {
 				return res, err
 			}
-			if eligible(o) {
+			if eligible(opts, o, canHold) {
 				fresh = append(fresh, imp)
 				freshOrders = append(freshOrders, o)
 			} else {
@@ -568,6 +663,18 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 		done := "updated"
 		if o.Status == model.OrderCancelled {
 			done = "cancelled"
+		}
+		rl, known := reviews[orderLocalID(r, o)]
+		switch {
+		case imp.Hold != "" && !known:
+			if err := rt.noteHeld(ctx, r, o, imp, l.RemoteID, ""); err != nil {
+				return res, err
+			}
+		case imp.Hold == "" && known && !reviewed(rl, known) && o.Status != model.OrderCancelled:
+			// The shop cleared its verdict: the update confirmed the order.
+			if err := rt.noteReviewed(ctx, r, rl, reviewConfirmed, "the shop (its fraud verdict cleared)"); err != nil {
+				return res, err
+			}
 		}
 		l.SourceVersion, l.Hash, l.SyncedAt, l.Data = orderVersion(o), orderHash(imp), time.Now().UTC(), withOrderData(l, o, done)
 		if err := rt.Store.PutLink(ctx, l); err != nil {
@@ -609,6 +716,11 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 			}
 			if rr.Warning != "" {
 				rt.logLine(ctx, store.LevelWarn, r.Name, "order "+o.Number, rr.Warning)
+			}
+			if fresh[i].Hold != "" {
+				if err := rt.noteHeld(ctx, r, o, fresh[i], rr.RemoteID, rr.Number); err != nil {
+					return res, err
+				}
 			}
 			if rr.Created {
 				res.Created++
@@ -680,6 +792,14 @@ func mapOrder(r Route, opts *OrdersOptions, o model.Order) (model.OrderImport, e
 			lines[i] = l
 		}
 		imp.Order.Lines = lines
+	}
+	if o.Status != model.OrderCancelled {
+		imp.Hold = holdReason(opts, o)
+		w, ok := workflowFor(opts.Workflows, o)
+		if !ok {
+			return imp, jobs.NeedsAction(fmt.Sprintf("order %s: no workflow of route %s matches financial status %q and gateway %q; add one (workflows) and the order is imported", o.Number, r.Name, o.FinancialStatus, o.PaymentMethod.Name), "route:"+r.Name)
+		}
+		imp.Workflow = w
 	}
 	for _, l := range o.Lines {
 		if l.Kind == model.LineProduct && l.SKU == "" {

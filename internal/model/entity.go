@@ -137,6 +137,10 @@ type Order struct {
 	ReceiptURL      string `json:"receipt_url,omitempty"`
 	// HighRisk marks an order the shop's fraud check flagged; targets hold it for review.
 	HighRisk bool `json:"high_risk,omitempty"`
+	// Risk is the shop's fraud verdict, lower case: "high", "medium", "low",
+	// or "" when the shop has none; RiskReason says it in the shop's words.
+	Risk       string `json:"risk,omitempty"`
+	RiskReason string `json:"risk_reason,omitempty"`
 	// FinancialStatus and FulfillmentStatus are the shop's own words, lower
 	// case ("paid", "partially_refunded"; "unfulfilled", "fulfilled"), for
 	// sources that keep them apart from Status (Shopify).

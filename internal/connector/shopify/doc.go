@@ -31,7 +31,9 @@
 //   - Status: cancelledAt set → cancelled; closed or FULFILLED → completed;
 //     else open. Financial and fulfilment status are kept lower case.
 //     HighRisk: risk recommendation CANCEL or INVESTIGATE, or an assessment
-//     HIGH (the Emipro rule, §4). Channel is sourceName (web, pos).
+//     HIGH (the Emipro rule, §4); Risk the worst of the recommendation (CANCEL
+//     high, INVESTIGATE medium) and the assessments' levels, RiskReason which.
+//     Channel is sourceName (web, pos).
 //   - Lines: currentQuantity (edits and refunds applied), original unit price,
 //     the line's discount as a discount line, tax rate = sum of its tax lines,
 //     TaxIncluded = the order's taxesIncluded. Shipping lines carry their

@@ -38,9 +38,21 @@ func ToOrder(o Order) (model.Order, error) {
 	if o.Risk != nil {
 		r := o.Risk.Recommendation
 		out.HighRisk = r == "CANCEL" || r == "INVESTIGATE"
+		level := map[string]int{"": 0, "NONE": 0, "LOW": 1, "ACCEPT": 1, "MEDIUM": 2, "INVESTIGATE": 2, "HIGH": 3, "CANCEL": 3}
+		worst := level[r]
+		var why []string
+		if r != "" && r != "ACCEPT" && r != "NONE" {
+			why = append(why, "recommendation "+r)
+		}
 		for _, a := range o.Risk.Assessments {
 			out.HighRisk = out.HighRisk || a.RiskLevel == "HIGH"
+			worst = max(worst, level[a.RiskLevel])
+			if level[a.RiskLevel] >= 2 {
+				why = append(why, "assessment "+a.RiskLevel)
+			}
 		}
+		out.Risk = [...]string{"", "low", "medium", "high"}[worst]
+		out.RiskReason = strings.Join(why, ", ")
 	}
 	out.Billing = toAddress(o.BillingAddress, email)
 	out.Shipping = toAddress(o.ShippingAddress, email)

@@ -113,6 +113,9 @@ func TestChangedOrdersMapping(t *testing.T) {
 		}
 		if o.HighRisk {
 			risky++
+			if o.Risk != "high" && o.Risk != "medium" || o.RiskReason == "" {
+				t.Errorf("risky order %s: risk %q reason %q", o.Number, o.Risk, o.RiskReason)
+			}
 		}
 		if o.PresentmentCurrency != "" {
 			foreign++
