@@ -465,7 +465,12 @@ func (s *Server) reconcile(ids []int64) (any, bool, error) {
 		s.refreshMove(m)
 	}
 	for _, m := range moves {
-		s.refreshPayment(asID(s.tables["account.move"].rows[m][paymentLink(s.opts.Version)]))
+		mv := s.tables["account.move"].rows[m]
+		s.refreshPayment(asID(mv[paymentLink(s.opts.Version)]))
+		matched, _ := mv["matched_payment_ids"].([]int64)
+		for _, p := range matched {
+			s.refreshPayment(p)
+		}
 	}
 	if s.opts.Version >= 17 {
 		return nil, true, nil
