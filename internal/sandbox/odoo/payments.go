@@ -43,7 +43,7 @@ func init() {
 			"journal_id": m2o("account.journal"), "partner_id": m2o("res.partner"), "currency_id": m2o("res.currency"), "move_id": m2o("account.move"),
 			"state": f(fSelection), "is_reconciled": f(fBool), "is_matched": f(fBool), "payment_reference": f(fChar),
 			"reconciled_invoice_ids": {typ: fMany2many, relation: "account.move", compute: computeReconciledInvoices},
-			"create_date": f(fDatetime), "write_date": f(fDatetime),
+			"create_date":            f(fDatetime), "write_date": f(fDatetime),
 		}
 		if version >= 18 {
 			pay["memo"] = f(fChar)
