@@ -188,10 +188,13 @@ func (s *Server) reverse(mid int64, wiz record, mode string) ([]int64, error) {
 		if _, _, err := actions["account.move.action_post"](s, []int64{rid}, nil); err != nil {
 			return nil, err
 		}
-		s.setField("account.move", mid, "payment_state", "reversed")
-		s.setField("account.move", mid, "amount_residual", 0.0)
-		s.setField("account.move", rid, "payment_state", "reversed")
-		s.setField("account.move", rid, "amount_residual", 0.0)
+		// _reverse_moves(cancel=True) reconciles the two (17+: already done
+		// by _post): the invoice is "reversed", the credit note "paid".
+		if s.opts.Version < 17 {
+			if err := s.reconcileReversed(mid, rid); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if mode == "modify" {
 		nid, err := s.create("account.move", map[string]any{"move_type": m["move_type"], "partner_id": float64(asID(m["partner_id"])),

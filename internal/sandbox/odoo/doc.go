@@ -119,11 +119,73 @@
 //   - Credit notes (account/wizard/account_move_reversal.py):
 //     account.move.reversal with move_ids, journal_id, reason; 16
 //     reverse_moves by refund_method (refund: a draft out_refund; cancel: a
-//     posted one, the invoice's payment_state "reversed"; modify: that and a
-//     new draft copy), 18 and 19 refund_moves and modify_moves; the answer is
-//     the action on the new move (res_id) or moves (domain). Credit note lines
-//     keep their sale lines, so the order is to invoice again. A paid invoice
-//     (payment_state "paid") can be refunded, not cancelled or modified.
+//     posted one reconciled with the invoice, which becomes "reversed";
+//     modify: that and a new draft copy), 18 and 19 refund_moves and
+//     modify_moves; the answer is the action on the new move (res_id) or
+//     moves (domain). Credit note lines keep their sale lines, so the order
+//     is to invoice again. A paid invoice (payment_state "paid") can be
+//     refunded, not cancelled or modified. A credit note can also be created
+//     directly (move_type out_refund, reversed_entry_id, ref,
+//     invoice_origin, invoice_line_ids); from 17 (18, 19 read, 17 assumed)
+//     posting it reconciles it with its reversed_entry_id (_post's
+//     draft_reverse_moves), on 16 it stays open until
+//     account.move.js_assign_outstanding_line or account.move.line.reconcile
+//     applies it. The invoice is "partial" until fully credited, then
+//     "reversed"; a used credit note is "paid". A credit note larger than the
+//     invoice is accepted, as in Odoo (refunds.go).
+//
+//   - The ledger (account/models/account_move.py _compute_payment_state,
+//     account_move_line.py reconcile): posting writes an invoice's journal
+//     items (income, tax, the receivable with amount_residual);
+//     account.account (code, name, account_type, reconcile; 121000
+//     receivable, 101401 bank, 101402 bank suspense, 101403 outstanding
+//     receipts, 400000 sales, 251000 tax, 626000 bank fees) is readable and
+//     searchable; account.move.line.reconcile matches items by
+//     account.partial.reconcile (account.full.reconcile when nothing is left)
+//     with Odoo's refusals (already reconciled; not posted (16–18) or
+//     cancelled (19); different accounts; an account that does not
+//     reconcile). It answers 16 its summary dict (recordsets as their repr
+//     over JSON-RPC; over XML-RPC it commits and fails to marshal them, fault
+//     1), None from 17 (17 assumed). payment_state is never "in_payment":
+//     community's _get_invoice_in_payment_state answers "paid"
+//     (ledger.go).
+//
+//   - Payments (account/wizard/account_payment_register.py,
+//     account/models/account_payment.py): account.payment.register create
+//     with journal_id, amount, payment_date, communication and context
+//     active_model/active_ids, then action_create_payments: an
+//     account.payment (journal_id, amount, partner_id, date, ref on 16/17,
+//     memo on 18/19; state posted on 16/17, in_process then paid on 18/19)
+//     reconciled with the invoice, "partial" for less than the residual. A
+//     draft invoice is refused on 16/17 and paid unreconciled from 18
+//     (is_register_payment_on_draft). Bank and cash journals created by RPC
+//     get a liquidity account and the suspense account (payments.go).
+//
+//   - Bank statements (account/models/account_bank_statement(_line).py, the
+//     16.0 design in all four): account.bank.statement (name, date,
+//     journal_id, balance_start, balance_end_real, balance_end, is_complete,
+//     line_ids) and account.bank.statement.line (journal_id or statement_id,
+//     date, payment_ref, amount, partner_id, ref, narration,
+//     counterpart_account_id at create), each posting an entry of the
+//     liquidity account against suspense (or the counterpart); is_reconciled
+//     once no suspense item is left. Reconciling by RPC: write the suspense
+//     item's account_id to the receivable, then account.move.line.reconcile
+//     with the invoice's receivable item (statements.go).
+//
+//   - Returns (stock/wizard/stock_picking_return.py): stock.return.picking
+//     with context active_model stock.picking and active_id, lines
+//     product_return_moves (product_id, quantity, move_id); create_returns
+//     (16, 17 assumed) or action_create_returns (18, 19) makes an incoming
+//     picking (origin "Return of …", 18+ return_id) whose validation puts the
+//     quantity back in stock and lowers qty_delivered. More than delivered is
+//     not refused, as in Odoo (returns.go).
+//
+//   - The chatter (mail/models/mail_thread.py message_post): message_post on
+//     sale.order, account.move, stock.picking, res.partner, account.payment
+//     with body, message_type, subtype_xmlid, subject answers the new
+//     mail.message id (19: [id], call_kw's ids of a recordset); mail.message
+//     (model, res_id, body, message_type, subtype_id) is readable
+//     (messages.go).
 //
 //   - Invoice numbers (account/models/sequence_mixin.py): action_post names
 //     INV/<year>/00001 per journal and year (RINV/… for credit notes). On 16

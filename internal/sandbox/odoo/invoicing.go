@@ -50,7 +50,7 @@ func (s *Server) computeMoveTotals(id int64) {
 		return
 	}
 	lines := s.o2m(s.tables["account.move"].def.fields["invoice_line_ids"], id)
-	if len(lines) == 0 {
+	if typ, _ := m["move_type"].(string); len(lines) == 0 || !slices.Contains(invoiceTypes, typ) {
 		return
 	}
 	var untaxed, total float64
@@ -63,9 +63,10 @@ func (s *Server) computeMoveTotals(id int64) {
 	}
 	untaxed, total = round2(untaxed), round2(total)
 	m["amount_untaxed"], m["amount_tax"], m["amount_total"] = untaxed, round2(total-untaxed), total
-	m["amount_residual"] = total
-	if m["payment_state"] == "paid" || m["payment_state"] == "reversed" {
-		m["amount_residual"] = 0.0
+	// Once posted, what is left to pay comes from the receivable items
+	// (ledger.go).
+	if m["state"] != "posted" {
+		m["amount_residual"] = total
 	}
 }
 

@@ -121,9 +121,25 @@ func (s *Server) call(model, method string, args []any, kw map[string]any) (resu
 		return s.nameSearch(model, args, kw, activeTest)
 	}
 	if a, ok := actions[model+"."+method]; ok {
+		if len(args) > 1 {
+			k := map[string]any{positionalKey: args[1:]}
+			for n, v := range kw {
+				k[n] = v
+			}
+			kw = k
+		}
 		return a(s, idList(arg(0)), kw)
 	}
 	return nil, false, &odooError{name: "builtins.AttributeError", msg: fmt.Sprintf("The method '%s' does not exist on the model '%s'", method, model)}
+}
+
+// positionalKey holds, in an action's kwargs, the positional arguments after
+// the ids.
+const positionalKey = "\x00args"
+
+func positional(kw map[string]any) []any {
+	a, _ := kw[positionalKey].([]any)
+	return a
 }
 
 // actions are the business methods: model.method → implementation.
@@ -534,7 +550,7 @@ func (s *Server) o2m(f *field, id int64) []int64 {
 	// Only the matches are sorted: sorting every id of the relation on each read
 	// made imports quadratic (10,000 orders have 30,000 lines).
 	for rid, r := range t.rows {
-		if r[f.inverse] == id {
+		if r[f.inverse] == id && (f.filter == nil || f.filter(r)) {
 			out = append(out, rid)
 		}
 	}

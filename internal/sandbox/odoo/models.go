@@ -180,7 +180,6 @@ func models(version int, mods []string) []*modelDef {
 		{name: "stock.picking", fields: picking},
 		{name: "stock.move", fields: move},
 		{name: "stock.backorder.confirmation", fields: base(map[string]*field{"pick_ids": m2m("stock.picking")})},
-		{name: "account.payment.register", fields: base(map[string]*field{"journal_id": m2o("account.journal")})},
 	}
 	return accounting(version, append(defs, versioned...))
 }

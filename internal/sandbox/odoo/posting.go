@@ -96,6 +96,9 @@ func init() {
 			s.setField("account.move", id, "state", "posted")
 			s.setField("account.move", id, "name", fmt.Sprintf("%s/%05d", prefix, seq[prefix]))
 			s.setField("account.move", id, "invoice_date", date)
+			if err := s.afterPost(id); err != nil {
+				return nil, false, err
+			}
 		}
 		return false, false, nil
 	}

@@ -41,6 +41,9 @@ type field struct {
 	set func(s *Server, id int64, v any) error
 	// digits, when set, rounds a float on write (a decimal precision).
 	digits int
+	// filter keeps only some of a one2many's lines (its domain, as
+	// invoice_line_ids' display_type).
+	filter func(r record) bool
 }
 
 // modelDef is a model's fields and behaviour.

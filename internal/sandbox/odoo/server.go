@@ -76,6 +76,9 @@ type Server struct {
 	// postSnap is, during an action_post, how many entries each journal and
 	// year had posted when its transaction began.
 	postSnap map[string]int
+	// counterpart is the counterpart_account_id a statement line's create
+	// took out of its values (statements.go).
+	counterpart int64
 }
 
 // New returns a server with generated data.
@@ -109,6 +112,7 @@ func New(opts Options) *Server {
 		s.tables[def.name] = &table{def: def, rows: map[int64]record{}, next: 1}
 	}
 	s.generate()
+	s.generateLedger()
 	s.setModuleState("base_vat", opts.BaseVAT)
 	s.installStockSMS(opts.StockSMS)
 	s.mux = http.NewServeMux()

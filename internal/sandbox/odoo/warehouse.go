@@ -176,13 +176,27 @@ func (s *Server) validate(id int64, done map[int64]float64, backorder bool) erro
 		mv := s.tables["stock.move"].rows[m]
 		prod, _ := mv["product_id"].(int64)
 		d := done[m]
+		// A receipt (a return) puts the quantity back on hand and off the
+		// sale line's delivered quantity (returns.go).
+		in := s.tables["stock.picking"].rows[id]["picking_type_code"] == "incoming"
+		sign := -1.0
+		if in {
+			sign = 1
+		}
 		if d > 0 {
+			found := false
 			for _, qid := range s.tables["stock.quant"].ids() {
 				q := s.tables["stock.quant"].rows[qid]
 				if loc, _ := s.tables["stock.location"].get(asID(q["location_id"])); q["product_id"] == prod && loc["usage"] == "internal" {
 					have, _ := q["quantity"].(float64)
-					s.setField("stock.quant", qid, "quantity", have-d)
+					s.setField("stock.quant", qid, "quantity", have+sign*d)
+					found = true
 					break
+				}
+			}
+			if !found && in {
+				if _, err := s.create("stock.quant", map[string]any{"product_id": float64(prod), "location_id": float64(s.stockLocation()), "quantity": d}); err != nil {
+					return err
 				}
 			}
 		}
@@ -204,7 +218,7 @@ func (s *Server) validate(id int64, done map[int64]float64, backorder bool) erro
 		s.setField("stock.move", m, "state", "done")
 		if l, ok := s.tables["sale.order.line"].get(line); ok {
 			had, _ := l["qty_delivered"].(float64)
-			s.setField("sale.order.line", line, "qty_delivered", had+d)
+			s.setField("sale.order.line", line, "qty_delivered", had-sign*d)
 		}
 	}
 	s.setField("stock.picking", id, "state", "done")

@@ -59,6 +59,10 @@ func (s *Server) xmlrpc(w http.ResponseWriter, r *http.Request) {
 		writeFault(w, code, msg)
 	case none:
 		writeFault(w, 1, "Traceback (most recent call last):\n  ...\nTypeError: cannot marshal None unless allow_none is enabled")
+	case hasRecordset(result) != "":
+		// Committed, then Odoo's marshaller meets a recordset (16's reconcile
+		// summary).
+		writeFault(w, 1, "Traceback (most recent call last):\n  ...\nTypeError: cannot marshal <class 'odoo.api."+hasRecordset(result)+"'> objects")
 	default:
 		var b strings.Builder
 		b.WriteString(`<?xml version="1.0"?><methodResponse><params><param>`)
@@ -274,4 +278,31 @@ func encodeValue(b *strings.Builder, v any) {
 		b.WriteString("<string>" + html.EscapeString(fmt.Sprint(x)) + "</string>")
 	}
 	b.WriteString("</value>")
+}
+
+// hasRecordset names the model of a recordset inside v, "" if none.
+func hasRecordset(v any) string {
+	switch x := v.(type) {
+	case recordset:
+		m, _, _ := strings.Cut(string(x), "(")
+		return m
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if m := hasRecordset(x[k]); m != "" {
+				return m
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if m := hasRecordset(e); m != "" {
+				return m
+			}
+		}
+	}
+	return ""
 }

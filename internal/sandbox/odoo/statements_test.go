@@ -1,0 +1,102 @@
+package odoo
+
+import (
+	"bytes"
+	"net/http/httptest"
+	"testing"
+)
+
+// A bank statement line reconciled with an invoice the way a community RPC
+// client can: the line's suspense item pointed at the receivable, then
+// account.move.line.reconcile with the invoice's receivable item. The
+// invoice is paid, the line is_reconciled; a second reconcile is refused. A
+// fee line against the fees account is reconciled at once.
+func TestStatementReconcile(t *testing.T) {
+	t.Parallel()
+	for _, version := range []int{16, 17, 18, 19} {
+		srv := httptest.NewServer(New(Options{Version: version, Products: 2, Partners: 1}).Handler())
+		defer srv.Close()
+		c := caller{t, srv.URL}
+		acc := func(code string) int64 { return c.ids("account.account", []any{[]any{"code", "=", code}})[0] }
+		receivable, fees := acc("121000"), acc("626000")
+		journal := result[int64](t, kw(t, srv.URL, "account.journal", "create", []any{map[string]any{"name": "Shopify Payments", "type": "bank", "code": "SHOP"}}, nil))
+		_, inv := c.postedInvoice(10)
+		st := result[int64](t, kw(t, srv.URL, "account.bank.statement", "create", []any{map[string]any{"journal_id": journal, "name": "Payout 2026-03-02",
+			"date": "2026-03-02", "balance_start": 0, "balance_end_real": 10.05}}, nil))
+		line := result[int64](t, kw(t, srv.URL, "account.bank.statement.line", "create", []any{map[string]any{"statement_id": st, "date": "2026-03-02",
+			"payment_ref": "Shopify #1001", "ref": "po_1001", "amount": 12.55, "partner_id": 1}}, nil))
+		fee := result[int64](t, kw(t, srv.URL, "account.bank.statement.line", "create", []any{map[string]any{"journal_id": journal, "statement_id": st, "date": "2026-03-02",
+			"payment_ref": "Shopify fees", "amount": -2.5, "counterpart_account_id": fees}}, nil))
+		l := c.one("account.bank.statement.line", line, "journal_id", "is_reconciled", "move_id", "amount_residual")
+		if m2oID(l["journal_id"]) != journal || l["is_reconciled"] != false || l["amount_residual"] != -12.55 {
+			t.Errorf("%d new line %v", version, l)
+		}
+		if f := c.one("account.bank.statement.line", fee, "is_reconciled"); f["is_reconciled"] != true {
+			t.Errorf("%d fee line %v", version, f)
+		}
+		if s := c.one("account.bank.statement", st, "balance_end", "is_complete", "line_ids"); s["balance_end"] != 10.05 || s["is_complete"] != true || len(s["line_ids"].([]any)) != 2 {
+			t.Errorf("%d statement %v", version, s)
+		}
+		move := m2oID(l["move_id"])
+		if m := c.one("account.move", move, "state", "statement_line_id", "ref"); m["state"] != "posted" || m2oID(m["statement_line_id"]) != line || m["ref"] != "po_1001" {
+			t.Errorf("%d line's entry %v", version, m)
+		}
+		suspense := c.ids("account.move.line", []any{[]any{"move_id", "=", move}, []any{"account_id.code", "=", "101402"}})
+		if len(suspense) != 1 {
+			t.Fatalf("%d suspense items %v", version, suspense)
+		}
+		kw(t, srv.URL, "account.move.line", "write", []any{suspense, map[string]any{"account_id": receivable, "partner_id": 1}}, nil)
+		invLine := c.ids("account.move.line", []any{[]any{"move_id", "=", inv}, []any{"account_id", "=", receivable}})
+		env, has := rpc(t, srv.URL, "object", "execute_kw", "ferry", 2, "demo-key", "account.move.line", "reconcile", []any{append(suspense, invLine...)}, map[string]any{})
+		if env["error"] != nil || (version == 16) != has {
+			t.Fatalf("%d reconcile answered %v", version, env)
+		}
+		if version == 16 && !bytes.Contains(env["result"], []byte(`"full_reconcile":"account.full.reconcile(1,)"`)) {
+			t.Errorf("16 reconcile summary %s", env["result"])
+		}
+		if m := c.one("account.move", inv, "payment_state", "amount_residual"); m["payment_state"] != "paid" || m["amount_residual"] != 0.0 {
+			t.Errorf("%d invoice after reconciling %v", version, m)
+		}
+		if l := c.one("account.bank.statement.line", line, "is_reconciled"); l["is_reconciled"] != true {
+			t.Errorf("%d line after reconciling %v", version, l)
+		}
+		got := c.ids("account.bank.statement.line", []any{[]any{"payment_ref", "=", "Shopify #1001"}, []any{"is_reconciled", "=", true}})
+		if len(got) != 1 || got[0] != line {
+			t.Errorf("%d lines by payment_ref %v", version, got)
+		}
+		if got := c.ids("account.bank.statement.line", []any{[]any{"ref", "=", "po_1001"}}); len(got) != 1 {
+			t.Errorf("%d lines by ref %v", version, got)
+		}
+		if _, msg := errName(kw(t, srv.URL, "account.move.line", "reconcile", []any{append(suspense, invLine...)}, nil)); msg != "You are trying to reconcile some entries that are already reconciled." {
+			t.Errorf("%d reconciling again: %q", version, msg)
+		}
+		// The fees account does not reconcile.
+		feeItems := c.ids("account.move.line", []any{[]any{"account_id", "=", fees}})
+		if _, msg := errName(kw(t, srv.URL, "account.move.line", "reconcile", []any{feeItems}, nil)); !hasPrefix(msg, "Account 626000 Bank Fees does not allow reconciliation.") {
+			t.Errorf("%d reconciling fees: %q", version, msg)
+		}
+	}
+}
+
+// Over XML-RPC, 16's reconcile commits and then fails to marshal its summary
+// of recordsets (fault 1); the invoice is paid all the same.
+func TestReconcileXMLRPC16(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(New(Options{Version: 16, Products: 2, Partners: 1}).Handler())
+	defer srv.Close()
+	c := caller{t, srv.URL}
+	_, inv := c.postedInvoice(10)
+	cn := result[int64](t, kw(t, srv.URL, "account.move", "create", []any{map[string]any{"move_type": "out_refund", "partner_id": 1, "reversed_entry_id": inv,
+		"invoice_line_ids": []any{[]any{0, 0, map[string]any{"product_id": 1, "quantity": 1, "price_unit": 10}}}}}, nil))
+	c.call("account.move", "action_post", []any{[]any{cn}}, nil)
+	lines := c.ids("account.move.line", []any{[]any{"move_id", "in", []any{inv, cn}}, []any{"account_id.code", "=", "121000"}})
+	str := func(s string) string { return "<param><value><string>" + s + "</string></value></param>" }
+	arr := "<param><value><array><data><value><array><data><value><int>" + itoa(lines[0]) + "</int></value><value><int>" + itoa(lines[1]) + "</int></value></data></array></value></data></array></value></param>"
+	got := xmlCall(t, srv.URL, "object", "<methodName>execute_kw</methodName><params>"+str("ferry")+"<param><value><int>2</int></value></param>"+str("demo-key")+str("account.move.line")+str("reconcile")+arr+"</params>")
+	if !bytes.Contains([]byte(got), []byte("<int>1</int>")) || !bytes.Contains([]byte(got), []byte("odoo.api.account.partial.reconcile")) {
+		t.Fatalf("reconcile over XML-RPC: %s", got)
+	}
+	if m := c.one("account.move", inv, "payment_state"); m["payment_state"] != "partial" {
+		t.Errorf("invoice after the fault: %v", m)
+	}
+}
