@@ -151,17 +151,25 @@ func (f *costField) cost(vars map[string]any) float64 {
 	}
 	// One node: the nodes list or edges { node } inside the connection.
 	var node float64
+	conn := false
 	for _, c := range f.sel.flat() {
 		switch c.name {
 		case "nodes":
+			conn = true
 			node = max(node, 1+fieldsCost(c.sel.flat(), vars))
 		case "edges":
+			conn = true
 			for _, e := range c.sel.flat() {
 				if e.name == "node" {
 					node = max(node, 1+fieldsCost(e.sel.flat(), vars))
 				}
 			}
 		}
+	}
+	if !conn {
+		// A list with a first argument (Order.refunds) is no connection: it
+		// costs its element once, as any list.
+		return 1 + fieldsCost(f.sel.flat(), vars)
 	}
 	return 2 + size*node
 }

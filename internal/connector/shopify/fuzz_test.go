@@ -2,6 +2,7 @@ package shopify
 
 import (
 	"encoding/json"
+	"github.com/ferryhub/ferry/internal/model"
 	"net/http"
 	"testing"
 )
@@ -59,6 +60,27 @@ func FuzzDecodeOrderMoney(f *testing.F) {
 		txs, refunds, err := DecodeOrderMoney(b)
 		if err != nil && (txs != nil || refunds != nil) {
 			t.Fatalf("an error with results: %v", err)
+		}
+	})
+}
+
+func FuzzDecodeOrderRefunds(f *testing.F) {
+	f.Add([]byte(`{"order":{"id":"gid://shopify/Order/1","name":"#1001","taxesIncluded":true,"refunds":[{"id":"gid://shopify/Refund/2","note":"damaged","totalRefundedSet":{"shopMoney":{"amount":"9.90","currencyCode":"EUR"}},"refundLineItems":{"nodes":[{"quantity":1,"restockType":"RETURN","lineItem":{"sku":"A"},"subtotalSet":{"shopMoney":{"amount":"5.00","currencyCode":"EUR"}},"totalTaxSet":{"shopMoney":{"amount":"1.00","currencyCode":"EUR"}}}]},"transactions":{"nodes":[{"gateway":"shopify_payments","kind":"REFUND","status":"SUCCESS"}]}}]}}`))
+	f.Add([]byte(`{"order":null}`))
+	f.Add([]byte(`{"order":{"refunds":[{"id":"","totalRefundedSet":{"shopMoney":{"amount":"1"}}}]}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		refunds, err := DecodeOrderRefunds(b)
+		if err != nil && refunds != nil {
+			t.Fatalf("an error with results: %v", err)
+		}
+		for _, r := range refunds {
+			var sum model.Decimal
+			for _, l := range r.Lines {
+				sum += l.Amount
+			}
+			if sum+r.Adjustment != r.Total {
+				t.Fatalf("refund %s: lines %v + adjustment %v != total %v", r.ID, sum, r.Adjustment, r.Total)
+			}
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -319,4 +320,68 @@ func legacyID(gid string) string {
 		return gid[i+1:]
 	}
 	return gid
+}
+
+// ChangedPayouts hands the Shopify Payments payouts issued at or after since
+// that are paid (reached the bank), oldest first, each with its balance
+// transactions as lines (flow.PayoutSource). A payout still scheduled or in
+// transit is left for a later pass: through stops before the oldest of them,
+// so the route's cursor does not pass it. A shop without Shopify Payments has
+// none.
+func (c *Client) ChangedPayouts(ctx context.Context, since time.Time, page func(payouts []model.Payout, through time.Time) error) error {
+	var paid []Payout
+	var pending time.Time
+	newest := since
+	err := c.Payouts(ctx, func(ps []Payout) error {
+		for _, p := range ps {
+			if p.IssuedAt.Before(since) {
+				continue
+			}
+			if p.IssuedAt.After(newest) {
+				newest = p.IssuedAt
+			}
+			if p.Status != "PAID" {
+				if pending.IsZero() || p.IssuedAt.Before(pending) {
+					pending = p.IssuedAt
+				}
+				continue
+			}
+			paid = append(paid, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	sort.Slice(paid, func(i, j int) bool { return paid[i].IssuedAt.Before(paid[j].IssuedAt) })
+	for _, p := range paid {
+		if !pending.IsZero() && !p.IssuedAt.Before(pending) {
+			break // after a payout still on its way: the next pass takes it
+		}
+		mp := model.Payout{ID: p.ID, Date: p.IssuedAt, Currency: p.Currency, Net: p.Net}
+		var sum model.Decimal
+		err := c.BalanceTransactions(ctx, p.ID, func(bts []BalanceTransaction) error {
+			for _, bt := range bts {
+				mp.Lines = append(mp.Lines, model.PayoutLine{ID: bt.ID, Type: strings.ToLower(bt.Type), OrderID: bt.OrderID, OrderNumber: bt.OrderName,
+					Amount: bt.Amount, Fee: bt.Fee, Net: bt.Net})
+				sum += bt.Net
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("shopify %s: payout %s: %w", c.settings.Shop, p.ID, err)
+		}
+		if sum != p.Net {
+			return &RecordError{Shop: c.settings.Shop, Kind: "payout", ID: p.ID, Field: "net",
+				Err: fmt.Errorf("the payout says %s, its balance transactions sum to %s", p.Net, sum)}
+		}
+		if err := page([]model.Payout{mp}, p.IssuedAt); err != nil {
+			return err
+		}
+	}
+	through := newest
+	if !pending.IsZero() {
+		through = pending
+	}
+	return page(nil, through)
 }
