@@ -340,7 +340,9 @@ func (t Time) MarshalJSON() ([]byte, error) {
 
 // queryTime formats a filter time: UTC, whole seconds, explicit +00:00
 // (url.Values encodes the '+' and ':'), which Django's date parsing reads.
-func queryTime(t time.Time) string { return t.UTC().Truncate(time.Second).Format("2006-01-02T15:04:05+00:00") }
+func queryTime(t time.Time) string {
+	return t.UTC().Truncate(time.Second).Format("2006-01-02T15:04:05+00:00")
+}
 
 // Ref is a relation to another record, which Clientify writes as an id
 // (7788123, "7788123") or as a hyperlink ("https://api.clientify.net/v1/
