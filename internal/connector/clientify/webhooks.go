@@ -246,3 +246,23 @@ func (c *Client) WebhookSecret() string { return c.webhookToken }
 
 // SetWebhookToken sets the token (the kind's Open sets the credential).
 func (c *Client) SetWebhookToken(token string) { c.webhookToken = token }
+
+// WebhookSlot is one of Clientify's webhook slots (GET/POST
+// /webhooks/{entity}/ in v2): its target, whether it is active, the events
+// it covers, and on a create the custom headers it sends.
+type WebhookSlot struct {
+	Entity   string            `json:"entity,omitempty"`
+	Target   string            `json:"target"`
+	IsActive bool              `json:"is_active"`
+	Events   []string          `json:"events,omitempty"`
+	Headers  map[string]string `json:"headers,omitempty"`
+}
+
+// DecodeWebhookSlot reads a slot (or the body of its create).
+func DecodeWebhookSlot(b []byte) (WebhookSlot, error) {
+	var s WebhookSlot
+	if err := json.Unmarshal(b, &s); err != nil {
+		return s, fmt.Errorf("not a Clientify webhook slot: %w", err)
+	}
+	return s, nil
+}
