@@ -375,9 +375,12 @@ func (r *Ref) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(t, &o); err != nil {
 			return fmt.Errorf("relation: %w", err)
 		}
-		r.ID, r.URL, r.Name = int64(o.ID), o.URL, o.Name
-		if r.ID == 0 && r.URL != "" {
-			r.ID = trailingID(r.URL)
+		r.ID, r.Name = int64(o.ID), o.Name
+		if u := refOfString(o.URL); u.URL != "" && (r.ID == 0 || u.ID == r.ID) {
+			r.URL = u.URL
+			if r.ID == 0 {
+				r.ID = u.ID
+			}
 		}
 		return nil
 	case len(t) > 0 && t[0] == '"':
@@ -385,16 +388,7 @@ func (r *Ref) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(t, &s); err != nil {
 			return fmt.Errorf("relation: %w", err)
 		}
-		s = strings.TrimSpace(s)
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			r.ID = n
-			return nil
-		}
-		if u, err := url.Parse(s); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
-			r.URL, r.ID = s, trailingID(s)
-			return nil
-		}
-		r.Name = s
+		*r = refOfString(s)
 		return nil
 	default:
 		var n ID
@@ -406,6 +400,22 @@ func (r *Ref) UnmarshalJSON(b []byte) error {
 	}
 }
 
+// refOfString reads a relation written as a string: an id, a hyperlink or
+// a name.
+func refOfString(s string) Ref {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return Ref{}
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return Ref{ID: n}
+	}
+	if u, err := url.Parse(s); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		return Ref{URL: s, ID: trailingID(s)}
+	}
+	return Ref{Name: s}
+}
+
 // MarshalJSON writes the URL when known, else the id, else the name.
 func (r Ref) MarshalJSON() ([]byte, error) {
 	switch {
@@ -413,8 +423,11 @@ func (r Ref) MarshalJSON() ([]byte, error) {
 		return json.Marshal(r.URL)
 	case r.ID != 0:
 		return json.Marshal(r.ID)
-	case r.Name != "":
+	case r.Name != "" && refOfString(r.Name) == Ref{Name: r.Name}:
 		return json.Marshal(r.Name)
+	case r.Name != "":
+		// A name that reads as an id or a link ("5", " x "): as an object.
+		return json.Marshal(map[string]string{"name": r.Name})
 	}
 	return []byte("null"), nil
 }

@@ -343,3 +343,30 @@ func TestRefDecoding(t *testing.T) {
 		t.Error("an array decoded as a relation")
 	}
 }
+
+// A create without a natural key that may have committed is not sent
+// again; a 2xx the client cannot read is looked up, not repeated.
+func TestCreateWithoutKeyOrAnswer(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFake(t)
+	f.dropAfter = func(r *http.Request) bool { return r.Method == http.MethodPost }
+	if _, err := f.client(t).CreateCompany(ctx, CompanyInput{Name: "No NIF"}); !remote.IsAmbiguous(err) || f.posts != 1 {
+		t.Fatalf("%v, %d POSTs", err, f.posts)
+	}
+	g := newFake(t)
+	g.before = func(f *fake, w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodPost {
+			return false
+		}
+		f.posts++
+		f.addLocked("products", map[string]any{"sku": "FRY-2"}, f.now)
+		w.WriteHeader(201)
+		fmt.Fprint(w, "<html>Created</html>")
+		return true
+	}
+	p, err := g.client(t).CreateProduct(ctx, ProductInput{SKU: "FRY-2"})
+	if err != nil || p.SKU != "FRY-2" || g.posts != 1 {
+		t.Fatalf("%+v %v, %d POSTs", p, err, g.posts)
+	}
+}

@@ -190,8 +190,14 @@ func create[T any](ctx context.Context, c *Client, r resource[T], body map[strin
 			}
 			return zero, true, &ItemError{Op: "POST " + r.path, Resource: r.name, ID: subject.Value, Err: derr}
 		}
-		ambiguous := remote.IsAmbiguous(err)
+		var ae *APIError
+		committed := errors.As(err, &ae) && ae.Status < 300 // a 2xx answer the client cannot read
+		ambiguous := remote.IsAmbiguous(err) || committed
 		if !ambiguous && !IsDuplicate(err) {
+			return zero, false, err
+		}
+		if strings.TrimSpace(subject.Value) == "" {
+			// No natural key to look the record up by: never create twice.
 			return zero, false, err
 		}
 		mine = mine || ambiguous
@@ -202,7 +208,7 @@ func create[T any](ctx context.Context, c *Client, r resource[T], body map[strin
 		if ok {
 			return f, mine, nil
 		}
-		if !ambiguous || attempt >= c.settings.MaxAttempts || ctx.Err() != nil {
+		if !ambiguous || committed || attempt >= c.settings.MaxAttempts || ctx.Err() != nil {
 			return zero, false, err
 		}
 	}
