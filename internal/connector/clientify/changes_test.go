@@ -107,9 +107,10 @@ func passRun(t failer, f *fake, initial []time.Duration, since time.Duration, pa
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	for id := range want {
 		if !got[id] {
-			f.mu.Lock()
 			t.Fatalf("product %d existed at the start and was never handed over; calls %v", id, f.calls)
 		}
 	}
@@ -190,8 +191,8 @@ func TestPassQueryAndOrdering(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(f.calls[0], "modified%5Bgte%5D=2025-12-21T15%3A31%3A40%2B00%3A00") || !strings.Contains(f.calls[0], "ordering=modified") {
-		t.Fatal(f.calls[0])
+	if !strings.Contains(f.callList()[0], "modified%5Bgte%5D=2025-12-21T15%3A31%3A40%2B00%3A00") || !strings.Contains(f.callList()[0], "ordering=modified") {
+		t.Fatal(f.callList()[0])
 	}
 	// A server that ignores ordering=modified is caught.
 	f2 := newFake(t)

@@ -32,7 +32,7 @@ func TestPagingFollowsNext(t *testing.T) {
 	if len(got) != 7 || pages != 3 {
 		t.Fatalf("%d contacts in %d pages", len(got), pages)
 	}
-	for _, call := range f.calls {
+	for _, call := range f.callList() {
 		if !strings.Contains(call, "/v2/contacts/?") || !strings.Contains(call, "fields=") {
 			t.Errorf("call %s: want /v2/contacts/ with fields=", call)
 		}
@@ -212,8 +212,11 @@ func TestCreateCommitsAndDrops(t *testing.T) {
 			if err != nil || id == 0 {
 				t.Fatalf("%d %v", id, err)
 			}
-			if f.count(tc.resource) != 1 || f.posts != 1 || !dropped {
-				t.Fatalf("%d records, %d POSTs, dropped %v; calls %v", f.count(tc.resource), f.posts, dropped, f.calls)
+			f.mu.Lock()
+			wasDropped := dropped
+			f.mu.Unlock()
+			if f.count(tc.resource) != 1 || f.postCount() != 1 || !wasDropped {
+				t.Fatalf("%d records, %d POSTs, dropped %v; calls %v", f.count(tc.resource), f.postCount(), wasDropped, f.callList())
 			}
 		})
 	}
@@ -290,8 +293,8 @@ func TestFindExact(t *testing.T) {
 		t.Fatalf("duplicates: %v", err)
 	}
 	// A NIF is searched with query= (a literal filter is not honoured).
-	if !strings.Contains(strings.Join(f.calls, " "), "query=ESB00000001") {
-		t.Fatal(f.calls)
+	if !strings.Contains(strings.Join(f.callList(), " "), "query=ESB00000001") {
+		t.Fatal(f.callList())
 	}
 }
 
@@ -304,8 +307,8 @@ func TestConnTest(t *testing.T) {
 	if err != nil || !rep.OK || !strings.Contains(rep.Summary, "rafa@example.com") || !strings.Contains(rep.Summary, "API v2") {
 		t.Fatalf("%+v %v", rep, err)
 	}
-	if !strings.Contains(f.calls[0], "/v2/me/?fields=id%2Cemail") {
-		t.Fatal(f.calls)
+	if !strings.Contains(f.callList()[0], "/v2/me/?fields=id%2Cemail") {
+		t.Fatal(f.callList())
 	}
 	s := DefaultSettings()
 	s.BaseURL = f.srv.URL + "/v2"
@@ -351,8 +354,8 @@ func TestCreateWithoutKeyOrAnswer(t *testing.T) {
 	ctx := context.Background()
 	f := newFake(t)
 	f.dropAfter = func(r *http.Request) bool { return r.Method == http.MethodPost }
-	if _, err := f.client(t).CreateCompany(ctx, CompanyInput{Name: "No NIF"}); !remote.IsAmbiguous(err) || f.posts != 1 {
-		t.Fatalf("%v, %d POSTs", err, f.posts)
+	if _, err := f.client(t).CreateCompany(ctx, CompanyInput{Name: "No NIF"}); !remote.IsAmbiguous(err) || f.postCount() != 1 {
+		t.Fatalf("%v, %d POSTs", err, f.postCount())
 	}
 	g := newFake(t)
 	g.before = func(f *fake, w http.ResponseWriter, r *http.Request) bool {
@@ -366,7 +369,7 @@ func TestCreateWithoutKeyOrAnswer(t *testing.T) {
 		return true
 	}
 	p, err := g.client(t).CreateProduct(ctx, ProductInput{SKU: "FRY-2"})
-	if err != nil || p.SKU != "FRY-2" || g.posts != 1 {
-		t.Fatalf("%+v %v, %d POSTs", p, err, g.posts)
+	if err != nil || p.SKU != "FRY-2" || g.postCount() != 1 {
+		t.Fatalf("%+v %v, %d POSTs", p, err, g.postCount())
 	}
 }

@@ -364,3 +364,18 @@ func (f *fake) list(w http.ResponseWriter, r *http.Request, res string) {
 	}
 	writeJSON(w, 200, map[string]any{"count": len(out), "next": next, "previous": nil, "results": results})
 }
+
+// postCount is the number of creates the fake took (locked: a dropped
+// connection gives the race detector no order between handler and test).
+func (f *fake) postCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.posts
+}
+
+// callList returns the requests so far.
+func (f *fake) callList() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.calls...)
+}
