@@ -599,7 +599,7 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 			continue
 		}
 		imp, err := mapOrder(r, opts, o)
-		if rl, ok := reviews[orderLocalID(r, o)]; ok && reviewed(rl, ok) {
+		if rl, ok := reviews[orderLocalID(r, o)]; reviewed(rl, ok) {
 			imp.Hold = ""
 		}
 		if err != nil {
