@@ -172,3 +172,40 @@ type WebhookVerifier interface {
 	// an error when the delivery is not authentic or not readable.
 	VerifyWebhook(h http.Header, body []byte, secret string) (topic, key string, err error)
 }
+
+// RefundSource reports money given back on orders (a shop).
+type RefundSource interface {
+	// ChangedRefunds reads the refunds made at or after since, oldest first,
+	// and hands them to page a page at a time with the page's checkpoint, as
+	// ChangedOrders does. OrderID is the order's id in the source.
+	ChangedRefunds(ctx context.Context, since time.Time, page func(refunds []model.Refund, through time.Time) error) error
+}
+
+// RefundSink credits refunds on imported orders (an ERP).
+type RefundSink interface {
+	// RefundOrder books refund r against the imported order remoteID: a credit
+	// note with the refunded lines, shipping and adjustment, reconciled with
+	// the order's invoice, and the goods of lines with Restock returned to
+	// stock. The credit note is matched by r.ID, so a repeated call creates
+	// nothing twice; the result names the credit note.
+	RefundOrder(ctx context.Context, remoteID string, r model.Refund) (model.WriteResult, error)
+}
+
+// PayoutSource reports payouts of a payment provider (a shop's payments).
+type PayoutSource interface {
+	// ChangedPayouts reads the payouts paid at or after since, oldest first,
+	// with their lines, a page at a time with the page's checkpoint.
+	ChangedPayouts(ctx context.Context, since time.Time, page func(payouts []model.Payout, through time.Time) error) error
+}
+
+// PayoutSink books payouts in the accounts (an ERP).
+type PayoutSink interface {
+	// BookPayout records payout p as a bank statement in journal (a bank
+	// journal's name or code), one line per payout line plus the fees, and
+	// reconciles each charge or refund with the open invoice or credit note of
+	// its order: orders maps the line's OrderID to the order's id in the
+	// target (missing: the line stays to reconcile by hand, and the result's
+	// Warning says which). The statement is matched by p.ID, so a repeated
+	// call creates nothing twice.
+	BookPayout(ctx context.Context, journal string, p model.Payout, orders map[model.RemoteID]string) (model.WriteResult, error)
+}
