@@ -1,0 +1,419 @@
+package flow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ferryhub/ferry/internal/jobs"
+	"github.com/ferryhub/ferry/internal/model"
+	"github.com/ferryhub/ferry/internal/store"
+)
+
+// The refunds and payouts routes bring a shop's money into the ERP's books:
+// a refund becomes a credit note on the order the orders route imported, a
+// payout a bank statement reconciled with the invoices it pays. Both find the
+// ERP order through the orders route's link: (ERP connection, "order",
+// "shop:1234") → ERP order id.
+
+const (
+	refundLink = "refund"
+	payoutLink = "payout"
+)
+
+// RefundsOptions configure a refunds route (shop refunds → ERP credit notes).
+type RefundsOptions struct {
+	// Overlap is how far before its cursor each pass re-reads. Default 2m.
+	Overlap time.Duration `yaml:"overlap" json:"overlap"`
+	// Restock returns refunded goods to stock as each refund says (true,
+	// the default), or never (false: the warehouse handles returns).
+	Restock *bool `yaml:"restock" json:"restock,omitempty"`
+}
+
+// Validate checks the options.
+func (o *RefundsOptions) Validate() error {
+	if o.Overlap < 0 {
+		return errors.New("overlap must not be negative")
+	}
+	return nil
+}
+
+// PayoutsOptions configure a payouts route (payment provider payouts → ERP
+// bank statements).
+type PayoutsOptions struct {
+	// Journal is the ERP's bank journal (name or code) the payouts reach.
+	// Required.
+	Journal string `yaml:"journal" json:"journal"`
+	// Overlap is how far before its cursor each pass re-reads. Default 2m.
+	Overlap time.Duration `yaml:"overlap" json:"overlap"`
+}
+
+// Validate checks the options.
+func (o *PayoutsOptions) Validate() error {
+	if strings.TrimSpace(o.Journal) == "" {
+		return errors.New("journal is required: the bank journal the payouts are booked in")
+	}
+	if o.Overlap < 0 {
+		return errors.New("overlap must not be negative")
+	}
+	return nil
+}
+
+func init() {
+	RegisterKind(Kind{
+		Name:       "refunds",
+		Title:      "Refunds",
+		NewOptions: func() any { return &RefundsOptions{Overlap: DefaultOverlap} },
+		Register:   registerRefunds,
+		Pass:       passRefunds,
+		From:       need[RefundSource]("a refund source"),
+		To:         need[RefundSink]("a refund target"),
+	})
+	RegisterKind(Kind{
+		Name:       "payouts",
+		Title:      "Payouts",
+		NewOptions: func() any { return &PayoutsOptions{Overlap: DefaultOverlap} },
+		Register:   registerPayouts,
+		Pass:       passPayouts,
+		From:       need[PayoutSource]("a payout source"),
+		To:         need[PayoutSink]("a payout target"),
+	})
+}
+
+// erpOrder returns the target's id of the shop order shopOrderID from the
+// orders route's link. With no link the job waits while the event of at is
+// recent (unlinkedPatience: the import may be under way), then fails for good.
+func erpOrder(ctx context.Context, rt *Runtime, r Route, shopOrderID string, at time.Time) (string, error) {
+	l, err := rt.Store.GetLinkByLocal(ctx, r.To, orderLink, r.From+":"+shopOrderID)
+	if errors.Is(err, store.ErrNotFound) {
+		why := fmt.Errorf("%s order %s has no link to a %s order yet; its import may still be under way, so this waits for it until %v after the event", r.From, shopOrderID, r.To, unlinkedPatience)
+		if at.IsZero() {
+			return "", why
+		}
+		if age := time.Since(at); age < unlinkedPatience {
+			return "", jobs.RetryIn(min(max(age/10, 5*time.Second), 10*time.Minute), why)
+		}
+		return "", jobs.Permanentf("%s order %s was not imported by ferry into %s; book it there by hand", r.From, shopOrderID, r.To)
+	}
+	if err != nil {
+		return "", err
+	}
+	return l.RemoteID, nil
+}
+
+// RefundArgs credits one refund.
+type RefundArgs struct {
+	Route  string       `json:"route" river:"unique"`
+	Refund model.Refund `json:"refund" river:"unique"`
+}
+
+// Kind implements river.JobArgs.
+func (RefundArgs) Kind() string { return "refunds.credit" }
+
+// JobRoute implements jobs.Args.
+func (a RefundArgs) JobRoute() string { return a.Route }
+
+// JobEntity implements jobs.Args.
+func (a RefundArgs) JobEntity() string {
+	return "refund " + a.Refund.ID + " of order " + a.Refund.OrderID
+}
+
+func registerRefunds(reg *jobs.Registry, rt *Runtime) {
+	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[RefundArgs]) error {
+		r, err := rt.Route(job.Args.Route)
+		if err != nil {
+			return err
+		}
+		res, err := creditRefund(ctx, rt, r, job.Args.Refund, nil)
+		rt.Count(r.Name, countStop(ctx, res, err, 1))
+		return err
+	})
+}
+
+func passRefunds(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result, error) {
+	opts, _ := r.Options.(*RefundsOptions)
+	if opts == nil {
+		opts = &RefundsOptions{Overlap: DefaultOverlap}
+	}
+	src, err := As[RefundSource](ctx, rt, r, r.From, "a refund source")
+	if err != nil {
+		return Result{}, err
+	}
+	since := p.Since
+	if since.IsZero() {
+		if since, err = ReadCursor(ctx, rt.Store, r.Name, "refunds", opts.Overlap); err != nil {
+			return Result{}, err
+		}
+	}
+	var res Result
+	var pageErr error
+	err = src.ChangedRefunds(ctx, since, func(refunds []model.Refund, through time.Time) error {
+		var ins []jobs.Insert
+		for _, rf := range refunds {
+			if _, err := rt.Store.GetLinkByLocal(ctx, r.To, refundLink, r.From+":"+rf.ID); err == nil {
+				res.Unchanged++
+				continue
+			}
+			if p.DryRun != nil {
+				res2, err := creditRefund(ctx, rt, r, rf, p.DryRun)
+				res = res.Add(res2)
+				if err != nil {
+					p.DryRun.Record(Action{Op: "skip", Target: r.To, Entity: "refund " + rf.ID, Detail: err.Error()})
+				}
+				continue
+			}
+			ins = append(ins, jobs.Insert{Args: RefundArgs{Route: r.Name, Refund: rf}, Queue: jobs.QueueName(r.To)})
+		}
+		if p.DryRun != nil {
+			return nil
+		}
+		if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
+			pageErr = err
+			return err
+		}
+		res.Enqueued += len(ins)
+		res.Queued += len(ins)
+		pageErr = AdvanceCursor(ctx, rt.Store, r.Name, "refunds", through)
+		return pageErr
+	})
+	if err != nil && err != pageErr {
+		err = fmt.Errorf("route %s: reading refunds from %s: %w", r.Name, r.From, err)
+	}
+	return res, err
+}
+
+// creditRefund books one refund as a credit note in the target, once: the
+// refund's link says it is done, and the sink matches the credit note by the
+// refund's id should the link be missing after a crash.
+func creditRefund(ctx context.Context, rt *Runtime, r Route, rf model.Refund, dry *DryRun) (Result, error) {
+	var res Result
+	opts, _ := r.Options.(*RefundsOptions)
+	if opts != nil && opts.Restock != nil && !*opts.Restock {
+		lines := make([]model.RefundLine, len(rf.Lines))
+		for i, l := range rf.Lines {
+			l.Restock = false
+			lines[i] = l
+		}
+		rf.Lines = lines
+	}
+	entity := "refund " + rf.ID + " of order " + rf.OrderID
+	orderID, err := erpOrder(ctx, rt, r, rf.OrderID, rf.CreatedAt)
+	if err != nil {
+		return res, err
+	}
+	if dry != nil {
+		dry.Record(Action{Op: "credit note", Target: r.To, Entity: "order " + orderID, Detail: fmt.Sprintf("refund %s: %s %s, %d lines", rf.ID, rf.Total, rf.Currency, len(rf.Lines))})
+		res.Created++
+		return res, nil
+	}
+	sink, err := As[RefundSink](ctx, rt, r, r.To, "a refund target")
+	if err != nil {
+		return res, err
+	}
+	var wr model.WriteResult
+	err = rt.withKeys(ctx, []string{r.To + ":refund:" + r.From + ":" + rf.ID}, func() error {
+		if _, err := rt.Store.GetLinkByLocal(ctx, r.To, refundLink, r.From+":"+rf.ID); err == nil {
+			wr = model.WriteResult{}
+			return errDone
+		}
+		var err error
+		wr, err = sink.RefundOrder(ctx, orderID, rf)
+		if err == nil {
+			err = wr.Err
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", entity, err)
+		}
+		data, _ := json.Marshal(moneyLinkData{Number: wr.Number, Order: orderID, Total: rf.Total, Currency: rf.Currency})
+		err = rt.Store.PutLink(ctx, store.Link{Connection: r.To, Kind: refundLink, LocalID: r.From + ":" + rf.ID, RemoteID: wr.RemoteID, Data: data, SyncedAt: time.Now().UTC()})
+		if err != nil && !errors.Is(err, store.ErrLinkConflict) {
+			return err
+		}
+		return nil
+	})
+	if errors.Is(err, errDone) {
+		res.Unchanged++
+		return res, nil
+	}
+	if err != nil {
+		return res, err
+	}
+	if wr.Warning != "" {
+		rt.logLine(ctx, store.LevelWarn, r.Name, entity, wr.Warning)
+	}
+	if wr.Created {
+		res.Created++
+		rt.logLine(ctx, store.LevelInfo, r.Name, entity, fmt.Sprintf("credit note %s for %s %s", nonEmpty(wr.Number, wr.RemoteID), rf.Total, rf.Currency))
+	} else {
+		res.Unchanged++
+	}
+	return res, nil
+}
+
+// moneyLinkData is what a refund's or payout's link keeps for the dashboard.
+type moneyLinkData struct {
+	Number   string        `json:"number,omitempty"`
+	Order    string        `json:"order,omitempty"`
+	Total    model.Decimal `json:"total"`
+	Currency string        `json:"currency,omitempty"`
+	Warning  string        `json:"warning,omitempty"`
+}
+
+// errDone ends a locked section that found its work done by another job.
+var errDone = errors.New("done already")
+
+// PayoutArgs books one payout.
+type PayoutArgs struct {
+	Route  string       `json:"route" river:"unique"`
+	Payout model.Payout `json:"payout" river:"unique"`
+}
+
+// Kind implements river.JobArgs.
+func (PayoutArgs) Kind() string { return "payouts.book" }
+
+// JobRoute implements jobs.Args.
+func (a PayoutArgs) JobRoute() string { return a.Route }
+
+// JobEntity implements jobs.Args.
+func (a PayoutArgs) JobEntity() string { return "payout " + a.Payout.ID }
+
+func registerPayouts(reg *jobs.Registry, rt *Runtime) {
+	jobs.Register(reg, func(ctx context.Context, job *jobs.Job[PayoutArgs]) error {
+		r, err := rt.Route(job.Args.Route)
+		if err != nil {
+			return err
+		}
+		res, err := bookPayout(ctx, rt, r, job.Args.Payout, nil)
+		rt.Count(r.Name, countStop(ctx, res, err, 1))
+		return err
+	})
+}
+
+func passPayouts(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result, error) {
+	opts, _ := r.Options.(*PayoutsOptions)
+	if opts == nil {
+		return Result{}, fmt.Errorf("route %s: payouts need options with the journal", r.Name)
+	}
+	src, err := As[PayoutSource](ctx, rt, r, r.From, "a payout source")
+	if err != nil {
+		return Result{}, err
+	}
+	since := p.Since
+	if since.IsZero() {
+		if since, err = ReadCursor(ctx, rt.Store, r.Name, "payouts", opts.Overlap); err != nil {
+			return Result{}, err
+		}
+	}
+	var res Result
+	var pageErr error
+	err = src.ChangedPayouts(ctx, since, func(payouts []model.Payout, through time.Time) error {
+		var ins []jobs.Insert
+		for _, po := range payouts {
+			if _, err := rt.Store.GetLinkByLocal(ctx, r.To, payoutLink, r.From+":"+po.ID); err == nil {
+				res.Unchanged++
+				continue
+			}
+			if p.DryRun != nil {
+				res2, err := bookPayout(ctx, rt, r, po, p.DryRun)
+				res = res.Add(res2)
+				if err != nil {
+					p.DryRun.Record(Action{Op: "skip", Target: r.To, Entity: "payout " + po.ID, Detail: err.Error()})
+				}
+				continue
+			}
+			ins = append(ins, jobs.Insert{Args: PayoutArgs{Route: r.Name, Payout: po}, Queue: jobs.QueueName(r.To)})
+		}
+		if p.DryRun != nil {
+			return nil
+		}
+		if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
+			pageErr = err
+			return err
+		}
+		res.Enqueued += len(ins)
+		res.Queued += len(ins)
+		pageErr = AdvanceCursor(ctx, rt.Store, r.Name, "payouts", through)
+		return pageErr
+	})
+	if err != nil && err != pageErr {
+		err = fmt.Errorf("route %s: reading payouts from %s: %w", r.Name, r.From, err)
+	}
+	return res, err
+}
+
+// bookPayout books one payout as a bank statement, once. Lines of orders
+// ferry did not import stay for a person to reconcile; the warning names them.
+func bookPayout(ctx context.Context, rt *Runtime, r Route, po model.Payout, dry *DryRun) (Result, error) {
+	var res Result
+	opts, _ := r.Options.(*PayoutsOptions)
+	if opts == nil {
+		return res, jobs.Permanentf("route %s: payouts need options with the journal", r.Name)
+	}
+	entity := "payout " + po.ID
+	orders := map[model.RemoteID]string{}
+	for _, l := range po.Lines {
+		if l.OrderID == "" {
+			continue
+		}
+		if _, ok := orders[l.OrderID]; ok {
+			continue
+		}
+		link, err := rt.Store.GetLinkByLocal(ctx, r.To, orderLink, r.From+":"+l.OrderID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			continue
+		case err != nil:
+			return res, err
+		}
+		orders[l.OrderID] = link.RemoteID
+	}
+	if dry != nil {
+		dry.Record(Action{Op: "bank statement", Target: r.To, Entity: entity, Detail: fmt.Sprintf("%s %s in %s, %d lines, %d orders to reconcile", po.Net, po.Currency, opts.Journal, len(po.Lines), len(orders))})
+		res.Created++
+		return res, nil
+	}
+	sink, err := As[PayoutSink](ctx, rt, r, r.To, "a payout target")
+	if err != nil {
+		return res, err
+	}
+	var wr model.WriteResult
+	err = rt.withKeys(ctx, []string{r.To + ":payout:" + r.From + ":" + po.ID}, func() error {
+		if _, err := rt.Store.GetLinkByLocal(ctx, r.To, payoutLink, r.From+":"+po.ID); err == nil {
+			return errDone
+		}
+		var err error
+		wr, err = sink.BookPayout(ctx, opts.Journal, po, orders)
+		if err == nil {
+			err = wr.Err
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", entity, err)
+		}
+		data, _ := json.Marshal(moneyLinkData{Number: wr.Number, Total: po.Net, Currency: po.Currency, Warning: wr.Warning})
+		err = rt.Store.PutLink(ctx, store.Link{Connection: r.To, Kind: payoutLink, LocalID: r.From + ":" + po.ID, RemoteID: wr.RemoteID, Data: data, SyncedAt: time.Now().UTC()})
+		if err != nil && !errors.Is(err, store.ErrLinkConflict) {
+			return err
+		}
+		return nil
+	})
+	if errors.Is(err, errDone) {
+		res.Unchanged++
+		return res, nil
+	}
+	if err != nil {
+		return res, err
+	}
+	if wr.Warning != "" {
+		rt.logLine(ctx, store.LevelWarn, r.Name, entity, wr.Warning)
+	}
+	if wr.Created {
+		res.Created++
+		rt.logLine(ctx, store.LevelInfo, r.Name, entity, fmt.Sprintf("bank statement %s for %s %s in %s", nonEmpty(wr.Number, wr.RemoteID), po.Net, po.Currency, opts.Journal))
+	} else {
+		res.Unchanged++
+	}
+	return res, nil
+}
