@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -416,4 +417,59 @@ func bookPayout(ctx context.Context, rt *Runtime, r Route, po model.Payout, dry 
 		res.Unchanged++
 	}
 	return res, nil
+}
+
+// MoneyRecord is a refund or payout a route booked in its target, as the
+// dashboard lists it.
+type MoneyRecord struct {
+	Route  string `json:"route"`
+	Source string `json:"source"`
+	Target string `json:"target"`
+	// ID is the source's id (refund or payout); RemoteID and Number the
+	// target's record (credit note, bank statement).
+	ID       string        `json:"id"`
+	RemoteID string        `json:"remote_id"`
+	Number   string        `json:"number,omitempty"`
+	Order    string        `json:"order,omitempty"`
+	Total    model.Decimal `json:"total"`
+	Currency string        `json:"currency,omitempty"`
+	Warning  string        `json:"warning,omitempty"`
+	At       time.Time     `json:"at"`
+}
+
+// MoneyRecords lists what the refunds or payouts routes (flow "refunds" or
+// "payouts") booked, newest first, at most limit (0: 500).
+func (rt *Runtime) MoneyRecords(ctx context.Context, flowName string, limit int) ([]MoneyRecord, error) {
+	kind := map[string]string{"refunds": refundLink, "payouts": payoutLink}[flowName]
+	if kind == "" {
+		return nil, &RequestError{Msg: fmt.Sprintf("no money records of flow %q: want refunds or payouts", flowName)}
+	}
+	if limit <= 0 {
+		limit = 500
+	}
+	var out []MoneyRecord
+	for _, r := range rt.Routes() {
+		if r.Flow != flowName {
+			continue
+		}
+		links, err := rt.Store.ListLinks(ctx, store.LinkFilter{Connection: r.To, Kind: kind})
+		if err != nil {
+			return nil, fmt.Errorf("route %s: reading %s: %w", r.Name, flowName, err)
+		}
+		for _, l := range links {
+			id, ok := strings.CutPrefix(l.LocalID, r.From+":")
+			if !ok {
+				continue
+			}
+			var d moneyLinkData
+			_ = json.Unmarshal(l.Data, &d)
+			out = append(out, MoneyRecord{Route: r.Name, Source: r.From, Target: r.To, ID: id, RemoteID: l.RemoteID, Number: d.Number,
+				Order: d.Order, Total: d.Total, Currency: d.Currency, Warning: d.Warning, At: l.SyncedAt})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }

@@ -203,6 +203,10 @@ type HeldOrder struct {
 	Review       string    `json:"review"`
 	ReviewedBy   string    `json:"reviewed_by,omitempty"`
 	At           time.Time `json:"at"`
+	// TargetURL opens the quotation in the target's screens; TargetState is
+	// its state there, read live (a person may have decided there already).
+	TargetURL   string `json:"target_url,omitempty"`
+	TargetState string `json:"target_state,omitempty"`
 }
 
 // HeldOrders lists the orders of the orders routes that were held for review,
@@ -230,6 +234,7 @@ func (rt *Runtime) HeldOrders(ctx context.Context) ([]HeldOrder, error) {
 				RemoteID: l.RemoteID, TargetNumber: d.Number, Reason: d.Hold, Review: d.Review, ReviewedBy: d.ReviewedBy, At: l.SyncedAt})
 		}
 	}
+	rt.fillHeldStates(ctx, out)
 	sort.SliceStable(out, func(i, j int) bool {
 		wi, wj := out[i].Review == reviewHeld, out[j].Review == reviewHeld
 		if wi != wj {
@@ -287,4 +292,48 @@ func (rt *Runtime) ReviewOrder(ctx context.Context, route, orderID string, confi
 		}
 		return rt.noteReviewed(ctx, r, l, d.Review, who)
 	})
+}
+
+// fillHeldStates adds the target's link and live state to the orders still
+// waiting; a target that cannot answer leaves the state empty.
+func (rt *Runtime) fillHeldStates(ctx context.Context, held []HeldOrder) {
+	byTarget := map[string][]int{}
+	for i, h := range held {
+		byTarget[h.Target] = append(byTarget[h.Target], i)
+	}
+	for target, idx := range byTarget {
+		c, err := rt.Conn(ctx, target)
+		if err != nil {
+			continue
+		}
+		if linker, ok := c.(interface{ RecordURL(kind, id string) string }); ok {
+			for _, i := range idx {
+				held[i].TargetURL = linker.RecordURL(orderLink, held[i].RemoteID)
+			}
+		}
+		sr, ok := c.(OrderStateReader)
+		if !ok {
+			continue
+		}
+		var ids []string
+		for _, i := range idx {
+			if held[i].Review == reviewHeld {
+				ids = append(ids, held[i].RemoteID)
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		states, err := sr.OrderStates(sctx, ids)
+		cancel()
+		if err != nil {
+			continue
+		}
+		for _, i := range idx {
+			if st, ok := states[held[i].RemoteID]; ok {
+				held[i].TargetState = st.State
+			}
+		}
+	}
 }

@@ -60,6 +60,12 @@ type InvoiceMethodsRequest struct {
 	InvoiceMethods []string `json:"invoice_methods"`
 }
 
+// ReviewRequest is a person's decision on an order held for review.
+type ReviewRequest struct {
+	// Decision is confirm or cancel.
+	Decision string `json:"decision"`
+}
+
 // WarehouseRequest sets the warehouse a connection reads stock from.
 type WarehouseRequest struct {
 	Warehouse string `json:"warehouse"`
@@ -121,6 +127,16 @@ func (s *Server) endpoints() []endpoint {
 			pg.Orders = nonNil(pg.Orders)
 			w.Header().Set("X-Total-Count", strconv.Itoa(pg.Total))
 			return pg, err
+		}},
+		{Method: "GET", Path: "/api/v1/sales", Role: store.RoleViewer, Summary: "The sales page: orders held for review (risky quotations) with their target's live state, credit notes of refunds and bank statements of payouts", Resp: salesData{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
+			return s.sales(r)
+		}},
+		{Method: "POST", Path: "/api/v1/routes/{name}/orders/{id}/review", Role: store.RoleOperator, Summary: "Confirm (running the route's workflow) or cancel an order held for review; id is the shop's order id", Body: ReviewRequest{}, Resp: Message{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
+			var req ReviewRequest
+			if err := decodeBody(r, &req); err != nil {
+				return nil, err
+			}
+			return message(s.reviewOrder(r, r.PathValue("name"), r.PathValue("id"), req.Decision))
 		}},
 		{Method: "GET", Path: "/api/v1/products", Role: store.RoleViewer, Summary: "Source products of a products route with their export state and whether the target holds each SKU (read live; in_target is absent when that is not known, and the header X-Target-Error says why)", Query: []param{{"route", "the products route (default: the first)"}, {"state", "parked, never, changed or exported"}, {"q", "part of a SKU or name"}, {"missing", "1: only the products lacking a SKU in the target"}, {"limit", "default 500"}}, Resp: []flow.ProductView{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
 			rp := s.pickRoute(r, "products")

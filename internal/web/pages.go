@@ -27,7 +27,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pageNames are the templates that render a whole page with the layout.
-var pageNames = []string{"login", "error", "overview", "orders", "products", "jobs", "job", "logs", "mappings", "settings"}
+var pageNames = []string{"login", "error", "overview", "orders", "sales", "products", "jobs", "job", "logs", "mappings", "settings"}
 
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
@@ -218,6 +218,7 @@ func (s *Server) mountDashboard() {
 	page("GET /{$}", store.RoleViewer, s.overviewPage)
 	page("GET /live/overview", store.RoleViewer, s.overviewLive)
 	page("GET /orders", store.RoleViewer, s.ordersPage)
+	page("GET /sales", store.RoleViewer, s.salesPage)
 	page("GET /products", store.RoleViewer, s.productsPage)
 	page("GET /jobs", store.RoleViewer, s.jobsPage)
 	page("GET /jobs/{id}", store.RoleViewer, s.jobPage)
@@ -230,6 +231,7 @@ func (s *Server) mountDashboard() {
 	page("POST /routes/{name}/retry-held", store.RoleOperator, s.formRetryHeld)
 	page("POST /routes/{name}/export", store.RoleOperator, s.formExport)
 	page("POST /routes/{name}/refresh", store.RoleOperator, s.formRefresh)
+	page("POST /routes/{name}/orders/{id}/review", store.RoleOperator, s.formReview)
 	page("POST /jobs/{id}/retry", store.RoleOperator, s.formRetry)
 	page("POST /jobs/{id}/cancel", store.RoleOperator, s.formCancel)
 	page("POST /routes/{name}/mappings", store.RoleAdmin, s.formOrdersMapping)
