@@ -506,6 +506,8 @@ type orderData struct {
 	ShopStatus string `json:"shop_status,omitempty"`
 	// Status is what ferry last did in the target: imported, updated, cancelled.
 	Status string `json:"status,omitempty"`
+	// Sale is the order's figures for the sales report, as last read.
+	Sale *saleFacts `json:"sale,omitempty"`
 }
 
 // withOrderData returns l's data with the source's number and status and the
@@ -514,6 +516,7 @@ func withOrderData(l store.Link, o model.Order, status string) []byte {
 	var d orderData
 	_ = json.Unmarshal(l.Data, &d)
 	d.ShopNumber, d.ShopStatus = o.Number, string(o.Status)
+	d.Sale = saleOf(o)
 	if status != "" {
 		d.Status = status
 	}
@@ -706,7 +709,7 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 				}
 				continue
 			}
-			data, _ := json.Marshal(orderData{Number: rr.Number, ShopNumber: o.Number, ShopStatus: string(o.Status), Status: "imported"})
+			data, _ := json.Marshal(orderData{Number: rr.Number, ShopNumber: o.Number, ShopStatus: string(o.Status), Status: "imported", Sale: saleOf(o)})
 			err := rt.Store.PutLink(ctx, store.Link{
 				Connection: r.To, Kind: orderLink, LocalID: orderLocalID(r, o), RemoteID: rr.RemoteID,
 				Hash: orderHash(fresh[i]), SourceVersion: orderVersion(o), Data: data, SyncedAt: time.Now().UTC(),

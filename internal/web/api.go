@@ -138,6 +138,13 @@ func (s *Server) endpoints() []endpoint {
 			}
 			return message(s.reviewOrder(r, r.PathValue("name"), r.PathValue("id"), req.Decision))
 		}},
+		{Method: "GET", Path: "/api/v1/reports/sales", Role: store.RoleViewer, Summary: "Sales of the orders ferry imported by day, product or instance, with a pivot per instance in the main currency", Query: []param{{"by", "day (default), product or instance"}, {"from", "first date, 2026-11-01"}, {"to", "last date, inclusive"}}, Resp: flow.SalesReport{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
+			sq, _, err := salesQuery(r)
+			if err != nil {
+				return nil, err
+			}
+			return s.hub.Flows.SalesReport(r.Context(), sq)
+		}},
 		{Method: "GET", Path: "/api/v1/products", Role: store.RoleViewer, Summary: "Source products of a products route with their export state and whether the target holds each SKU (read live; in_target is absent when that is not known, and the header X-Target-Error says why)", Query: []param{{"route", "the products route (default: the first)"}, {"state", "parked, never, changed or exported"}, {"q", "part of a SKU or name"}, {"missing", "1: only the products lacking a SKU in the target"}, {"limit", "default 500"}}, Resp: []flow.ProductView{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
 			rp := s.pickRoute(r, "products")
 			if rp.Route == "" {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ferryhub/ferry/internal/flow"
 	"github.com/ferryhub/ferry/internal/jobs"
+	"github.com/ferryhub/ferry/internal/model"
 	"github.com/ferryhub/ferry/internal/store"
 )
 
@@ -27,7 +28,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pageNames are the templates that render a whole page with the layout.
-var pageNames = []string{"login", "error", "overview", "orders", "sales", "products", "jobs", "job", "logs", "mappings", "settings"}
+var pageNames = []string{"login", "error", "overview", "orders", "sales", "reports", "products", "jobs", "job", "logs", "mappings", "settings"}
 
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
@@ -75,8 +76,10 @@ var funcs = template.FuncMap{
 		}
 		return buf.String()
 	},
-	"may":   func(p principal, role string) bool { return p.Role.Allows(store.Role(role)) },
-	"chart": func(hours []HourPoint, which string) template.HTML { return chartSVG(hours, which) },
+	"may":        func(p principal, role string) bool { return p.Role.Allows(store.Role(role)) },
+	"chart":      func(hours []HourPoint, which string) template.HTML { return chartSVG(hours, which) },
+	"salesChart": salesChart,
+	"money":      func(d model.Decimal) string { return d.StringFixed(2) },
 	"retryable": func(st jobs.State) bool {
 		switch st {
 		case jobs.StateParked, jobs.StateFailed, jobs.StateRetryable, jobs.StateCancelled:
@@ -219,6 +222,7 @@ func (s *Server) mountDashboard() {
 	page("GET /live/overview", store.RoleViewer, s.overviewLive)
 	page("GET /orders", store.RoleViewer, s.ordersPage)
 	page("GET /sales", store.RoleViewer, s.salesPage)
+	page("GET /reports", store.RoleViewer, s.reportsPage)
 	page("GET /products", store.RoleViewer, s.productsPage)
 	page("GET /jobs", store.RoleViewer, s.jobsPage)
 	page("GET /jobs/{id}", store.RoleViewer, s.jobPage)
