@@ -32,6 +32,7 @@ type Config struct {
 	Queue         Queue                  `yaml:"queue" json:"queue"`
 	Connections   map[string]*Connection `yaml:"connections" json:"connections"`
 	Routes        map[string]*Route      `yaml:"routes" json:"routes"`
+	Alerts        Alerts                 `yaml:"alerts" json:"alerts"`
 
 	// Path is the file the config was read from.
 	Path string `yaml:"-" json:"-"`
@@ -186,6 +187,7 @@ func Default() *Config {
 		},
 		Connections: map[string]*Connection{},
 		Routes:      map[string]*Route{},
+		Alerts:      Alerts{Every: Duration(time.Minute), SMTP: SMTP{Security: "starttls"}},
 	}
 	return c
 }
@@ -223,6 +225,7 @@ func (c *Config) Validate() error {
 }
 
 func (c *Config) validate(add func(path, format string, args ...any)) {
+	c.Alerts.validate(add)
 	if c.DataDir == "" {
 		add("data_dir", "must not be empty")
 	}

@@ -19,8 +19,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/riverqueue/river"
 	"github.com/robfig/cron/v3"
 
+	"github.com/ferryhub/ferry/internal/alert"
 	"github.com/ferryhub/ferry/internal/config"
 	"github.com/ferryhub/ferry/internal/connector"
 	"github.com/ferryhub/ferry/internal/flow"
@@ -99,6 +101,8 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Hub, error) {
 	h.Flows = flow.NewRuntime(log, routes)
 	reg := jobs.NewRegistry()
 	flow.Register(reg, h.Flows)
+	// Alerts: a periodic job (one process sends) reading the open issues.
+	alert.Register(reg, alert.New(cfg.Alerts, st, cfg.HTTP.PublicURL, log, os.Getenv))
 	qopts := jobs.Options{
 		Logger:       log,
 		ID:           opts.ID,
@@ -126,6 +130,9 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Hub, error) {
 			}
 			qopts.Periodic = append(qopts.Periodic, jobs.Periodic{ID: "route:" + name, Schedule: cronSchedule{sched}, Args: flow.TickArgs{Route: name}, RunOnStart: true})
 		}
+	}
+	if opts.Scheduler && len(cfg.Alerts.Rules) > 0 {
+		qopts.Periodic = append(qopts.Periodic, jobs.Periodic{ID: "alerts", Schedule: river.PeriodicInterval(time.Duration(cfg.Alerts.Every)), Args: alert.Args{}, RunOnStart: true})
 	}
 	q, err := jobs.Open(ctx, st, reg, qopts)
 	if err != nil {
