@@ -128,6 +128,9 @@ func (s *Server) endpoints() []endpoint {
 			w.Header().Set("X-Total-Count", strconv.Itoa(pg.Total))
 			return pg, err
 		}},
+		{Method: "GET", Path: "/api/v1/instances", Role: store.RoleViewer, Summary: "Each shop (the source of an orders route) with its figures of today and 7 days, the orders waiting for review, and the routes that serve it", Resp: []Instance{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
+			return s.instances(r.Context())
+		}},
 		{Method: "GET", Path: "/api/v1/sales", Role: store.RoleViewer, Summary: "The sales page: orders held for review (risky quotations) with their target's live state, credit notes of refunds and bank statements of payouts", Resp: salesData{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
 			return s.sales(r)
 		}},

@@ -28,7 +28,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pageNames are the templates that render a whole page with the layout.
-var pageNames = []string{"login", "error", "overview", "orders", "sales", "reports", "products", "jobs", "job", "logs", "mappings", "settings"}
+var pageNames = []string{"login", "error", "overview", "instances", "orders", "sales", "reports", "products", "jobs", "job", "logs", "mappings", "settings"}
 
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
@@ -221,6 +221,7 @@ func (s *Server) mountDashboard() {
 	page("GET /{$}", store.RoleViewer, s.overviewPage)
 	page("GET /live/overview", store.RoleViewer, s.overviewLive)
 	page("GET /orders", store.RoleViewer, s.ordersPage)
+	page("GET /instances", store.RoleViewer, s.instancesPage)
 	page("GET /sales", store.RoleViewer, s.salesPage)
 	page("GET /reports", store.RoleViewer, s.reportsPage)
 	page("GET /products", store.RoleViewer, s.productsPage)
