@@ -131,6 +131,12 @@ func (s *Server) endpoints() []endpoint {
 		{Method: "GET", Path: "/api/v1/instances", Role: store.RoleViewer, Summary: "Each shop (the source of an orders route) with its figures of today and 7 days, the orders waiting for review, and the routes that serve it", Resp: []Instance{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
 			return s.instances(r.Context())
 		}},
+		{Method: "GET", Path: "/api/v1/processes", Role: store.RoleViewer, Summary: "A queue per route: its records waiting, waiting for a retry or their time, running, parked and failed, and the newest ones", Resp: []ProcessQueue{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
+			return s.processes(r.Context())
+		}},
+		{Method: "POST", Path: "/api/v1/routes/{name}/process", Role: store.RoleOperator, Summary: "Process a route's queue now: run its records waiting for a retry or their time", Resp: Message{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
+			return message(s.processNow(r, r.PathValue("name")))
+		}},
 		{Method: "GET", Path: "/api/v1/sales", Role: store.RoleViewer, Summary: "The sales page: orders held for review (risky quotations) with their target's live state, credit notes of refunds and bank statements of payouts", Resp: salesData{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
 			return s.sales(r)
 		}},

@@ -28,7 +28,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pageNames are the templates that render a whole page with the layout.
-var pageNames = []string{"login", "error", "overview", "instances", "orders", "sales", "reports", "products", "jobs", "job", "logs", "mappings", "settings"}
+var pageNames = []string{"login", "error", "overview", "instances", "orders", "sales", "reports", "processes", "products", "jobs", "job", "logs", "mappings", "settings"}
 
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
@@ -224,6 +224,7 @@ func (s *Server) mountDashboard() {
 	page("GET /instances", store.RoleViewer, s.instancesPage)
 	page("GET /sales", store.RoleViewer, s.salesPage)
 	page("GET /reports", store.RoleViewer, s.reportsPage)
+	page("GET /processes", store.RoleViewer, s.processesPage)
 	page("GET /products", store.RoleViewer, s.productsPage)
 	page("GET /jobs", store.RoleViewer, s.jobsPage)
 	page("GET /jobs/{id}", store.RoleViewer, s.jobPage)
@@ -234,6 +235,7 @@ func (s *Server) mountDashboard() {
 	page("POST /connections/{name}/test", store.RoleOperator, s.formTest)
 	page("POST /routes/{name}/run", store.RoleOperator, s.formRun)
 	page("POST /routes/{name}/retry-held", store.RoleOperator, s.formRetryHeld)
+	page("POST /routes/{name}/process", store.RoleOperator, s.formProcessNow)
 	page("POST /routes/{name}/export", store.RoleOperator, s.formExport)
 	page("POST /routes/{name}/refresh", store.RoleOperator, s.formRefresh)
 	page("POST /routes/{name}/orders/{id}/review", store.RoleOperator, s.formReview)
