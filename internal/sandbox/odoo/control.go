@@ -1,0 +1,28 @@
+package odoo
+
+import "fmt"
+
+// SetOnHand counts qty pieces of the product with internal reference sku in
+// the main stock location, as a warehouse user's inventory adjustment does
+// (stock.quant with inventory_quantity, then action_apply_inventory). The
+// demo uses it for products that came from a shop.
+func (s *Server) SetOnHand(sku string, qty float64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids, err := s.search("product.product", []any{[]any{"default_code", "=", sku}}, true, "id asc", 1, 0)
+	if err != nil || len(ids) == 0 {
+		return fmt.Errorf("odoo sandbox: no product with internal reference %q", sku)
+	}
+	locs, err := s.search("stock.location", []any{[]any{"usage", "=", "internal"}}, true, "id asc", 1, 0)
+	if err != nil || len(locs) == 0 {
+		return fmt.Errorf("odoo sandbox: no internal stock location")
+	}
+	res, _, err := s.call("stock.quant", "create", []any{map[string]any{"product_id": float64(ids[0]), "location_id": float64(locs[0]), "inventory_quantity": qty}}, nil)
+	if err != nil {
+		return fmt.Errorf("odoo sandbox: counting %s: %w", sku, err)
+	}
+	if _, _, err := s.call("stock.quant", "action_apply_inventory", []any{[]any{res}}, nil); err != nil {
+		return fmt.Errorf("odoo sandbox: applying the count of %s: %w", sku, err)
+	}
+	return nil
+}
