@@ -209,3 +209,20 @@ type PayoutSink interface {
 	// call creates nothing twice.
 	BookPayout(ctx context.Context, journal string, p model.Payout, orders map[model.RemoteID]string) (model.WriteResult, error)
 }
+
+// CustomerSource reports customers (a shop).
+type CustomerSource interface {
+	// ChangedCustomers reads the customers changed at or after since, oldest
+	// change first, a page at a time with the page's checkpoint, as
+	// ChangedOrders does; customers that cannot be read come in bad.
+	ChangedCustomers(ctx context.Context, since time.Time, page func(customers []model.Party, bad []error, through time.Time) error) error
+}
+
+// CustomerSink takes customers (an ERP).
+type CustomerSink interface {
+	// UpsertCustomers creates or updates each customer with its address:
+	// matched by RemoteID when the route linked it before, else by e-mail
+	// (case-insensitive), so a repeated call creates nothing twice. One result
+	// per customer, in order.
+	UpsertCustomers(ctx context.Context, cs []model.CustomerUpsert) ([]model.WriteResult, error)
+}

@@ -49,6 +49,13 @@ type ProductUpsert struct {
 	RemoteID RemoteID `json:"remote_id,omitempty"`
 }
 
+// CustomerUpsert is a customer to write and, when the route linked it
+// before, its id in the target.
+type CustomerUpsert struct {
+	Customer Party    `json:"customer"`
+	RemoteID RemoteID `json:"remote_id,omitempty"`
+}
+
 // WriteResult is the outcome of writing one record to a target.
 type WriteResult struct {
 	// RemoteID is the record's id in the target.

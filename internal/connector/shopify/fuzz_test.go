@@ -84,3 +84,15 @@ func FuzzDecodeOrderRefunds(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDecodeCustomer(f *testing.F) {
+	f.Add([]byte(`{"id":"gid://shopify/Customer/1","email":"a@example.com","firstName":"Anna","lastName":"K","updatedAt":"2026-11-01T10:00:00Z","defaultAddress":{"address1":"Katu 1","zip":"00100","city":"Helsinki","countryCodeV2":"FI"}}`))
+	f.Add([]byte(`{"id":"gid://shopify/Customer/2","email":null,"updatedAt":"2026-11-01T10:00:00Z"}`))
+	f.Add([]byte(`{"id":""}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, _, err := DecodeCustomer(b)
+		if err == nil && (p.ID == "" || p.Email == "") {
+			t.Fatalf("a customer without id or e-mail passed: %+v", p)
+		}
+	})
+}
