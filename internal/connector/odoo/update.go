@@ -99,7 +99,7 @@ func (c *Client) UpdateOrder(ctx context.Context, remoteID string, imp model.Ord
 		return err
 	}
 	out := []model.WriteResult{{RemoteID: remoteID}}
-	if err := c.invoice(ctx, []int64{id}, out); err != nil {
+	if err := c.invoice(ctx, []int64{id}, nil, out); err != nil {
 		return err
 	}
 	if out[0].Warning != "" {
