@@ -294,3 +294,45 @@ func TestWorkflowSteps(t *testing.T) {
 		})
 	}
 }
+
+// An update of a held quotation keeps it a quotation (its reason noted
+// once); once the shop clears its verdict, the update confirms and invoices
+// it as an import would.
+func TestUpdateHeldQuotation(t *testing.T) {
+	t.Parallel()
+	for _, version := range []int{16, 19} {
+		t.Run(fmt.Sprint(version), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			c, sb, sku := moneyClient(t, version)
+			imp := moneyOrder("U1", sku, 1)
+			imp.Hold = "medium fraud risk in the shop"
+			res, err := c.ImportOrders(ctx, []model.OrderImport{imp})
+			if err != nil || res[0].Err != nil {
+				t.Fatalf("%+v %v", res, err)
+			}
+			imp = moneyOrder("U1", sku, 2)
+			imp.Hold = "medium fraud risk in the shop"
+			if err := c.UpdateOrder(ctx, res[0].RemoteID, imp); err != nil {
+				t.Fatal(err)
+			}
+			if o := one(t, sb, "sale.order", res[0].RemoteID, "state", "amount_total"); o["state"] != "draft" || o["amount_total"] != 31.0 {
+				t.Errorf("updated held quotation %v", o)
+			}
+			if got := notes(sb, "sale.order", res[0].RemoteID); len(got) != 1 {
+				t.Errorf("notes %q", got)
+			}
+			imp.Hold = ""
+			if err := c.UpdateOrder(ctx, res[0].RemoteID, imp); err != nil {
+				t.Fatal(err)
+			}
+			o := one(t, sb, "sale.order", res[0].RemoteID, "state", "invoice_ids")
+			if o["state"] != "sale" || len(idsOf(o["invoice_ids"])) != 1 {
+				t.Fatalf("cleared quotation %v", o)
+			}
+			if inv := invoiceOf(t, sb, res[0].RemoteID); inv["amount_total"] != 31.0 {
+				t.Errorf("its invoice %v", inv)
+			}
+		})
+	}
+}
