@@ -136,6 +136,9 @@ func (c *Client) BookPayout(ctx context.Context, journal string, p model.Payout,
 		// computed): the starting balance is the previous statement's end.
 		vals := map[string]any{"name": "Payout " + string(p.ID), "reference": ref, "line_ids": lines}
 		_, cerr := c.Create(ctx, "account.bank.statement", []map[string]any{vals}, nil)
+		if isName(cerr, "AccessError") {
+			return res, fmt.Errorf("%s: creating its bank statement in %s: %w (the Odoo user needs the accountant's rights: on 16 and 17 Technical › Show Full Accounting Features, from 18 Accounting › Bookkeeper)", entity, bank.Name, cerr)
+		}
 		if cerr != nil && !remote.IsAmbiguous(cerr) {
 			return res, fmt.Errorf("%s: creating its bank statement in %s: %w", entity, bank.Name, cerr)
 		}
