@@ -33,49 +33,58 @@ func parseWizard(res json.RawMessage) (wizardAction, bool) {
 // the cancel, and the order's state is read back, so that success is never
 // reported for an order Odoo did not cancel.
 func (c *Client) CancelOrder(ctx context.Context, remoteID string, imp model.OrderImport) error {
-	id := parseInt(remoteID)
-	entity := "order " + imp.Order.Number
+	_, err := c.cancelSale(ctx, parseInt(remoteID), "order "+imp.Order.Number, "it was cancelled in the shop")
+	return err
+}
+
+// cancelSale cancels sale order id (entity names it in errors, "" for its
+// reference; why says who cancelled it) as CancelOrder does and returns the
+// order as it was before.
+func (c *Client) cancelSale(ctx context.Context, id int64, entity, why string) (orderRow, error) {
 	o, shipped, err := c.orderState(ctx, id)
 	if err != nil {
-		return err
+		return o, err
+	}
+	if entity == "" {
+		entity = orderEntity(string(o.Name), string(o.ClientOrderRef))
 	}
 	if o.State == "cancel" {
-		return nil
+		return o, nil
 	}
 	if shipped {
-		return &RecordError{Entity: entity, Msg: fmt.Sprintf("it was cancelled in the shop, but Odoo order %s has shipped; handle the return in Odoo", o.Name), Action: true}
+		return o, &RecordError{Entity: entity, Msg: fmt.Sprintf("%s, but Odoo order %s has shipped; handle the return in Odoo", why, o.Name), Action: true}
 	}
 	if err := c.creditInvoices(ctx, entity, o); err != nil {
-		return err
+		return o, err
 	}
 	// disable_cancel_warning: 16–18 otherwise answer the sale.order.cancel
 	// wizard (a mail to the customer) and cancel nothing.
 	cctx := map[string]any{"disable_cancel_warning": true}
 	res, err := c.Call(ctx, "sale.order", "action_cancel", []int64{id}, map[string]any{"context": cctx})
 	if err != nil {
-		return fmt.Errorf("cancelling Odoo order %s: %w", o.Name, err)
+		return o, fmt.Errorf("cancelling Odoo order %s: %w", o.Name, err)
 	}
 	if w, ok := parseWizard(res); ok {
 		if w.ResModel != "sale.order.cancel" {
-			return &RecordError{Entity: entity, Msg: fmt.Sprintf("Odoo answered with the %s wizard to the cancel of order %s; cancel it in Odoo", w.ResModel, o.Name), Action: true}
+			return o, &RecordError{Entity: entity, Msg: fmt.Sprintf("Odoo answered with the %s wizard to the cancel of order %s; cancel it in Odoo", w.ResModel, o.Name), Action: true}
 		}
 		wctx := map[string]any{"active_model": "sale.order", "active_id": id, "active_ids": []int64{id}, "disable_cancel_warning": true}
 		wiz, err := c.Create(ctx, "sale.order.cancel", []map[string]any{{"order_id": id}}, wctx)
 		if err != nil {
-			return fmt.Errorf("cancelling Odoo order %s through its wizard: %w", o.Name, err)
+			return o, fmt.Errorf("cancelling Odoo order %s through its wizard: %w", o.Name, err)
 		}
 		if _, err := c.Call(ctx, "sale.order.cancel", "action_cancel", wiz, map[string]any{"context": wctx}); err != nil {
-			return fmt.Errorf("cancelling Odoo order %s through its wizard: %w", o.Name, err)
+			return o, fmt.Errorf("cancelling Odoo order %s through its wizard: %w", o.Name, err)
 		}
 	}
 	after, _, err := c.orderState(ctx, id)
 	if err != nil {
-		return err
+		return o, err
 	}
 	if after.State != "cancel" {
-		return &RecordError{Entity: entity, Msg: fmt.Sprintf("Odoo did not cancel order %s (it is %s); cancel it in Odoo", o.Name, after.State), Action: true}
+		return o, &RecordError{Entity: entity, Msg: fmt.Sprintf("Odoo did not cancel order %s (it is %s); cancel it in Odoo", o.Name, after.State), Action: true}
 	}
-	return nil
+	return o, nil
 }
 
 // creditInvoices reverses each posted, unpaid customer invoice of o with a

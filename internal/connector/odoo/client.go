@@ -44,6 +44,8 @@ type Client struct {
 	countries map[string]int64
 	// currency says product.pricelist has currency_id.
 	currency, currencyKnown bool
+	// returnLoc says stock.return.picking has location_id (16, 17).
+	returnLoc, returnLocKnown bool
 	// locks serialize creates by natural key across processes; nil means
 	// this process only.
 	locks connector.Locker

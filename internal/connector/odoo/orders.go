@@ -132,7 +132,7 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 		if err := c.finish(ctx, imps, unconfirmed, out); err != nil {
 			return nil, err
 		}
-		return out, nil
+		return out, c.quotations(ctx, imps, out)
 	}
 	partners, refused, err := c.ensurePartners(ctx, imps, todo)
 	if err != nil {
@@ -176,39 +176,60 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 	if err := c.finish(ctx, imps, unconfirmed, out); err != nil {
 		return nil, err
 	}
+	if err := c.quotations(ctx, imps, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
-// finish confirms the orders at idx and invoices every order of the page. A
-// retry thus completes what an interrupted attempt left behind: an order
-// created but not confirmed, or confirmed but not invoiced.
+// finish confirms the orders at idx and invoices every order of the page, as
+// far as each order's workflow goes (none: confirm, invoice, post), then
+// registers the payments workflows ask for. A retry thus completes what an
+// interrupted attempt left behind: an order created but not confirmed,
+// confirmed but not invoiced, or invoiced but not paid. Held and cancelled
+// orders stay quotations (quotations).
 func (c *Client) finish(ctx context.Context, imps []model.OrderImport, idx []int, out []model.WriteResult) error {
 	var ids []int64
+	var conf []int
 	for _, i := range idx {
-		ids = append(ids, parseInt(out[i].RemoteID))
+		if wantsConfirm(imps[i]) {
+			ids = append(ids, parseInt(out[i].RemoteID))
+			conf = append(conf, i)
+		}
 	}
-	if err := c.confirm(ctx, ids, imps, idx, out); err != nil {
+	if err := c.confirm(ctx, ids, imps, conf, out); err != nil {
 		return err
 	}
-	if err := c.keepOrderDates(ctx, imps, idx, out); err != nil {
+	workflowWarnings(imps, conf, out)
+	if err := c.keepOrderDates(ctx, imps, conf, out); err != nil {
 		return err
 	}
 	var all []int64
+	keepDraft := map[int64]bool{}
 	for i := range out {
-		if out[i].Err == nil && out[i].RemoteID != "" {
-			all = append(all, parseInt(out[i].RemoteID))
+		if out[i].Err == nil && out[i].RemoteID != "" && wantsInvoice(imps[i]) {
+			id := parseInt(out[i].RemoteID)
+			all = append(all, id)
+			if !wantsPost(imps[i]) {
+				keepDraft[id] = true
+			}
 		}
 	}
-	return c.invoice(ctx, all, out)
+	if err := c.invoice(ctx, all, keepDraft, out); err != nil {
+		return err
+	}
+	return c.payOrders(ctx, imps, out)
 }
 
 // invoice makes and posts the invoices of the confirmed orders still to
 // invoice, a page at a time (wizard, create_invoices, one read, one post), so
 // that the shop's payment has an invoice to be paid against. Orders invoiced
 // before get no second invoice, which makes it safe to repeat; their draft
-// invoices, which an interrupted attempt left, are posted. An order Odoo will
-// not invoice gets a warning; a transient failure is returned for a retry.
-func (c *Client) invoice(ctx context.Context, ids []int64, out []model.WriteResult) error {
+// invoices, which an interrupted attempt left, are posted, except those of
+// the orders in keepDraft (a workflow that stops before posting). An order
+// Odoo will not invoice gets a warning; a transient failure is returned for
+// a retry.
+func (c *Client) invoice(ctx context.Context, ids []int64, keepDraft map[int64]bool, out []model.WriteResult) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -253,6 +274,9 @@ func (c *Client) invoice(ctx context.Context, ids []int64, out []model.WriteResu
 	var drafts []any
 	var invoiced []int64
 	for _, r := range rows {
+		if keepDraft[int64(r.ID)] {
+			continue
+		}
 		for _, inv := range r.InvoiceIDs {
 			drafts = append(drafts, inv)
 		}

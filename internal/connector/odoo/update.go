@@ -19,7 +19,9 @@ type saleLineRow struct {
 }
 
 // UpdateOrder brings an imported, unshipped order in line with the shop the
-// way Odoo allows. A quotation gets its lines replaced and is confirmed. A
+// way Odoo allows. A quotation gets its lines replaced and is confirmed,
+// invoiced and posted as an import would (its workflow's steps), unless it is
+// held for review (imp.Hold: it stays a quotation, the reason noted). A
 // confirmed order keeps its lines (Odoo refuses to remove one, and
 // action_draft does nothing on it): a line gone from the shop is set to
 // quantity 0, a changed one written, a new one added. An unpaid posted
@@ -59,8 +61,24 @@ func (c *Client) UpdateOrder(ctx context.Context, remoteID string, imp model.Ord
 		if err := c.Write(ctx, "sale.order", []int64{id}, vals); err != nil {
 			return err
 		}
-		_, err = c.Call(ctx, "sale.order", "action_confirm", []int64{id}, nil)
-		return err
+		if !wantsConfirm(imp) {
+			// Held for review (or a workflow that stops at the quotation):
+			// it stays a quotation, its reason noted once.
+			if imp.Hold != "" {
+				return c.postNote(ctx, "sale.order", id, holdNote(imp.Hold))
+			}
+			return nil
+		}
+		if _, err = c.Call(ctx, "sale.order", "action_confirm", []int64{id}, nil); err != nil {
+			return err
+		}
+		// A quotation confirmed now (the shop cleared its fraud verdict)
+		// goes on as an import would.
+		w := imp.Workflow
+		if w == nil {
+			w = &defaultWorkflow
+		}
+		return c.orderSteps(ctx, id, entity, w)
 	case "sale":
 	default:
 		return &RecordError{Entity: entity, Msg: fmt.Sprintf("it changed in the shop, but Odoo order %s is %s; change it in Odoo by hand", o.Name, o.State), Action: true}
@@ -99,7 +117,7 @@ func (c *Client) UpdateOrder(ctx context.Context, remoteID string, imp model.Ord
 		return err
 	}
 	out := []model.WriteResult{{RemoteID: remoteID}}
-	if err := c.invoice(ctx, []int64{id}, out); err != nil {
+	if err := c.invoice(ctx, []int64{id}, nil, out); err != nil {
 		return err
 	}
 	if out[0].Warning != "" {

@@ -8,10 +8,12 @@ import "fmt"
 // and active_id (default_get takes picking_id from it; several active_ids
 // are "You may only return one picking at a time.") and product_return_moves
 // (0, 0, {product_id, quantity, move_id}) lines (stock.return.picking.line).
-// On 16 the lines and the "You may only return Done pickings." check come
-// from an onchange an RPC create does not run, so a client gives the lines;
-// from 18 _compute_moves_locations (precompute) fills them when none are
-// given, each move's quantity less what earlier returns took back, and
+// On 16 the lines, the return location (location_id) and the "You may only
+// return Done pickings." check come from an onchange an RPC create does not
+// run, so a client gives the lines and the location; 18 has no location_id
+// (the return picking type's destination) and _compute_moves_locations
+// (precompute) fills the lines when none are given, one per move at
+// quantity 0 (_prepare_stock_return_picking_line_vals_from_move), and
 // refuses a picking that is not done. create_returns (16; 17 assumed) or
 // action_create_returns (18, 19; the other name is not a method there) makes
 // the return: an incoming picking "WH/IN/n" with origin "Return of
@@ -34,10 +36,16 @@ func init() {
 			m["create_date"], m["write_date"] = f(fDatetime), f(fDatetime)
 			return m
 		}
-		defs["stock.return.picking"] = &modelDef{name: "stock.return.picking", fields: dt(map[string]*field{
-			"picking_id": m2o("stock.picking"), "location_id": m2o("stock.location"),
+		wizard := dt(map[string]*field{
+			"picking_id":           m2o("stock.picking"),
 			"product_return_moves": {typ: fOne2many, relation: "stock.return.picking.line", inverse: "wizard_id"},
-		})}
+		})
+		if version < 18 {
+			// 16 (17 assumed): the return location, set by an onchange; 18
+			// has no such field (the return type's destination).
+			wizard["location_id"] = m2o("stock.location")
+		}
+		defs["stock.return.picking"] = &modelDef{name: "stock.return.picking", fields: wizard}
 		defs["stock.return.picking.line"] = &modelDef{name: "stock.return.picking.line", fields: dt(map[string]*field{
 			"product_id": {typ: fMany2one, relation: "product.product", required: true}, "quantity": f(fFloat),
 			"move_id": m2o("stock.move"), "wizard_id": m2o("stock.return.picking"),
@@ -89,9 +97,9 @@ func init() {
 			if mv["state"] == "cancel" {
 				continue
 			}
-			q, _ := mv["quantity"].(float64)
-			q -= s.returnedQty(m)
-			if _, err := s.create("stock.return.picking.line", map[string]any{"wizard_id": float64(id), "product_id": float64(asID(mv["product_id"])), "move_id": float64(m), "quantity": max(q, 0)}); err != nil {
+			// _prepare_stock_return_picking_line_vals_from_move (18): a
+			// line per move at quantity 0, for the person to fill in.
+			if _, err := s.create("stock.return.picking.line", map[string]any{"wizard_id": float64(id), "product_id": float64(asID(mv["product_id"])), "move_id": float64(m), "quantity": 0.0}); err != nil {
 				return err
 			}
 		}
@@ -133,18 +141,6 @@ func init() {
 	}
 	actions["stock.return.picking.create_returns"] = create(false)
 	actions["stock.return.picking.action_create_returns"] = create(true)
-}
-
-// returnedQty is what returns of a move took back.
-func (s *Server) returnedQty(move int64) float64 {
-	var q float64
-	for _, mv := range s.tables["stock.move"].rows {
-		if asID(mv["origin_returned_move_id"]) == move && mv["state"] != "cancel" {
-			n, _ := mv["product_uom_qty"].(float64)
-			q += n
-		}
-	}
-	return q
 }
 
 func (s *Server) stockLocation() int64 {

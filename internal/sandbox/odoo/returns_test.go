@@ -76,6 +76,22 @@ func TestReturnRestocks(t *testing.T) {
 		if l := c.one("sale.order.line", line, "qty_delivered"); l["qty_delivered"] != 1.0 {
 			t.Errorf("%d delivered after the return %v", version, l)
 		}
+		// The wizard's own lines (18+: one per move at quantity 0) and its
+		// return location (16, 17 only).
+		loc := c.ids("stock.location", []any{[]any{"usage", "=", "internal"}})
+		env := kw(t, srv.URL, "stock.return.picking", "create", []any{map[string]any{"location_id": loc[0]}}, ctx)
+		if version >= 18 {
+			if n, msg := errName(env); n != "builtins.ValueError" || msg != "Invalid field 'location_id' on model 'stock.return.picking'" {
+				t.Errorf("%d location_id: %s %s", version, n, msg)
+			}
+			w := result[int64](t, kw(t, srv.URL, "stock.return.picking", "create", []any{map[string]any{}}, ctx))
+			lines := c.call("stock.return.picking.line", "search_read", []any{[]any{[]any{"wizard_id", "=", w}}}, map[string]any{"fields": []string{"quantity", "move_id"}}).([]any)
+			if len(lines) != 1 || lines[0].(map[string]any)["quantity"] != 0.0 || m2oID(lines[0].(map[string]any)["move_id"]) != move {
+				t.Errorf("%d default lines %v", version, lines)
+			}
+		} else if env["error"] != nil {
+			t.Errorf("%d location_id: %s", version, env["error"])
+		}
 		// All quantities zero.
 		w0 := result[int64](t, kw(t, srv.URL, "stock.return.picking", "create", []any{map[string]any{
 			"product_return_moves": []any{[]any{0, 0, map[string]any{"product_id": prod, "quantity": 0, "move_id": move}}}}}, ctx))

@@ -11,6 +11,11 @@ import (
 // code> Statement <date>"), reference, date, journal_id, balance_start,
 // balance_end (start plus the lines), balance_end_real and line_ids; a line
 // created with statement_id and no journal_id takes the statement's journal.
+// Created with its lines ((0, 0, vals), each with its journal_id), a
+// statement takes its journal and date from them when not given
+// (_compute_journal_id, _compute_date_index), its starting balance from the
+// journal's previous statement (_compute_balance_start) and its ending
+// balance from the lines (_compute_balance_end_real).
 //
 // account.bank.statement.line (journal_id, date, payment_ref, amount,
 // partner_id, statement_id, ref, narration; the last two are its move's, as
@@ -88,7 +93,37 @@ func init() {
 		return out
 	}
 	createHooks["account.bank.statement"] = func(s *Server, id int64) error {
-		r := s.tables["account.bank.statement"].rows[id]
+		t := s.tables["account.bank.statement"]
+		r := t.rows[id]
+		lines := s.o2m(t.def.fields["line_ids"], id)
+		for _, l := range lines {
+			lr := s.tables["account.bank.statement.line"].rows[l]
+			// _compute_journal_id: the lines'; _compute_date_index: the
+			// last line's date.
+			if asID(r["journal_id"]) == 0 {
+				r["journal_id"] = asID(lr["journal_id"])
+			}
+			if d, ok := lr["date"].(time.Time); ok {
+				if have, _ := r["date"].(time.Time); have.IsZero() || d.After(have) {
+					r["date"] = d
+				}
+			}
+		}
+		if r["balance_start"] == nil {
+			// _compute_balance_start: the journal's previous statement's
+			// ending balance.
+			start := 0.0
+			for _, o := range t.ids() {
+				if prev := t.rows[o]; o < id && asID(prev["journal_id"]) == asID(r["journal_id"]) {
+					start, _ = prev["balance_end_real"].(float64)
+				}
+			}
+			r["balance_start"] = start
+		}
+		if r["balance_end_real"] == nil {
+			// _compute_balance_end_real: the computed balance at creation.
+			r["balance_end_real"] = computeOf(s, "account.bank.statement", "balance_end", withID(r, id))
+		}
 		if n, _ := r["name"].(string); n == "" {
 			d, _ := r["date"].(time.Time)
 			if d.IsZero() {

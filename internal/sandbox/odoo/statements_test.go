@@ -100,3 +100,40 @@ func TestReconcileXMLRPC16(t *testing.T) {
 		t.Errorf("invoice after the fault: %v", m)
 	}
 }
+
+// A statement created with its lines, as an RPC client makes one at once:
+// its journal and date come from the lines, its starting balance from the
+// journal's previous statement, its ending balance from the lines; the
+// fee line's counterpart_account_id works inside the statement's create.
+func TestStatementWithLines(t *testing.T) {
+	t.Parallel()
+	for _, version := range []int{16, 18, 19} {
+		srv := httptest.NewServer(New(Options{Version: version, Products: 2, Partners: 1}).Handler())
+		defer srv.Close()
+		c := caller{t, srv.URL}
+		fees := c.ids("account.account", []any{[]any{"code", "=", "626000"}})[0]
+		journal := result[int64](t, kw(t, srv.URL, "account.journal", "create", []any{map[string]any{"name": "Shopify Payments", "type": "bank", "code": "SHOP"}}, nil))
+		statement := func(ref string, amount, fee float64) int64 {
+			return result[int64](t, kw(t, srv.URL, "account.bank.statement", "create", []any{map[string]any{"name": "Payout " + ref, "reference": ref, "line_ids": []any{
+				[]any{0, 0, map[string]any{"journal_id": journal, "date": "2026-03-02", "payment_ref": "#1001 charge", "ref": "tx1", "amount": amount}},
+				[]any{0, 0, map[string]any{"journal_id": journal, "date": "2026-03-03", "payment_ref": "#1001 charge fee", "ref": "tx1 fee", "amount": -fee, "counterpart_account_id": fees}},
+			}}}, nil))
+		}
+		first := statement("payout 1", 100, 2.5)
+		s := c.one("account.bank.statement", first, "journal_id", "date", "balance_start", "balance_end", "balance_end_real", "is_complete", "line_ids")
+		if m2oID(s["journal_id"]) != journal || s["date"] != "2026-03-03" || s["balance_start"] != 0.0 || s["balance_end"] != 97.5 || s["balance_end_real"] != 97.5 || s["is_complete"] != true || len(s["line_ids"].([]any)) != 2 {
+			t.Errorf("%d first statement %v", version, s)
+		}
+		second := statement("payout 2", 50, 1)
+		if s := c.one("account.bank.statement", second, "balance_start", "balance_end_real"); s["balance_start"] != 97.5 || s["balance_end_real"] != 146.5 {
+			t.Errorf("%d second statement %v", version, s)
+		}
+		if got := c.ids("account.bank.statement", []any{[]any{"reference", "=", "payout 2"}, []any{"journal_id", "=", journal}}); len(got) != 1 || got[0] != second {
+			t.Errorf("%d statement by reference %v", version, got)
+		}
+		feeLine := c.ids("account.bank.statement.line", []any{[]any{"ref", "=", "tx1 fee"}, []any{"statement_id", "=", first}})
+		if l := c.one("account.bank.statement.line", feeLine[0], "is_reconciled"); l["is_reconciled"] != true {
+			t.Errorf("%d fee line %v", version, l)
+		}
+	}
+}
