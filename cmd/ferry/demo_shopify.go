@@ -122,6 +122,21 @@ routes:
       import_cancelled: true
       workflows:
         - {financial_status: paid, until: pay, journal: Bank}
+        - {financial_status: "*refunded", until: pay, journal: Bank}
+        - {until: confirm}
+  shipped-orders:
+    # The seed's Shipped Orders queue: orders the shop fulfilled itself.
+    flow: orders
+    from: shopify
+    to: erp
+    schedule: "@every 5m"
+    options:
+      prefix: "SHOP-"
+      statuses: [completed]
+      shipping_methods: [{match: "*", to: "Posti SmartPOST"}]
+      workflows:
+        - {financial_status: paid, until: pay, journal: Bank}
+        - {financial_status: "*refunded", until: pay, journal: Bank}
         - {until: confirm}
   stock:
     flow: stock
@@ -188,7 +203,7 @@ func shopifyDemoOnce(ctx context.Context, cfg *config.Config, out io.Writer, tim
 	if err := run("stock"); err != nil {
 		return err
 	}
-	if err := run("orders"); err != nil {
+	if err := run("orders", "shipped-orders"); err != nil {
 		return err
 	}
 	held, err := h.Flows.HeldOrders(passCtx)

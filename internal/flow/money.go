@@ -97,13 +97,19 @@ func erpOrder(ctx context.Context, rt *Runtime, r Route, shopOrderID string, at 
 		if age := time.Since(at); age < unlinkedPatience {
 			return "", jobs.RetryIn(min(max(age/10, 5*time.Second), 10*time.Minute), why)
 		}
-		return "", jobs.Permanentf("%s order %s was not imported by ferry into %s; book it there by hand", r.From, shopOrderID, r.To)
+		return "", &notImportedError{fmt.Sprintf("%s order %s was not imported by ferry into %s (see the orders route's skipped orders); book it there by hand", r.From, shopOrderID, r.To)}
 	}
 	if err != nil {
 		return "", err
 	}
 	return l.RemoteID, nil
 }
+
+// notImportedError says an event's order is not in the target and will not
+// come: the event is skipped with the reason, not failed.
+type notImportedError struct{ msg string }
+
+func (e *notImportedError) Error() string { return e.msg }
 
 // RefundArgs credits one refund.
 type RefundArgs struct {
@@ -202,6 +208,15 @@ func creditRefund(ctx context.Context, rt *Runtime, r Route, rf model.Refund, dr
 	}
 	entity := "refund " + rf.ID + " of order " + rf.OrderID
 	orderID, err := erpOrder(ctx, rt, r, rf.OrderID, rf.CreatedAt)
+	var ni *notImportedError
+	if errors.As(err, &ni) {
+		res.Skipped++
+		if dry != nil {
+			dry.Record(Action{Op: "skip", Target: r.To, Entity: entity, Detail: ni.msg})
+			return res, nil
+		}
+		return res, rt.Store.PutSkips(ctx, []store.Skip{{Route: r.Name, Entity: rf.ID, Label: entity, Reason: ni.msg}})
+	}
 	if err != nil {
 		return res, err
 	}
@@ -228,8 +243,14 @@ func creditRefund(ctx context.Context, rt *Runtime, r Route, rf model.Refund, dr
 		if err != nil {
 			return fmt.Errorf("%s: %w", entity, err)
 		}
-		data, _ := json.Marshal(moneyLinkData{Number: wr.Number, Order: orderID, Total: rf.Total, Currency: rf.Currency})
-		err = rt.Store.PutLink(ctx, store.Link{Connection: r.To, Kind: refundLink, LocalID: r.From + ":" + rf.ID, RemoteID: wr.RemoteID, Data: data, SyncedAt: time.Now().UTC()})
+		// A refund the target had nothing to book for (an order cancelled
+		// before it was invoiced) is linked to no record, with the reason.
+		remote := wr.RemoteID
+		if remote == "" {
+			remote = "none:" + rf.ID
+		}
+		data, _ := json.Marshal(moneyLinkData{Number: wr.Number, Order: orderID, Total: rf.Total, Currency: rf.Currency, Warning: wr.Warning})
+		err = rt.Store.PutLink(ctx, store.Link{Connection: r.To, Kind: refundLink, LocalID: r.From + ":" + rf.ID, RemoteID: remote, Data: data, SyncedAt: time.Now().UTC()})
 		if err != nil && !errors.Is(err, store.ErrLinkConflict) {
 			return err
 		}

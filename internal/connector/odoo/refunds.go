@@ -106,6 +106,12 @@ func (c *Client) RefundOrder(ctx context.Context, remoteID string, r model.Refun
 	if inv.ID == 0 && len(invs) > 0 {
 		inv = invs[0]
 	}
+	if !found && len(invs) == 0 && o.State == "cancel" {
+		// Cancelled before it was invoiced (a shop cancel with its money
+		// back): there is nothing to credit.
+		res.Warning = fmt.Sprintf("Odoo order %s was cancelled before it was invoiced, so refund %s needs no credit note", o.Name, r.ID)
+		return res, nil
+	}
 	if !found {
 		if inv.ID == 0 {
 			return res, &RecordError{Entity: entity, Msg: fmt.Sprintf("Odoo order %s has no posted invoice to credit refund %s on; invoice the order in Odoo first", o.Name, r.ID), Action: true}

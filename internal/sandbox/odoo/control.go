@@ -9,11 +9,11 @@ import "fmt"
 func (s *Server) SetOnHand(sku string, qty float64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ids, err := s.search("product.product", []any{[]any{"default_code", "=", sku}}, true, "id asc", 1, 0)
+	ids, err := s.search("product.product", []any{[]any{"default_code", "=", sku}}, true, "id asc", 0, 1)
 	if err != nil || len(ids) == 0 {
 		return fmt.Errorf("odoo sandbox: no product with internal reference %q", sku)
 	}
-	locs, err := s.search("stock.location", []any{[]any{"usage", "=", "internal"}}, true, "id asc", 1, 0)
+	locs, err := s.search("stock.location", []any{[]any{"usage", "=", "internal"}}, true, "id asc", 0, 1)
 	if err != nil || len(locs) == 0 {
 		return fmt.Errorf("odoo sandbox: no internal stock location")
 	}
