@@ -42,6 +42,21 @@
 //     is deleted as a quotation and parked naming both totals.
 //   - button_validate runs with skip_sms (the confirm.stock.sms warning).
 //   - date_order is the shop's date; the pricelist is one in its currency.
+//   - A held order (OrderImport.Hold) stays a quotation with its reason as
+//     an internal note (message_post, mail.mt_note, posted once); a shop
+//     order imported cancelled is a cancelled quotation noting the shop's
+//     reason. ConfirmHeld and CancelHeld carry out a person's review.
+//   - A workflow (OrderImport.Workflow) takes an order up to confirm,
+//     invoice, post or pay (account.payment.register in a journal named by
+//     name or code, once: what the invoice shows paid is not paid again); a
+//     refused step is a warning on the imported order.
+//   - A refund is a credit note made directly (out_refund, ref "<order ref>
+//     refund <id>", reversed_entry_id the invoice), reconciled on posting
+//     from 17 and by js_assign_outstanding_line on 16, restocked goods
+//     returned (stock.return.picking) and validated.
+//   - A payout is a bank statement (reference "payout <id>") made with its
+//     lines and fee lines in one create; each line's suspense item is moved
+//     to what it pays and reconciled (account.move.line.reconcile).
 //
 // Besides the flow capabilities, the client writes products with attributes
 // and variants into Odoo (UpsertProducts: the SKU and barcode on each

@@ -16,7 +16,7 @@ import (
 // "External Reference", exists 16–19), made in one create with its lines so
 // that it exists whole or not at all: one line per payout line at its gross
 // amount (ref the balance transaction's id, payment_ref the order number and
-// type) and one per fee, negative, against the fees account
+// type) and one per fee, negative, against the bank fees account
 // (counterpart_account_id, which the line's create takes out of its values on
 // 16–19). Community has no reconciliation widget over RPC, so a line is
 // reconciled with the journal items: its suspense item is moved to the
@@ -26,8 +26,9 @@ import (
 // None). A repeated call finds the statement and only reconciles what is
 // still open.
 
-// feeAccountCode is the bank fees account of Odoo's generic chart.
-const feeAccountCode = "626000"
+// feeAccountCode is the bank fees account of Odoo's generic chart
+// (l10n_generic_coa 16, account's generic_coa template 18: 6200 → 620000).
+const feeAccountCode = "620000"
 
 type statementRow struct {
 	ID        Int      `json:"id"`
@@ -137,7 +138,7 @@ func (c *Client) BookPayout(ctx context.Context, journal string, p model.Payout,
 		vals := map[string]any{"name": "Payout " + string(p.ID), "reference": ref, "line_ids": lines}
 		_, cerr := c.Create(ctx, "account.bank.statement", []map[string]any{vals}, nil)
 		if isName(cerr, "AccessError") {
-			return res, fmt.Errorf("%s: creating its bank statement in %s: %w (the Odoo user needs the accountant's rights: on 16 and 17 Technical › Show Full Accounting Features, from 18 Accounting › Bookkeeper)", entity, bank.Name, cerr)
+			return res, fmt.Errorf("%s: creating its bank statement in %s: %w (the Odoo user needs Show Full Accounting Features, account.group_account_user; from 18 its Basic group, account.group_account_basic, is enough)", entity, bank.Name, cerr)
 		}
 		if cerr != nil && !remote.IsAmbiguous(cerr) {
 			return res, fmt.Errorf("%s: creating its bank statement in %s: %w", entity, bank.Name, cerr)
@@ -175,8 +176,8 @@ func (c *Client) statementByRef(ctx context.Context, ref string, journal int64) 
 	return rows[0], true, nil
 }
 
-// feeAccount is the bank fees account: code 626000, else one named like
-// bank fees; 0 when Odoo has neither.
+// feeAccount is the bank fees account: code 620000, else an expense account
+// named like bank fees (a localized chart); 0 when Odoo has neither.
 func (c *Client) feeAccount(ctx context.Context) (int64, error) {
 	for _, d := range [][]any{{[]any{"code", "=", feeAccountCode}}, {[]any{"name", "ilike", "bank fee"}, []any{"account_type", "=", "expense"}}} {
 		rows, err := SearchRead[accountRow](ctx, c, "account.account", Query{Domain: d, Fields: []string{"code", "name"}, Limit: 1})

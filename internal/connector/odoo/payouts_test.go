@@ -15,7 +15,7 @@ import (
 var _ flow.PayoutSink = (*Client)(nil)
 
 // Payouts as bank statements, per version: one line per payout line and one
-// per fee (against 626000), the statement's balance the payout's net; each
+// per fee (against 620000), the statement's balance the payout's net; each
 // charge reconciled with its order's open invoice, or with the outstanding
 // receipt of a payment the workflow registered; a refund with its open
 // credit note. Lines of unknown orders, orders without a posted invoice and
@@ -138,7 +138,7 @@ func TestBookPayoutWithoutFeesAccount(t *testing.T) {
 	}
 	p := model.Payout{ID: "po9", Date: time.Now(), Net: model.MustDecimal("9"), Lines: []model.PayoutLine{{ID: "t1", Type: "adjustment", Amount: model.MustDecimal("10"), Fee: model.MustDecimal("1"), Net: model.MustDecimal("9")}}}
 	res, err := c.BookPayout(ctx, "BNK", p, nil)
-	if err != nil || !strings.Contains(res.Warning, "no bank fees account (626000)") {
+	if err != nil || !strings.Contains(res.Warning, "no bank fees account (620000)") {
 		t.Fatalf("%+v %v", res, err)
 	}
 	if s := one(t, sb, "account.bank.statement", res.RemoteID, "balance_end"); s["balance_end"] != 9.0 {

@@ -59,8 +59,8 @@ func TestRealOdooMoney(t *testing.T) {
 	if _, err := c.ApplyShopConfig(ctx, model.ShopConfig{ShippingMethods: []model.Method{{ID: "1", Name: carrier}}}); err != nil {
 		t.Fatal(err)
 	}
-	// Bank statements need the accountant's rights: 16/17 "Show Full
-	// Accounting Features" (group_account_user), 18+ Bookkeeper
+	// Bank statements need the accountant's rights: "Show Full Accounting
+	// Features" (group_account_user), from 18 its Basic group
 	// (group_account_basic).
 	groups, err := SearchRead[map[string]any](ctx, c, "ir.model.data", Query{Domain: []any{[]any{"module", "=", "account"}, []any{"name", "in", []any{"group_account_user", "group_account_basic"}}}, Fields: []string{"res_id"}})
 	if err != nil {

@@ -137,10 +137,12 @@
 //   - The ledger (account/models/account_move.py _compute_payment_state,
 //     account_move_line.py reconcile): posting writes an invoice's journal
 //     items (income, tax, the receivable with amount_residual);
-//     account.account (code, name, account_type, reconcile; 121000
-//     receivable, 101401 bank, 101402 bank suspense, 101403 outstanding
-//     receipts, 400000 sales, 251000 tax, 626000 bank fees) is readable and
-//     searchable; account.move.line.reconcile matches items by
+//     account.account (code, name, account_type, reconcile; the generic
+//     chart's codes as real databases have them: 121000 receivable, 400000
+//     sales, 251000 tax, 620000 bank fees; 16 101401 bank suspense, 101402
+//     outstanding receipts, 101403 outstanding payments, 101404 bank; 17+
+//     (18 seen, 17 assumed) 101401 bank, 101402 suspense, 101403 and 101404
+//     outstanding receipts and payments) is readable and searchable; account.move.line.reconcile matches items by
 //     account.partial.reconcile (account.full.reconcile when nothing is left)
 //     with Odoo's refusals (already reconciled; not posted (16–18) or
 //     cancelled (19); different accounts; an account that does not
@@ -168,14 +170,19 @@
 //     date, payment_ref, amount, partner_id, ref, narration,
 //     counterpart_account_id at create), each posting an entry of the
 //     liquidity account against suspense (or the counterpart); is_reconciled
-//     once no suspense item is left. Reconciling by RPC: write the suspense
+//     once no suspense item is left. A statement created with its lines
+//     takes its journal and date from them, its starting balance from the
+//     journal's previous statement and its ending balance from the lines
+//     (_compute_journal_id, _compute_balance_start, _compute_balance_end_real). Reconciling by RPC: write the suspense
 //     item's account_id to the receivable, then account.move.line.reconcile
 //     with the invoice's receivable item (statements.go).
 //
 //   - Returns (stock/wizard/stock_picking_return.py): stock.return.picking
 //     with context active_model stock.picking and active_id, lines
-//     product_return_moves (product_id, quantity, move_id); create_returns
-//     (16, 17 assumed) or action_create_returns (18, 19) makes an incoming
+//     product_return_moves (product_id, quantity, move_id) and, before 18,
+//     the return location_id (18 has none; its own lines are one per move at
+//     quantity 0); create_returns (16, 17 assumed) or action_create_returns
+//     (18, 19) makes an incoming
 //     picking (origin "Return of …", 18+ return_id) whose validation puts the
 //     quantity back in stock and lowers qty_delivered. More than delivered is
 //     not refused, as in Odoo (returns.go).

@@ -10,7 +10,7 @@ import (
 // client can: the line's suspense item pointed at the receivable, then
 // account.move.line.reconcile with the invoice's receivable item. The
 // invoice is paid, the line is_reconciled; a second reconcile is refused. A
-// fee line against the fees account is reconciled at once.
+// fee line against the fees account (620000) is reconciled at once.
 func TestStatementReconcile(t *testing.T) {
 	t.Parallel()
 	for _, version := range []int{16, 17, 18, 19} {
@@ -18,7 +18,7 @@ func TestStatementReconcile(t *testing.T) {
 		defer srv.Close()
 		c := caller{t, srv.URL}
 		acc := func(code string) int64 { return c.ids("account.account", []any{[]any{"code", "=", code}})[0] }
-		receivable, fees := acc("121000"), acc("626000")
+		receivable, fees := acc("121000"), acc("620000")
 		journal := result[int64](t, kw(t, srv.URL, "account.journal", "create", []any{map[string]any{"name": "Shopify Payments", "type": "bank", "code": "SHOP"}}, nil))
 		_, inv := c.postedInvoice(10)
 		st := result[int64](t, kw(t, srv.URL, "account.bank.statement", "create", []any{map[string]any{"journal_id": journal, "name": "Payout 2026-03-02",
@@ -41,7 +41,8 @@ func TestStatementReconcile(t *testing.T) {
 		if m := c.one("account.move", move, "state", "statement_line_id", "ref"); m["state"] != "posted" || m2oID(m["statement_line_id"]) != line || m["ref"] != "po_1001" {
 			t.Errorf("%d line's entry %v", version, m)
 		}
-		suspense := c.ids("account.move.line", []any{[]any{"move_id", "=", move}, []any{"account_id.code", "=", "101402"}})
+		suspenseCode := map[bool]string{true: "101401", false: "101402"}[version == 16]
+		suspense := c.ids("account.move.line", []any{[]any{"move_id", "=", move}, []any{"account_id.code", "=", suspenseCode}})
 		if len(suspense) != 1 {
 			t.Fatalf("%d suspense items %v", version, suspense)
 		}
@@ -72,7 +73,7 @@ func TestStatementReconcile(t *testing.T) {
 		}
 		// The fees account does not reconcile.
 		feeItems := c.ids("account.move.line", []any{[]any{"account_id", "=", fees}})
-		if _, msg := errName(kw(t, srv.URL, "account.move.line", "reconcile", []any{feeItems}, nil)); !hasPrefix(msg, "Account 626000 Bank Fees does not allow reconciliation.") {
+		if _, msg := errName(kw(t, srv.URL, "account.move.line", "reconcile", []any{feeItems}, nil)); !hasPrefix(msg, "Account 620000 Bank Fees does not allow reconciliation.") {
 			t.Errorf("%d reconciling fees: %q", version, msg)
 		}
 	}
@@ -111,7 +112,7 @@ func TestStatementWithLines(t *testing.T) {
 		srv := httptest.NewServer(New(Options{Version: version, Products: 2, Partners: 1}).Handler())
 		defer srv.Close()
 		c := caller{t, srv.URL}
-		fees := c.ids("account.account", []any{[]any{"code", "=", "626000"}})[0]
+		fees := c.ids("account.account", []any{[]any{"code", "=", "620000"}})[0]
 		journal := result[int64](t, kw(t, srv.URL, "account.journal", "create", []any{map[string]any{"name": "Shopify Payments", "type": "bank", "code": "SHOP"}}, nil))
 		statement := func(ref string, amount, fee float64) int64 {
 			return result[int64](t, kw(t, srv.URL, "account.bank.statement", "create", []any{map[string]any{"name": "Payout " + ref, "reference": ref, "line_ids": []any{
@@ -134,6 +135,35 @@ func TestStatementWithLines(t *testing.T) {
 		feeLine := c.ids("account.bank.statement.line", []any{[]any{"ref", "=", "tx1 fee"}, []any{"statement_id", "=", first}})
 		if l := c.one("account.bank.statement.line", feeLine[0], "is_reconciled"); l["is_reconciled"] != true {
 			t.Errorf("%d fee line %v", version, l)
+		}
+	}
+}
+
+// The chart as real databases have it: 16's l10n_generic_coa (seen on a real
+// 16.0) has the bank suspense account at 101401 and the bank at 101404, 18's
+// template (seen on a real 18.0) the bank at 101401 and suspense at 101402;
+// bank fees are 620000 on both. A bank journal's suspense account is the
+// chart's.
+func TestChartCodes(t *testing.T) {
+	t.Parallel()
+	for _, version := range []int{16, 18} {
+		srv := httptest.NewServer(New(Options{Version: version, Products: 1, Partners: 1}).Handler())
+		defer srv.Close()
+		c := caller{t, srv.URL}
+		want := map[string]string{"101401": "Bank Suspense Account", "101402": "Outstanding Receipts", "101403": "Outstanding Payments", "101404": "Bank", "620000": "Bank Fees", "121000": "Account Receivable"}
+		if version >= 18 {
+			want["101401"], want["101402"], want["101403"], want["101404"] = "Bank", "Bank Suspense Account", "Outstanding Receipts", "Outstanding Payments"
+		}
+		for code, name := range want {
+			ids := c.ids("account.account", []any{[]any{"code", "=", code}})
+			if len(ids) != 1 || c.one("account.account", ids[0], "name")["name"] != name {
+				t.Errorf("%d account %s: %v, want %s", version, code, ids, name)
+			}
+		}
+		j := c.ids("account.journal", []any{[]any{"type", "=", "bank"}})
+		sus := c.one("account.journal", j[0], "suspense_account_id")["suspense_account_id"].([]any)
+		if sus[1] != "101401 Bank Suspense Account" && version == 16 || sus[1] != "101402 Bank Suspense Account" && version >= 18 {
+			t.Errorf("%d bank journal's suspense account %v", version, sus)
 		}
 	}
 }
