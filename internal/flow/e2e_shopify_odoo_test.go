@@ -67,22 +67,54 @@ func TestShopifyOdooEndToEnd(t *testing.T) {
 	if err != nil || len(links) != c.Created {
 		t.Fatalf("%d order links for %d created (%v)", len(links), c.Created, err)
 	}
+	// Risky orders wait as quotations for review; the others are confirmed.
+	heldLinks, err := h.store.ListLinks(ctx, store.LinkFilter{Connection: "erp", Kind: "order-review"})
+	if err != nil || len(heldLinks) == 0 {
+		t.Fatalf("no risky order was held for review (%v)", err)
+	}
+	isHeld := map[string]bool{}
+	for _, l := range heldLinks {
+		isHeld[l.RemoteID] = true
+	}
 	for _, l := range links {
 		rows := esb.SearchRead("sale.order", []any{[]any{"id", "=", toFloat(l.RemoteID)}}, []string{"state", "client_order_ref", "invoice_ids"})
-		if len(rows) != 1 || rows[0]["state"] != "sale" {
-			t.Fatalf("Odoo order of %s: %v", l.LocalID, rows)
+		want := "sale"
+		if isHeld[l.RemoteID] {
+			want = "draft"
+		}
+		if len(rows) != 1 || rows[0]["state"] != want {
+			t.Fatalf("Odoo order of %s (held %v): %v", l.LocalID, isHeld[l.RemoteID], rows)
 		}
 	}
+	// A person confirms the first held one from the dashboard: it becomes a
+	// sales order, and ships with the others.
+	held, err := h.rt.HeldOrders(ctx)
+	if err != nil || len(held) != len(heldLinks) || held[0].Reason == "" || held[0].TargetState != "quotation" {
+		t.Fatalf("held orders %+v (%v)", held, err)
+	}
+	if err := h.rt.ReviewOrder(ctx, held[0].Route, held[0].OrderID, true, "tester"); err != nil {
+		t.Fatal(err)
+	}
+	if rows := esb.SearchRead("sale.order", []any{[]any{"id", "=", toFloat(held[0].RemoteID)}}, []string{"state"}); len(rows) != 1 || rows[0]["state"] != "sale" {
+		t.Fatalf("the confirmed quotation is %v", rows)
+	}
+	if err := h.rt.ReviewOrder(ctx, held[0].Route, held[0].OrderID, true, "tester"); err == nil || !strings.Contains(err.Error(), "confirmed already by tester") {
+		t.Fatalf("a second review: %v", err)
+	}
+	delete(isHeld, held[0].RemoteID)
 	for _, p := range esb.OpenPickings() {
 		if err := erp.ValidateDelivery(ctx, p, fmt.Sprintf("JJFI%d", p)); err != nil {
 			t.Fatalf("validating delivery %d: %v", p, err)
 		}
 	}
 	h.pass(t, "shipments")
-	if s := h.rt.Counts()["shipments"]; s.Updated != c.Created || s.Failed > 0 {
-		t.Fatalf("shipments: %+v for %d orders", s, c.Created)
+	if s := h.rt.Counts()["shipments"]; s.Updated != c.Created-len(isHeld) || s.Failed > 0 {
+		t.Fatalf("shipments: %+v for %d orders, %d held", s, c.Created, len(isHeld))
 	}
 	for _, l := range links {
+		if isHeld[l.RemoteID] {
+			continue
+		}
 		var o struct {
 			Data struct {
 				Order struct {
