@@ -3,7 +3,6 @@ package clientify
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -114,7 +113,7 @@ func (h *hookSet) emit(events []event) {
 		if shape == ShapeMixed {
 			shape = shapes[h.rng.IntN(len(shapes))]
 		}
-		body, _ := json.Marshal(h.s.payload(ev, sl, shape))
+		body, _ := marshal(h.s.payload(ev, sl, shape))
 		h.seq++
 		h.stats.Events++
 		d := Delivery{EventID: h.seq, Event: ev.name, Entity: ev.entity, RecordID: ev.id, URL: sl.Target, Shape: shape, Body: string(body)}

@@ -438,7 +438,7 @@ func coerceCustom(raw any) (any, any) {
 	return out, nil
 }
 
-var linkPath = regexp.MustCompile(`^/(?:v1|v2|api)/(.+)/(\d+)/?$`)
+var linkPath = regexp.MustCompile(`^/(?:v1|v2|api)/(.+)/([^/.]+)/?$`)
 
 // coerceLink reads a relation: a hyperlink (any host, /v1, /v2 or /api), or a
 // bare integer id (lenient: Clientify's own examples show both). A pending
@@ -472,7 +472,7 @@ func (s *Server) coerceLink(f *field, raw any) (any, any) {
 		if m[1] != f.target {
 			return fail("Invalid hyperlink - Incorrect URL match.")
 		}
-		id, _ = strconv.Atoi(m[2])
+		id, _ = strconv.Atoi(m[2]) // not a number: no such object
 	default:
 		return fail(fmt.Sprintf("Incorrect type. Expected URL string, received %s.", pyType(raw)))
 	}
