@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ferryhub/ferry/internal/sandbox/fault"
 )
 
 // TestMain fails the run when webhook delivery goroutines outlive the tests
@@ -221,4 +223,8 @@ func (k *hookSink) wait(t testing.TB, n int) []map[string]any {
 	}
 	t.Fatalf("webhook sink: %d bodies, want %d", len(k.got()), n)
 	return nil
+}
+
+func faultCfg(rate float64, seed uint64) fault.Config {
+	return fault.Config{ErrorRate: rate, Seed: seed}
 }
