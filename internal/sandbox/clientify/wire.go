@@ -187,13 +187,17 @@ func pyType(v any) string {
 // there are any, none otherwise, and the offset of the account's time zone.
 func fmtTime(t time.Time, loc *time.Location) string {
 	t = t.In(loc)
-	if t.Nanosecond()/1000 == 0 {
-		return t.Format("2006-01-02T15:04:05-07:00")
+	zone := "-07:00"
+	if _, off := t.Zone(); off%60 != 0 { // local mean time before 1900
+		zone = "-07:00:00"
 	}
-	return t.Format("2006-01-02T15:04:05.000000-07:00")
+	if t.Nanosecond()/1000 == 0 {
+		return t.Format("2006-01-02T15:04:05" + zone)
+	}
+	return t.Format("2006-01-02T15:04:05.000000" + zone)
 }
 
-var dtRE = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,6})\d*)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$`)
+var dtRE = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,6})\d*)?)?\s*(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?)?$`)
 
 // parseDateTime reads a date-time as Django's forms and DRF read one: ISO 8601
 // with T or a space, seconds and fraction optional, Z or ±HH[:MM]; a plain date
@@ -219,14 +223,18 @@ func parseDateTime(s string, loc *time.Location) (time.Time, bool) {
 		off := 0
 		if tz != "Z" {
 			digits := strings.ReplaceAll(tz[1:], ":", "")
-			hh, _ := strconv.Atoi(digits[:2])
-			mm := 0
-			if len(digits) == 4 {
-				mm, _ = strconv.Atoi(digits[2:])
-			} else if len(digits) != 2 {
+			if len(digits)%2 != 0 {
 				return time.Time{}, false
 			}
-			off = hh*3600 + mm*60
+			for i, unit := range []int{3600, 60, 1} {
+				if len(digits) >= 2*i+2 {
+					n, _ := strconv.Atoi(digits[2*i : 2*i+2])
+					off += n * unit
+				}
+			}
+			if off >= 24*3600 {
+				return time.Time{}, false
+			}
 			if tz[0] == '-' {
 				off = -off
 			}
@@ -236,6 +244,12 @@ func parseDateTime(s string, loc *time.Location) (time.Time, bool) {
 	t := time.Date(y, time.Month(mo), d, h, mi, sec, us*1000, zone)
 	if t.Day() != d { // 31 February
 		return time.Time{}, false
+	}
+	// Python's datetime holds years 1 to 9999, also in the account's zone.
+	for _, x := range []time.Time{t, t.UTC(), t.In(loc)} {
+		if x.Year() < 1 || x.Year() > 9999 {
+			return time.Time{}, false
+		}
 	}
 	return t, true
 }
