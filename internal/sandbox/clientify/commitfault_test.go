@@ -57,7 +57,7 @@ func TestCommitThenFailRate(t *testing.T) {
 		for i := 0; i < 30; i++ {
 			e.must(e.get("/v2/me/"), 200)
 			a := e.req("POST", "/v2/products/", map[string]any{"name": fmt.Sprint(i)})
-			b.WriteString(fmt.Sprint(a.code/100))
+			b.WriteString(fmt.Sprint(a.code / 100))
 		}
 		if n := len(e.sb.IDs(Products)); n != 20+30 {
 			t.Errorf("%d products: every write was applied", n)

@@ -35,7 +35,9 @@ func TestFilterModifiedRanges(t *testing.T) {
 		c := e.must(e.req("POST", "/v2/contacts/", map[string]any{"first_name": fmt.Sprint("c", i)}), 201).obj(t)
 		ids = append(ids, num(c["id"]))
 	}
-	at := func(h int) string { return url.QueryEscape(base.Add(time.Duration(h) * time.Hour).Format(time.RFC3339Nano)) }
+	at := func(h int) string {
+		return url.QueryEscape(base.Add(time.Duration(h) * time.Hour).Format(time.RFC3339Nano))
+	}
 	madrid, _ := time.LoadLocation("Europe/Madrid")
 	naive := url.QueryEscape(base.Add(2 * time.Hour).In(madrid).Format("2006-01-02T15:04:05.999999"))
 	for _, tt := range []struct {
