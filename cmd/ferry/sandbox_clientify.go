@@ -68,7 +68,7 @@ hub's own changes included. See the package doc for what is verified and what is
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&addr, "addr", "127.0.0.1:8085", "listen address")
+	f.StringVar(&addr, "addr", "127.0.0.1:8086", "listen address")
 	f.StringVar(&o.APIKey, "key", cfysandbox.DefaultAPIKey, "API key (Authorization: Token KEY)")
 	f.StringVar(&o.Username, "user", cfysandbox.DefaultUsername, "API user")
 	f.StringVar(&o.Password, "password", cfysandbox.DefaultPassword, "API user's password (legacy obtain_token)")
