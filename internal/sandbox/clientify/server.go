@@ -238,7 +238,7 @@ func New(opts Options) *Server {
 	s.crm = &user{id: opts.UserID + 1, username: "comercial@ferry-sandbox.example", first: "Lucía", last: "Comercial", channel: "manual"}
 	s.origin = opts.PublicURL
 	if s.origin == "" {
-		s.origin = "https://api.clientify.net"
+		s.origin = "http://127.0.0.1" // until a request (or Serve) tells the host
 	}
 	for _, res := range resources {
 		s.recs[res.name] = map[int]*rec{}
@@ -277,6 +277,11 @@ func (s *Server) APIKey() string { return s.opts.APIKey }
 
 // Serve serves on ln until ctx ends, then shuts down (5 s at most) and closes.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if s.opts.PublicURL == "" {
+		s.mu.Lock()
+		s.origin = "http://" + ln.Addr().String()
+		s.mu.Unlock()
+	}
 	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
