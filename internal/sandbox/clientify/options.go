@@ -177,4 +177,3 @@ func (o *Options) defaults() {
 		o.Now = time.Now
 	}
 }
-

@@ -211,4 +211,3 @@ func (s *Server) renderField(res *resource, f *field, r *rec, v *view) any {
 	}
 	return val
 }
-
