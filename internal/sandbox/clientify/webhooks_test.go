@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"sort"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -102,18 +103,24 @@ func TestWebhooksEchoLoop(t *testing.T) {
 	t.Parallel()
 	var e *env
 	var writes atomic.Int32
-	var stop atomic.Bool
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	stopped := false
 	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var b map[string]any
 		json.NewDecoder(r.Body).Decode(&b)
 		w.WriteHeader(200)
-		if stop.Load() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped {
 			return
 		}
 		id := num(b["data"].(map[string]any)["id"])
+		wg.Add(1)
 		go func() { // the hub "syncs" the contact back
-			writes.Add(1)
-			e.req("PATCH", fmt.Sprintf("/v2/contacts/%d/", id), map[string]any{"remarks": fmt.Sprint("sync ", writes.Load())})
+			defer wg.Done()
+			n := writes.Add(1)
+			e.req("PATCH", fmt.Sprintf("/v2/contacts/%d/", id), map[string]any{"remarks": fmt.Sprint("sync ", n)})
 		}()
 	}))
 	t.Cleanup(hub.Close)
@@ -121,13 +128,14 @@ func TestWebhooksEchoLoop(t *testing.T) {
 	if _, err := e.sb.UserUpdate(Contacts, e.sb.IDs(Contacts)[0], map[string]any{"title": "one change by hand"}); err != nil {
 		t.Fatal(err)
 	}
-	if !e.sb.WaitDeliveries(6, 5*time.Second) {
-		t.Fatalf("the echo did not loop: %d deliveries", len(e.sb.Deliveries()))
-	}
-	stop.Store(true)
+	ok := e.sb.WaitDeliveries(6, 5*time.Second)
+	mu.Lock()
+	stopped = true
+	mu.Unlock()
+	wg.Wait()
 	e.sb.WaitIdle(5 * time.Second)
-	if writes.Load() < 5 {
-		t.Errorf("%d echo writes", writes.Load())
+	if !ok || writes.Load() < 5 {
+		t.Errorf("the echo did not loop: %d deliveries, %d writes", len(e.sb.Deliveries()), writes.Load())
 	}
 }
 
