@@ -325,6 +325,47 @@ func TestSamplesWebhookPayloads(t *testing.T) {
 			}
 		})
 	}
+	// The superseded v0.2.0 bodies: the same envelope and data.<entity>; the
+	// event names are now <entity>.saved / .deleted.
+	for _, tt := range []struct {
+		sample, event string
+		change        func(e *env)
+	}{
+		{"n8n-v020-webhook-contact-created.json", "contact.saved", func(e *env) {
+			e.must(e.req("POST", "/v2/contacts/", map[string]any{"first_name": "John"}), 201)
+		}},
+		{"n8n-v020-webhook-contact-deleted.json", "contact.deleted", func(e *env) {
+			e.must(e.req("DELETE", fmt.Sprintf("/v2/contacts/%d/", e.sb.IDs(Contacts)[0]), nil), 204)
+		}},
+		{"n8n-v020-webhook-company-updated.json", "company.saved", func(e *env) {
+			e.must(e.req("PATCH", fmt.Sprintf("/v2/companies/%d/", e.sb.IDs(Companies)[0]), map[string]any{"industry": "SaaS"}), 200)
+		}},
+		{"n8n-v020-webhook-deal-won.json", "deal.saved", func(e *env) {
+			e.must(e.req("PATCH", fmt.Sprintf("/v2/deals/%d/", e.sb.IDs(Deals)[0]), map[string]any{"status": 3}), 200)
+		}},
+	} {
+		t.Run(tt.sample, func(t *testing.T) {
+			t.Parallel()
+			sink := newSink(t)
+			e := start(t, Options{Contacts: 1, Companies: 1, WebhookShape: ShapeEventData, Webhooks: []Webhook{{URL: sink.srv.URL}}})
+			tt.change(e)
+			got := sink.wait(t, 1)[0]
+			sample := sampleJSON(t, tt.sample).(map[string]any)
+			for k := range sample {
+				if _, ok := got[k]; !ok {
+					t.Errorf("envelope lacks %s: %v", k, got)
+				}
+			}
+			for k := range sample["data"].(map[string]any) {
+				if _, ok := got["data"].(map[string]any)[k]; !ok && k != "changes" {
+					t.Errorf("data lacks %s: %v", k, got["data"])
+				}
+			}
+			if got["event"] != tt.event {
+				t.Errorf("event %v", got["event"])
+			}
+		})
+	}
 	// The superseded v0.2.0 envelope: timestamp, account_id, user_id, data
 	// with the entity and changes {field: {old, new}}.
 	t.Run("v020-changes", func(t *testing.T) {
