@@ -21,10 +21,11 @@ tool) can be tried and tested without the real system. Faults can be injected at
 flags, or at run time: PUT /_sandbox/faults {"error_rate":0.2,"latency":"50ms"}.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return fmt.Errorf("sandbox needs a system: mycashflow, odoo, ongoing, ogoship or shopify (see 'ferry sandbox --help')")
+			return fmt.Errorf("sandbox needs a system: clientify, mycashflow, odoo, ongoing, ogoship or shopify (see 'ferry sandbox --help')")
 		},
 	}
-	cmd.AddCommand(newMCFSandboxCmd(), newOdooSandboxCmd(), newOngoingSandboxCmd(), newOgoshipSandboxCmd(), newShopifySandboxCmd())
+	cmd.AddCommand(newMCFSandboxCmd(), newOdooSandboxCmd(), newOngoingSandboxCmd(), newOgoshipSandboxCmd(), newShopifySandboxCmd(),
+		newClientifySandboxCmd())
 	return cmd
 }
 
