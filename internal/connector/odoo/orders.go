@@ -419,22 +419,60 @@ func (c *Client) ordersByRef(ctx context.Context, refs []any) (map[string]orderR
 // e-mail), creating the missing ones in one call, and Odoo's refusal of each
 // customer it would not create (refused).
 func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, todo []int) (have map[string]int64, refused map[string]error, err error) {
-	var emails []any
-	var keys []string
-	seen := map[string]int{}
+	parties := make([]party, 0, len(todo))
 	for _, i := range todo {
-		e := strings.ToLower(strings.TrimSpace(imps[i].Order.Customer.Email))
-		if _, ok := seen[e]; !ok && e != "" {
-			seen[e] = i
-			emails = append(emails, e)
-			keys = append(keys, e)
-		}
+		parties = append(parties, party{Party: imps[i].Order.Customer, Address: imps[i].Order.Billing})
 	}
-	unlock, err := c.lockContacts(ctx, keys)
+	unlock, err := c.lockContacts(ctx, partyEmails(parties))
 	if err != nil {
 		return nil, nil, err
 	}
 	defer unlock()
+	have, _, refused, err = c.findOrCreateParties(ctx, parties)
+	return have, refused, err
+}
+
+// party is a customer to find by e-mail, and the address it is created with
+// when Odoo has none of that e-mail (an order's billing address, a shop
+// customer's own).
+type party struct {
+	Party   model.Party
+	Address model.Address
+}
+
+// emailKey is the natural key partners are matched by: the lower-cased,
+// trimmed e-mail.
+func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// partyEmails are the parties' e-mail keys, without empty ones, for
+// lockContacts.
+func partyEmails(parties []party) []string {
+	var keys []string
+	for _, p := range parties {
+		if e := emailKey(p.Party.Email); e != "" {
+			keys = append(keys, e)
+		}
+	}
+	return keys
+}
+
+// findOrCreateParties is ensurePartners' work, under the caller's
+// lockContacts of partyEmails(parties): one search_read of the top-level
+// partners by e-mail (case-insensitive, archived too), one create of the
+// missing ones (the first party of each e-mail gives the values), halved on
+// Odoo's refusals (createPartners). created holds the e-mails whose partner
+// this call made, also when the create's answer was lost and the partner was
+// found after it.
+func (c *Client) findOrCreateParties(ctx context.Context, parties []party) (have map[string]int64, created map[string]bool, refused map[string]error, err error) {
+	var emails []any
+	seen := map[string]int{}
+	for i, p := range parties {
+		e := emailKey(p.Party.Email)
+		if _, ok := seen[e]; !ok && e != "" {
+			seen[e] = i
+			emails = append(emails, e)
+		}
+	}
 	find := func() (map[string]int64, error) {
 		m := map[string]int64{}
 		if len(emails) == 0 {
@@ -445,7 +483,7 @@ func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, t
 			return nil, err
 		}
 		for _, r := range rows {
-			e := strings.ToLower(strings.TrimSpace(string(r.Email)))
+			e := emailKey(string(r.Email))
 			_, want := seen[e]
 			if _, dup := m[e]; want && !dup {
 				m[e] = int64(r.ID)
@@ -455,8 +493,9 @@ func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, t
 	}
 	have, err = find()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
+	created = map[string]bool{}
 	refused = map[string]error{}
 	var vals []map[string]any
 	var order []string
@@ -466,15 +505,15 @@ func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, t
 		if _, ok := have[e]; ok {
 			continue
 		}
-		o := imps[seen[e]].Order
-		vals = append(vals, partnerVals(o.Customer, o.Billing, e))
+		p := parties[seen[e]]
+		vals = append(vals, partnerVals(p.Party, p.Address, e))
 		order = append(order, e)
-		codes = append(codes, o.Billing.Country)
+		codes = append(codes, p.Address.Country)
 	}
 	// The customer's country: Odoo's VAT check (base_vat), fiscal positions
 	// and addresses need it.
 	if countries, err := c.countryIDs(ctx, codes); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	} else {
 		for i, code := range codes {
 			if id, ok := countries[strings.ToUpper(code)]; ok {
@@ -483,12 +522,17 @@ func (c *Client) ensurePartners(ctx context.Context, imps []model.OrderImport, t
 		}
 	}
 	if len(vals) == 0 {
-		return have, refused, nil
+		return have, created, refused, nil
 	}
 	if err := c.createPartners(ctx, vals, order, have, refused, find); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return have, refused, nil
+	for _, e := range order {
+		if _, ok := have[e]; ok {
+			created[e] = true
+		}
+	}
+	return have, created, refused, nil
 }
 
 // createPartners creates vals (the customers of emails) in one call; when Odoo
