@@ -31,6 +31,9 @@
 //     a refused one again after a short wait (it takes the next number).
 //   - Customers are created under store locks odoo:<conn>:partner:<email>,
 //     matched by e-mail with =ilike; a refused one parks only its orders.
+//     The customers route's target (UpsertCustomers) finds and makes them
+//     the same way, under the same locks, and writes a linked partner's
+//     changed fields without ever blanking one the shop leaves empty.
 //   - A cancel or change after invoicing credits an unpaid posted invoice
 //     (16: account.move.reversal reverse_moves, refund_method "cancel"; 17+:
 //     refund_moves, then posted) and parks when it is paid. action_cancel runs
