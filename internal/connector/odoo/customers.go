@@ -135,6 +135,10 @@ func (c *Client) UpsertCustomers(ctx context.Context, cs []model.CustomerUpsert)
 	if err != nil {
 		return nil, err
 	}
+	// down is the first failure that was not Odoo's answer (the connection
+	// dropped or timed out): the page's later writes wait for the retry
+	// rather than each wait for its own timeout.
+	var down error
 	for i, id := range target {
 		if id == 0 {
 			continue
@@ -148,8 +152,15 @@ func (c *Client) UpsertCustomers(ctx context.Context, cs []model.CustomerUpsert)
 		}
 		vals := customerChanges(p, row, countries)
 		if len(vals) > 0 {
+			if down != nil {
+				out[i].Err = &transientError{fmt.Errorf("%s: not written, since an earlier write of the page failed: %w", customerEntity(p), down)}
+				continue
+			}
 			if err := c.Write(ctx, "res.partner", []int64{id}, vals); err != nil {
 				out[i].Err = customerWriteErr(p, id, vals, err)
+				if oe := (*Error)(nil); !errors.As(err, &oe) {
+					down = err
+				}
 				continue
 			}
 			rows[id] = row.with(vals)
@@ -256,14 +267,15 @@ func customerEntity(p model.Party) string {
 	return "customer " + p.ID
 }
 
-// odooMessage is Odoo's own words in err, trimmed (base_vat's begin with a
-// newline).
+// odooMessage is Odoo's own words in err on one line (base_vat's begin with
+// a newline and break before their note).
 func odooMessage(err error) string {
+	msg := err.Error()
 	var oe *Error
 	if errors.As(err, &oe) {
-		return strings.TrimSpace(oe.Message)
+		msg = oe.Message
 	}
-	return err.Error()
+	return strings.Join(strings.Fields(msg), " ")
 }
 
 // customerRefusedErr is a customer Odoo would not create (base_vat: "The VAT
@@ -288,7 +300,7 @@ func customerWriteErr(p model.Party, id int64, vals map[string]any, err error) e
 		fields = append(fields, f)
 	}
 	slices.Sort(fields)
-	what := fmt.Sprintf("updating partner %d (%s)", id, strings.Join(fields, ", "))
+	what := fmt.Sprintf("the change of partner %d (%s)", id, strings.Join(fields, ", "))
 	switch {
 	case remote.IsAmbiguous(err), IsMissing(err):
 		return &transientError{fmt.Errorf("%s: %s: %w", customerEntity(p), what, err)}
