@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,6 +16,7 @@ import (
 	"github.com/ferryhub/ferry/internal/hub"
 	odoosandbox "github.com/ferryhub/ferry/internal/sandbox/odoo"
 	shopifysandbox "github.com/ferryhub/ferry/internal/sandbox/shopify"
+	"github.com/ferryhub/ferry/internal/store"
 )
 
 // runShopifyDemo is the integration of seed 003: a Shopify shop whose
@@ -27,7 +29,7 @@ func runShopifyDemo(ctx context.Context, g *globals, cmd *cobra.Command, dataDir
 	out := cmd.OutOrStdout()
 	// The shop sells at the Finnish 25.5 % VAT, prices included, as Odoo's
 	// "25.5% incl." tax does: totals agree to the cent.
-	shop, err := shopifysandbox.New(shopifysandbox.Options{Orders: 60, Products: 12, VATRate: 0.255, RestoreRate: 200, MaximumAvailable: 4000})
+	shop, err := shopifysandbox.New(shopifysandbox.Options{Orders: 150, Products: 12, VATRate: 0.255, RestoreRate: 200, MaximumAvailable: 4000})
 	if err != nil {
 		return err
 	}
@@ -225,7 +227,25 @@ func shopifyDemoOnce(ctx context.Context, cfg *config.Config, out io.Writer, tim
 			return err
 		}
 	}
-	if err := run("shipments", "refunds", "payouts"); err != nil {
+	if err := run("shipments"); err != nil {
+		return err
+	}
+	// Two customers return a piece of what they received: the shop refunds
+	// it, and the refunds route credits it in Odoo.
+	links, err := h.Store.ListLinks(passCtx, store.LinkFilter{Connection: "erp", Kind: "order"})
+	if err != nil {
+		return err
+	}
+	returned := 0
+	for _, l := range links {
+		if returned == 2 {
+			break
+		}
+		if _, err := shop.RefundLine(strings.TrimPrefix(l.LocalID, "shopify:"), "returned by the customer"); err == nil {
+			returned++
+		}
+	}
+	if err := run("refunds", "payouts"); err != nil {
 		return err
 	}
 	held, err = h.Flows.HeldOrders(passCtx)

@@ -90,6 +90,20 @@ func init() {
 func erpOrder(ctx context.Context, rt *Runtime, r Route, shopOrderID string, at time.Time) (string, error) {
 	l, err := rt.Store.GetLinkByLocal(ctx, r.To, orderLink, r.From+":"+shopOrderID)
 	if errors.Is(err, store.ErrNotFound) {
+		// An orders route between the same two that skipped the order says
+		// it will not come (until it changes).
+		for _, or := range rt.Routes() {
+			if or.Flow != "orders" || or.From != r.From || or.To != r.To {
+				continue
+			}
+			skips, _, err := rt.Store.ListSkips(ctx, store.SkipFilter{Route: or.Name, Entities: []string{shopOrderID}, Limit: 1})
+			if err != nil {
+				return "", err
+			}
+			if len(skips) > 0 {
+				return "", &notImportedError{fmt.Sprintf("route %s did not import %s (%s): %s", or.Name, nonEmpty(skips[0].Label, "order "+shopOrderID), r.From, skips[0].Reason)}
+			}
+		}
 		why := fmt.Errorf("%s order %s has no link to a %s order yet; its import may still be under way, so this waits for it until %v after the event", r.From, shopOrderID, r.To, unlinkedPatience)
 		if at.IsZero() {
 			return "", why
@@ -115,6 +129,10 @@ func (e *notImportedError) Error() string { return e.msg }
 type RefundArgs struct {
 	Route  string       `json:"route" river:"unique"`
 	Refund model.Refund `json:"refund" river:"unique"`
+	// Queued is when the pass queued it: a refund read in a first sync is
+	// old, but its order's import may be under way in the same sync, so the
+	// wait for the order's link counts from here as well.
+	Queued time.Time `json:"queued,omitzero"`
 }
 
 // Kind implements river.JobArgs.
@@ -134,7 +152,7 @@ func registerRefunds(reg *jobs.Registry, rt *Runtime) {
 		if err != nil {
 			return err
 		}
-		res, err := creditRefund(ctx, rt, r, job.Args.Refund, nil)
+		res, err := creditRefund(ctx, rt, r, job.Args.Refund, job.Args.Queued, nil)
 		rt.Count(r.Name, countStop(ctx, res, err, 1))
 		return err
 	})
@@ -165,14 +183,14 @@ func passRefunds(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Resu
 				continue
 			}
 			if p.DryRun != nil {
-				res2, err := creditRefund(ctx, rt, r, rf, p.DryRun)
+				res2, err := creditRefund(ctx, rt, r, rf, time.Now(), p.DryRun)
 				res = res.Add(res2)
 				if err != nil {
 					p.DryRun.Record(Action{Op: "skip", Target: r.To, Entity: "refund " + rf.ID, Detail: err.Error()})
 				}
 				continue
 			}
-			ins = append(ins, jobs.Insert{Args: RefundArgs{Route: r.Name, Refund: rf}, Queue: jobs.QueueName(r.To)})
+			ins = append(ins, jobs.Insert{Args: RefundArgs{Route: r.Name, Refund: rf, Queued: time.Now().UTC()}, Queue: jobs.QueueName(r.To)})
 		}
 		if p.DryRun != nil {
 			return nil
@@ -195,7 +213,7 @@ func passRefunds(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Resu
 // creditRefund books one refund as a credit note in the target, once: the
 // refund's link says it is done, and the sink matches the credit note by the
 // refund's id should the link be missing after a crash.
-func creditRefund(ctx context.Context, rt *Runtime, r Route, rf model.Refund, dry *DryRun) (Result, error) {
+func creditRefund(ctx context.Context, rt *Runtime, r Route, rf model.Refund, queued time.Time, dry *DryRun) (Result, error) {
 	var res Result
 	opts, _ := r.Options.(*RefundsOptions)
 	if opts != nil && opts.Restock != nil && !*opts.Restock {
@@ -207,17 +225,25 @@ func creditRefund(ctx context.Context, rt *Runtime, r Route, rf model.Refund, dr
 		rf.Lines = lines
 	}
 	entity := "refund " + rf.ID + " of order " + rf.OrderID
-	orderID, err := erpOrder(ctx, rt, r, rf.OrderID, rf.CreatedAt)
+	at := rf.CreatedAt
+	if queued.After(at) {
+		at = queued
+	}
+	orderID, err := erpOrder(ctx, rt, r, rf.OrderID, at)
 	var ni *notImportedError
-	if errors.As(err, &ni) {
+	switch {
+	case errors.As(err, &ni):
 		res.Skipped++
 		if dry != nil {
 			dry.Record(Action{Op: "skip", Target: r.To, Entity: entity, Detail: ni.msg})
 			return res, nil
 		}
 		return res, rt.Store.PutSkips(ctx, []store.Skip{{Route: r.Name, Entity: rf.ID, Label: entity, Reason: ni.msg}})
-	}
-	if err != nil {
+	case err != nil && dry != nil:
+		// A dry run does not wait: the order is not there yet.
+		dry.Record(Action{Op: "wait", Target: r.To, Entity: entity, Detail: err.Error()})
+		return res, nil
+	case err != nil:
 		return res, err
 	}
 	if dry != nil {

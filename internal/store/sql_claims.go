@@ -192,6 +192,12 @@ func (s *sqlStore) ListSkips(ctx context.Context, f SkipFilter) ([]Skip, int, er
 	if f.Route != "" {
 		w.add("route = ?", f.Route)
 	}
+	if f.Entities != nil {
+		if len(f.Entities) == 0 {
+			return nil, 0, nil
+		}
+		w.in("entity", f.Entities)
+	}
 	var total int
 	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM skips`+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count skips: %w", err)

@@ -372,7 +372,9 @@ type Skip struct {
 
 // SkipFilter selects skipped records.
 type SkipFilter struct {
-	Route  string
+	Route string
+	// Entities, when set, restricts to these records.
+	Entities []string
 	Limit  int
 	Offset int
 }

@@ -53,9 +53,11 @@ type orderRow struct {
 	PartnerID      Many2one `json:"partner_id"`
 	// InvoicePartner is who 16/17's invoicing wizard groups invoices by.
 	InvoicePartner Many2one `json:"partner_invoice_id"`
+	// CreateDate is when the order came into Odoo.
+	CreateDate Time `json:"create_date"`
 }
 
-var orderFields = []string{"name", "client_order_ref", "state", "picking_ids", "invoice_status", "invoice_ids", "partner_id", "partner_invoice_id"}
+var orderFields = []string{"name", "client_order_ref", "state", "picking_ids", "invoice_status", "invoice_ids", "partner_id", "partner_invoice_id", "create_date"}
 
 type partnerRow struct {
 	ID    Int `json:"id"`

@@ -106,6 +106,13 @@ func (c *Client) RefundOrder(ctx context.Context, remoteID string, r model.Refun
 	if inv.ID == 0 && len(invs) > 0 {
 		inv = invs[0]
 	}
+	if !found && !r.CreatedAt.IsZero() && !o.CreateDate.IsZero() && r.CreatedAt.Before(o.CreateDate.Time) {
+		// The shop refunded before the order came into Odoo: the order was
+		// imported as it stood then, net of this refund, so nothing that was
+		// invoiced is given back.
+		res.Warning = fmt.Sprintf("refund %s was made before order %s came into Odoo as %s, which was imported net of it: no credit note", r.ID, nonEmpty(string(o.ClientOrderRef), string(o.Name)), o.Name)
+		return res, nil
+	}
 	if !found && len(invs) == 0 && o.State == "cancel" {
 		// Cancelled before it was invoiced (a shop cancel with its money
 		// back): there is nothing to credit.

@@ -498,3 +498,33 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": fmt.Sprintf("no sandbox endpoint %s %s; see the package doc", r.Method, r.URL.Path)})
 	}
 }
+
+// RefundLine refunds one unit of the order's first line as the merchant
+// would for a return (refundCreate with restock RETURN at the first
+// location), with the money back through the order's gateway. It answers the
+// refund's global id.
+func (s *Server) RefundLine(ref, note string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.findOrder(ref)
+	switch {
+	case o == nil:
+		return "", fmt.Errorf("shopify sandbox: no order %q", ref)
+	case !o.cancelledAt.IsZero():
+		return "", fmt.Errorf("shopify sandbox: order %s is cancelled", o.name)
+	case o.received() == 0 || len(o.lines) == 0:
+		return "", fmt.Errorf("shopify sandbox: order %s has no money or lines to refund", o.name)
+	}
+	res, err := s.refundCreate(&execCtx{s: s, now: s.opts.Now()}, map[string]any{"input": map[string]any{"orderId": gid("Order", o.id), "note": note,
+		"refundLineItems": []any{map[string]any{"lineItemId": gid("LineItem", o.lines[0].id), "quantity": 1, "restockType": "RETURN", "locationId": gid("Location", s.st.locations[0].id)}}}})
+	if err != nil {
+		return "", err
+	}
+	p, _ := res.(obj)
+	if errs, _ := p["userErrors"].([]any); len(errs) > 0 {
+		return "", fmt.Errorf("shopify sandbox: refund of order %s refused: %v", o.name, errs[0])
+	}
+	r, _ := p["refund"].(obj)
+	id, _ := r["id"].(string)
+	return id, nil
+}

@@ -103,3 +103,28 @@ func TestFaults(t *testing.T) {
 	ts.Faults().Set(fault.Config{})
 	ts.gql("{ shop { name } }", nil)
 }
+
+// RefundLine refunds one unit of a paid order's first line: the order shows
+// the refund, and a cancelled order is refused.
+func TestRefundLine(t *testing.T) {
+	t.Parallel()
+	ts := newShop(t, Options{Orders: -1, Products: 2})
+	id, _, err := ts.CreateOrder(OrderSpec{Email: "r@example.com", Lines: []LineSpec{{SKU: "FRY-00001-01", Quantity: 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rid, err := ts.RefundLine(id, "returned")
+	if err != nil || !strings.HasPrefix(rid, "gid://shopify/Refund/") {
+		t.Fatalf("refund: %q %v", rid, err)
+	}
+	a := ts.gql(`query O($id: ID!) { order(id: $id) { displayFinancialStatus refunds { id } } }`, map[string]any{"id": id})
+	if dig(a.Data, "order", "displayFinancialStatus") != "PARTIALLY_REFUNDED" {
+		t.Fatalf("order after the refund: %s", a.Raw)
+	}
+	if err := ts.CancelOrder(id, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.RefundLine(id, ""); err == nil {
+		t.Fatal("a cancelled order was refunded")
+	}
+}

@@ -810,6 +810,11 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 			if len(got) != 1 || got[0].Entity != "2" {
 				t.Fatalf("second page %+v, want entity 2", got)
 			}
+			got, total, err = s.ListSkips(ctx, store.SkipFilter{Route: "orders", Entities: []string{"2", "9"}})
+			mustNil(t, err)
+			if total != 1 || len(got) != 1 || got[0].Entity != "2" {
+				t.Fatalf("skips of entities 2 and 9: %+v (total %d), want entity 2 alone", got, total)
+			}
 			mustNil(t, s.DeleteSkips(ctx, "orders", []string{"1", "2"}))
 			_, total, err = s.ListSkips(ctx, store.SkipFilter{})
 			mustNil(t, err)
