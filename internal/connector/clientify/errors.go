@@ -34,12 +34,13 @@ func (s Subject) String() string {
 	return s.Resource + " " + s.Key + "=" + s.Value
 }
 
-// APIError is an answer of Clientify other than 2xx (after retries for 429
-// and 5xx), or a 2xx that is not the JSON expected. Clientify is Django REST
-// Framework: {"detail": "…"} for most refusals, {"field": ["message", …]}
-// for validation errors, a bare array of messages for some (v2's missing
-// fields= parameter), and Django's HTML pages for unknown paths and server
-// errors.
+// APIError is an answer of Clientify other than 2xx, or a 2xx that is not
+// the JSON expected. A 429 or 5xx is one once the retries are spent; it
+// then unwraps to their remote.Error (attempts, Ambiguous, RetryAfter).
+// Clientify is Django REST Framework: {"detail": "…"} for most refusals,
+// {"field": ["message", …]} for validation errors, a bare array of
+// messages for some (v2's missing fields= parameter), and Django's HTML
+// pages for unknown paths and server errors (a proxy's too).
 type APIError struct {
 	Account string
 	Op      string
@@ -56,7 +57,26 @@ type APIError struct {
 	// wrong base_url, a server error page) or a body the client could not
 	// read.
 	NotJSON bool
+
+	// retries is the remote.Error of an answer the retries could not get
+	// past (429, 5xx): its attempts, Ambiguous (a write that may have
+	// committed) and RetryAfter, for remote.IsAmbiguous and
+	// remote.RetryAfterOf.
+	retries *remote.Error
 }
+
+// Unwrap returns the remote.Error of a 429 or 5xx the retries could not
+// get past, nil otherwise.
+func (e *APIError) Unwrap() error {
+	if e.retries == nil {
+		return nil
+	}
+	return e.retries
+}
+
+// Ambiguous reports a write whose answer (a 5xx after sending) leaves it
+// open whether it committed.
+func (e *APIError) Ambiguous() bool { return e.retries != nil && e.retries.Ambiguous }
 
 func (e *APIError) Error() string {
 	var b strings.Builder
@@ -80,6 +100,17 @@ func (e *APIError) Error() string {
 	}
 	if f := e.Field(); f != "" && len(e.Fields) == 0 {
 		fmt.Fprintf(&b, " (field %s)", f)
+	}
+	if r := e.retries; r != nil {
+		if r.Attempts > 1 {
+			fmt.Fprintf(&b, " (after %d attempts)", r.Attempts)
+		}
+		if r.RetryAfter > 0 {
+			fmt.Fprintf(&b, " (Retry-After %v)", r.RetryAfter)
+		}
+		if r.Ambiguous {
+			b.WriteString(" (may have been applied)")
+		}
 	}
 	return b.String()
 }

@@ -117,8 +117,11 @@ type ProductInput struct {
 	CustomFields []CustomField
 }
 
+// body is the product's fields. The price is always written (a zero price
+// is a price); an empty SKU or name is left out.
 func (in ProductInput) body() map[string]any {
-	b := map[string]any{"sku": NormSKU(in.SKU), "price": in.Price}
+	b := map[string]any{"price": in.Price}
+	put(b, "sku", NormSKU(in.SKU))
 	put(b, "name", in.Name)
 	put(b, "description", in.Description)
 	if len(in.CustomFields) > 0 {
@@ -141,8 +144,12 @@ type OrderInput struct {
 	Items     []OrderItem
 }
 
+// body is the order's fields; an empty order_id is left out, and so are
+// no items (an update without items keeps the order's lines; a PUT with
+// items replaces them).
 func (in OrderInput) body() map[string]any {
-	b := map[string]any{"order_id": NormSKU(in.OrderID)}
+	b := map[string]any{}
+	put(b, "order_id", NormSKU(in.OrderID))
 	put(b, "status", in.Status)
 	put(b, "ecommerce", in.Ecommerce)
 	put(b, "currency", in.Currency)
@@ -155,9 +162,11 @@ func (in OrderInput) body() map[string]any {
 	if !in.Company.IsZero() {
 		b["company"] = in.Company
 	}
-	items := make([]OrderItem, len(in.Items))
-	copy(items, in.Items)
-	b["items"] = items
+	if len(in.Items) > 0 {
+		items := make([]OrderItem, len(in.Items))
+		copy(items, in.Items)
+		b["items"] = items
+	}
 	return b
 }
 
@@ -215,9 +224,28 @@ func create[T any](ctx context.Context, c *Client, r resource[T], body map[strin
 }
 
 // update PUTs body to r's record id: absolute values, so repeating it is
-// safe.
+// safe. A PUT is a full update in DRF: when body lacks one of r's required
+// fields (an update of a contact's title alone has no first_name), the
+// record is read first and the field sent with its current value, so that
+// the update changes only what it was given.
 func update[T any](ctx context.Context, c *Client, r resource[T], id int64, body map[string]any, subject Subject) (T, error) {
 	var zero T
+	var cur *T
+	for k, val := range r.required {
+		if _, ok := body[k]; ok {
+			continue
+		}
+		if cur == nil {
+			v, err := get(ctx, c, r, id)
+			if err != nil {
+				return zero, err
+			}
+			cur = &v
+		}
+		if x := strings.TrimSpace(val(*cur)); x != "" {
+			body[k] = x
+		}
+	}
 	var raw json.RawMessage
 	if _, err := c.call(ctx, http.MethodPut, c.path(r.path+strconv.FormatInt(id, 10), nil), body, true, subject, &raw); err != nil {
 		return zero, err
