@@ -30,10 +30,10 @@ var (
 		required: map[string]func(Company) string{"name": func(c Company) string { return c.Name }}}
 	contacts = resource[Contact]{name: "contact", path: "/contacts/", fields: contactFields, decode: decodeContactRaw, id: func(c Contact) int64 { return int64(c.ID) },
 		required: map[string]func(Contact) string{"first_name": func(c Contact) string { return c.FirstName }}}
-	products = resource[Product]{name: "product", path: "/products/", decode: decodeProductRaw, id: func(p Product) int64 { return int64(p.ID) },
+	products = resource[Product]{name: "product", path: "/products/", fields: productFields, decode: decodeProductRaw, id: func(p Product) int64 { return int64(p.ID) },
 		required: map[string]func(Product) string{"name": func(p Product) string { return p.Name }}}
-	deals  = resource[Deal]{name: "deal", path: "/deals/", decode: decodeDealRaw, id: func(d Deal) int64 { return int64(d.ID) }}
-	orders = resource[Order]{name: "order", path: "/orders/", decode: decodeOrderRaw, id: func(o Order) int64 { return int64(o.ID) }}
+	deals  = resource[Deal]{name: "deal", path: "/deals/", fields: dealFields, decode: decodeDealRaw, id: func(d Deal) int64 { return int64(d.ID) }}
+	orders = resource[Order]{name: "order", path: "/orders/", fields: orderFields, decode: decodeOrderRaw, id: func(o Order) int64 { return int64(o.ID) }}
 )
 
 // query returns q with the resource's fields= set (unless q sets its own).
