@@ -272,13 +272,16 @@ func pages[T any](ctx context.Context, c *Client, path string, q url.Values, res
 	}
 	u := c.path(path, q)
 	seen := map[string]bool{}
-	for u != "" {
+	for first := true; u != ""; first = false {
 		if seen[u] {
 			return fmt.Errorf("clientify %s: GET %s: the next page %s was read already; stopping so as not to loop", c.name, opPath(u), u)
 		}
 		seen[u] = true
 		l, err := getPage(ctx, c, u, resource, decode)
 		if err != nil {
+			if !first {
+				err = c.pageGone(err, u, resource)
+			}
 			return err
 		}
 		if err := each(l.items, l.bad); err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -411,3 +412,42 @@ func (e *BusySecondError) Error() string {
 
 // FailureClass is transient: the next pass reads a quieter second.
 func (e *BusySecondError) FailureClass() string { return "transient" }
+
+// ListChangedError is a listing whose next page is gone: DRF answers a
+// page number past the end 404 {"detail": "Invalid page."}, and a list
+// that shrank while it was read (records deleted in Clientify) loses its
+// last page. Later records moved into pages read already, so the read is
+// incomplete; read again, it is read as it is now.
+type ListChangedError struct {
+	Account, Resource string
+	// Next is the page that is gone.
+	Next string
+	// Answer is Clientify's answer (not unwrapped: the listing exists, so
+	// this is no IsNotFound).
+	Answer *APIError
+}
+
+func (e *ListChangedError) Error() string {
+	return fmt.Sprintf("clientify %s: the %s listing changed while it was read: its next page %s is gone (%s); read it again", e.Account, e.Resource, opPath(e.Next)+pageOf(e.Next), e.Answer.Detail)
+}
+
+// FailureClass is transient: the next read meets a quieter list.
+func (e *ListChangedError) FailureClass() string { return "transient" }
+
+// pageOf is the page= of a next link, as " page N", or "".
+func pageOf(next string) string {
+	if u, err := url.Parse(next); err == nil && u.Query().Get("page") != "" {
+		return " page " + u.Query().Get("page")
+	}
+	return ""
+}
+
+// pageGone turns the answer to a followed next link that is DRF's "Invalid
+// page." into a ListChangedError; any other error is returned as it is.
+func (c *Client) pageGone(err error, next, resource string) error {
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Status == http.StatusNotFound && !ae.NotJSON && strings.EqualFold(strings.TrimSpace(ae.Detail), "Invalid page.") {
+		return &ListChangedError{Account: c.name, Resource: resource, Next: next, Answer: ae}
+	}
+	return err
+}

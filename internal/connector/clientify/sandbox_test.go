@@ -1432,3 +1432,50 @@ func TestFieldsCoverRecords(t *testing.T) {
 		}
 	}
 }
+
+// A listing that shrinks while it is read (records deleted in Clientify)
+// can lose its last page: DRF answers the next link 404 "Invalid page.".
+// That is the list changing, not the request being wrong: a transient
+// ListChangedError, for the read to be tried again.
+func TestSandboxListShrinksWhileRead(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := startSandbox(t, sandbox.Options{})
+	c := e.client(nil) // pages of 7: 30 contacts are 5 pages
+	page := 0
+	err := c.Contacts(ctx, nil, func(vs []Contact) error {
+		if page++; page == 4 {
+			ids := e.sb.IDs(sandbox.Contacts)
+			for _, id := range ids[:3] {
+				if err := e.sb.UserDelete(sandbox.Contacts, id); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	var lc *ListChangedError
+	if !errors.As(err, &lc) || lc.FailureClass() != "transient" || lc.Resource != "contact" || IsNotFound(err) {
+		t.Fatalf("a listing that lost its last page: %v", err)
+	}
+}
+
+// A custom field with an empty value cannot be written (Clientify refuses
+// a blank value): it is left out, as other empty fields are.
+func TestSandboxBlankCustomField(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := startSandbox(t, sandbox.Options{})
+	c := e.client(nil)
+	ct, err := c.CreateContact(ctx, ContactInput{FirstName: "Eva", Emails: []Email{{Email: "eva@example.es"}},
+		CustomFields: []CustomField{{Field: "odoo_id", Value: "42"}, {Field: "vat_note", Value: " "}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ct.CustomFields) != 1 || ct.CustomFields[0].Field != "odoo_id" || ct.CustomFields[0].Value != "42" {
+		t.Errorf("custom fields %+v", ct.CustomFields)
+	}
+	if _, err := c.UpdateCompany(ctx, int64(e.sb.IDs(sandbox.Companies)[0]), CompanyInput{CustomFields: []CustomField{{Field: "odoo_id", Value: ""}}}); err != nil {
+		t.Fatal(err)
+	}
+}

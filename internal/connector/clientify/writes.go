@@ -35,8 +35,8 @@ func (in CompanyInput) body() map[string]any {
 	put(b, "business_name", in.BusinessName)
 	put(b, "taxpayer_identification_number", strings.TrimSpace(in.TaxpayerID))
 	put(b, "description", in.Description)
-	if len(in.CustomFields) > 0 {
-		b["custom_fields"] = in.CustomFields
+	if cf := customFields(in.CustomFields); len(cf) > 0 {
+		b["custom_fields"] = cf
 	}
 	return b
 }
@@ -86,8 +86,8 @@ func (in ContactInput) body(create bool) map[string]any {
 	if !in.Company.IsZero() {
 		b["company"] = in.Company
 	}
-	if len(in.CustomFields) > 0 {
-		b["custom_fields"] = in.CustomFields
+	if cf := customFields(in.CustomFields); len(cf) > 0 {
+		b["custom_fields"] = cf
 	}
 	if len(in.Tags) > 0 {
 		b["tags"] = in.Tags
@@ -124,8 +124,8 @@ func (in ProductInput) body() map[string]any {
 	put(b, "sku", NormSKU(in.SKU))
 	put(b, "name", in.Name)
 	put(b, "description", in.Description)
-	if len(in.CustomFields) > 0 {
-		b["custom_fields"] = in.CustomFields
+	if cf := customFields(in.CustomFields); len(cf) > 0 {
+		b["custom_fields"] = cf
 	}
 	return b
 }
@@ -168,6 +168,21 @@ func (in OrderInput) body() map[string]any {
 		b["items"] = items
 	}
 	return b
+}
+
+// customFields are the values to write: Clientify refuses a blank value
+// (400 {"custom_fields": [{"value": ["This field may not be blank."]}]}; the
+// PHP client writes "--" for an empty one), so an empty value is left out,
+// as other empty fields are, and the field keeps what it has.
+func customFields(in []CustomField) []CustomField {
+	var out []CustomField
+	for _, f := range in {
+		if strings.TrimSpace(f.Field) == "" || strings.TrimSpace(string(f.Value)) == "" {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 func put(b map[string]any, k, v string) {
