@@ -8,7 +8,9 @@ package clientify
 // paging on a live list, 10 requests/s per key answered 429 with
 // Retry-After, webhooks for every change). Only the clock is sometimes a
 // test clock, and the client is given no rate limit of its own, so that the
-// sandbox's throttle is met and waited out.
+// sandbox's throttle is met and waited out. The tests of lookups, updates
+// and passes also run with every strictness switch the other way
+// (sandboxVariants): where the sandbox guesses, the client works on both.
 //
 // Every test goes through wire, which fails a request that meets a
 // redirect and, at the end, any path without its trailing slash.
