@@ -197,13 +197,16 @@ func (p *passState[T]) readSecond(ctx context.Context, sec, through time.Time, p
 		u := p.c.path(p.r.path, q)
 		count, stable := -1, true
 		seen := map[string]bool{}
-		for u != "" {
+		for first := true; u != ""; first = false {
 			if seen[u] {
 				return errors.New("clientify " + p.c.name + ": the next page " + u + " was read already")
 			}
 			seen[u] = true
 			l, err := getPage(ctx, p.c, u, p.r.name, p.r.decode)
 			if err != nil {
+				if !first {
+					err = p.c.pageGone(err, u, p.r.name)
+				}
 				return err
 			}
 			if read == 1 {

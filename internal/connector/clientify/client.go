@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -82,7 +83,8 @@ func (c *Client) path(p string, q url.Values) string {
 }
 
 // call is one request. body is encoded as JSON. A 2xx answer is returned;
-// any other is an *APIError naming subject, a failed call a *remote.Error.
+// any other, also a 429 or 5xx the retries could not get past, is an
+// *APIError naming subject; a call that got no answer is a *remote.Error.
 // When out is set, the body is decoded into it (a body that is not the JSON
 // expected is an *APIError with NotJSON).
 func (c *Client) call(ctx context.Context, method, rawURL string, body any, idempotent bool, subject Subject, out any) (*remote.Response, error) {
@@ -100,6 +102,16 @@ func (c *Client) call(ctx context.Context, method, rawURL string, body any, idem
 	op := method + " " + opPath(rawURL)
 	resp, err := c.caller.Do(ctx, remote.Request{Method: method, URL: rawURL, Header: h, Body: raw, Idempotent: idempotent, Op: op})
 	if err != nil {
+		var re *remote.Error
+		if errors.As(err, &re) && re.Status != 0 {
+			// An answer the retries could not get past (429, 5xx: Django's
+			// "Server Error (500)" page, a proxy's 502): an APIError like
+			// any other answer, naming the record, over the remote.Error
+			// that keeps the attempts, Ambiguous and RetryAfter.
+			e := decodeAPIError(re.Status, []byte(re.Body))
+			e.Account, e.Op, e.Subject, e.retries = c.name, op, subject, re
+			return nil, e
+		}
 		return nil, err
 	}
 	if resp.Status < 200 || resp.Status > 299 {
@@ -241,20 +253,35 @@ func (c *Client) nextURL(current, next string) (string, error) {
 // pages reads a listing from path with q, following next until it is null,
 // and hands each page's records to each (bad lists the items that failed to
 // decode; the others still come through).
+//
+// Without an ordering in q it asks for ordering=id. next is page-number
+// paging on the live list (DRF), and the default order is by modified
+// (the sandbox's choice, and what the reference suggests): a record read
+// already that changes meanwhile moves to the end and shifts every later
+// record one place forward, so the next page would skip one. Ids do not
+// move when a record changes, and new records come last, so in id order
+// only a deletion during the read can make a page skip a record; a read
+// that must see every change is the incremental pass (changes.go).
 func pages[T any](ctx context.Context, c *Client, path string, q url.Values, resource string, decode func(json.RawMessage) (T, error), each func(items []T, bad []error) error) error {
 	q = cloneValues(q)
 	if q.Get("page_size") == "" {
 		q.Set("page_size", strconv.Itoa(c.settings.PageSize))
 	}
+	if q.Get("ordering") == "" {
+		q.Set("ordering", "id")
+	}
 	u := c.path(path, q)
 	seen := map[string]bool{}
-	for u != "" {
+	for first := true; u != ""; first = false {
 		if seen[u] {
 			return fmt.Errorf("clientify %s: GET %s: the next page %s was read already; stopping so as not to loop", c.name, opPath(u), u)
 		}
 		seen[u] = true
 		l, err := getPage(ctx, c, u, resource, decode)
 		if err != nil {
+			if !first {
+				err = c.pageGone(err, u, resource)
+			}
 			return err
 		}
 		if err := each(l.items, l.bad); err != nil {
@@ -338,9 +365,19 @@ func (t Time) MarshalJSON() ([]byte, error) {
 	return json.Marshal(t.Format("2006-01-02T15:04:05.999999Z07:00"))
 }
 
+// minQueryTime is the earliest filter time sent: no Clientify record is
+// older, and Django refuses a datetime that falls outside years 1..9999 in
+// the account's zone (0001-01-01T00:00:00Z, Go's zero time, is year 0 in
+// Europe/Madrid): 400 {"modified[gte]": ["Enter a valid date/time."]}.
+var minQueryTime = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // queryTime formats a filter time: UTC, whole seconds, explicit +00:00
-// (url.Values encodes the '+' and ':'), which Django's date parsing reads.
+// (url.Values encodes the '+' and ':'), which Django's date parsing reads;
+// a time before minQueryTime is sent as minQueryTime.
 func queryTime(t time.Time) string {
+	if t.Before(minQueryTime) {
+		t = minQueryTime
+	}
 	return t.UTC().Truncate(time.Second).Format("2006-01-02T15:04:05+00:00")
 }
 

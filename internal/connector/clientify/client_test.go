@@ -292,8 +292,11 @@ func TestFindExact(t *testing.T) {
 	if !errors.As(err, &dup) || len(dup.IDs) != 2 || dup.FailureClass() != "needs_action" {
 		t.Fatalf("duplicates: %v", err)
 	}
-	// A NIF is searched with query= (a literal filter is not honoured).
-	if !strings.Contains(strings.Join(f.callList(), " "), "query=ESB00000001") {
+	// A NIF is searched with query= by its digits, which every writing of
+	// it holds (a literal filter is not honoured, and Clientify keeps
+	// blanks: "ESB 00000001").
+	calls := strings.Join(f.callList(), " ")
+	if !strings.Contains(calls, "query=00000001") || strings.Contains(calls, "taxpayer_identification_number=") {
 		t.Fatal(f.callList())
 	}
 }

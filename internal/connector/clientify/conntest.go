@@ -76,6 +76,10 @@ func (c *Client) diagnose(err error) (string, []string) {
 		return "refused: Clientify does not accept the API key at " + c.root, []string{
 			"check credentials.api_key (Clientify ⇒ Settings ⇒ API): " + api.Error(),
 		}
+	case errors.As(err, &api) && (api.Status >= 500 || api.Status == http.StatusTooManyRequests):
+		// Clientify (or its proxy) is failing or throttling: the settings
+		// are not the cause.
+		return fmt.Sprintf("Clientify at %s answers HTTP %d; try again later", c.root, api.Status), []string{api.Error()}
 	case errors.As(err, &api) && (api.NotJSON || api.Status == http.StatusNotFound):
 		return "no Clientify API at " + c.root, []string{
 			"check settings.base_url (" + DefaultBaseURL + " or https://api.clientify.net/v1): " + api.Error(),

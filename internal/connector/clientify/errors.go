@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -34,12 +35,13 @@ func (s Subject) String() string {
 	return s.Resource + " " + s.Key + "=" + s.Value
 }
 
-// APIError is an answer of Clientify other than 2xx (after retries for 429
-// and 5xx), or a 2xx that is not the JSON expected. Clientify is Django REST
-// Framework: {"detail": "…"} for most refusals, {"field": ["message", …]}
-// for validation errors, a bare array of messages for some (v2's missing
-// fields= parameter), and Django's HTML pages for unknown paths and server
-// errors.
+// APIError is an answer of Clientify other than 2xx, or a 2xx that is not
+// the JSON expected. A 429 or 5xx is one once the retries are spent; it
+// then unwraps to their remote.Error (attempts, Ambiguous, RetryAfter).
+// Clientify is Django REST Framework: {"detail": "…"} for most refusals,
+// {"field": ["message", …]} for validation errors, a bare array of
+// messages for some (v2's missing fields= parameter), and Django's HTML
+// pages for unknown paths and server errors (a proxy's too).
 type APIError struct {
 	Account string
 	Op      string
@@ -56,7 +58,26 @@ type APIError struct {
 	// wrong base_url, a server error page) or a body the client could not
 	// read.
 	NotJSON bool
+
+	// retries is the remote.Error of an answer the retries could not get
+	// past (429, 5xx): its attempts, Ambiguous (a write that may have
+	// committed) and RetryAfter, for remote.IsAmbiguous and
+	// remote.RetryAfterOf.
+	retries *remote.Error
 }
+
+// Unwrap returns the remote.Error of a 429 or 5xx the retries could not
+// get past, nil otherwise.
+func (e *APIError) Unwrap() error {
+	if e.retries == nil {
+		return nil
+	}
+	return e.retries
+}
+
+// Ambiguous reports a write whose answer (a 5xx after sending) leaves it
+// open whether it committed.
+func (e *APIError) Ambiguous() bool { return e.retries != nil && e.retries.Ambiguous }
 
 func (e *APIError) Error() string {
 	var b strings.Builder
@@ -80,6 +101,17 @@ func (e *APIError) Error() string {
 	}
 	if f := e.Field(); f != "" && len(e.Fields) == 0 {
 		fmt.Fprintf(&b, " (field %s)", f)
+	}
+	if r := e.retries; r != nil {
+		if r.Attempts > 1 {
+			fmt.Fprintf(&b, " (after %d attempts)", r.Attempts)
+		}
+		if r.RetryAfter > 0 {
+			fmt.Fprintf(&b, " (Retry-After %v)", r.RetryAfter)
+		}
+		if r.Ambiguous {
+			b.WriteString(" (may have been applied)")
+		}
 	}
 	return b.String()
 }
@@ -380,3 +412,42 @@ func (e *BusySecondError) Error() string {
 
 // FailureClass is transient: the next pass reads a quieter second.
 func (e *BusySecondError) FailureClass() string { return "transient" }
+
+// ListChangedError is a listing whose next page is gone: DRF answers a
+// page number past the end 404 {"detail": "Invalid page."}, and a list
+// that shrank while it was read (records deleted in Clientify) loses its
+// last page. Later records moved into pages read already, so the read is
+// incomplete; read again, it is read as it is now.
+type ListChangedError struct {
+	Account, Resource string
+	// Next is the page that is gone.
+	Next string
+	// Answer is Clientify's answer (not unwrapped: the listing exists, so
+	// this is no IsNotFound).
+	Answer *APIError
+}
+
+func (e *ListChangedError) Error() string {
+	return fmt.Sprintf("clientify %s: the %s listing changed while it was read: its next page %s is gone (%s); read it again", e.Account, e.Resource, opPath(e.Next)+pageOf(e.Next), e.Answer.Detail)
+}
+
+// FailureClass is transient: the next read meets a quieter list.
+func (e *ListChangedError) FailureClass() string { return "transient" }
+
+// pageOf is the page= of a next link, as " page N", or "".
+func pageOf(next string) string {
+	if u, err := url.Parse(next); err == nil && u.Query().Get("page") != "" {
+		return " page " + u.Query().Get("page")
+	}
+	return ""
+}
+
+// pageGone turns the answer to a followed next link that is DRF's "Invalid
+// page." into a ListChangedError; any other error is returned as it is.
+func (c *Client) pageGone(err error, next, resource string) error {
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Status == http.StatusNotFound && !ae.NotJSON && strings.EqualFold(strings.TrimSpace(ae.Detail), "Invalid page.") {
+		return &ListChangedError{Account: c.name, Resource: resource, Next: next, Answer: ae}
+	}
+	return err
+}

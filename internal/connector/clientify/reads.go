@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // resource describes one Clientify collection for the generic reads.
@@ -17,14 +18,22 @@ type resource[T any] struct {
 	fields string // fields= of reads; "" sends none
 	decode func(json.RawMessage) (T, error)
 	id     func(T) int64
+	// required are the fields every PUT must carry, with their value on a
+	// record: a DRF PUT is a full update, so an update that leaves out the
+	// record's name is 400 {"name": ["This field is required."]} even when
+	// the name does not change.
+	required map[string]func(T) string
 }
 
 var (
-	companies = resource[Company]{name: "company", path: "/companies/", fields: companyFields, decode: decodeCompanyRaw, id: func(c Company) int64 { return int64(c.ID) }}
-	contacts  = resource[Contact]{name: "contact", path: "/contacts/", fields: contactFields, decode: decodeContactRaw, id: func(c Contact) int64 { return int64(c.ID) }}
-	products  = resource[Product]{name: "product", path: "/products/", decode: decodeProductRaw, id: func(p Product) int64 { return int64(p.ID) }}
-	deals     = resource[Deal]{name: "deal", path: "/deals/", decode: decodeDealRaw, id: func(d Deal) int64 { return int64(d.ID) }}
-	orders    = resource[Order]{name: "order", path: "/orders/", decode: decodeOrderRaw, id: func(o Order) int64 { return int64(o.ID) }}
+	companies = resource[Company]{name: "company", path: "/companies/", fields: companyFields, decode: decodeCompanyRaw, id: func(c Company) int64 { return int64(c.ID) },
+		required: map[string]func(Company) string{"name": func(c Company) string { return c.Name }}}
+	contacts = resource[Contact]{name: "contact", path: "/contacts/", fields: contactFields, decode: decodeContactRaw, id: func(c Contact) int64 { return int64(c.ID) },
+		required: map[string]func(Contact) string{"first_name": func(c Contact) string { return c.FirstName }}}
+	products = resource[Product]{name: "product", path: "/products/", fields: productFields, decode: decodeProductRaw, id: func(p Product) int64 { return int64(p.ID) },
+		required: map[string]func(Product) string{"name": func(p Product) string { return p.Name }}}
+	deals  = resource[Deal]{name: "deal", path: "/deals/", fields: dealFields, decode: decodeDealRaw, id: func(d Deal) int64 { return int64(d.ID) }}
+	orders = resource[Order]{name: "order", path: "/orders/", fields: orderFields, decode: decodeOrderRaw, id: func(o Order) int64 { return int64(o.ID) }}
 )
 
 // query returns q with the resource's fields= set (unless q sets its own).
@@ -69,26 +78,28 @@ func get[T any](ctx context.Context, c *Client, r resource[T], id int64) (T, err
 	return v, nil
 }
 
-// findOne reads the records q selects and keeps those match accepts: the
-// filters Clientify offers are substring searches (query) or unconfirmed
-// (email, sku, order_id), so the natural key is compared here, exactly. Two
-// or more matches are a DuplicateKeyError; records that fail to decode make
-// a miss an error (one of them may be the record).
-func findOne[T any](ctx context.Context, c *Client, r resource[T], q url.Values, subject Subject, match func(T) bool) (T, bool, error) {
+// findOne reads the records each of qs selects and keeps those match
+// accepts: the filters Clientify offers are substring searches (query) or
+// unconfirmed (email, sku, order_id), so the natural key is compared here,
+// exactly. Two or more matches are a DuplicateKeyError; records that fail
+// to decode make a miss an error (one of them may be the record).
+func findOne[T any](ctx context.Context, c *Client, r resource[T], qs []url.Values, subject Subject, match func(T) bool) (T, bool, error) {
 	var zero T
 	var found []T
 	var bad []error
-	err := pages(ctx, c, r.path, r.query(q), r.name, r.decode, func(items []T, b []error) error {
-		bad = append(bad, b...)
-		for _, v := range items {
-			if match(v) {
-				found = append(found, v)
+	for _, q := range qs {
+		err := pages(ctx, c, r.path, r.query(q), r.name, r.decode, func(items []T, b []error) error {
+			bad = append(bad, b...)
+			for _, v := range items {
+				if match(v) {
+					found = append(found, v)
+				}
 			}
+			return nil
+		})
+		if err != nil {
+			return zero, false, err
 		}
-		return nil
-	})
-	if err != nil {
-		return zero, false, err
 	}
 	switch len(found) {
 	case 0:
@@ -125,17 +136,64 @@ func (c *Client) Company(ctx context.Context, id int64) (Company, error) {
 }
 
 // FindCompanyByTaxID returns the company whose
-// taxpayer_identification_number is taxID (compared as NormTaxID). It
-// searches with query= (a substring search that matches a NIF; a literal
+// taxpayer_identification_number is taxID (compared as NormTaxID, so
+// "B 12345678", "b-12345678" and "B12345678" are one key). It searches
+// with query= (a substring search that matches a NIF; a literal
 // taxpayer_identification_number= filter is not honoured, reference
-// samples) and compares the key itself.
+// samples) by taxIDQueries and compares the key itself; two companies
+// holding the key, however written, are a DuplicateKeyError.
 func (c *Client) FindCompanyByTaxID(ctx context.Context, taxID string) (Company, bool, error) {
 	key := NormTaxID(taxID)
 	s := Subject{Resource: "company", Key: "taxpayer_identification_number", Value: taxID}
 	if key == "" {
 		return Company{}, false, nil
 	}
-	return findOne(ctx, c, companies, url.Values{"query": {taxID}}, s, func(v Company) bool { return NormTaxID(v.TaxpayerID) == key })
+	return findOne(ctx, c, companies, taxIDQueries(taxID), s, func(v Company) bool { return NormTaxID(v.TaxpayerID) == key })
+}
+
+// taxIDQueries are the query= searches whose results hold every record
+// with taxID's key however Clientify holds it: Clientify compares taxpayer
+// ids exactly (a company "B 12345678" is not a duplicate of "B12345678")
+// and query= is a substring search, so a search for the id as given misses
+// the id written with a blank. The searches are the id as given, its
+// normalised form and, when it has at least 5, its longest run of digits
+// (in "B12345678", "B 12345678", "ESB12345678" alike); a search whose text
+// contains another's finds a subset of that one's and is left out, so the
+// usual NIF or CIF costs one search, by its digits.
+func taxIDQueries(taxID string) []url.Values {
+	cands := []string{strings.TrimSpace(taxID), NormTaxID(taxID)}
+	run, best := "", ""
+	for _, r := range NormTaxID(taxID) + "x" {
+		if r >= '0' && r <= '9' {
+			run += string(r)
+			continue
+		}
+		if len(run) > len(best) {
+			best = run
+		}
+		run = ""
+	}
+	if len(best) >= 5 {
+		cands = append(cands, best)
+	}
+	var keep []string
+	for i, a := range cands {
+		la, drop := strings.ToLower(a), a == ""
+		for j, b := range cands {
+			lb := strings.ToLower(b)
+			if i != j && b != "" && strings.Contains(la, lb) && (la != lb || j < i) {
+				drop = true
+			}
+		}
+		if !drop {
+			keep = append(keep, a)
+		}
+	}
+	qs := make([]url.Values, len(keep))
+	for i, k := range keep {
+		qs[i] = url.Values{"query": {k}}
+	}
+	return qs
 }
 
 // Contacts reads the contacts q selects (nil: all), a page at a time.
@@ -155,18 +213,19 @@ func (c *Client) FindContactByEmail(ctx context.Context, addr string) (Contact, 
 	if NormEmail(addr) == "" {
 		return Contact{}, false, nil
 	}
-	return findOne(ctx, c, contacts, url.Values{"email": {NormEmail(addr)}}, s, func(v Contact) bool { return v.HasEmail(addr) })
+	return findOne(ctx, c, contacts, []url.Values{{"email": {NormEmail(addr)}}}, s, func(v Contact) bool { return v.HasEmail(addr) })
 }
 
 // FindContactByTaxID returns the contact whose
-// taxpayer_identification_number is taxID, searching with query=.
+// taxpayer_identification_number is taxID (compared as NormTaxID),
+// searching with query= as FindCompanyByTaxID does.
 func (c *Client) FindContactByTaxID(ctx context.Context, taxID string) (Contact, bool, error) {
 	key := NormTaxID(taxID)
 	s := Subject{Resource: "contact", Key: "taxpayer_identification_number", Value: taxID}
 	if key == "" {
 		return Contact{}, false, nil
 	}
-	return findOne(ctx, c, contacts, url.Values{"query": {taxID}}, s, func(v Contact) bool { return NormTaxID(v.TaxpayerID) == key })
+	return findOne(ctx, c, contacts, taxIDQueries(taxID), s, func(v Contact) bool { return NormTaxID(v.TaxpayerID) == key })
 }
 
 // Products reads the products q selects (nil: all), a page at a time.
@@ -187,7 +246,7 @@ func (c *Client) FindProductBySKU(ctx context.Context, sku string) (Product, boo
 	if key == "" {
 		return Product{}, false, nil
 	}
-	return findOne(ctx, c, products, url.Values{"sku": {key}}, s, func(v Product) bool { return NormSKU(string(v.SKU)) == key })
+	return findOne(ctx, c, products, []url.Values{{"sku": {key}}}, s, func(v Product) bool { return NormSKU(string(v.SKU)) == key })
 }
 
 // Deals reads the deals q selects (nil: all; status_id=3 the won ones), a
@@ -219,5 +278,5 @@ func (c *Client) FindOrderByOrderID(ctx context.Context, orderID string) (Order,
 	if key == "" {
 		return Order{}, false, nil
 	}
-	return findOne(ctx, c, orders, url.Values{"order_id": {key}}, s, func(v Order) bool { return NormSKU(string(v.OrderID)) == key })
+	return findOne(ctx, c, orders, []url.Values{{"order_id": {key}}}, s, func(v Order) bool { return NormSKU(string(v.OrderID)) == key })
 }

@@ -176,6 +176,17 @@ type Product struct {
 	Modified     Time          `json:"modified"`
 }
 
+// productFields, dealFields and orderFields are the fields= of product,
+// deal and order reads. v2 is known to refuse contact and company listings
+// without fields= (FormsCRM's capture); whether it refuses the others is
+// unconfirmed, so every read names the fields the client decodes (the
+// official node sends fields= everywhere, and v1 honours it too).
+const (
+	productFields = "id,url,sku,name,description,price,owner,custom_fields,created,modified"
+	dealFields    = "id,url,name,amount,currency,contact,contact_name,contact_email,company,company_name,pipeline,pipeline_desc,pipeline_stage,pipeline_stage_desc,status,status_desc,probability,probability_desc,expected_closed_date,actual_closed_date,owner,products,custom_fields,created,modified"
+	orderFields   = "id,url,order_id,status,order_date,ecommerce,currency,contact,company,total,items,created,modified"
+)
+
 // Deal is a Clientify deal (read only for ferry). Contact, company,
 // pipeline and stage are relations written as hyperlinks.
 type Deal struct {

@@ -44,7 +44,18 @@ type WebhookHint struct {
 	// Changed lists the fields the body's changes name (unconfirmed shape;
 	// both {"field": [old, new]} and {"field": {"old", "new"}} give names).
 	Changed []string
+	// UserID is the user whose change it was, and AccountID the account,
+	// when the body says (the shapes with the event at the root carry
+	// user_id and account_id; the hook shapes do not): 0 otherwise.
+	UserID, AccountID int64
 }
+
+// Own reports a change made by the API user apiUser (Client.Me's id): the
+// hub's own write coming back, since Clientify fires a webhook for every
+// change, the API's included. It is false when the body names no user, so
+// a hook-shaped delivery is never taken for an echo; the hub then tells its
+// own writes by the record's version (WebhookKey) instead.
+func (h WebhookHint) Own(apiUser int64) bool { return apiUser != 0 && h.UserID == apiUser }
 
 // Deleted reports a deletion event. The hub deletes nothing on the other
 // side: a deletion is logged for a person.
@@ -82,6 +93,12 @@ func DecodeWebhook(body []byte) (WebhookHint, error) {
 	}
 	h.Event = strings.TrimSpace(orStr(event, hook.Event))
 	h.HookID = int64(hook.ID)
+	for k, p := range map[string]*int64{"user_id": &h.UserID, "account_id": &h.AccountID} {
+		var n ID
+		if raw, ok := top[k]; ok && json.Unmarshal(raw, &n) == nil && n > 0 {
+			*p = int64(n)
+		}
+	}
 	res, action, ok := strings.Cut(h.Event, ".")
 	if !ok || res == "" || action == "" {
 		return h, fmt.Errorf("%w: the webhook names no event <entity>.<action> (%q)", model.ErrBadPayload, h.Event)

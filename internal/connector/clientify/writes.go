@@ -35,8 +35,8 @@ func (in CompanyInput) body() map[string]any {
 	put(b, "business_name", in.BusinessName)
 	put(b, "taxpayer_identification_number", strings.TrimSpace(in.TaxpayerID))
 	put(b, "description", in.Description)
-	if len(in.CustomFields) > 0 {
-		b["custom_fields"] = in.CustomFields
+	if cf := customFields(in.CustomFields); len(cf) > 0 {
+		b["custom_fields"] = cf
 	}
 	return b
 }
@@ -86,8 +86,8 @@ func (in ContactInput) body(create bool) map[string]any {
 	if !in.Company.IsZero() {
 		b["company"] = in.Company
 	}
-	if len(in.CustomFields) > 0 {
-		b["custom_fields"] = in.CustomFields
+	if cf := customFields(in.CustomFields); len(cf) > 0 {
+		b["custom_fields"] = cf
 	}
 	if len(in.Tags) > 0 {
 		b["tags"] = in.Tags
@@ -117,12 +117,15 @@ type ProductInput struct {
 	CustomFields []CustomField
 }
 
+// body is the product's fields. The price is always written (a zero price
+// is a price); an empty SKU or name is left out.
 func (in ProductInput) body() map[string]any {
-	b := map[string]any{"sku": NormSKU(in.SKU), "price": in.Price}
+	b := map[string]any{"price": in.Price}
+	put(b, "sku", NormSKU(in.SKU))
 	put(b, "name", in.Name)
 	put(b, "description", in.Description)
-	if len(in.CustomFields) > 0 {
-		b["custom_fields"] = in.CustomFields
+	if cf := customFields(in.CustomFields); len(cf) > 0 {
+		b["custom_fields"] = cf
 	}
 	return b
 }
@@ -141,8 +144,12 @@ type OrderInput struct {
 	Items     []OrderItem
 }
 
+// body is the order's fields; an empty order_id is left out, and so are
+// no items (an update without items keeps the order's lines; a PUT with
+// items replaces them).
 func (in OrderInput) body() map[string]any {
-	b := map[string]any{"order_id": NormSKU(in.OrderID)}
+	b := map[string]any{}
+	put(b, "order_id", NormSKU(in.OrderID))
 	put(b, "status", in.Status)
 	put(b, "ecommerce", in.Ecommerce)
 	put(b, "currency", in.Currency)
@@ -155,10 +162,27 @@ func (in OrderInput) body() map[string]any {
 	if !in.Company.IsZero() {
 		b["company"] = in.Company
 	}
-	items := make([]OrderItem, len(in.Items))
-	copy(items, in.Items)
-	b["items"] = items
+	if len(in.Items) > 0 {
+		items := make([]OrderItem, len(in.Items))
+		copy(items, in.Items)
+		b["items"] = items
+	}
 	return b
+}
+
+// customFields are the values to write: Clientify refuses a blank value
+// (400 {"custom_fields": [{"value": ["This field may not be blank."]}]}; the
+// PHP client writes "--" for an empty one), so an empty value is left out,
+// as other empty fields are, and the field keeps what it has.
+func customFields(in []CustomField) []CustomField {
+	var out []CustomField
+	for _, f := range in {
+		if strings.TrimSpace(f.Field) == "" || strings.TrimSpace(string(f.Value)) == "" {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 func put(b map[string]any, k, v string) {
@@ -215,9 +239,28 @@ func create[T any](ctx context.Context, c *Client, r resource[T], body map[strin
 }
 
 // update PUTs body to r's record id: absolute values, so repeating it is
-// safe.
+// safe. A PUT is a full update in DRF: when body lacks one of r's required
+// fields (an update of a contact's title alone has no first_name), the
+// record is read first and the field sent with its current value, so that
+// the update changes only what it was given.
 func update[T any](ctx context.Context, c *Client, r resource[T], id int64, body map[string]any, subject Subject) (T, error) {
 	var zero T
+	var cur *T
+	for k, val := range r.required {
+		if _, ok := body[k]; ok {
+			continue
+		}
+		if cur == nil {
+			v, err := get(ctx, c, r, id)
+			if err != nil {
+				return zero, err
+			}
+			cur = &v
+		}
+		if x := strings.TrimSpace(val(*cur)); x != "" {
+			body[k] = x
+		}
+	}
 	var raw json.RawMessage
 	if _, err := c.call(ctx, http.MethodPut, c.path(r.path+strconv.FormatInt(id, 10), nil), body, true, subject, &raw); err != nil {
 		return zero, err

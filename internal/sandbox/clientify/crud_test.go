@@ -173,6 +173,19 @@ func TestNestedLists(t *testing.T) {
 	if fmt.Sprint(c["phones"]) != fmt.Sprint(before["phones"]) {
 		t.Errorf("IgnoreNestedUpdate: phones %v, before %v", c["phones"], before["phones"])
 	}
+	// It covers the lists served as sub-resources only: an order's items
+	// and a deal's products, which have none, still change by PUT/PATCH.
+	o := e2.must(e2.req("POST", "/v1/orders/", map[string]any{"order_id": "S1", "items": []any{map[string]any{"name": "Taza", "price": 2, "quantity": 1}}}), 201).obj(t)
+	o = e2.must(e2.req("PUT", fmt.Sprintf("/v1/orders/%d/", num(o["id"])), map[string]any{"items": []any{map[string]any{"name": "Taza", "price": 2, "quantity": 3}}}), 200).obj(t)
+	if items := o["items"].([]any); len(items) != 1 || num(items[0].(map[string]any)["quantity"]) != 3 || num(o["total"]) != 6 {
+		t.Errorf("IgnoreNestedUpdate: order items %v total %v", o["items"], o["total"])
+	}
+	p := e2.sb.IDs(Products)[0]
+	d := e2.must(e2.req("POST", "/v1/deals/", map[string]any{"name": "D"}), 201).obj(t)
+	d = e2.must(e2.req("PATCH", fmt.Sprintf("/v1/deals/%d/", num(d["id"])), map[string]any{"products": []any{map[string]any{"product_id": p, "quantity": 2}}}), 200).obj(t)
+	if ps := d["products"].([]any); len(ps) != 1 {
+		t.Errorf("IgnoreNestedUpdate: deal products %v", d["products"])
+	}
 }
 
 func TestDealsPipelines(t *testing.T) {

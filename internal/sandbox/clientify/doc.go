@@ -159,8 +159,9 @@
 //     case-insensitively; sku exactly; status (contacts); order_id (orders).
 //   - Nested lists on PUT/PATCH replace the list when the key is there
 //     (entries keep their id when they send it); Options.IgnoreNestedUpdate
-//     ignores them instead, as the PHP client's use of the sub-resources may
-//     mean. The flat email/phone shortcuts (and on companies too) work only
+//     ignores emails, phones, addresses and websites instead, as the PHP
+//     client's use of the sub-resources may mean (an order's items and a
+//     deal's products, which have no sub-resource, still change). The flat email/phone shortcuts (and on companies too) work only
 //     on create; flat address/city/postal_code are ignored (prefer
 //     addresses[]).
 //   - Custom field values may not be blank (the PHP client writes "--" for an

@@ -56,7 +56,7 @@ type Options struct {
 	NoFieldsRequirement bool // v2 contact and company lists work without fields=
 	TaxIDFilter         bool // taxpayer_identification_number= filters lists (default: ignored, per FormsCRM)
 	DjangoLookups       bool // modified__gte style filters too (default: only modified[gte])
-	IgnoreNestedUpdate  bool // PUT/PATCH ignore emails/phones/addresses/websites (only sub-resources change them)
+	IgnoreNestedUpdate  bool // PUT/PATCH ignore emails/phones/addresses/websites (only sub-resources change them; order items and deal products still change)
 
 	Faults         fault.Config   // 5xx HTML pages, drops, latency in front of the API
 	CommitThenFail CommitThenFail // writes that take effect and then answer 500

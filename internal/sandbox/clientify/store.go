@@ -51,7 +51,9 @@ func (s *Server) saveWith(res *resource, r *rec, body map[string]any, m mode, a 
 		if f.kind == fConst || f.kind == fComputed || f.readOnly || res.computed[f.name] != nil {
 			continue
 		}
-		if f.kind == fList && m != mCreate && s.opts.IgnoreNestedUpdate {
+		// Only the lists served as sub-resources (Options): an order's
+		// items and a deal's products have no other way to change.
+		if f.kind == fList && m != mCreate && s.opts.IgnoreNestedUpdate && nestedNames[f.name] {
 			continue
 		}
 		raw, present := w.body[f.name]
