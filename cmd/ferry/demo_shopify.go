@@ -29,7 +29,7 @@ func runShopifyDemo(ctx context.Context, g *globals, cmd *cobra.Command, dataDir
 	out := cmd.OutOrStdout()
 	// The shop sells at the Finnish 25.5 % VAT, prices included, as Odoo's
 	// "25.5% incl." tax does: totals agree to the cent.
-	shop, err := shopifysandbox.New(shopifysandbox.Options{Orders: 150, Products: 12, VATRate: 0.255, RestoreRate: 200, MaximumAvailable: 4000})
+	shop, err := shopifysandbox.New(shopifysandbox.Options{Orders: 150, Products: 12, VATRate: 0.255, RestoreRate: 1000, MaximumAvailable: 20000})
 	if err != nil {
 		return err
 	}
@@ -103,10 +103,18 @@ connections:
     kind: odoo
     settings: {url: %q, database: ferry}
     credentials: {login: admin, api_key: demo-key}
+    # The sandbox is local: no need for a real server's pace.
+    rate_limit: 200
 routes:
   products:
     # Shopify's products into Odoo (the seed's Products queue).
     flow: products
+    from: shopify
+    to: erp
+    schedule: "@every 60s"
+  customers:
+    # The seed's Customer queue: Shopify's customers with their addresses.
+    flow: customers
     from: shopify
     to: erp
     schedule: "@every 60s"
@@ -192,7 +200,7 @@ func shopifyDemoOnce(ctx context.Context, cfg *config.Config, out io.Writer, tim
 		}
 		return nil
 	}
-	if err := run("products"); err != nil {
+	if err := run("products", "customers"); err != nil {
 		return err
 	}
 	for _, p := range erp.SearchRead("product.product", []any{[]any{"default_code", "!=", false}}, []string{"default_code"}) {

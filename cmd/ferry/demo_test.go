@@ -112,3 +112,31 @@ func TestDemoRefusesAnEarlierDemosDataDir(t *testing.T) {
 		t.Fatalf("demo on a used data dir: %v", err)
 	}
 }
+
+// The Shopify scenario (seed 003) as a new user runs it: Shopify's products
+// and customers into Odoo, orders once (risky and cancelled ones held as
+// quotations, one confirmed after review), deliveries back, returns
+// credited, payouts booked, and nothing failed.
+func TestDemoOnceShopify(t *testing.T) {
+	t.Parallel()
+	out, _, err := runFerry(t, "demo", "--scenario", "shopify-odoo", "--once", "--data-dir", t.TempDir(), "--addr", freeAddr(t))
+	if err != nil {
+		t.Fatalf("demo --scenario shopify-odoo --once: %v\n%s", err, out)
+	}
+	var res struct {
+		Routes    map[string]demoCounts
+		Held      int    `json:"held_for_review"`
+		Confirmed string `json:"confirmed_after_review"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	r := res.Routes
+	if r["products"].Created == 0 || r["customers"].Created == 0 || r["orders"].Created == 0 || r["shipped-orders"].Created == 0 ||
+		r["shipments"].Updated == 0 || r["stock"].Updated == 0 || r["refunds"].Created != 2 || r["payouts"].Created == 0 {
+		t.Fatalf("counts %+v", r)
+	}
+	if res.Held == 0 || res.Confirmed == "" {
+		t.Fatalf("held %d, confirmed %q", res.Held, res.Confirmed)
+	}
+}
