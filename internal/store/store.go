@@ -375,8 +375,8 @@ type SkipFilter struct {
 	Route string
 	// Entities, when set, restricts to these records.
 	Entities []string
-	Limit  int
-	Offset int
+	Limit    int
+	Offset   int
 }
 
 // Role is what a user may do: viewers read, operators also retry, run and
