@@ -223,7 +223,7 @@ func shopifyDemoOnce(ctx context.Context, cfg *config.Config, out io.Writer, tim
 	confirmed := ""
 	for _, o := range held {
 		if o.Review == "held" && o.Reason != "" && o.TargetState != "cancelled" {
-			if err := h.Flows.ReviewOrder(passCtx, o.Route, o.OrderID, true, "demo"); err != nil {
+			if _, err := h.Flows.ReviewOrder(passCtx, o.Route, o.OrderID, true, "demo"); err != nil {
 				return fmt.Errorf("confirming held order %s: %w", o.Number, err)
 			}
 			confirmed = o.Number

@@ -92,13 +92,13 @@ func TestShopifyOdooEndToEnd(t *testing.T) {
 	if err != nil || len(held) != len(heldLinks) || held[0].Reason == "" || held[0].TargetState != "quotation" {
 		t.Fatalf("held orders %+v (%v)", held, err)
 	}
-	if err := h.rt.ReviewOrder(ctx, held[0].Route, held[0].OrderID, true, "tester"); err != nil {
+	if _, err := h.rt.ReviewOrder(ctx, held[0].Route, held[0].OrderID, true, "tester"); err != nil {
 		t.Fatal(err)
 	}
 	if rows := esb.SearchRead("sale.order", []any{[]any{"id", "=", toFloat(held[0].RemoteID)}}, []string{"state"}); len(rows) != 1 || rows[0]["state"] != "sale" {
 		t.Fatalf("the confirmed quotation is %v", rows)
 	}
-	if err := h.rt.ReviewOrder(ctx, held[0].Route, held[0].OrderID, true, "tester"); err == nil || !strings.Contains(err.Error(), "confirmed already by tester") {
+	if _, err := h.rt.ReviewOrder(ctx, held[0].Route, held[0].OrderID, true, "tester"); err == nil || !strings.Contains(err.Error(), "confirmed already by tester") {
 		t.Fatalf("a second review: %v", err)
 	}
 	delete(isHeld, held[0].RemoteID)

@@ -510,7 +510,11 @@ func (rt *Runtime) MoneyRecords(ctx context.Context, flowName string, limit int)
 			}
 			var d moneyLinkData
 			_ = json.Unmarshal(l.Data, &d)
-			out = append(out, MoneyRecord{Route: r.Name, Source: r.From, Target: r.To, ID: id, RemoteID: l.RemoteID, Number: d.Number,
+			remote := l.RemoteID
+			if strings.HasPrefix(remote, "none:") {
+				remote = "" // nothing was booked; Warning says why
+			}
+			out = append(out, MoneyRecord{Route: r.Name, Source: r.From, Target: r.To, ID: id, RemoteID: remote, Number: d.Number,
 				Order: d.Order, Total: d.Total, Currency: d.Currency, Warning: d.Warning, At: l.SyncedAt})
 		}
 	}

@@ -247,34 +247,36 @@ func (rt *Runtime) HeldOrders(ctx context.Context) ([]HeldOrder, error) {
 
 // ReviewOrder carries out a person's decision on an order held for review:
 // confirm it (running the route's workflow for it) or cancel it, in the
-// target.
-func (rt *Runtime) ReviewOrder(ctx context.Context, route, orderID string, confirm bool, who string) error {
+// target. It answers the order's name for people ("order #1052").
+func (rt *Runtime) ReviewOrder(ctx context.Context, route, orderID string, confirm bool, who string) (string, error) {
 	r, err := rt.Route(route)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if r.Flow != "orders" {
-		return fmt.Errorf("route %s is not an orders route", route)
+		return "", fmt.Errorf("route %s is not an orders route", route)
 	}
 	sink, err := As[HoldSink](ctx, rt, r, r.To, "a target that holds orders for review")
 	if err != nil {
-		return err
+		return "", err
 	}
 	local := r.From + ":" + orderID
-	return rt.withKeys(ctx, []string{"order-review:" + r.To + ":" + local}, func() error {
+	name := "order " + orderID
+	err = rt.withKeys(ctx, []string{"order-review:" + r.To + ":" + local}, func() error {
 		links, err := rt.linksByLocal(ctx, r.To, reviewLink, []string{local})
 		if err != nil {
 			return err
 		}
 		l, ok := links[local]
 		if !ok {
-			return fmt.Errorf("route %s: order %s was never held for review in %s", r.Name, orderID, r.To)
+			return badRequest("route %s: order %s was never held for review in %s", r.Name, orderID, r.To)
 		}
 		var d reviewData
 		_ = json.Unmarshal(l.Data, &d)
 		entity := "order " + nonEmpty(d.ShopNumber, orderID)
+		name = entity
 		if d.Review != reviewHeld {
-			return fmt.Errorf("route %s: %s was %s already by %s", r.Name, entity, d.Review, nonEmpty(d.ReviewedBy, "someone"))
+			return badRequest("route %s: %s was %s already by %s", r.Name, entity, d.Review, nonEmpty(d.ReviewedBy, "someone"))
 		}
 		if confirm {
 			w, found := workflowFor(ordersOptions(r).Workflows, model.Order{FinancialStatus: d.Financial, PaymentMethod: model.Method{Name: d.Gateway}})
@@ -292,6 +294,7 @@ func (rt *Runtime) ReviewOrder(ctx context.Context, route, orderID string, confi
 		}
 		return rt.noteReviewed(ctx, r, l, d.Review, who)
 	})
+	return name, err
 }
 
 // fillHeldStates adds the target's link and live state to the orders still

@@ -62,6 +62,8 @@ type InvoiceMethodsRequest struct {
 
 // ReviewRequest is a person's decision on an order held for review.
 type ReviewRequest struct {
+	// Order is the shop's id of the order (as the sales page lists it).
+	Order string `json:"order"`
 	// Decision is confirm or cancel.
 	Decision string `json:"decision"`
 }
@@ -140,12 +142,12 @@ func (s *Server) endpoints() []endpoint {
 		{Method: "GET", Path: "/api/v1/sales", Role: store.RoleViewer, Summary: "The sales page: orders held for review (risky quotations) with their target's live state, credit notes of refunds and bank statements of payouts", Resp: salesData{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
 			return s.sales(r)
 		}},
-		{Method: "POST", Path: "/api/v1/routes/{name}/orders/{id}/review", Role: store.RoleOperator, Summary: "Confirm (running the route's workflow) or cancel an order held for review; id is the shop's order id", Body: ReviewRequest{}, Resp: Message{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
+		{Method: "POST", Path: "/api/v1/routes/{name}/review", Role: store.RoleOperator, Summary: "Confirm (running the route's workflow) or cancel an order an orders route held for review", Body: ReviewRequest{}, Resp: Message{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
 			var req ReviewRequest
 			if err := decodeBody(r, &req); err != nil {
 				return nil, err
 			}
-			return message(s.reviewOrder(r, r.PathValue("name"), r.PathValue("id"), req.Decision))
+			return message(s.reviewOrder(r, r.PathValue("name"), req.Order, req.Decision))
 		}},
 		{Method: "GET", Path: "/api/v1/reports/sales", Role: store.RoleViewer, Summary: "Sales of the orders ferry imported by day, product or instance, with a pivot per instance in the main currency", Query: []param{{"by", "day (default), product or instance"}, {"from", "first date, 2026-11-01"}, {"to", "last date, inclusive"}}, Resp: flow.SalesReport{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
 			sq, _, err := salesQuery(r)

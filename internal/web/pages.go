@@ -238,7 +238,7 @@ func (s *Server) mountDashboard() {
 	page("POST /routes/{name}/process", store.RoleOperator, s.formProcessNow)
 	page("POST /routes/{name}/export", store.RoleOperator, s.formExport)
 	page("POST /routes/{name}/refresh", store.RoleOperator, s.formRefresh)
-	page("POST /routes/{name}/orders/{id}/review", store.RoleOperator, s.formReview)
+	page("POST /routes/{name}/review", store.RoleOperator, s.formReview)
 	page("POST /jobs/{id}/retry", store.RoleOperator, s.formRetry)
 	page("POST /jobs/{id}/cancel", store.RoleOperator, s.formCancel)
 	page("POST /routes/{name}/mappings", store.RoleAdmin, s.formOrdersMapping)

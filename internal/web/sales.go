@@ -68,15 +68,16 @@ func (s *Server) reviewOrder(r *http.Request, route, orderID, decision string) (
 		return "", badInput("route %s: order %s: decision %q: want confirm or cancel", route, orderID, decision)
 	}
 	p, _ := principalOf(r)
-	if err := s.hub.Flows.ReviewOrder(r.Context(), route, orderID, confirm, p.User); err != nil {
+	name, err := s.hub.Flows.ReviewOrder(r.Context(), route, orderID, confirm, p.User)
+	if err != nil {
 		return "", err
 	}
 	what := map[bool]string{true: "confirmed", false: "cancelled"}[confirm]
-	s.audit(r, route, "order "+orderID, what+" the order held for review")
-	return fmt.Sprintf("route %s: order %s %s", route, orderID, what), nil
+	s.audit(r, route, name, what+" after review")
+	return fmt.Sprintf("route %s: %s %s", route, name, what), nil
 }
 
 func (s *Server) formReview(w http.ResponseWriter, r *http.Request) {
-	msg, err := s.reviewOrder(r, r.PathValue("name"), r.PathValue("id"), r.PostFormValue("decision"))
+	msg, err := s.reviewOrder(r, r.PathValue("name"), r.PostFormValue("order"), r.PostFormValue("decision"))
 	s.done(w, r, "/sales", msg, err)
 }
