@@ -179,3 +179,62 @@ func TestOdooShopifyProducts(t *testing.T) {
 		t.Fatal("no SKU of Odoo's is in Shopify")
 	}
 }
+
+// The products route with a pricelist: Shopify gets the pricelist's prices
+// (a variant's own fixed price, else the pricelist's 10 % off every product),
+// not Odoo's list prices.
+func TestOdooShopifyProductsAtPricelist(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ssb, sfy, _ := newShopify(t, "sfy", sfysandbox.Options{Orders: -1, Products: -1, RestoreRate: 1000, MaximumAvailable: 20000})
+	esb, erp := newOdoo(t, "erp", odoosandbox.Options{Version: 17, Currency: "EUR"})
+	variants := esb.SearchRead("product.product", []any{[]any{"default_code", "!=", false}}, []string{"default_code", "lst_price"})
+	if len(variants) < 2 {
+		t.Fatalf("Odoo has %d products with a code", len(variants))
+	}
+	pl, err := erp.Create(ctx, "product.pricelist", []map[string]any{{"name": "Shopify EUR"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixedSKU := variants[0]["default_code"].(string)
+	if _, err := erp.Create(ctx, "product.pricelist.item", []map[string]any{
+		{"pricelist_id": pl[0], "applied_on": "0_product_variant", "product_id": variants[0]["id"], "compute_price": "fixed", "fixed_price": 9.99, "min_quantity": 0},
+		{"pricelist_id": pl[0], "applied_on": "3_global", "compute_price": "percentage", "percent_price": 10, "min_quantity": 0},
+		{"pricelist_id": pl[0], "applied_on": "3_global", "compute_price": "percentage", "percent_price": 50, "min_quantity": 10},
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	routes := []flow.Route{{Name: "products", Flow: "products", From: "erp", To: "sfy", Options: &flow.ProductsOptions{BatchSize: 20, Pricelist: fmt.Sprint(pl[0])}}}
+	h := newHarnessWith(t, mcfsandbox.Options{Orders: -1, Products: -1}, routes, erp, harnessOpts{extra: map[string]connector.Conn{"sfy": sfy}})
+	h.pass(t, "products")
+	if c := h.rt.Counts()["products"]; c.Created == 0 || c.Failed > 0 {
+		t.Fatalf("products: %+v", c)
+	}
+	checked := 0
+	for _, v := range variants {
+		sku := v["default_code"].(string)
+		got, ok := shopifyPrice(ssb, sku)
+		if !ok {
+			continue
+		}
+		want := fmt.Sprintf("%.2f", toFloatAny(v["lst_price"])*0.9)
+		if sku == fixedSKU {
+			want = "9.99"
+		}
+		if got != want {
+			t.Errorf("SKU %s: Shopify sells at %s, want %s (list price %v)", sku, got, want, v["lst_price"])
+		}
+		checked++
+	}
+	if checked < 2 {
+		t.Fatalf("only %d SKUs reached Shopify", checked)
+	}
+}
+
+// shopifyPrice is the price the Shopify sandbox sells sku at.
+func shopifyPrice(sb *sfysandbox.Server, sku string) (string, bool) { return sb.VariantPrice(sku) }
+
+func toFloatAny(v any) float64 {
+	f, _ := v.(float64)
+	return f
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/ferryhub/ferry/internal/jobs"
@@ -17,6 +18,12 @@ type ProductsOptions struct {
 	BatchSize int `yaml:"batch_size" json:"batch_size"`
 	// Overlap is how far before its cursor each pass re-reads. Default 2m.
 	Overlap time.Duration `yaml:"overlap" json:"overlap"`
+	// Pricelist is the id of a source pricelist whose prices the shop gets
+	// instead of the list prices (seed 003): its rules for one quantity, a
+	// SKU's own rule first, else a rule for every product. A change of the
+	// pricelist alone is not a change of the products: export them again
+	// (Create on the Products page). Empty: list prices.
+	Pricelist string `yaml:"pricelist" json:"pricelist,omitempty"`
 }
 
 // Validate checks the options.
@@ -333,6 +340,11 @@ func exportProducts(ctx context.Context, rt *Runtime, r Route, products []model.
 	if err != nil {
 		return res, err
 	}
+	if pl := productsOptions(r).Pricelist; pl != "" {
+		if products, err = withPricelist(ctx, rt, r, pl, products); err != nil {
+			return res, err
+		}
+	}
 	var spill []model.Product
 	var ups []model.ProductUpsert
 	var upsLinked []bool
@@ -407,4 +419,66 @@ func exportProducts(ctx context.Context, rt *Runtime, r Route, products []model.
 		}
 	}
 	return res, nil
+}
+
+// withPricelist returns products with the prices of the source's pricelist
+// id: for quantity one, a SKU's own rule, else a rule for every product
+// (category rules are the source's to apply: they are left out).
+func withPricelist(ctx context.Context, rt *Runtime, r Route, id string, products []model.Product) ([]model.Product, error) {
+	src, err := As[PricelistSource](ctx, rt, r, r.From, "a pricelist source")
+	if err != nil {
+		return nil, err
+	}
+	pls, err := src.Pricelists(ctx, []string{id})
+	if err != nil {
+		return nil, fmt.Errorf("route %s: reading pricelist %s of %s: %w", r.Name, id, r.From, err)
+	}
+	if len(pls) == 0 {
+		return nil, jobs.NeedsAction(fmt.Sprintf("route %s: %s has no pricelist %s (option pricelist)", r.Name, r.From, id), "route:"+r.Name)
+	}
+	bySKU := map[string]model.PriceRule{}
+	var global *model.PriceRule
+	one := model.DecimalFromInt(1)
+	for _, rule := range pls[0].Rules {
+		if rule.MinQuantity > one {
+			continue
+		}
+		switch {
+		case rule.SKU != "":
+			bySKU[rule.SKU] = rule
+		case rule.Scope == "all products" && global == nil:
+			g := rule
+			global = &g
+		}
+	}
+	price := func(sku string, list model.Decimal) model.Decimal {
+		rule, ok := bySKU[sku]
+		if !ok {
+			if global == nil {
+				return list
+			}
+			rule = *global
+		}
+		if rule.FixedPrice != nil {
+			return *rule.FixedPrice
+		}
+		if rule.DiscountPercent != nil {
+			off := list.Mul(*rule.DiscountPercent).Mul(model.MustDecimal("0.01"))
+			// Prices are in cents.
+			return model.DecimalFromFloat(math.Round((list-off).Float64()*100) / 100)
+		}
+		return list
+	}
+	out := make([]model.Product, len(products))
+	for i, p := range products {
+		p.Price = price(p.SKU, p.Price)
+		vs := make([]model.Variant, len(p.Variants))
+		for j, v := range p.Variants {
+			v.Price = price(v.SKU, v.Price)
+			vs[j] = v
+		}
+		p.Variants = vs
+		out[i] = p
+	}
+	return out, nil
 }

@@ -60,3 +60,14 @@ func (s *Server) ProductCount() int {
 	defer s.mu.Unlock()
 	return len(s.st.products)
 }
+
+// VariantPrice is the price of the variant with sku, as the API shows it.
+func (s *Server) VariantPrice(sku string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := s.variantBySKU(sku)
+	if v == nil {
+		return "", false
+	}
+	return decimal(v.price), true
+}
