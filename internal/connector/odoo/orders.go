@@ -134,7 +134,11 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 		if err := c.finish(ctx, imps, unconfirmed, out); err != nil {
 			return nil, err
 		}
-		return out, c.quotations(ctx, imps, out)
+		if err := c.quotations(ctx, imps, out); err != nil {
+			return nil, err
+		}
+		c.shipShipped(ctx, imps, out)
+		return out, nil
 	}
 	partners, refused, err := c.ensurePartners(ctx, imps, todo)
 	if err != nil {
@@ -181,6 +185,7 @@ func (c *Client) ImportOrders(ctx context.Context, imps []model.OrderImport) ([]
 	if err := c.quotations(ctx, imps, out); err != nil {
 		return nil, err
 	}
+	c.shipShipped(ctx, imps, out)
 	return out, nil
 }
 
