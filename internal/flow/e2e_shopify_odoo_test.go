@@ -13,6 +13,7 @@ import (
 	odoosandbox "github.com/ferryhub/ferry/internal/sandbox/odoo"
 	sfysandbox "github.com/ferryhub/ferry/internal/sandbox/shopify"
 	"github.com/ferryhub/ferry/internal/store"
+	"github.com/ferryhub/ferry/internal/store/storetest"
 )
 
 // Seed 003's core through the flows that exist (issue 17): Shopify's products
@@ -21,6 +22,19 @@ import (
 // orders with their tracking numbers.
 func TestShopifyOdooEndToEnd(t *testing.T) {
 	t.Parallel()
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			url := storetest.SQLiteURL(t)
+			if dialect == "postgres" {
+				url = storetest.PostgresURL(t)
+			}
+			shopifyOdooEndToEnd(t, url)
+		})
+	}
+}
+
+func shopifyOdooEndToEnd(t *testing.T, dbURL string) {
 	ctx := context.Background()
 	ssb, sfy, sfyURL := newShopify(t, "sfy", sfysandbox.Options{Orders: 25, Products: 6, RestoreRate: 1000, MaximumAvailable: 20000})
 	esb, erp := newOdoo(t, "erp", odoosandbox.Options{Version: 17, Currency: "EUR", Products: -1})
@@ -34,10 +48,10 @@ func TestShopifyOdooEndToEnd(t *testing.T) {
 	}
 	routes := []flow.Route{
 		{Name: "products", Flow: "products", From: "sfy", To: "erp", Options: &flow.ProductsOptions{BatchSize: 50}},
-		{Name: "orders", Flow: "orders", From: "sfy", To: "erp", Options: &flow.OrdersOptions{BatchSize: 10, Overlap: time.Minute, ShippingMethods: []flow.Rule{{Match: "*", To: carriers[0]}}}},
+		{Name: "orders", Flow: "orders", From: "sfy", To: "erp", Options: &flow.OrdersOptions{BatchSize: 10, Overlap: time.Minute, ImportCancelled: true, ShippingMethods: []flow.Rule{{Match: "*", To: carriers[0]}}}},
 		{Name: "shipments", Flow: "shipments", From: "erp", To: "sfy", Options: &flow.ShipmentsOptions{Overlap: time.Minute}},
 	}
-	h := newHarnessWith(t, mcfsandbox.Options{Orders: -1, Products: -1}, routes, erp, harnessOpts{extra: map[string]connector.Conn{"sfy": sfy}})
+	h := newHarnessWith(t, mcfsandbox.Options{Orders: -1, Products: -1}, routes, erp, harnessOpts{dbURL: dbURL, extra: map[string]connector.Conn{"sfy": sfy}})
 	h.pass(t, "products")
 	if c := h.rt.Counts()["products"]; c.Created == 0 || c.Failed > 0 {
 		t.Fatalf("products: %+v", c)
@@ -76,11 +90,16 @@ func TestShopifyOdooEndToEnd(t *testing.T) {
 	for _, l := range heldLinks {
 		isHeld[l.RemoteID] = true
 	}
+	cancelled := map[string]bool{}
 	for _, l := range links {
 		rows := esb.SearchRead("sale.order", []any{[]any{"id", "=", toFloat(l.RemoteID)}}, []string{"state", "client_order_ref", "invoice_ids"})
 		want := "sale"
 		if isHeld[l.RemoteID] {
 			want = "draft"
+		}
+		// Orders cancelled in the shop are cancelled quotations.
+		if strings.Contains(string(l.Data), `"shop_status":"cancelled"`) {
+			want, cancelled[l.RemoteID] = "cancel", true
 		}
 		if len(rows) != 1 || rows[0]["state"] != want {
 			t.Fatalf("Odoo order of %s (held %v): %v", l.LocalID, isHeld[l.RemoteID], rows)
@@ -108,11 +127,14 @@ func TestShopifyOdooEndToEnd(t *testing.T) {
 		}
 	}
 	h.pass(t, "shipments")
-	if s := h.rt.Counts()["shipments"]; s.Updated != c.Created-len(isHeld) || s.Failed > 0 {
-		t.Fatalf("shipments: %+v for %d orders, %d held", s, c.Created, len(isHeld))
+	if len(cancelled) == 0 {
+		t.Fatal("no order cancelled in the shop came in as a cancelled quotation")
+	}
+	if s := h.rt.Counts()["shipments"]; s.Updated != c.Created-len(isHeld)-len(cancelled) || s.Failed > 0 {
+		t.Fatalf("shipments: %+v for %d orders, %d held, %d cancelled", s, c.Created, len(isHeld), len(cancelled))
 	}
 	for _, l := range links {
-		if isHeld[l.RemoteID] {
+		if isHeld[l.RemoteID] || cancelled[l.RemoteID] {
 			continue
 		}
 		var o struct {
