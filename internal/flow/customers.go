@@ -2,8 +2,10 @@ package flow
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -166,6 +168,69 @@ func passCustomers(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Re
 	return res, err
 }
 
+// customerData is what a customer's link keeps for the dashboard.
+type customerData struct {
+	Name    string `json:"name,omitempty"`
+	Email   string `json:"email,omitempty"`
+	City    string `json:"city,omitempty"`
+	Country string `json:"country,omitempty"`
+}
+
+// CustomerRecord is a customer a customers route wrote, as the Sales page
+// lists it.
+type CustomerRecord struct {
+	Route     string    `json:"route"`
+	Target    string    `json:"target"`
+	ID        string    `json:"id"`
+	RemoteID  string    `json:"remote_id"`
+	TargetURL string    `json:"target_url,omitempty"`
+	Name      string    `json:"name,omitempty"`
+	Email     string    `json:"email,omitempty"`
+	City      string    `json:"city,omitempty"`
+	Country   string    `json:"country,omitempty"`
+	At        time.Time `json:"at"`
+}
+
+// CustomerRecords lists what the customers routes wrote, newest first, at
+// most limit (0: 500).
+func (rt *Runtime) CustomerRecords(ctx context.Context, limit int) ([]CustomerRecord, error) {
+	if limit <= 0 {
+		limit = 500
+	}
+	var out []CustomerRecord
+	for _, r := range rt.Routes() {
+		if r.Flow != "customers" {
+			continue
+		}
+		links, err := rt.Store.ListLinks(ctx, store.LinkFilter{Connection: r.To, Kind: customerLink})
+		if err != nil {
+			return nil, fmt.Errorf("route %s: reading customers: %w", r.Name, err)
+		}
+		var linker interface{ RecordURL(kind, id string) string }
+		if c, err := rt.Conn(ctx, r.To); err == nil {
+			linker, _ = c.(interface{ RecordURL(kind, id string) string })
+		}
+		for _, l := range links {
+			id, ok := strings.CutPrefix(l.LocalID, r.From+":")
+			if !ok {
+				continue
+			}
+			var d customerData
+			_ = json.Unmarshal(l.Data, &d)
+			cr := CustomerRecord{Route: r.Name, Target: r.To, ID: id, RemoteID: l.RemoteID, Name: d.Name, Email: d.Email, City: d.City, Country: d.Country, At: l.SyncedAt}
+			if linker != nil {
+				cr.TargetURL = linker.RecordURL("partner", l.RemoteID)
+			}
+			out = append(out, cr)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
 // upsertCustomers writes a page of customers under a lease per e-mail (the
 // ERP's natural key), skipping those whose link is newer than the version in
 // hand (a later job wrote a later change).
@@ -238,8 +303,9 @@ func upsertCustomers(ctx context.Context, rt *Runtime, r Route, customers []mode
 				rt.logLine(ctx, store.LevelError, r.Name, "customer "+c.Email, wr.Err.Error())
 				continue
 			}
+			data, _ := json.Marshal(customerData{Name: c.Name, Email: c.Email, City: c.Address.City, Country: c.Address.Country})
 			err := rt.Store.PutLink(ctx, store.Link{Connection: r.To, Kind: customerLink, LocalID: local[idx[j]], RemoteID: wr.RemoteID,
-				Hash: customerHash(c), SourceVersion: c.UpdatedAt.UTC().Format(time.RFC3339Nano), SyncedAt: time.Now().UTC()})
+				Hash: customerHash(c), SourceVersion: c.UpdatedAt.UTC().Format(time.RFC3339Nano), Data: data, SyncedAt: time.Now().UTC()})
 			if err != nil && !errors.Is(err, store.ErrLinkConflict) {
 				return err
 			}

@@ -96,6 +96,9 @@ func TestRiskyQuotationsInBrowser(t *testing.T) {
 	if n := tv.count("#refund-list tr[data-refund]") + tv.count("#payout-list tr[data-payout]"); n == 0 {
 		t.Fatal("no refund or payout is listed")
 	}
+	if n := tv.count("#customer-list tr[data-customer] a"); n == 0 {
+		t.Fatal("no customer is listed with its link to Odoo")
+	}
 }
 
 func toNum(s string) float64 {

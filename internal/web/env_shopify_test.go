@@ -47,6 +47,7 @@ connections:
     rate_limit: 200
 routes:
   products: {flow: products, from: shopify, to: erp}
+  customers: {flow: customers, from: shopify, to: erp}
   orders:
     flow: orders
     from: shopify
@@ -69,7 +70,7 @@ routes:
 			t.Fatal(err)
 		}
 	}
-	pass("products")
+	pass("products", "customers")
 	pass("orders")
 	pass("refunds", "payouts")
 	e.serve(t)

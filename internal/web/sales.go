@@ -19,6 +19,8 @@ type salesData struct {
 	Waiting int                `json:"waiting"`
 	Refunds []flow.MoneyRecord `json:"refunds"`
 	Payouts []flow.MoneyRecord `json:"payouts"`
+	// Customers are the newest customers the customers routes wrote.
+	Customers []flow.CustomerRecord `json:"customers"`
 }
 
 func (s *Server) sales(r *http.Request) (salesData, error) {
@@ -36,6 +38,9 @@ func (s *Server) sales(r *http.Request) (salesData, error) {
 		return d, err
 	}
 	if d.Payouts, err = s.hub.Flows.MoneyRecords(r.Context(), "payouts", 200); err != nil {
+		return d, err
+	}
+	if d.Customers, err = s.hub.Flows.CustomerRecords(r.Context(), 200); err != nil {
 		return d, err
 	}
 	return d, nil
