@@ -314,47 +314,13 @@ func passPayments(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Res
 	if err != nil {
 		return Result{}, err
 	}
-	since := p.Since
-	if since.IsZero() {
-		if since, err = ReadCursor(ctx, rt.Store, r.Name, "payments", opts.Overlap); err != nil {
-			return Result{}, err
-		}
-	}
-	var res Result
-	var pageErr error
-	err = src.PaidInvoices(ctx, since, func(invoices []model.Invoice, through time.Time) error {
-		var ins []jobs.Insert
-		for _, inv := range invoices {
-			if _, err := rt.Store.GetLinkByLocal(ctx, r.To, paymentLink, r.From+":"+inv.ID); err == nil {
-				res.Unchanged++
-				continue
-			}
-			if p.DryRun != nil {
-				res2, err := markPaid(ctx, rt, r, inv, p.DryRun)
-				res = res.Add(res2)
-				if err != nil {
-					p.DryRun.Record(Action{Op: "skip", Target: r.To, Entity: "invoice " + inv.ID, Detail: err.Error()})
-				}
-				continue
-			}
-			ins = append(ins, jobs.Insert{Args: PaymentArgs{Route: r.Name, Invoice: inv}, Queue: jobs.QueueName(r.To)})
-		}
-		if p.DryRun != nil {
-			return nil
-		}
-		if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
-			pageErr = err
-			return err
-		}
-		res.Enqueued += len(ins)
-		res.Queued += len(ins)
-		pageErr = AdvanceCursor(ctx, rt.Store, r.Name, "payments", through)
-		return pageErr
+	return passOnce(ctx, rt, r, p, onceRecords[model.Invoice]{
+		cursor: "payments", what: "paid invoices", noun: "invoice", overlap: opts.Overlap, link: paymentLink,
+		read: src.PaidInvoices,
+		id:   func(inv model.Invoice) string { return inv.ID },
+		job:  func(inv model.Invoice) jobs.Args { return PaymentArgs{Route: r.Name, Invoice: inv} },
+		dry:  func(inv model.Invoice) (Result, error) { return markPaid(ctx, rt, r, inv, p.DryRun) },
 	})
-	if err != nil && err != pageErr {
-		err = fmt.Errorf("route %s: reading paid invoices from %s: %w", r.Name, r.From, err)
-	}
-	return res, err
 }
 
 func markPaid(ctx context.Context, rt *Runtime, r Route, inv model.Invoice, dry *DryRun) (Result, error) {

@@ -84,6 +84,69 @@ func init() {
 	})
 }
 
+// onceRecords describes the records of a route that writes each once, when
+// it is not linked yet (refunds, payouts, payments).
+type onceRecords[T any] struct {
+	// cursor names the route's cursor, what the records in errors and noun
+	// one of them ("refund").
+	cursor, what, noun string
+	overlap            time.Duration
+	link               string
+	read               func(ctx context.Context, since time.Time, page func([]T, time.Time) error) error
+	id                 func(T) string
+	job                func(T) jobs.Args
+	// dry works one record inline for a dry run.
+	dry func(T) (Result, error)
+}
+
+// passOnce is the pass of such a route: from the cursor (minus the overlap),
+// each record of a page that has no link yet becomes a job, and the cursor
+// moves to the page's checkpoint once its jobs are stored.
+func passOnce[T any](ctx context.Context, rt *Runtime, r Route, p PassOptions, o onceRecords[T]) (Result, error) {
+	since := p.Since
+	if since.IsZero() {
+		var err error
+		if since, err = ReadCursor(ctx, rt.Store, r.Name, o.cursor, o.overlap); err != nil {
+			return Result{}, err
+		}
+	}
+	var res Result
+	var pageErr error
+	err := o.read(ctx, since, func(records []T, through time.Time) error {
+		var ins []jobs.Insert
+		for _, rec := range records {
+			if _, err := rt.Store.GetLinkByLocal(ctx, r.To, o.link, r.From+":"+o.id(rec)); err == nil {
+				res.Unchanged++
+				continue
+			}
+			if p.DryRun != nil {
+				res2, err := o.dry(rec)
+				res = res.Add(res2)
+				if err != nil {
+					p.DryRun.Record(Action{Op: "skip", Target: r.To, Entity: o.noun + " " + o.id(rec), Detail: err.Error()})
+				}
+				continue
+			}
+			ins = append(ins, jobs.Insert{Args: o.job(rec), Queue: jobs.QueueName(r.To)})
+		}
+		if p.DryRun != nil {
+			return nil
+		}
+		if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
+			pageErr = err
+			return err
+		}
+		res.Enqueued += len(ins)
+		res.Queued += len(ins)
+		pageErr = AdvanceCursor(ctx, rt.Store, r.Name, o.cursor, through)
+		return pageErr
+	})
+	if err != nil && err != pageErr {
+		err = fmt.Errorf("route %s: reading %s from %s: %w", r.Name, o.what, r.From, err)
+	}
+	return res, err
+}
+
 // erpOrder returns the target's id of the shop order shopOrderID from the
 // orders route's link. With no link the job waits while the event of at is
 // recent (unlinkedPatience: the import may be under way), then fails for good.
@@ -167,47 +230,15 @@ func passRefunds(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Resu
 	if err != nil {
 		return Result{}, err
 	}
-	since := p.Since
-	if since.IsZero() {
-		if since, err = ReadCursor(ctx, rt.Store, r.Name, "refunds", opts.Overlap); err != nil {
-			return Result{}, err
-		}
-	}
-	var res Result
-	var pageErr error
-	err = src.ChangedRefunds(ctx, since, func(refunds []model.Refund, through time.Time) error {
-		var ins []jobs.Insert
-		for _, rf := range refunds {
-			if _, err := rt.Store.GetLinkByLocal(ctx, r.To, refundLink, r.From+":"+rf.ID); err == nil {
-				res.Unchanged++
-				continue
-			}
-			if p.DryRun != nil {
-				res2, err := creditRefund(ctx, rt, r, rf, time.Now(), p.DryRun)
-				res = res.Add(res2)
-				if err != nil {
-					p.DryRun.Record(Action{Op: "skip", Target: r.To, Entity: "refund " + rf.ID, Detail: err.Error()})
-				}
-				continue
-			}
-			ins = append(ins, jobs.Insert{Args: RefundArgs{Route: r.Name, Refund: rf, Queued: time.Now().UTC()}, Queue: jobs.QueueName(r.To)})
-		}
-		if p.DryRun != nil {
-			return nil
-		}
-		if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
-			pageErr = err
-			return err
-		}
-		res.Enqueued += len(ins)
-		res.Queued += len(ins)
-		pageErr = AdvanceCursor(ctx, rt.Store, r.Name, "refunds", through)
-		return pageErr
+	return passOnce(ctx, rt, r, p, onceRecords[model.Refund]{
+		cursor: "refunds", what: "refunds", noun: "refund", overlap: opts.Overlap, link: refundLink,
+		read: src.ChangedRefunds,
+		id:   func(rf model.Refund) string { return rf.ID },
+		job: func(rf model.Refund) jobs.Args {
+			return RefundArgs{Route: r.Name, Refund: rf, Queued: time.Now().UTC()}
+		},
+		dry: func(rf model.Refund) (Result, error) { return creditRefund(ctx, rt, r, rf, time.Now(), p.DryRun) },
 	})
-	if err != nil && err != pageErr {
-		err = fmt.Errorf("route %s: reading refunds from %s: %w", r.Name, r.From, err)
-	}
-	return res, err
 }
 
 // creditRefund books one refund as a credit note in the target, once: the
@@ -349,47 +380,13 @@ func passPayouts(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Resu
 	if err != nil {
 		return Result{}, err
 	}
-	since := p.Since
-	if since.IsZero() {
-		if since, err = ReadCursor(ctx, rt.Store, r.Name, "payouts", opts.Overlap); err != nil {
-			return Result{}, err
-		}
-	}
-	var res Result
-	var pageErr error
-	err = src.ChangedPayouts(ctx, since, func(payouts []model.Payout, through time.Time) error {
-		var ins []jobs.Insert
-		for _, po := range payouts {
-			if _, err := rt.Store.GetLinkByLocal(ctx, r.To, payoutLink, r.From+":"+po.ID); err == nil {
-				res.Unchanged++
-				continue
-			}
-			if p.DryRun != nil {
-				res2, err := bookPayout(ctx, rt, r, po, p.DryRun)
-				res = res.Add(res2)
-				if err != nil {
-					p.DryRun.Record(Action{Op: "skip", Target: r.To, Entity: "payout " + po.ID, Detail: err.Error()})
-				}
-				continue
-			}
-			ins = append(ins, jobs.Insert{Args: PayoutArgs{Route: r.Name, Payout: po}, Queue: jobs.QueueName(r.To)})
-		}
-		if p.DryRun != nil {
-			return nil
-		}
-		if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
-			pageErr = err
-			return err
-		}
-		res.Enqueued += len(ins)
-		res.Queued += len(ins)
-		pageErr = AdvanceCursor(ctx, rt.Store, r.Name, "payouts", through)
-		return pageErr
+	return passOnce(ctx, rt, r, p, onceRecords[model.Payout]{
+		cursor: "payouts", what: "payouts", noun: "payout", overlap: opts.Overlap, link: payoutLink,
+		read: src.ChangedPayouts,
+		id:   func(po model.Payout) string { return po.ID },
+		job:  func(po model.Payout) jobs.Args { return PayoutArgs{Route: r.Name, Payout: po} },
+		dry:  func(po model.Payout) (Result, error) { return bookPayout(ctx, rt, r, po, p.DryRun) },
 	})
-	if err != nil && err != pageErr {
-		err = fmt.Errorf("route %s: reading payouts from %s: %w", r.Name, r.From, err)
-	}
-	return res, err
 }
 
 // bookPayout books one payout as a bank statement, once. Lines of orders
