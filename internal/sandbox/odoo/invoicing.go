@@ -165,6 +165,19 @@ func computeOrderInvoices(s *Server, r record) any {
 }
 
 func (s *Server) nothingToInvoice() error {
+	switch s.opts.Version {
+	case 14:
+		// sale/models/sale.py _nothing_to_invoice_error: a triple-quoted
+		// string, ending in a newline and the closing quotes' indentation.
+		return userError("There is nothing to invoice!\n\nReason(s) of this behavior could be:\n" +
+			"- You should deliver your products before invoicing them: Click on the \"truck\" icon (top-right of your screen) and follow instructions.\n" +
+			"- You should modify the invoicing policy of your product: Open the product, go to the \"Sales tab\" and modify invoicing policy from \"delivered quantities\" to \"ordered quantities\".\n        ")
+	case 15:
+		// sale/models/sale_order.py _nothing_to_invoice_error.
+		return userError("There is nothing to invoice!\n\nReason(s) of this behavior could be:\n" +
+			"- You should deliver your products before invoicing them: Click on the \"truck\" icon (top-right of your screen) and follow instructions.\n" +
+			"- You should modify the invoicing policy of your product: Open the product, go to the \"Sales\" tab and modify invoicing policy from \"delivered quantities\" to \"ordered quantities\". For Services, you should modify the Service Invoicing Policy to 'Prepaid'.")
+	}
 	if s.opts.Version >= 18 {
 		return userError("Cannot create an invoice. No items are available to invoice.\n\n" +
 			"To resolve this issue, please ensure that:\n" +
@@ -199,6 +212,11 @@ func createInvoices(s *Server, ids []int64, kw map[string]any) (any, bool, error
 		}
 	}
 	if len(orders) == 0 {
+		if s.opts.Version <= 15 {
+			// 14, 15: the orders are browse(active_ids); none invoices
+			// nothing (_create_invoices' nothing to invoice).
+			return nil, false, s.nothingToInvoice()
+		}
 		return nil, false, userError("No sale order to invoice: call the wizard with active_ids in the context")
 	}
 	type invoice struct {

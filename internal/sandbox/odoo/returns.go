@@ -92,7 +92,7 @@ func init() {
 		if p["state"] != "done" {
 			return userError("You may only return Done pickings.")
 		}
-		for _, m := range s.o2m(s.tables["stock.picking"].def.fields["move_ids"], pid) {
+		for _, m := range s.o2m(s.tables["stock.picking"].def.fields[pickingMoves(s.opts.Version)], pid) {
 			mv := s.tables["stock.move"].rows[m]
 			if mv["state"] == "cancel" {
 				continue
@@ -115,7 +115,7 @@ func init() {
 				if newName {
 					name = "action_create_returns"
 				}
-				return nil, false, &odooError{name: "builtins.AttributeError", msg: fmt.Sprintf("The method '%s' does not exist on the model 'stock.return.picking'", name)}
+				return nil, false, s.noMethod("stock.return.picking", name)
 			}
 			var made int64
 			for _, w := range ids {
