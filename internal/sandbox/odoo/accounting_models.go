@@ -10,6 +10,10 @@ import "slices"
 // (a file's own fields and precisions).
 var modelHooks []func(version int, defs map[string]*modelDef)
 
+// legacyHooks run after every modelHook: 14's and 15's changes to the models
+// the others define (odoo1415.go).
+var legacyHooks []func(version int, defs map[string]*modelDef)
+
 func accounting(version int, defs []*modelDef) (out []*modelDef) {
 	f := func(t fieldType) *field { return &field{typ: t} }
 	m2o := func(rel string) *field { return &field{typ: fMany2one, relation: rel} }
@@ -30,6 +34,10 @@ func accounting(version int, defs []*modelDef) (out []*modelDef) {
 			all[d.name] = d
 		}
 		for _, h := range modelHooks {
+			h(version, all)
+		}
+		// Then the changes of older versions to what the hooks made.
+		for _, h := range legacyHooks {
 			h(version, all)
 		}
 		// Models a hook added.

@@ -1,6 +1,12 @@
 package odoo
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // Odoo 14 and 15, where they differ from 16, written from their source
 // (14.0: KarimGil/odoo14base, the 14.0 nightly of 2022-07-27; 15.0:
@@ -265,4 +271,310 @@ func (s *Server) applyInventory15(ids []int64) (any, bool, error) {
 		s.setField("stock.quant", id, "inventory_quantity_set", false)
 	}
 	return nil, true, nil
+}
+
+// accountTypes14 are the account.account.type records of 14 and 15
+// (account/data/data_account_type.xml) that stand for 16's account_type
+// values the sandbox uses.
+var accountTypes14 = []struct{ key, name, typ, group string }{
+	{"asset_receivable", "Receivable", "receivable", "asset"},
+	{"liability_payable", "Payable", "payable", "liability"},
+	{"asset_cash", "Bank and Cash", "liquidity", "asset"},
+	{"asset_current", "Current Assets", "other", "asset"},
+	{"liability_current", "Current Liabilities", "other", "liability"},
+	{"income", "Income", "other", "income"},
+	{"expense", "Expenses", "other", "expense"},
+}
+
+// accountTypeRecord is a 14/15 account's account.account.type.
+func (s *Server) accountTypeRecord(a record) record {
+	t, _ := s.tables["account.account.type"].get(asID(a["user_type_id"]))
+	return t
+}
+
+// accountType is an account's kind as 16's account_type names it; on 14 and
+// 15 by its user_type_id (a type the sandbox did not make is by its
+// internal type).
+func (s *Server) accountType(a record) string {
+	if s.opts.Version >= 16 {
+		k, _ := a["account_type"].(string)
+		return k
+	}
+	t := s.accountTypeRecord(a)
+	for _, at := range accountTypes14 {
+		if t["name"] == at.name {
+			return at.key
+		}
+	}
+	switch t["type"] {
+	case "receivable":
+		return "asset_receivable"
+	case "payable":
+		return "liability_payable"
+	case "liquidity":
+		return "asset_cash"
+	}
+	return "asset_current"
+}
+
+// accountVals are an account.account's create values with its kind as the
+// version has it: account_type (16+) or user_type_id (14, 15).
+func (s *Server) accountVals(code string, name any, kind string, reconcile bool) map[string]any {
+	v := map[string]any{"code": code, "name": name, "reconcile": reconcile}
+	if s.opts.Version >= 16 {
+		v["account_type"] = kind
+		return v
+	}
+	t := s.tables["account.account.type"]
+	for _, id := range t.ids() {
+		for _, at := range accountTypes14 {
+			if at.key == kind && t.rows[id]["name"] == at.name {
+				v["user_type_id"] = float64(id)
+				return v
+			}
+		}
+	}
+	return v
+}
+
+// freeCode is _search_new_account_code: the first unused prefix + 01, 02….
+func (s *Server) freeCode(prefix string) string {
+	used := map[string]bool{}
+	for _, r := range s.tables["account.account"].rows {
+		c, _ := r["code"].(string)
+		used[c] = true
+	}
+	for i := 1; ; i++ {
+		if c := fmt.Sprintf("%s%02d", prefix, i); !used[c] {
+			return c
+		}
+	}
+}
+
+// Journal items of 14 and 15 (account/models/account_move.py
+// AccountMoveLine): display_type is only line_section or line_note (false
+// for product, tax and receivable lines, which 16 names product, tax and
+// payment_term), exclude_from_invoice_tab marks the tax and receivable lines
+// that invoice_line_ids leaves out, and account_internal_type is the
+// account's user_type_id.type. The sandbox keeps 16's kinds in display_type
+// and shows them as 14 does.
+func init() {
+	legacyHooks = append(legacyHooks, func(version int, defs map[string]*modelDef) {
+		if version > 15 {
+			return
+		}
+		l := defs["account.move.line"].fields
+		l["display_type"].view = func(v any) any {
+			if v == "line_section" || v == "line_note" {
+				return v
+			}
+			return nil
+		}
+		l["exclude_from_invoice_tab"] = &field{typ: fBool, compute: func(s *Server, r record) any {
+			return r["display_type"] == "tax" || r["display_type"] == "payment_term"
+		}}
+		l["account_internal_type"] = &field{typ: fSelection, compute: func(s *Server, r record) any {
+			a, _ := s.tables["account.account"].get(asID(r["account_id"]))
+			return s.accountTypeRecord(a)["type"]
+		}}
+		if version <= 14 {
+			j := defs["account.journal"].fields
+			j["payment_debit_account_id"] = &field{typ: fMany2one, relation: "account.account"}
+			j["payment_credit_account_id"] = &field{typ: fMany2one, relation: "account.account"}
+		}
+	})
+	// A line written with display_type false is a product line.
+	prepareHooks["account.move.line"] = func(s *Server, ids []int64, vals map[string]any) map[string]any {
+		if v, ok := vals["display_type"]; !ok || s.opts.Version > 15 || v != nil && v != false {
+			return vals
+		}
+		out := make(map[string]any, len(vals))
+		for k, v := range vals {
+			out[k] = v
+		}
+		out["display_type"] = "product"
+		return out
+	}
+}
+
+// reversed14 is 14's and 15's test for a paid invoice's "reversed"
+// (account_move.py _compute_amount): the posted credit notes whose
+// reversed_entry_id is the invoice settle it alone, their full
+// reconciliations holding no other entry than the invoice (a payment in the
+// same reconciliation makes it "paid").
+func (s *Server) reversed14(mid int64, typ string) bool {
+	rtype := "out_refund"
+	if typ == "in_invoice" {
+		rtype = "in_refund"
+	}
+	var rev []int64
+	for id, m := range s.tables["account.move"].rows {
+		if asID(m["reversed_entry_id"]) == mid && m["state"] == "posted" && m["move_type"] == rtype {
+			rev = append(rev, id)
+		}
+	}
+	if len(rev) == 0 {
+		return false
+	}
+	fulls := map[int64]bool{}
+	for _, r := range rev {
+		for _, l := range s.o2m(s.tables["account.move"].def.fields["line_ids"], r) {
+			if f := asID(s.tables["account.move.line"].rows[l]["full_reconcile_id"]); f != 0 {
+				fulls[f] = true
+			}
+		}
+	}
+	others := map[int64]bool{}
+	for _, l := range s.tables["account.move.line"].rows {
+		if m := asID(l["move_id"]); fulls[asID(l["full_reconcile_id"])] && !slices.Contains(rev, m) {
+			others[m] = true
+		}
+	}
+	return len(others) == 1 && others[mid]
+}
+
+// Bank statements of 14 and 15 (account/models/account_bank_statement.py):
+// a statement has a journal (required) and a state, open ("New"), posted
+// ("Processing") or confirm ("Validated"); its lines need it (statement_id
+// required, the journal always the statement's, the date the statement's
+// when none is given, payment_ref required) and are made only while it is
+// open ("You can only create statement line in open bank statements.").
+// Their entries stay draft, named "/", until button_post posts the
+// statement: it refuses one that is not open ("Only new statements can be
+// posted."), then a bank statement whose ending balance differs from the
+// computed one ("The ending balance is incorrect !\nThe expected balance (…)
+// is different from the computed one (…)."), names it "<code> Statement
+// <year>/<month>/<n>" and posts the entries, which take the journal's
+// numbers; a draft entry cannot be reconciled ("You can only reconcile
+// posted entries."). button_validate, once every line is reconciled, makes
+// it confirm. Both answer None. 16 has neither method: a statement is only a
+// grouping there.
+func init() {
+	legacyHooks = append(legacyHooks, func(version int, defs map[string]*modelDef) {
+		if version > 15 {
+			return
+		}
+		st := defs["account.bank.statement"]
+		delete(st.fields, "is_complete")
+		st.fields["journal_id"].required = true
+		st.fields["state"] = &field{typ: fSelection}
+		st.fields["date_done"] = &field{typ: fDatetime}
+		st.fields["total_entry_encoding"] = &field{typ: fFloat, compute: func(s *Server, r record) any {
+			b, _ := r["balance_start"].(float64)
+			return round2(computeOf(s, "account.bank.statement", "balance_end", r).(float64) - b)
+		}}
+		st.fields["difference"] = &field{typ: fFloat, compute: func(s *Server, r record) any {
+			end, _ := r["balance_end_real"].(float64)
+			return round2(end - computeOf(s, "account.bank.statement", "balance_end", r).(float64))
+		}}
+		st.fields["all_lines_reconciled"] = &field{typ: fBool, compute: func(s *Server, r record) any {
+			for _, l := range s.o2m(s.tables["account.bank.statement"].def.fields["line_ids"], r["id"].(int64)) {
+				if computeOf(s, "account.bank.statement.line", "is_reconciled", withID(s.tables["account.bank.statement.line"].rows[l], l)) != true {
+					return false
+				}
+			}
+			return true
+		}}
+		st.defaults = func(s *Server) map[string]any { return map[string]any{"state": "open", "date": s.now()} }
+		ln := defs["account.bank.statement.line"].fields
+		ln["statement_id"].required = true
+		ln["payment_ref"].required = true
+		ln["state"] = &field{typ: fSelection, compute: func(s *Server, r record) any {
+			return s.tables["account.bank.statement"].rows[asID(r["statement_id"])]["state"]
+		}}
+	})
+	actions["account.bank.statement.button_post"] = func(s *Server, ids []int64, kw map[string]any) (any, bool, error) {
+		if s.opts.Version >= 16 {
+			return nil, false, s.noMethod("account.bank.statement", "button_post")
+		}
+		t := s.tables["account.bank.statement"]
+		for _, id := range ids {
+			if r, ok := t.get(id); !ok || r["state"] != "open" {
+				return nil, false, userError("Only new statements can be posted.")
+			}
+		}
+		for _, id := range ids {
+			r := withID(t.rows[id], id)
+			j := s.tables["account.journal"].rows[asID(r["journal_id"])]
+			if d := computeOf(s, "account.bank.statement", "difference", r).(float64); d != 0 && j["type"] == "bank" {
+				end, _ := r["balance_end_real"].(float64)
+				return nil, false, userError("The ending balance is incorrect !\nThe expected balance (%s) is different from the computed one (%s).",
+					s.formatAmount(end), s.formatAmount(computeOf(s, "account.bank.statement", "balance_end", r).(float64)))
+			}
+		}
+		for _, id := range ids {
+			r := t.rows[id]
+			date, _ := r["date"].(time.Time)
+			if n, _ := r["name"].(string); n == "" {
+				code, _ := s.tables["account.journal"].rows[asID(r["journal_id"])]["code"].(string)
+				prefix := fmt.Sprintf("%s Statement %04d/%02d", code, date.Year(), int(date.Month()))
+				n := 0
+				for _, o := range t.rows {
+					if name, _ := o["name"].(string); strings.HasPrefix(name, prefix+"/") {
+						if k, err := strconv.Atoi(name[len(prefix)+1:]); err == nil && k > n {
+							n = k
+						}
+					}
+				}
+				s.setField("account.bank.statement", id, "name", fmt.Sprintf("%s/%05d", prefix, n+1))
+			}
+			s.setField("account.bank.statement", id, "state", "posted")
+			for _, l := range s.o2m(t.def.fields["line_ids"], id) {
+				line := s.tables["account.bank.statement.line"].rows[l]
+				mid := asID(line["move_id"])
+				if m, ok := s.tables["account.move"].get(mid); ok && m["state"] != "posted" {
+					d, _ := line["date"].(time.Time)
+					s.setField("account.move", mid, "state", "posted")
+					s.setField("account.move", mid, "name", s.nextName(s.entryPrefix(asID(line["journal_id"]), "entry", d, false)))
+				}
+			}
+		}
+		return nil, true, nil
+	}
+	actions["account.bank.statement.button_validate"] = func(s *Server, ids []int64, kw map[string]any) (any, bool, error) {
+		if s.opts.Version >= 16 {
+			return nil, false, s.noMethod("account.bank.statement", "button_validate")
+		}
+		t := s.tables["account.bank.statement"]
+		for _, id := range ids {
+			r, ok := t.get(id)
+			if !ok || r["state"] != "posted" || computeOf(s, "account.bank.statement", "all_lines_reconciled", withID(r, id)) != true {
+				return nil, false, userError("All the account entries lines must be processed in order to validate the statement.")
+			}
+		}
+		for _, id := range ids {
+			s.setField("account.bank.statement", id, "state", "confirm")
+			s.setField("account.bank.statement", id, "date_done", s.now())
+		}
+		return nil, true, nil
+	}
+}
+
+// formatAmount is formatLang with the company's currency: grouped thousands,
+// two decimals, the symbol before (USD) or after (EUR, SEK) a no-break space
+// (base/data/res_currency_data.xml positions).
+func (s *Server) formatAmount(x float64) string {
+	c := s.tables["res.currency"].rows[s.companyCurrency()]
+	sym, _ := c["symbol"].(string)
+	neg := x < 0
+	if neg {
+		x = -x
+	}
+	str := strconv.FormatFloat(x, 'f', 2, 64)
+	intPart, frac := str[:len(str)-3], str[len(str)-3:]
+	var b strings.Builder
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	num := b.String() + frac
+	if neg {
+		num = "-" + num
+	}
+	if c["name"] == "USD" {
+		return sym + "\u00a0" + num
+	}
+	return num + "\u00a0" + sym
 }

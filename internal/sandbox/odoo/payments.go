@@ -1,7 +1,6 @@
 package odoo
 
 import (
-	"fmt"
 	"slices"
 	"time"
 )
@@ -286,9 +285,7 @@ func (s *Server) makePayment(journal, partner int64, amount float64, date time.T
 	if err != nil {
 		return 0, err
 	}
-	j := s.tables["account.journal"].rows[journal]
-	code, _ := j["code"].(string)
-	name := s.nextName(fmt.Sprintf("P%s/%d", code, date.Year()))
+	name := s.nextName(s.entryPrefix(journal, "entry", date, true))
 	mid, err := s.create("account.move", map[string]any{"move_type": "entry", "journal_id": float64(journal), "partner_id": float64(partner), "ref": memo,
 		"date": date.Format("2006-01-02"), paymentLink(s.opts.Version): float64(pid)})
 	if err != nil {
@@ -296,7 +293,18 @@ func (s *Server) makePayment(journal, partner int64, amount float64, date time.T
 	}
 	s.setField("account.move", mid, "state", "posted")
 	s.setField("account.move", mid, "name", name)
-	if _, err := s.ledgerLine(mid, s.account("outstanding"), partner, name, sign*amount, "product"); err != nil {
+	outstanding := s.account("outstanding")
+	if s.opts.Version <= 14 {
+		// 14: the journal's own outstanding receipts (payments) account.
+		field := "payment_debit_account_id"
+		if sign < 0 {
+			field = "payment_credit_account_id"
+		}
+		if a := asID(s.tables["account.journal"].rows[journal][field]); a != 0 {
+			outstanding = a
+		}
+	}
+	if _, err := s.ledgerLine(mid, outstanding, partner, name, sign*amount, "product"); err != nil {
 		return 0, err
 	}
 	recv, err := s.ledgerLine(mid, s.account("receivable"), partner, name, -sign*amount, "payment_term")
