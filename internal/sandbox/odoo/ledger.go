@@ -157,6 +157,9 @@ func init() {
 			name, _ := j["name"].(string)
 			j["code"] = journalCodeFrom(name)
 		}
+		if s.generating && s.opts.Version <= 15 {
+			return nil // generateLedger gives the generated journals their accounts
+		}
 		if t := j["type"]; (t == "bank" || t == "cash") && asID(j["default_account_id"]) == 0 {
 			// account_journal.py _prepare_liquidity_account_vals: a new
 			// liquidity account named as the journal.

@@ -79,6 +79,8 @@ type Server struct {
 	// counterpart is the counterpart_account_id a statement line's create
 	// took out of its values (statements.go).
 	counterpart int64
+	// generating is set while New makes the demo data.
+	generating bool
 }
 
 // New returns a server with generated data.
@@ -111,8 +113,10 @@ func New(opts Options) *Server {
 	for _, def := range models(opts.Version, opts.Modules) {
 		s.tables[def.name] = &table{def: def, rows: map[int64]record{}, next: 1}
 	}
+	s.generating = true
 	s.generate()
 	s.generateLedger()
+	s.generating = false
 	s.setModuleState("base_vat", opts.BaseVAT)
 	s.installStockSMS(opts.StockSMS)
 	s.mux = http.NewServeMux()
