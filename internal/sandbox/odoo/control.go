@@ -31,7 +31,9 @@ func (s *Server) SetOnHand(sku string, qty float64) error {
 	if s.opts.Version <= 14 {
 		return nil
 	}
-	if _, _, err := s.call("stock.quant", "action_apply_inventory", []any{[]any{res}}, nil); err != nil {
+	// The ids as a client sends them (JSON numbers): an int64 was no id to
+	// idList, and the count was never applied.
+	if _, _, err := s.call("stock.quant", "action_apply_inventory", []any{[]any{float64(res.(int64))}}, nil); err != nil {
 		return fmt.Errorf("odoo sandbox: applying the count of %s: %w", sku, err)
 	}
 	return nil
