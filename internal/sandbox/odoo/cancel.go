@@ -8,7 +8,8 @@ import (
 // Cancelling orders and crediting invoices.
 //
 // sale.order.action_cancel (16, 18: sale/models/sale_order.py
-// _show_cancel_wizard) answers the sale.order.cancel wizard action for any
+// _show_cancel_wizard; 14 and 15 ask only about draft invoices, cancel14 in
+// odoo1415.go) answers the sale.order.cancel wizard action for any
 // order that is not a draft, unless context disable_cancel_warning, and
 // cancels nothing; the wizard's action_cancel cancels. 19 has no wizard and
 // cancels at once. From 17 a locked order refuses. Cancelling cancels the

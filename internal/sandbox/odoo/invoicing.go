@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Invoicing sale orders (16, 18, 19: sale/models/sale_order.py
+// Invoicing sale orders (14: sale/models/sale.py, 15, 16, 18, 19: sale/models/sale_order.py
 // _create_invoices, sale/wizard/sale_make_invoice_advance.py): an invoice line
 // points at its sale lines (sale_line_ids), the sale line counts what its
 // invoice lines bill (qty_invoiced, less credit notes), and the order's
@@ -195,7 +195,7 @@ func (s *Server) nothingToInvoice() error {
 // createInvoices is the wizard's create_invoices: one invoice per order, then,
 // unless grouped (18+: consolidated_billing false), the invoices of one
 // customer and currency (19: and delivery address) merged into the first,
-// their origins joined with ", ". It answers 16/17: act_window_close, or with
+// their origins joined with ", ". It answers 14–17: act_window_close, or with
 // context open_invoices the orders' invoices action; 18: None (verified, see
 // the reference); 19: the created invoices' action.
 func createInvoices(s *Server, ids []int64, kw map[string]any) (any, bool, error) {

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// The chatter (16, 18, 19: mail/models/mail_thread.py message_post,
+// The chatter (14, 15, 16, 18, 19: mail/models/mail_thread.py message_post,
 // mail/models/mail_message.py, odoo/tools/mail.py html_sanitize).
 //
 // message_post on one record of a mail.thread model (sale.order,

@@ -22,11 +22,11 @@ import (
 // action_create_payments makes one account.payment (one per invoice when
 // several are paid without group_payment) with amount, date, journal_id,
 // partner_id, payment_type inbound, partner_type customer, and the
-// communication in ref (16, 17) or memo (18, 19: _create_payment_vals_from_wizard),
+// communication in ref (14–17) or memo (18, 19: _create_payment_vals_from_wizard),
 // and a posted entry ("P" + journal code: payment_sequence) of the outstanding
 // receipts account against the receivable, reconciled with the invoice.
 // Less than the residual leaves the invoice "partial" (payment_difference_handling
-// "open", the default). The payment's state is "posted" on 16 and 17 (its
+// "open", the default). The payment's state is "posted" on 14–17 (its
 // move's); from 18 "in_process", "paid" once its invoices are paid
 // (_compute_state; community always gives payments an outstanding account,
 // account_payment.py create). It answers the payment's form action (res_id),

@@ -6,7 +6,8 @@ import (
 )
 
 // Bank statements (16, 18, 19: account/models/account_bank_statement.py,
-// account_bank_statement_line.py). Since 16.0 a statement is an optional
+// account_bank_statement_line.py; 14 and 15's, with states and button_post,
+// are in odoo1415.go). Since 16.0 a statement is an optional
 // grouping of lines: account.bank.statement has name (default "<journal
 // code> Statement <date>"), reference, date, journal_id, balance_start,
 // balance_end (start plus the lines), balance_end_real and line_ids; a line

@@ -12,6 +12,11 @@ import (
 // partners creates none of them. The context key no_vat_validation skips the
 // check (all versions).
 //
+// 14 and 15 (checkVAT14: their check_vat, _construct_constraint_msg (14),
+// _run_vat_test and _build_vat_error_message (15)): the prefix is always two
+// characters, every non-empty vat is checked, there is no "eu" exception nor
+// a Steuernummer, and without a partner country 14 names the prefix's format.
+//
 // 16, 17 and 18 (check_vat, @api.constrains('vat', 'country_id');
 // _run_vat_test, _build_vat_error_message; 16 osamamagar/odoo16 and 18
 // KaiO277/odoo are the same, 17 is taken to be too): create and write first
