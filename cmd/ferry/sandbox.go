@@ -118,8 +118,8 @@ func newOdooSandboxCmd() *cobra.Command {
 		Short: "Run the Odoo API sandbox (JSON-RPC, XML-RPC, JSON-2)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if o.Version < 16 || o.Version > 19 {
-				return fmt.Errorf("--version %d: supported versions are 16, 17, 18 and 19", o.Version)
+			if o.Version < 14 || o.Version > 19 {
+				return fmt.Errorf("--version %d: supported versions are 14, 15, 16, 17, 18 and 19", o.Version)
 			}
 			fc, err := ff.config()
 			if err != nil {

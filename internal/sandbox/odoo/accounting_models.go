@@ -10,6 +10,10 @@ import "slices"
 // (a file's own fields and precisions).
 var modelHooks []func(version int, defs map[string]*modelDef)
 
+// legacyHooks run after every modelHook: 14's and 15's changes to the models
+// the others define (odoo1415.go).
+var legacyHooks []func(version int, defs map[string]*modelDef)
+
 func accounting(version int, defs []*modelDef) (out []*modelDef) {
 	f := func(t fieldType) *field { return &field{typ: t} }
 	m2o := func(rel string) *field { return &field{typ: fMany2one, relation: rel} }
@@ -32,6 +36,10 @@ func accounting(version int, defs []*modelDef) (out []*modelDef) {
 		for _, h := range modelHooks {
 			h(version, all)
 		}
+		// Then the changes of older versions to what the hooks made.
+		for _, h := range legacyHooks {
+			h(version, all)
+		}
 		// Models a hook added.
 		for _, d := range all {
 			if !slices.Contains(out, d) {
@@ -50,6 +58,13 @@ func accounting(version int, defs []*modelDef) (out []*modelDef) {
 	byName["product.pricelist"].fields["currency_id"] = m2o("res.currency")
 	byName["res.company"].fields["currency_id"] = m2o("res.currency")
 	wizard := base(map[string]*field{"advance_payment_method": f(fSelection), "sale_order_ids": m2m("sale.order")})
+	if version <= 15 {
+		// 14, 15 (sale/wizard/sale_make_invoice_advance.py): no
+		// sale_order_ids, create_invoices reads the context's active_ids;
+		// deduct_down_payments (default True) is _create_invoices' final.
+		delete(wizard, "sale_order_ids")
+		wizard["deduct_down_payments"] = f(fBool)
+	}
 	if version >= 18 {
 		// 18, 19: one invoice per customer unless unset
 		// (sale/wizard/sale_make_invoice_advance.py, default=True on both).
@@ -59,6 +74,9 @@ func accounting(version int, defs []*modelDef) (out []*modelDef) {
 		&modelDef{name: "res.currency", fields: base(map[string]*field{"name": f(fChar), "symbol": f(fChar), "active": f(fBool), "rounding": f(fFloat)})},
 		&modelDef{name: "sale.advance.payment.inv", fields: wizard, defaults: func(s *Server) map[string]any {
 			d := map[string]any{"advance_payment_method": "delivered"}
+			if version <= 15 {
+				d["deduct_down_payments"] = true
+			}
 			if version >= 18 {
 				d["consolidated_billing"] = true
 			}

@@ -54,6 +54,13 @@ func init() {
 		return true, false, nil
 	}
 	actions["stock.quant.action_apply_inventory"] = func(s *Server, ids []int64, kw map[string]any) (any, bool, error) {
+		switch s.opts.Version {
+		case 14:
+			// 14 has inventory mode on quants, no such method (odoo1415.go).
+			return nil, false, s.noMethod("stock.quant", "action_apply_inventory")
+		case 15:
+			return s.applyInventory15(ids)
+		}
 		for _, id := range ids {
 			q, ok := s.tables["stock.quant"].get(id)
 			if !ok {
@@ -120,7 +127,18 @@ func (s *Server) confirm(id int64) error {
 	if !ok {
 		return missingError("Record does not exist or has been deleted.\n(Record: sale.order(%d,), User: 2)", id)
 	}
-	if o["state"] != "draft" && o["state"] != "sent" {
+	if s.opts.Version <= 15 {
+		// 14, 15 (sale/models/sale.py, sale_order.py action_confirm): only
+		// _get_forbidden_state_confirm, {'done', 'cancel'}, refuses; an order
+		// already in sale is confirmed again, and its procurement finds
+		// every line procured, so no second delivery.
+		switch o["state"] {
+		case "done", "cancel":
+			return userError("It is not allowed to confirm an order in the following states: done, cancel")
+		case "sale":
+			return nil
+		}
+	} else if o["state"] != "draft" && o["state"] != "sent" {
 		return userError("Some orders are not in a state requiring confirmation.")
 	}
 	s.setField("sale.order", id, "state", "sale")
@@ -183,11 +201,21 @@ func (s *Server) moveVals(prod int64, qty float64, picking, line int64, reserved
 }
 
 // productKind is "service", "storable" or "consumable" (always available), by
-// the template's detailed_type (16/17) or type and is_storable (18+).
+// the template's type (14), detailed_type (15–17) or type and is_storable
+// (18+).
 func (s *Server) productKind(prod int64) string {
 	p, _ := s.tables["product.product"].get(prod)
 	tid, _ := p["product_tmpl_id"].(int64)
 	t, _ := s.tables["product.template"].get(tid)
+	if s.opts.Version <= 14 {
+		switch t["type"] {
+		case "service":
+			return "service"
+		case "product":
+			return "storable"
+		}
+		return "consumable"
+	}
 	if s.opts.Version >= 18 {
 		switch {
 		case t["type"] == "service":

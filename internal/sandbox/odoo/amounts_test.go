@@ -10,7 +10,7 @@ import (
 // excluded is stored 48.70 and totals 61.12.
 func TestPriceRounding(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 18, 19} {
+	for _, version := range []int{14, 15, 16, 18, 19} {
 		srv := httptest.NewServer(New(Options{Version: version, Products: 1, Partners: 1}).Handler())
 		defer srv.Close()
 		c := caller{t, srv.URL}

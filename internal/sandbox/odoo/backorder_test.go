@@ -10,10 +10,11 @@ import (
 // process_cancel_backorder (or picking_ids_not_to_backorder) does not.
 func TestBackorders(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18} {
+	for _, version := range []int{14, 15, 16, 17, 18} {
 		s := New(Options{Version: version, Products: 4, Partners: 1})
 		srv := httptest.NewServer(s.Handler())
 		defer srv.Close()
+		moves := pickingMoves(version) // move_lines up to 15
 		call := func(model, method string, args []any, kwargs map[string]any) any {
 			return result[any](t, kw(t, srv.URL, model, method, args, kwargs))
 		}
@@ -24,8 +25,8 @@ func TestBackorders(t *testing.T) {
 		order := func() (picking, move int64) {
 			so := result[int64](t, kw(t, srv.URL, "sale.order", "create", []any{map[string]any{"partner_id": 1, "order_line": []any{[]any{0, 0, map[string]any{"product_id": prod, "product_uom_qty": 5, "price_unit": 10}}}}}, nil))
 			call("sale.order", "action_confirm", []any{[]any{so}}, nil)
-			rows := result[[]map[string]any](t, kw(t, srv.URL, "stock.picking", "search_read", []any{[]any{[]any{"sale_id", "=", so}}}, map[string]any{"fields": []string{"move_ids"}}))
-			return int64(rows[0]["id"].(float64)), int64(rows[0]["move_ids"].([]any)[0].(float64))
+			rows := result[[]map[string]any](t, kw(t, srv.URL, "stock.picking", "search_read", []any{[]any{[]any{"sale_id", "=", so}}}, map[string]any{"fields": []string{moves}}))
+			return int64(rows[0]["id"].(float64)), int64(rows[0][moves].([]any)[0].(float64))
 		}
 		setDone := func(move int64, qty float64) {
 			if version < 17 {
@@ -35,7 +36,7 @@ func TestBackorders(t *testing.T) {
 			}
 		}
 		backorders := func(picking int64) []map[string]any {
-			return result[[]map[string]any](t, kw(t, srv.URL, "stock.picking", "search_read", []any{[]any{[]any{"backorder_id", "=", picking}}}, map[string]any{"fields": []string{"state", "move_ids", "name"}}))
+			return result[[]map[string]any](t, kw(t, srv.URL, "stock.picking", "search_read", []any{[]any{[]any{"backorder_id", "=", picking}}}, map[string]any{"fields": []string{"state", moves, "name"}}))
 		}
 		state := func(picking int64) any {
 			return result[[]map[string]any](t, kw(t, srv.URL, "stock.picking", "read", []any{[]any{picking}}, map[string]any{"fields": []string{"state"}}))[0]["state"]
@@ -55,7 +56,7 @@ func TestBackorders(t *testing.T) {
 		if state(pk) != "done" || len(bo) != 1 || bo[0]["state"] != "assigned" {
 			t.Fatalf("%d after process: %v %v", version, state(pk), bo)
 		}
-		bm := result[[]map[string]any](t, kw(t, srv.URL, "stock.move", "read", []any{bo[0]["move_ids"]}, map[string]any{"fields": []string{"product_uom_qty"}}))
+		bm := result[[]map[string]any](t, kw(t, srv.URL, "stock.move", "read", []any{bo[0][moves]}, map[string]any{"fields": []string{"product_uom_qty"}}))
 		if bm[0]["product_uom_qty"] != 3.0 {
 			t.Fatalf("%d backorder move %v", version, bm)
 		}
@@ -77,20 +78,25 @@ func TestBackorders(t *testing.T) {
 		if bo := backorders(pk); len(bo) != 0 || state(pk) != "done" {
 			t.Fatalf("%d no backorder: %v", version, bo)
 		}
-		if version == 16 {
+		if version <= 16 {
 			// Nothing set: the immediate transfer wizard, whose process ships all.
 			pk, _ = order()
 			act := call("stock.picking", "button_validate", []any{[]any{pk}}, nil).(map[string]any)
 			if act["res_model"] != "stock.immediate.transfer" {
-				t.Fatalf("16 without quantities: %v", act)
+				t.Fatalf("%d without quantities: %v", version, act)
 			}
 			wiz := result[int64](t, kw(t, srv.URL, "stock.immediate.transfer", "create", []any{map[string]any{"pick_ids": []any{[]any{4, pk}}}}, nil))
 			call("stock.immediate.transfer", "process", []any{[]any{wiz}}, nil)
 			if state(pk) != "done" || len(backorders(pk)) != 0 {
-				t.Fatalf("16 immediate transfer: %v", state(pk))
+				t.Fatalf("%d immediate transfer: %v", version, state(pk))
 			}
 		} else if env := kw(t, srv.URL, "stock.immediate.transfer", "create", []any{map[string]any{}}, nil); env["error"] == nil {
 			t.Fatalf("%d has stock.immediate.transfer", version)
+		}
+		// The picking's moves are move_lines up to 15, move_ids from 16.
+		other := map[bool]string{true: "move_ids", false: "move_lines"}[version <= 15]
+		if n, _ := errName(kw(t, srv.URL, "stock.picking", "read", []any{[]any{pk}}, map[string]any{"fields": []string{other}})); n != "builtins.ValueError" {
+			t.Errorf("%d stock.picking %s: %s", version, other, n)
 		}
 	}
 }

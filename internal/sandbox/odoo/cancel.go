@@ -8,7 +8,8 @@ import (
 // Cancelling orders and crediting invoices.
 //
 // sale.order.action_cancel (16, 18: sale/models/sale_order.py
-// _show_cancel_wizard) answers the sale.order.cancel wizard action for any
+// _show_cancel_wizard; 14 and 15 ask only about draft invoices, cancel14 in
+// odoo1415.go) answers the sale.order.cancel wizard action for any
 // order that is not a draft, unless context disable_cancel_warning, and
 // cancels nothing; the wizard's action_cancel cancels. 19 has no wizard and
 // cancels at once. From 17 a locked order refuses. Cancelling cancels the
@@ -49,6 +50,9 @@ func init() {
 	})
 	actions["sale.order.action_cancel"] = func(s *Server, ids []int64, kw map[string]any) (any, bool, error) {
 		ctx, _ := kw["context"].(map[string]any)
+		if s.opts.Version <= 15 {
+			return s.cancel14(ids, ctx)
+		}
 		if s.opts.Version < 19 && ctx["disable_cancel_warning"] != true {
 			for _, id := range ids {
 				if o, ok := s.tables["sale.order"].get(id); ok && o["state"] != "draft" {
@@ -133,13 +137,19 @@ func (s *Server) cancelOrders(ids []int64) error {
 			return userError("You cannot cancel a locked order. Please unlock it first.")
 		}
 		pids := s.o2m(s.tables["sale.order"].def.fields["picking_ids"], id)
-		for _, pid := range pids {
-			if p, _ := s.tables["stock.picking"].get(pid); p["state"] == "done" {
-				return userError("You cannot cancel a sales order that has a done delivery: %s", o["name"])
+		if s.opts.Version >= 16 {
+			for _, pid := range pids {
+				if p, _ := s.tables["stock.picking"].get(pid); p["state"] == "done" {
+					return userError("You cannot cancel a sales order that has a done delivery: %s", o["name"])
+				}
 			}
 		}
 		for _, pid := range pids {
-			s.setField("stock.picking", pid, "state", "cancel")
+			// sale_stock _action_cancel: the pickings not done are cancelled
+			// (14, 15 refuse nothing: a done delivery stays done).
+			if p, _ := s.tables["stock.picking"].get(pid); p["state"] != "done" {
+				s.setField("stock.picking", pid, "state", "cancel")
+			}
 		}
 		for _, mid := range computeOrderInvoices(s, withID(o, id)).([]int64) {
 			if s.tables["account.move"].rows[mid]["state"] == "draft" {

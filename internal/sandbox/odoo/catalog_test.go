@@ -23,7 +23,7 @@ func result[T any](t *testing.T, env map[string]json.RawMessage) T {
 
 func TestNameSearchAndChildOf(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 18} {
+	for _, version := range []int{14, 15, 16, 18} {
 		srv := httptest.NewServer(New(Options{Version: version}).Handler())
 		defer srv.Close()
 		pairs := result[[][]any](t, kw(t, srv.URL, "res.partner", "name_search", []any{}, map[string]any{"name": "asiakas 1", "limit": 3}))
@@ -68,12 +68,15 @@ func TestNameSearchAndChildOf(t *testing.T) {
 // write and search through the variant.
 func TestVariantInheritsTemplate(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 18} {
+	for _, version := range []int{14, 15, 16, 18} {
 		srv := httptest.NewServer(New(Options{Version: version, Products: 3, Partners: 1}).Handler())
 		defer srv.Close()
 		typeField, storable := "detailed_type", any("product")
-		if version >= 18 {
+		switch {
+		case version >= 18:
 			typeField, storable = "is_storable", any(true)
+		case version <= 14:
+			typeField = "type"
 		}
 		rows := result[[]map[string]any](t, kw(t, srv.URL, "product.product", "search_read", []any{[]any{[]any{"default_code", "=", "ODOO-001"}}}, map[string]any{"fields": []string{"name", "list_price", "lst_price", "categ_id", typeField, "product_tmpl_id", "display_name"}}))
 		if len(rows) != 1 || rows[0]["name"] != "Tuote 1" || rows[0][typeField] != storable || rows[0]["lst_price"] != rows[0]["list_price"] || rows[0]["display_name"] != "[ODOO-001] Tuote 1" {

@@ -4,7 +4,8 @@ import "fmt"
 
 // SetOnHand counts qty pieces of the product with internal reference sku in
 // the main stock location, as a warehouse user's inventory adjustment does
-// (stock.quant with inventory_quantity, then action_apply_inventory). The
+// (stock.quant with inventory_quantity, then action_apply_inventory; on 14
+// the count in inventory mode, which applies itself). The
 // demo uses it for products that came from a shop.
 func (s *Server) SetOnHand(sku string, qty float64) error {
 	s.mu.Lock()
@@ -17,11 +18,22 @@ func (s *Server) SetOnHand(sku string, qty float64) error {
 	if err != nil || len(locs) == 0 {
 		return fmt.Errorf("odoo sandbox: no internal stock location")
 	}
-	res, _, err := s.call("stock.quant", "create", []any{map[string]any{"product_id": float64(ids[0]), "location_id": float64(locs[0]), "inventory_quantity": qty}}, nil)
+	var kw map[string]any
+	if s.opts.Version <= 14 {
+		// 14 applies a count made in inventory mode at once and has no
+		// action_apply_inventory.
+		kw = map[string]any{"context": map[string]any{"inventory_mode": true}}
+	}
+	res, _, err := s.call("stock.quant", "create", []any{map[string]any{"product_id": float64(ids[0]), "location_id": float64(locs[0]), "inventory_quantity": qty}}, kw)
 	if err != nil {
 		return fmt.Errorf("odoo sandbox: counting %s: %w", sku, err)
 	}
-	if _, _, err := s.call("stock.quant", "action_apply_inventory", []any{[]any{res}}, nil); err != nil {
+	if s.opts.Version <= 14 {
+		return nil
+	}
+	// The ids as a client sends them (JSON numbers): an int64 was no id to
+	// idList, and the count was never applied.
+	if _, _, err := s.call("stock.quant", "action_apply_inventory", []any{[]any{float64(res.(int64))}}, nil); err != nil {
 		return fmt.Errorf("odoo sandbox: applying the count of %s: %w", sku, err)
 	}
 	return nil

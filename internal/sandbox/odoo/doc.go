@@ -1,6 +1,8 @@
-// Package odoo is a stateful fake of an Odoo server (16, 17, 18 or 19) over real
-// HTTP, written from shared/reference/odoo.md. Tests, benchmarks and `ferry demo`
-// use it; it shares no code with the client in internal/connector/odoo.
+// Package odoo is a stateful fake of an Odoo server (14, 15, 16, 17, 18 or 19)
+// over real HTTP, written from shared/reference/odoo.md and, for 14 and 15,
+// from their source (see "Odoo 14 and 15" below). Tests, benchmarks and
+// `ferry demo` use it; it shares no code with the client in
+// internal/connector/odoo.
 //
 // What it serves:
 //
@@ -57,7 +59,7 @@
 //
 //   - The order-to-cash state machine (§2.1–2.2): sale.order action_confirm
 //     (an outgoing picking with moves, assigned when stock suffices),
-//     action_cancel (refused once a delivery is done), action_draft (only
+//     action_cancel (16+: refused once a delivery is done), action_draft (only
 //     cancelled and sent orders go back to draft; any other is left silently
 //     and the answer is true, 16/18/19 sale/models/sale_order.py);
 //     stock.picking button_validate (16: the stock.immediate.transfer wizard
@@ -262,25 +264,143 @@
 //     turns off stock_move_sms_validation (16–18) or stock_text_confirmation
 //     (19). Generated customers have a phone (stocksms.go).
 //
+// Odoo 14 and 15 (odoo1415.go and the version switches of each file) were
+// read in 14.0 (KarimGil/odoo14base, the 14.0 nightly of 2022-07-27, paths
+// under odoo/addons) and 15.0 (LucasLei-python/odoo15, the 15.0 nightly of
+// 2022-06, likewise) against 16.0 (osamamagar/odoo16); no 14 or 15 server
+// ran. Where they differ from 16:
+//
+//   - Transport: the same JSON-RPC and XML-RPC (base/controllers/rpc.py,
+//     service/wsgi_server.py fault codes, http.py serialize_exception, the
+//     None trap), version {server_version "14.0", server_version_info [14, 0,
+//     0, "final", 0, ""]} (service/common.py), API keys (14.0 added
+//     res.users.apikeys). An unknown model is a UserError (service/model.py
+//     execute_cr; fault 2), an unknown method Python's AttributeError "type
+//     object 'sale.order' has no attribute 'x'" (api.py call_kw).
+//
+//   - Products: 14 has type alone (consu, service, and stock's product =
+//     storable); 15 adds detailed_type, a type or detailed_type written alone
+//     sets the other, and the two apart are "The Type of this product doesn't
+//     match the Detailed Type" (product_template.py _sanitize_vals,
+//     _constrains_detailed_type).
+//
+//   - Orders (14 sale/models/sale.py, 15 sale_order.py): action_confirm
+//     refuses only done and cancelled orders, "It is not allowed to confirm
+//     an order in the following states: done, cancel" (the order of Python's
+//     set is assumed), and confirms a confirmed order again (true, no second
+//     delivery). action_cancel answers the sale.order.cancel wizard (context
+//     {default_order_id}) only for an order with a draft invoice, several such
+//     orders being "Expected singleton", and otherwise cancels at once,
+//     posted invoices or not; a done delivery stays done and does not refuse
+//     the cancel (sale_stock _action_cancel). The invoicing wizard has no
+//     sale_order_ids (deduct_down_payments, default True): create_invoices
+//     invoices the context's active_ids, none being the version's "There is
+//     nothing to invoice!" text; it answers act_window_close, or with
+//     open_invoices the invoices' action, as 16.
+//
+//   - Stock: a picking's moves are move_lines. 14 has no
+//     action_apply_inventory (AttributeError): inventory_quantity is 0
+//     outside inventory mode (context inventory_mode True), where writing it
+//     does nothing; in inventory mode it reads the quantity and a write or a
+//     create (which gathers the product's quant in the location; other fields
+//     are "Quant's creation/editing is restricted, you can't do this
+//     operation.") sets the quantity at once (stock_quant.py
+//     _set_inventory_quantity, create, write). 15 stores the count with
+//     inventory_diff_quantity and inventory_quantity_set; its
+//     action_apply_inventory applies the difference, sets the count back to 0
+//     and answers None, or the stock.inventory.conflict wizard when the
+//     quantity moved since the count (is_outdated); a create in inventory
+//     mode gathers the quant and only counts; inventory_quantity_auto_apply
+//     written in inventory mode counts and applies. (15 sets
+//     inventory_quantity_set on every new quant; here only a count does.)
+//     The validation wizards (immediate transfer, backorder, stock_sms) and
+//     the return wizard are as 16. 14's stock.inventory adjustments are not
+//     served.
+//
+//   - Accounting: account.account has user_type_id (an account.account.type:
+//     Receivable, Payable, Bank and Cash, Current Assets, Current
+//     Liabilities, Income, Expenses; account/data/data_account_type.xml) with
+//     internal_type and internal_group, no account_type. Journal items'
+//     display_type is false but for sections and notes, exclude_from_invoice_tab
+//     marks the tax and receivable items (invoice_line_ids' domain), and
+//     account_internal_type is the account's type. Entries are numbered
+//     (_get_starting_sequence) by month on 14 (INV/2026/03/0001,
+//     RINV/2026/03/0001, BNK/2026/03/0001 for a payment) and on 15 by year in
+//     sales journals (INV/2026/00001) and by month in the others; payments
+//     have no P. Neither has account_sequence's unique index: two
+//     overlapping first posts of a period both commit number 1 (derived from
+//     the source, assumed). The chart: 15 as 16 (its chart_template.py makes
+//     the outstanding accounts before the journals); 14 (derived, assumed)
+//     101401 suspense, 101402 bank, 101403 and 101404 the bank journal's own
+//     outstanding receipts and payments (account.journal
+//     payment_debit_account_id and payment_credit_account_id, which payments
+//     take), 101501 cash. An invoice settled to nothing is "reversed" only
+//     when posted credit notes reversing it (reversed_entry_id) settle it
+//     alone in their full reconciliation, else "paid" (_compute_amount).
+//     reconcile checks line by line (account, posted, "a != b" accounts) and
+//     answers partials and full_reconcile, no exchange_partials.
+//
+//   - Bank statements (account_bank_statement.py): journal_id required,
+//     state open/posted/confirm; lines need statement_id and payment_ref, take
+//     the statement's journal (and date), only while it is open; their
+//     entries stay draft ("/") until button_post, which refuses a statement
+//     not open and a bank statement whose ending balance is not the computed
+//     one ("The ending balance is incorrect !\nThe expected balance ($ 13.00)
+//     is different from the computed one ($ 12.00)."; formatLang's spacing
+//     and symbol position assumed), names it "<code> Statement
+//     2026/03/00001" and posts the entries; button_validate wants every line
+//     reconciled. Both answer None. A cash journal's difference line is not
+//     made.
+//
+//   - Chatter (mail_thread.py message_post): no auto_comment; an unknown
+//     subtype_xmlid posts a note; 14's texts ("message_post should only be
+//     call to post message on record. Use message_notify instead", "doesn't
+//     support …"), the subtype keyword refused with its own message.
+//
+//   - base_vat (res_partner.py check_vat, 15 _run_vat_test): the prefix is
+//     always two characters, every non-empty vat is checked (one character
+//     too), no "eu" exception, no Steuernummer (no check_vat_de), DE, GR, HU
+//     formats of their _ref_vat; the message names the partner's country's
+//     format, on 14 the prefix's when the partner has none.
+//
 // Fields that differ per version, checked against each version's models
-// (16: osamamagar/odoo16, 18: KaiO277/odoo, 19: jnvdx6/skymedic-odoo; 17 from
-// the reference):
+// (14: KarimGil/odoo14base, 15: LucasLei-python/odoo15, 16:
+// osamamagar/odoo16, 18: KaiO277/odoo, 19: jnvdx6/skymedic-odoo; 17 from the
+// reference):
 //
-//	model            field                    16   17   18   19   source
-//	sale.order.line  tax_id                   yes  yes  yes  no   sale/models/sale_order_line.py
-//	sale.order.line  tax_ids                  no   no   no   yes  sale/models/sale_order_line.py
-//	sale.order       locked                   no   yes  yes  yes  sale/models/sale_order.py
-//	res.partner      mobile                   yes  yes  yes  no   base/models/res_partner.py
-//	product.template detailed_type            yes  yes  no   no   product/models/product_template.py
-//	product.template is_storable              no   no   yes  yes  stock/models/product.py
-//	stock.move       quantity_done            yes  no   no   no   stock/models/stock_move.py
-//	stock.move       quantity, picked         no   yes  yes  yes  stock/models/stock_move.py
-//	account.tax      price_include_override   no   no   yes  yes  account/models/account_tax.py
-//	sale.advance.payment.inv consolidated_billing no no yes yes  sale/wizard/sale_make_invoice_advance.py
+//	model            field                    14   15   16   17   18   19   source
+//	sale.order.line  tax_id                   yes  yes  yes  yes  yes  no   sale/models/sale_order_line.py
+//	sale.order.line  tax_ids                  no   no   no   no   no   yes  sale/models/sale_order_line.py
+//	sale.order       locked                   no   no   no   yes  yes  yes  sale/models/sale_order.py
+//	res.partner      mobile                   yes  yes  yes  yes  yes  no   base/models/res_partner.py
+//	product.template type product (storable)  yes  yes  yes  yes  no   no   stock/models/product.py
+//	product.template detailed_type            no   yes  yes  yes  no   no   product/models/product_template.py
+//	product.template is_storable              no   no   no   no   yes  yes  stock/models/product.py
+//	stock.picking    move_lines               yes  yes  no   no   no   no   stock/models/stock_picking.py
+//	stock.picking    move_ids                 no   no   yes  yes  yes  yes  stock/models/stock_picking.py
+//	stock.move       quantity_done            yes  yes  yes  no   no   no   stock/models/stock_move.py
+//	stock.move       quantity, picked         no   no   no   yes  yes  yes  stock/models/stock_move.py
+//	stock.quant      inventory_quantity       comp stor stor stor stor stor stock/models/stock_quant.py
+//	stock.quant      inventory_diff_quantity  no   yes  no*  no*  no*  no*  stock/models/stock_quant.py
+//	account.tax      price_include_override   no   no   no   no   yes  yes  account/models/account_tax.py
+//	account.account  user_type_id, internal_type yes yes no  no   no   no   account/models/account_account.py
+//	account.account  account_type             no   no   yes  yes  yes  yes  account/models/account_account.py
+//	account.move.line exclude_from_invoice_tab yes yes no  no   no   no   account/models/account_move.py
+//	account.move.line account_internal_type  yes  yes  no   no   no   no   account/models/account_move.py
+//	account.move.line display_type product…  no   no   yes  yes  yes  yes  account/models/account_move_line.py
+//	account.journal  payment_debit_account_id yes no   no   no   no   no   account/models/account_journal.py
+//	account.bank.statement state              yes  yes  no   no   no   no   account/models/account_bank_statement.py
+//	account.bank.statement is_complete        no   no   yes  yes  yes  yes  account/models/account_bank_statement.py
+//	sale.advance.payment.inv sale_order_ids   no   no   yes  yes  yes  yes  sale/wizard/sale_make_invoice_advance.py
+//	sale.advance.payment.inv consolidated_billing no no no no yes yes  sale/wizard/sale_make_invoice_advance.py
 //
-// Every other field served (sale.order, account.move(.line), stock.picking,
-// product.product, product.pricelist(.item), delivery.carrier) exists in all
-// four.
+// (comp: computed, 0 outside inventory mode; stor: stored; no*: Odoo 16+ has
+// the field, the sandbox serves it only on 15; "display_type product…" is
+// the product, tax and payment_term values, 14 and 15 having only sections
+// and notes; payment_debit_account_id with payment_credit_account_id.)
+// Every other field
+// served (sale.order, account.move(.line), stock.picking, product.product,
+// product.pricelist(.item), delivery.carrier) exists in all six.
 //
 // Not yet: read_group, multi-step routes, partial reservations (a short
 // move reserves nothing), and no_variant attributes beyond leaving them out of

@@ -11,7 +11,7 @@ import (
 // name is Odoo's ValueError "Invalid field", on write and on read.
 func TestFieldsPerVersion(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		srv := httptest.NewServer(New(Options{Version: version, Products: 2, Partners: 1}).Handler())
 		defer srv.Close()
 		good, bad := "tax_id", "tax_ids"

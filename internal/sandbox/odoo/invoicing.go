@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Invoicing sale orders (16, 18, 19: sale/models/sale_order.py
+// Invoicing sale orders (14: sale/models/sale.py, 15, 16, 18, 19: sale/models/sale_order.py
 // _create_invoices, sale/wizard/sale_make_invoice_advance.py): an invoice line
 // points at its sale lines (sale_line_ids), the sale line counts what its
 // invoice lines bill (qty_invoiced, less credit notes), and the order's
@@ -165,6 +165,19 @@ func computeOrderInvoices(s *Server, r record) any {
 }
 
 func (s *Server) nothingToInvoice() error {
+	switch s.opts.Version {
+	case 14:
+		// sale/models/sale.py _nothing_to_invoice_error: a triple-quoted
+		// string, ending in a newline and the closing quotes' indentation.
+		return userError("There is nothing to invoice!\n\nReason(s) of this behavior could be:\n" +
+			"- You should deliver your products before invoicing them: Click on the \"truck\" icon (top-right of your screen) and follow instructions.\n" +
+			"- You should modify the invoicing policy of your product: Open the product, go to the \"Sales tab\" and modify invoicing policy from \"delivered quantities\" to \"ordered quantities\".\n        ")
+	case 15:
+		// sale/models/sale_order.py _nothing_to_invoice_error.
+		return userError("There is nothing to invoice!\n\nReason(s) of this behavior could be:\n" +
+			"- You should deliver your products before invoicing them: Click on the \"truck\" icon (top-right of your screen) and follow instructions.\n" +
+			"- You should modify the invoicing policy of your product: Open the product, go to the \"Sales\" tab and modify invoicing policy from \"delivered quantities\" to \"ordered quantities\". For Services, you should modify the Service Invoicing Policy to 'Prepaid'.")
+	}
 	if s.opts.Version >= 18 {
 		return userError("Cannot create an invoice. No items are available to invoice.\n\n" +
 			"To resolve this issue, please ensure that:\n" +
@@ -182,7 +195,7 @@ func (s *Server) nothingToInvoice() error {
 // createInvoices is the wizard's create_invoices: one invoice per order, then,
 // unless grouped (18+: consolidated_billing false), the invoices of one
 // customer and currency (19: and delivery address) merged into the first,
-// their origins joined with ", ". It answers 16/17: act_window_close, or with
+// their origins joined with ", ". It answers 14–17: act_window_close, or with
 // context open_invoices the orders' invoices action; 18: None (verified, see
 // the reference); 19: the created invoices' action.
 func createInvoices(s *Server, ids []int64, kw map[string]any) (any, bool, error) {
@@ -199,6 +212,11 @@ func createInvoices(s *Server, ids []int64, kw map[string]any) (any, bool, error
 		}
 	}
 	if len(orders) == 0 {
+		if s.opts.Version <= 15 {
+			// 14, 15: the orders are browse(active_ids); none invoices
+			// nothing (_create_invoices' nothing to invoice).
+			return nil, false, s.nothingToInvoice()
+		}
 		return nil, false, userError("No sale order to invoice: call the wizard with active_ids in the context")
 	}
 	type invoice struct {

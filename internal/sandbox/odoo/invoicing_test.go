@@ -61,7 +61,7 @@ func (c caller) invoiceWizard(orders []int64, vals map[string]any, ctx map[strin
 // default, is true); consolidated_billing false gives one per order.
 func TestInvoiceGrouping(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		srv := httptest.NewServer(New(Options{Version: version, Products: 2, Partners: 2}).Handler())
 		defer srv.Close()
 		c := caller{t, srv.URL}
@@ -142,7 +142,7 @@ func TestInvoiceOpenInvoices16(t *testing.T) {
 // the order.
 func TestInvoiceCreateFromSaleLines(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 18, 19} {
+	for _, version := range []int{14, 15, 16, 18, 19} {
 		srv := httptest.NewServer(New(Options{Version: version, Products: 2, Partners: 1}).Handler())
 		defer srv.Close()
 		c := caller{t, srv.URL}

@@ -100,7 +100,7 @@ func TestJSON2ErrorClasses(t *testing.T) {
 // counted. 16–18 have no such route.
 func TestJSON2VersionAndDeprecatedRPC(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 18, 19} {
+	for _, version := range []int{14, 15, 16, 18, 19} {
 		s := New(Options{Version: version, Products: 1, Partners: 1})
 		srv := httptest.NewServer(s.Handler())
 		defer srv.Close()

@@ -41,7 +41,22 @@ func seedAccounts(version int) []seedAccount {
 		{"tax", "251000", "Tax Received", "liability_current", false},
 		{"fees", "620000", "Bank Fees", "expense", false},
 	}
+	if version <= 14 {
+		// 14 (derived from its source, not seen on a server):
+		// chart_template.py _load makes the suspense account first, then
+		// the Cash journal (101501 and its own outstanding accounts) and the
+		// Bank journal, whose liquidity account and outstanding receipts and
+		// payments (account_journal.py _fill_missing_values) take the next
+		// free codes of the bank prefix 1014.
+		return append(out,
+			seedAccount{"suspense", "101401", "Bank Suspense Account", "asset_current", false},
+			seedAccount{"bank", "101402", "Bank", "asset_cash", false},
+			seedAccount{"outstanding", "101403", "Outstanding Receipts", "asset_current", true},
+			seedAccount{"outstanding_pay", "101404", "Outstanding Payments", "asset_current", true})
+	}
 	if version < 17 {
+		// 15 (its chart_template.py makes the company's outstanding
+		// accounts after the suspense one, before the journals) as 16.
 		return append(out,
 			seedAccount{"suspense", "101401", "Bank Suspense Account", "asset_current", false},
 			seedAccount{"outstanding", "101402", "Outstanding Receipts", "asset_current", true},
@@ -73,6 +88,21 @@ func init() {
 			name, _ := r["name"].(string)
 			return strings.TrimSpace(code + " " + name)
 		}, defaults: func(*Server) map[string]any { return map[string]any{"account_type": "asset_current"} }}
+		if version <= 15 {
+			// 14, 15: the kind of an account is its user_type_id
+			// (account.account.type, account/data/data_account_type.xml),
+			// internal_type and internal_group related to it; account_type
+			// is 16's (account/models/account_account.py).
+			a := defs["account.account"]
+			delete(a.fields, "account_type")
+			a.fields["user_type_id"] = &field{typ: fMany2one, relation: "account.account.type", required: true}
+			a.fields["internal_type"] = &field{typ: fSelection, compute: func(s *Server, r record) any { return s.accountTypeRecord(r)["type"] }}
+			a.fields["internal_group"] = &field{typ: fSelection, compute: func(s *Server, r record) any { return s.accountTypeRecord(r)["internal_group"] }}
+			a.defaults = nil
+			defs["account.account.type"] = &modelDef{name: "account.account.type", fields: dt(map[string]*field{
+				"name": {typ: fChar, required: true}, "type": f(fSelection), "internal_group": f(fSelection),
+			})}
+		}
 		defs["account.partial.reconcile"] = &modelDef{name: "account.partial.reconcile", fields: dt(map[string]*field{
 			"debit_move_id": m2o("account.move.line"), "credit_move_id": m2o("account.move.line"), "amount": f(fFloat), "full_reconcile_id": m2o("account.full.reconcile"),
 		})}
@@ -127,15 +157,30 @@ func init() {
 			name, _ := j["name"].(string)
 			j["code"] = journalCodeFrom(name)
 		}
+		if s.generating && s.opts.Version <= 15 {
+			return nil // generateLedger gives the generated journals their accounts
+		}
 		if t := j["type"]; (t == "bank" || t == "cash") && asID(j["default_account_id"]) == 0 {
 			// account_journal.py _prepare_liquidity_account_vals: a new
 			// liquidity account named as the journal.
 			n := len(s.tables["account.account"].rows)
-			acc, err := s.create("account.account", map[string]any{"code": fmt.Sprintf("1014%02d", n+10), "name": j["name"], "account_type": "asset_cash"})
+			acc, err := s.create("account.account", s.accountVals(fmt.Sprintf("1014%02d", n+10), j["name"], "asset_cash", false))
 			if err != nil {
 				return err
 			}
 			j["default_account_id"] = acc
+		}
+		if t := j["type"]; s.opts.Version <= 14 && (t == "bank" || t == "cash") && asID(j["payment_debit_account_id"]) == 0 {
+			// 14 (account_journal.py _fill_missing_values): each bank and
+			// cash journal has its own outstanding receipts and payments
+			// accounts.
+			for _, k := range []struct{ field, name string }{{"payment_debit_account_id", "Outstanding Receipts"}, {"payment_credit_account_id", "Outstanding Payments"}} {
+				acc, err := s.create("account.account", s.accountVals(s.freeCode("1014"), k.name, "asset_current", true))
+				if err != nil {
+					return err
+				}
+				j[k.field] = acc
+			}
 		}
 		if t := j["type"]; (t == "bank" || t == "cash") && asID(j["suspense_account_id"]) == 0 {
 			j["suspense_account_id"] = s.account("suspense")
@@ -170,8 +215,13 @@ func journalCodeFrom(name string) string {
 
 // generateLedger seeds the chart and points the journals at it.
 func (s *Server) generateLedger() {
+	if s.opts.Version <= 15 {
+		for _, t := range accountTypes14 {
+			s.mustCreate("account.account.type", map[string]any{"name": t.name, "type": t.typ, "internal_group": t.group})
+		}
+	}
 	for _, a := range seedAccounts(s.opts.Version) {
-		s.mustCreate("account.account", map[string]any{"code": a.code, "name": a.name, "account_type": a.typ, "reconcile": a.reconcile})
+		s.mustCreate("account.account", s.accountVals(a.code, a.name, a.typ, a.reconcile))
 	}
 	t := s.tables["account.journal"]
 	for _, id := range t.ids() {
@@ -179,6 +229,9 @@ func (s *Server) generateLedger() {
 		switch j["type"] {
 		case "bank":
 			j["default_account_id"], j["suspense_account_id"] = s.account("bank"), s.account("suspense")
+			if s.opts.Version <= 14 {
+				j["payment_debit_account_id"], j["payment_credit_account_id"] = s.account("outstanding"), s.account("outstanding_pay")
+			}
 		case "sale":
 			j["default_account_id"] = s.account("income")
 		}
@@ -201,7 +254,7 @@ func (s *Server) account(key string) int64 {
 
 func (s *Server) reconcilable(acc int64) bool {
 	a, ok := s.tables["account.account"].get(acc)
-	return ok && (a["reconcile"] == true || a["account_type"] == "asset_cash")
+	return ok && (a["reconcile"] == true || s.accountType(a) == "asset_cash")
 }
 
 // matchedAmount is how much of a line partials have matched, signed as its
@@ -220,9 +273,9 @@ func (s *Server) matchedAmount(line int64) float64 {
 	return m
 }
 
-// nextName numbers an entry of a journal prefix and year.
-func (s *Server) nextName(prefix string) string {
-	return fmt.Sprintf("%s/%05d", prefix, s.sequences()[prefix]+1)
+// nextName numbers an entry of a journal's sequence prefix (entryPrefix).
+func (s *Server) nextName(prefix string, digits int) string {
+	return fmt.Sprintf("%s/%0*d", prefix, digits, s.sequences()[prefix]+1)
 }
 
 // ledgerLine adds a journal item to a move; residual follows the account.
@@ -292,7 +345,7 @@ func (s *Server) receivables(mid int64) []int64 {
 	var out []int64
 	for _, lid := range s.o2m(s.tables["account.move"].def.fields["line_ids"], mid) {
 		a, _ := s.tables["account.account"].get(asID(s.tables["account.move.line"].rows[lid]["account_id"]))
-		if a["account_type"] == "asset_receivable" {
+		if s.accountType(a) == "asset_receivable" {
 			out = append(out, lid)
 		}
 	}
@@ -355,6 +408,11 @@ func (s *Server) refreshMove(mid int64) {
 	switch {
 	case residual == 0 && paid:
 		state = "paid"
+	case residual == 0 && s.opts.Version <= 15:
+		state = "paid"
+		if (typ == "out_invoice" || typ == "in_invoice") && s.reversed14(mid, typ) {
+			state = "reversed"
+		}
 	case residual == 0:
 		state = "paid"
 		only := func(want ...string) bool {
@@ -402,6 +460,26 @@ func (s *Server) reconcile(ids []int64) (any, bool, error) {
 		}
 		if !slices.Contains(accounts, asID(l["account_id"])) {
 			accounts = append(accounts, asID(l["account_id"]))
+		}
+	}
+	if s.opts.Version <= 15 {
+		// 14, 15 (account_move.py reconcile) check line by line: reconciled,
+		// the account reconciles, posted, then the first line's account.
+		var first int64
+		for _, id := range ids {
+			l := t.rows[id]
+			acc := asID(l["account_id"])
+			if !s.reconcilable(acc) {
+				return nil, false, userError("Account %s does not allow reconciliation. First change the configuration of this account to allow it.", s.displayName("account.account", acc))
+			}
+			if s.tables["account.move"].rows[asID(l["move_id"])]["state"] != "posted" {
+				return nil, false, userError("You can only reconcile posted entries.")
+			}
+			if first == 0 {
+				first = acc
+			} else if acc != first {
+				return nil, false, userError("Entries are not from the same account: %s != %s", s.displayName("account.account", first), s.displayName("account.account", acc))
+			}
 		}
 	}
 	for _, id := range ids {
@@ -494,7 +572,12 @@ func (s *Server) reconcile(ids []int64) (any, bool, error) {
 	if s.opts.Version >= 17 {
 		return nil, true, nil
 	}
-	out := map[string]any{"partials": newRecordset("account.partial.reconcile", partials), "exchange_partials": newRecordset("account.partial.reconcile", nil)}
+	out := map[string]any{"partials": newRecordset("account.partial.reconcile", partials)}
+	if s.opts.Version >= 16 {
+		// 14 and 15's results have partials and full_reconcile (and
+		// tax_cash_basis_moves with cash basis taxes), no exchange_partials.
+		out["exchange_partials"] = newRecordset("account.partial.reconcile", nil)
+	}
 	if full != 0 {
 		out["full_reconcile"] = newRecordset("account.full.reconcile", []int64{full})
 	}

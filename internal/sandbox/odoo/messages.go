@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// The chatter (16, 18, 19: mail/models/mail_thread.py message_post,
+// The chatter (14, 15, 16, 18, 19: mail/models/mail_thread.py message_post,
 // mail/models/mail_message.py, odoo/tools/mail.py html_sanitize).
 //
 // message_post on one record of a mail.thread model (sale.order,
@@ -88,14 +88,36 @@ func (s *Server) messagePost(model string, ids []int64, kw map[string]any) (any,
 	if _, ok := s.tables[model].get(ids[0]); !ok {
 		return nil, false, missingError("Record does not exist or has been deleted.\n(Record: %s(%d,), User: 2)", model, ids[0])
 	}
+	typ, _ := kw["message_type"].(string)
+	if typ == "" {
+		typ = "notification"
+	}
+	if s.opts.Version <= 15 {
+		// 14, 15 (mail/models/mail_thread.py message_post): the
+		// user_notification check first, then model/res_id and subtype,
+		// each with its own message (14's say "doesn't").
+		does := "does not"
+		if s.opts.Version == 14 {
+			does = "doesn't"
+		}
+		_, model := kw["model"]
+		_, resID := kw["res_id"]
+		_, subtype := kw["subtype"]
+		switch {
+		case typ == "user_notification" && s.opts.Version == 14:
+			return nil, false, valueError("message_post should only be call to post message on record. Use message_notify instead")
+		case typ == "user_notification":
+			return nil, false, valueError("Posting a message should be done on a business document. Use message_notify to send a notification to an user.")
+		case model || resID:
+			return nil, false, valueError("message_post %s support model and res_id parameters anymore. Please call message_post on record.", does)
+		case subtype:
+			return nil, false, valueError("message_post %s support subtype parameter anymore. Please give a valid subtype_id or subtype_xmlid value instead.", does)
+		}
+	}
 	for _, k := range []string{"model", "res_id", "subtype"} {
 		if _, ok := kw[k]; ok {
 			return nil, false, valueError("message_post does not support model and res_id parameters anymore. Please call message_post on record.")
 		}
-	}
-	typ, _ := kw["message_type"].(string)
-	if typ == "" {
-		typ = "notification"
 	}
 	if typ == "user_notification" {
 		if s.opts.Version >= 18 {
@@ -103,7 +125,9 @@ func (s *Server) messagePost(model string, ids []int64, kw map[string]any) (any,
 		}
 		return nil, false, valueError("Posting a message should be done on a business document. Use message_notify to send a notification to an user.")
 	}
-	if !slices.Contains([]string{"email", "comment", "notification", "auto_comment", "email_outgoing"}, typ) || typ == "email_outgoing" && s.opts.Version < 18 {
+	if !slices.Contains([]string{"email", "comment", "notification", "auto_comment", "email_outgoing"}, typ) || typ == "email_outgoing" && s.opts.Version < 18 ||
+		typ == "auto_comment" && s.opts.Version <= 15 {
+		// auto_comment is 16's (mail/models/mail_message.py).
 		return nil, false, valueError("Wrong value for mail.message.message_type: '%s'", typ)
 	}
 	xmlid, _ := kw["subtype_xmlid"].(string)
@@ -111,6 +135,11 @@ func (s *Server) messagePost(model string, ids []int64, kw map[string]any) (any,
 		xmlid = "mail.mt_note"
 	}
 	st := s.subtype(xmlid)
+	if st == 0 && s.opts.Version <= 15 {
+		// 14, 15: xmlid_to_res_id without raise_if_not_found answers False
+		// and message_post falls back to mail.mt_note.
+		st = s.subtype("mail.mt_note")
+	}
 	if st == 0 {
 		return nil, false, valueError("External ID not found in the system: %s", xmlid)
 	}

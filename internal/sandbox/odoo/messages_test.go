@@ -7,10 +7,12 @@ import (
 
 // A quotation held for review: left draft with a note, a note posted on it
 // (message_post answers the mail.message id; 19 [id]), cancelled straight
-// from draft (no wizard on a draft), back to draft, confirmed later.
+// from draft (no wizard on a draft), back to draft, confirmed later. 14 and
+// 15 post an unknown subtype_xmlid as a note, refuse the subtype keyword
+// with their own text and have no auto_comment.
 func TestQuotationHeldForReview(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		srv := httptest.NewServer(New(Options{Version: version, Products: 2, Partners: 1}).Handler())
 		defer srv.Close()
 		c := caller{t, srv.URL}
@@ -42,10 +44,27 @@ func TestQuotationHeldForReview(t *testing.T) {
 		if ids := c.one("sale.order", so, "message_ids")["message_ids"].([]any); len(ids) != 1 {
 			t.Errorf("%d message_ids %v", version, ids)
 		}
-		if n, _ := errName(kw(t, srv.URL, "sale.order", "message_post", []any{[]any{so}}, map[string]any{"body": "x", "message_type": "user_notification"})); n != "builtins.ValueError" {
-			t.Errorf("%d user_notification: %s", version, n)
+		n, text := errName(kw(t, srv.URL, "sale.order", "message_post", []any{[]any{so}}, map[string]any{"body": "x", "message_type": "user_notification"}))
+		if n != "builtins.ValueError" || version == 14 && text != "message_post should only be call to post message on record. Use message_notify instead" {
+			t.Errorf("%d user_notification: %s %q", version, n, text)
 		}
-		if n, _ := errName(kw(t, srv.URL, "sale.order", "message_post", []any{[]any{so}}, map[string]any{"body": "x", "subtype_xmlid": "mail.mt_nope"})); n != "builtins.ValueError" {
+		if version <= 15 {
+			// 14, 15: an unknown subtype_xmlid is no subtype, so a note.
+			got := c.call("sale.order", "message_post", []any{[]any{so}}, map[string]any{"body": "x", "subtype_xmlid": "mail.mt_nope"})
+			if st := c.one("mail.message", int64(got.(float64)), "subtype_id")["subtype_id"]; m2oID(st) != m2oID(m["subtype_id"]) {
+				t.Errorf("%d unknown subtype posted with %v", version, st)
+			}
+			c.call("mail.message", "unlink", []any{[]any{got}}, nil)
+			n, text := errName(kw(t, srv.URL, "sale.order", "message_post", []any{[]any{so}}, map[string]any{"body": "x", "subtype": "mt_note"}))
+			want := map[int]string{14: "message_post doesn't support subtype parameter anymore. Please give a valid subtype_id or subtype_xmlid value instead.",
+				15: "message_post does not support subtype parameter anymore. Please give a valid subtype_id or subtype_xmlid value instead."}[version]
+			if n != "builtins.ValueError" || text != want {
+				t.Errorf("%d subtype kwarg: %s %q", version, n, text)
+			}
+			if n, _ := errName(kw(t, srv.URL, "sale.order", "message_post", []any{[]any{so}}, map[string]any{"body": "x", "message_type": "auto_comment"})); n != "builtins.ValueError" {
+				t.Errorf("%d auto_comment: %s", version, n)
+			}
+		} else if n, _ := errName(kw(t, srv.URL, "sale.order", "message_post", []any{[]any{so}}, map[string]any{"body": "x", "subtype_xmlid": "mail.mt_nope"})); n != "builtins.ValueError" {
 			t.Errorf("%d unknown subtype: %s", version, n)
 		}
 		state := func() any { return c.one("sale.order", so, "state")["state"] }

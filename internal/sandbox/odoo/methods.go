@@ -130,7 +130,17 @@ func (s *Server) call(model, method string, args []any, kw map[string]any) (resu
 		}
 		return a(s, idList(arg(0)), kw)
 	}
-	return nil, false, &odooError{name: "builtins.AttributeError", msg: fmt.Sprintf("The method '%s' does not exist on the model '%s'", method, model)}
+	return nil, false, s.noMethod(model, method)
+}
+
+// noMethod is the error of calling a method a model does not have: 14 and 15
+// (odoo/api.py call_kw: getattr(type(model), name)) let Python's own
+// AttributeError through; from 16 call_kw names the method and the model.
+func (s *Server) noMethod(model, method string) error {
+	if s.opts.Version <= 15 {
+		return &odooError{name: "builtins.AttributeError", msg: fmt.Sprintf("type object '%s' has no attribute '%s'", model, method)}
+	}
+	return &odooError{name: "builtins.AttributeError", msg: fmt.Sprintf("The method '%s' does not exist on the model '%s'", method, model)}
 }
 
 // positionalKey holds, in an action's kwargs, the positional arguments after
@@ -182,6 +192,11 @@ func (s *Server) now() time.Time { return s.opts.Now().UTC().Truncate(time.Secon
 // creating one2many lines after it.
 func (s *Server) create(model string, vals map[string]any) (int64, error) {
 	t := s.tables[model]
+	if o := createOverrides[model]; o != nil {
+		if id, handled, err := o(s, vals); handled {
+			return id, err
+		}
+	}
 	if prep := prepareHooks[model]; prep != nil {
 		vals = prep(s, nil, vals)
 	}

@@ -41,11 +41,16 @@ func models(version int, mods []string) []*modelDef {
 		"default_code": {typ: fChar, compute: singleVariant("default_code"), set: setSingleVariant("default_code")},
 		"barcode":      {typ: fChar, compute: singleVariant("barcode"), set: setSingleVariant("barcode")},
 	})
-	if version >= 18 {
+	switch {
+	case version >= 18:
 		template["type"] = f(fSelection)
 		template["is_storable"] = f(fBool)
-	} else {
+	case version >= 15:
+		// 15 adds detailed_type, type following it (product/models/product_template.py).
 		template["detailed_type"] = f(fSelection)
+		template["type"] = f(fSelection)
+	default:
+		// 14: type alone, consu/service and stock's product (storable).
 		template["type"] = f(fSelection)
 	}
 	// product.product delegates to its template (_inherits): name, prices,
@@ -59,10 +64,10 @@ func models(version int, mods []string) []*modelDef {
 	})
 	picking := base(map[string]*field{
 		"name": f(fChar), "state": f(fSelection), "origin": f(fChar), "sale_id": m2o("sale.order"), "partner_id": m2o("res.partner"),
-		"picking_type_code": f(fSelection), "move_ids": o2m("stock.move", "picking_id"), "date_done": f(fDatetime), "backorder_id": m2o("stock.picking"),
+		"picking_type_code": f(fSelection), pickingMoves(version): o2m("stock.move", "picking_id"), "date_done": f(fDatetime), "backorder_id": m2o("stock.picking"),
 		"backorder_ids": o2m("stock.picking", "backorder_id"),
 	})
-	if has(mods, "delivery") && version == 16 || has(mods, "stock_delivery") && version >= 17 {
+	if has(mods, "delivery") && version <= 16 || has(mods, "stock_delivery") && version >= 17 {
 		picking["carrier_id"] = m2o("delivery.carrier")
 		picking["carrier_tracking_ref"] = f(fChar)
 	}
@@ -147,9 +152,10 @@ func models(version int, mods []string) []*modelDef {
 		}), defaults: func(*Server) map[string]any { return map[string]any{"ptav_active": true} }},
 		{name: "product.template", fields: template, defaults: func(*Server) map[string]any {
 			d := map[string]any{"active": true, "sale_ok": true, "purchase_ok": true, "invoice_policy": "order"}
-			if version >= 18 {
+			switch {
+			case version >= 18, version <= 14:
 				d["type"] = "consu"
-			} else {
+			default:
 				d["detailed_type"], d["type"] = "consu", "consu"
 			}
 			return d
@@ -182,6 +188,15 @@ func models(version int, mods []string) []*modelDef {
 		{name: "stock.backorder.confirmation", fields: base(map[string]*field{"pick_ids": m2m("stock.picking")})},
 	}
 	return accounting(version, append(defs, versioned...))
+}
+
+// pickingMoves is the name of stock.picking's moves: move_lines up to 15,
+// move_ids from 16 (stock/models/stock_picking.py of each).
+func pickingMoves(version int) string {
+	if version <= 15 {
+		return "move_lines"
+	}
+	return "move_ids"
 }
 
 // lineTaxField is the name of sale.order.line's taxes in a version.
@@ -361,17 +376,21 @@ func (s *Server) generate() {
 		cats = append(cats, s.mustCreate("product.category", map[string]any{"name": n, "parent_id": float64(all)}))
 	}
 	storable := func(vals map[string]any) map[string]any {
-		if s.opts.Version >= 18 {
+		switch {
+		case s.opts.Version >= 18:
 			vals["type"], vals["is_storable"] = "consu", true
-		} else {
+		case s.opts.Version <= 14:
+			vals["type"] = "product"
+		default:
 			vals["detailed_type"], vals["type"] = "product", "product"
 		}
 		return vals
 	}
 	service := func(vals map[string]any) map[string]any {
-		if s.opts.Version >= 18 {
+		switch {
+		case s.opts.Version >= 18, s.opts.Version <= 14:
 			vals["type"] = "service"
-		} else {
+		default:
 			vals["detailed_type"], vals["type"] = "service", "service"
 		}
 		return vals

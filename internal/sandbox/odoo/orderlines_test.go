@@ -81,7 +81,7 @@ func TestConfirmedOrderLines(t *testing.T) {
 // confirmed order stays confirmed and the call answers true.
 func TestActionDraftSkipsConfirmed(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		srv := httptest.NewServer(New(Options{Version: version, Products: 2, Partners: 1}).Handler())
 		defer srv.Close()
 		c := caller{t, srv.URL}
@@ -104,7 +104,7 @@ func TestActionDraftSkipsConfirmed(t *testing.T) {
 // searchable as such, and the generated pricelist has one.
 func TestPricelistItemMinQuantityDefault(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		srv := httptest.NewServer(New(Options{Version: version, Products: 2, Partners: 1}).Handler())
 		defer srv.Close()
 		c := caller{t, srv.URL}

@@ -1,7 +1,6 @@
 package odoo
 
 import (
-	"fmt"
 	"slices"
 	"time"
 )
@@ -23,11 +22,11 @@ import (
 // action_create_payments makes one account.payment (one per invoice when
 // several are paid without group_payment) with amount, date, journal_id,
 // partner_id, payment_type inbound, partner_type customer, and the
-// communication in ref (16, 17) or memo (18, 19: _create_payment_vals_from_wizard),
+// communication in ref (14–17) or memo (18, 19: _create_payment_vals_from_wizard),
 // and a posted entry ("P" + journal code: payment_sequence) of the outstanding
 // receipts account against the receivable, reconciled with the invoice.
 // Less than the residual leaves the invoice "partial" (payment_difference_handling
-// "open", the default). The payment's state is "posted" on 16 and 17 (its
+// "open", the default). The payment's state is "posted" on 14–17 (its
 // move's); from 18 "in_process", "paid" once its invoices are paid
 // (_compute_state; community always gives payments an outstanding account,
 // account_payment.py create). It answers the payment's form action (res_id),
@@ -286,9 +285,7 @@ func (s *Server) makePayment(journal, partner int64, amount float64, date time.T
 	if err != nil {
 		return 0, err
 	}
-	j := s.tables["account.journal"].rows[journal]
-	code, _ := j["code"].(string)
-	name := s.nextName(fmt.Sprintf("P%s/%d", code, date.Year()))
+	name := s.nextName(s.entryPrefix(journal, "entry", date, true))
 	mid, err := s.create("account.move", map[string]any{"move_type": "entry", "journal_id": float64(journal), "partner_id": float64(partner), "ref": memo,
 		"date": date.Format("2006-01-02"), paymentLink(s.opts.Version): float64(pid)})
 	if err != nil {
@@ -296,7 +293,18 @@ func (s *Server) makePayment(journal, partner int64, amount float64, date time.T
 	}
 	s.setField("account.move", mid, "state", "posted")
 	s.setField("account.move", mid, "name", name)
-	if _, err := s.ledgerLine(mid, s.account("outstanding"), partner, name, sign*amount, "product"); err != nil {
+	outstanding := s.account("outstanding")
+	if s.opts.Version <= 14 {
+		// 14: the journal's own outstanding receipts (payments) account.
+		field := "payment_debit_account_id"
+		if sign < 0 {
+			field = "payment_credit_account_id"
+		}
+		if a := asID(s.tables["account.journal"].rows[journal][field]); a != 0 {
+			outstanding = a
+		}
+	}
+	if _, err := s.ledgerLine(mid, outstanding, partner, name, sign*amount, "product"); err != nil {
 		return 0, err
 	}
 	recv, err := s.ledgerLine(mid, s.account("receivable"), partner, name, -sign*amount, "payment_term")

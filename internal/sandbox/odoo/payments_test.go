@@ -12,7 +12,7 @@ import (
 // invoice is refused on 16 and 17 and paid (unreconciled) from 18.
 func TestPaymentRegisterJournals(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		srv := httptest.NewServer(New(Options{Version: version, Products: 2, Partners: 1}).Handler())
 		defer srv.Close()
 		c := caller{t, srv.URL}

@@ -52,17 +52,36 @@ func (s *Server) sequences() map[string]int {
 	return out
 }
 
-func (s *Server) journalCode(m record) string {
-	code := "INV"
-	if j, ok := s.tables["account.journal"].get(asID(m["journal_id"])); ok {
+// entryPrefix is the sequence prefix of an entry of a journal, and its
+// number's digits (account/models/account_move.py _get_starting_sequence of
+// each version): 14 numbers every journal by month (INV/2026/05/0001); 15
+// sale journals by year (INV/2026/00001), the others by month; from 16 sale,
+// bank and cash journals by year, and a payment takes a P (payment_sequence).
+// A credit note takes an R (refund_sequence).
+func (s *Server) entryPrefix(journal int64, moveType string, date time.Time, payment bool) (string, int) {
+	code, typ := "INV", "sale"
+	if j, ok := s.tables["account.journal"].get(journal); ok {
 		if c, _ := j["code"].(string); c != "" {
 			code = c
 		}
+		typ, _ = j["type"].(string)
 	}
-	if m["move_type"] == "out_refund" {
+	if moveType == "out_refund" {
 		code = "R" + code
 	}
-	return code
+	yearly := typ == "sale" || typ == "bank" || typ == "cash"
+	switch {
+	case s.opts.Version <= 14:
+		yearly = false
+	case s.opts.Version == 15:
+		yearly = typ == "sale"
+	case payment && (typ == "bank" || typ == "cash"):
+		code = "P" + code
+	}
+	if yearly {
+		return fmt.Sprintf("%s/%04d", code, date.Year()), 5
+	}
+	return fmt.Sprintf("%s/%04d/%02d", code, date.Year(), int(date.Month())), 4
 }
 
 func init() {
@@ -74,6 +93,7 @@ func init() {
 		for k, n := range seq {
 			start[k] = n
 		}
+		restarted := map[string]bool{}
 		for _, id := range ids {
 			m, ok := s.tables["account.move"].get(id)
 			if !ok {
@@ -86,15 +106,24 @@ func init() {
 			if d, ok := m["invoice_date"].(time.Time); ok && !d.IsZero() {
 				date = d
 			}
-			prefix := fmt.Sprintf("%s/%d", s.journalCode(m), date.Year())
-			if s.opts.Version == 16 && s.postSnap != nil && s.postSnap[prefix] == 0 && start[prefix] > 0 {
+			typ, _ := m["move_type"].(string)
+			prefix, digits := s.entryPrefix(asID(m["journal_id"]), typ, date, false)
+			if s.postSnap != nil && s.postSnap[prefix] == 0 && start[prefix] > 0 {
 				// Another transaction posted this journal's first entry of the
-				// year while ours was open: both numbered it 00001.
-				return nil, false, validationError("The operation cannot be completed: Another entry with the same name already exists.")
+				// period while ours was open: both numbered it 1.
+				switch {
+				case s.opts.Version == 16:
+					return nil, false, validationError("The operation cannot be completed: Another entry with the same name already exists.")
+				case s.opts.Version <= 15 && !restarted[prefix]:
+					// 14, 15 have no account_sequence and its unique index;
+					// _check_unique_sequence_number cannot see the other
+					// uncommitted entry, so both commit the same name.
+					seq[prefix], restarted[prefix] = 0, true
+				}
 			}
 			seq[prefix]++
 			s.setField("account.move", id, "state", "posted")
-			s.setField("account.move", id, "name", fmt.Sprintf("%s/%05d", prefix, seq[prefix]))
+			s.setField("account.move", id, "name", fmt.Sprintf("%s/%0*d", prefix, digits, seq[prefix]))
 			s.setField("account.move", id, "invoice_date", date)
 			if err := s.afterPost(id); err != nil {
 				return nil, false, err

@@ -13,10 +13,12 @@ import (
 // On 16 two overlapping action_post calls of a journal's first invoices of a
 // year both number INV/<year>/00001; the later fails with the unique-name
 // ValidationError and leaves its invoice draft, and posting it again takes
-// 00002. On 18 both post with their own numbers.
+// 00002. On 18 both post with their own numbers. 14 and 15 have no
+// account_sequence, so no unique index: both commit the same number (derived
+// from their source, not seen).
 func TestConcurrentFirstPosts(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 18} {
+	for _, version := range []int{14, 15, 16, 18} {
 		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 		srv := httptest.NewServer(New(Options{Version: version, Products: 1, Partners: 2, PostLatency: 150 * time.Millisecond, Now: func() time.Time { return now }}).Handler())
 		defer srv.Close()
@@ -46,6 +48,19 @@ func TestConcurrentFirstPosts(t *testing.T) {
 		if version == 18 {
 			if failed >= 0 || rows[0]["name"] == rows[1]["name"] {
 				t.Errorf("18 concurrent posts: %s %v", errs[failed], rows)
+			}
+			continue
+		}
+		if version <= 15 {
+			// No unique index: both commit the journal's first number
+			// (14 by month, 15 by year); the next post locks the last one.
+			first := map[int]string{14: "INV/2026/03/0001", 15: "INV/2026/00001"}[version]
+			if failed >= 0 || rows[0]["state"] != "posted" || rows[0]["name"] != first || rows[1]["name"] != first {
+				t.Errorf("%d concurrent first posts: %s %v", version, errs, rows)
+			}
+			_, third := c.postedInvoice(10)
+			if n := c.one("account.move", third, "name")["name"]; n != map[int]string{14: "INV/2026/03/0002", 15: "INV/2026/00002"}[version] {
+				t.Errorf("%d the next invoice: %v", version, n)
 			}
 			continue
 		}

@@ -44,6 +44,9 @@ type field struct {
 	// filter keeps only some of a one2many's lines (its domain, as
 	// invoice_line_ids' display_type).
 	filter func(r record) bool
+	// view shows a stored value as the version's field has it (14 and 15's
+	// display_type, which has no product, tax or payment_term).
+	view func(v any) any
 }
 
 // modelDef is a model's fields and behaviour.
@@ -253,6 +256,9 @@ func (s *Server) get(model string, id int64, r record, name string) (*field, any
 	t := s.tables[model]
 	if f, ok := t.def.fields[name]; ok {
 		v := r[name]
+		if f.view != nil {
+			v = f.view(v)
+		}
 		if f.compute != nil {
 			v = f.compute(s, withID(r, id))
 		}

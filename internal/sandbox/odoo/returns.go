@@ -2,7 +2,8 @@ package odoo
 
 import "fmt"
 
-// Returns (16, 18, 19: stock/wizard/stock_picking_return.py).
+// Returns (14, 15, 16, 18, 19: stock/wizard/stock_picking_return.py; 14
+// and 15 as 16).
 //
 // stock.return.picking is created with context active_model "stock.picking"
 // and active_id (default_get takes picking_id from it; several active_ids
@@ -14,7 +15,7 @@ import "fmt"
 // (the return picking type's destination) and _compute_moves_locations
 // (precompute) fills the lines when none are given, one per move at
 // quantity 0 (_prepare_stock_return_picking_line_vals_from_move), and
-// refuses a picking that is not done. create_returns (16; 17 assumed) or
+// refuses a picking that is not done. create_returns (14–16; 17 assumed) or
 // action_create_returns (18, 19; the other name is not a method there) makes
 // the return: an incoming picking "WH/IN/n" with origin "Return of
 // WH/OUT/n", the order (sale_id) and partner of the delivery, from 18
@@ -92,7 +93,7 @@ func init() {
 		if p["state"] != "done" {
 			return userError("You may only return Done pickings.")
 		}
-		for _, m := range s.o2m(s.tables["stock.picking"].def.fields["move_ids"], pid) {
+		for _, m := range s.o2m(s.tables["stock.picking"].def.fields[pickingMoves(s.opts.Version)], pid) {
 			mv := s.tables["stock.move"].rows[m]
 			if mv["state"] == "cancel" {
 				continue
@@ -115,7 +116,7 @@ func init() {
 				if newName {
 					name = "action_create_returns"
 				}
-				return nil, false, &odooError{name: "builtins.AttributeError", msg: fmt.Sprintf("The method '%s' does not exist on the model 'stock.return.picking'", name)}
+				return nil, false, s.noMethod("stock.return.picking", name)
 			}
 			var made int64
 			for _, w := range ids {

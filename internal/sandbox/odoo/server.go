@@ -18,7 +18,7 @@ import (
 
 // Options configure a Server.
 type Options struct {
-	Version  int    // 16, 17, 18 or 19; default 17
+	Version  int    // 14, 15, 16, 17, 18 or 19; default 17
 	Database string // default "ferry"
 	Login    string // default "admin"
 	APIKey   string // default "demo-key" (also accepted as the password)
@@ -79,6 +79,8 @@ type Server struct {
 	// counterpart is the counterpart_account_id a statement line's create
 	// took out of its values (statements.go).
 	counterpart int64
+	// generating is set while New makes the demo data.
+	generating bool
 }
 
 // New returns a server with generated data.
@@ -111,8 +113,10 @@ func New(opts Options) *Server {
 	for _, def := range models(opts.Version, opts.Modules) {
 		s.tables[def.name] = &table{def: def, rows: map[int64]record{}, next: 1}
 	}
+	s.generating = true
 	s.generate()
 	s.generateLedger()
+	s.generating = false
 	s.setModuleState("base_vat", opts.BaseVAT)
 	s.installStockSMS(opts.StockSMS)
 	s.mux = http.NewServeMux()
@@ -366,6 +370,11 @@ func (s *Server) execute(model, method string, args []any, kw map[string]any) (r
 		return nil, false, false, &odooError{name: "odoo.exceptions.AccessError", msg: fmt.Sprintf("Private methods (such as %s) cannot be called remotely.", method)}
 	}
 	if _, ok := s.tables[model]; !ok {
+		if s.opts.Version <= 15 {
+			// 14, 15: odoo/service/model.py execute_cr raises UserError
+			// (16's source does too; the 16 mode keeps ValueError).
+			return nil, false, false, userError("Object %s doesn't exist", model)
+		}
 		return nil, false, false, &odooError{name: "builtins.ValueError", msg: fmt.Sprintf("Object %s doesn't exist", model)}
 	}
 	s.calls[model+"."+method]++

@@ -33,7 +33,7 @@ func kw(t *testing.T, url, model, method string, args []any, kwargs map[string]a
 
 func TestJSONRPCBasics(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18} {
+	for _, version := range []int{14, 15, 16, 17, 18} {
 		srv := httptest.NewServer(New(Options{Version: version}).Handler())
 		defer srv.Close()
 		env, _ := rpc(t, srv.URL, "common", "authenticate", "ferry", "admin", "demo-key", map[string]any{})
@@ -69,9 +69,20 @@ func TestJSONRPCBasics(t *testing.T) {
 		if !bytes.Contains(env["error"], []byte("doesn't exist")) {
 			t.Fatalf("unknown model: %s", env["error"])
 		}
+		if n, _ := errName(env); version <= 15 && n != "odoo.exceptions.UserError" {
+			t.Errorf("%d unknown model: %s", version, n)
+		}
 		env = kw(t, srv.URL, "stock.quant", "search", []any{[]any{}}, map[string]any{"limit": 1})
 		var ids []int64
 		json.Unmarshal(env["result"], &ids)
+		if version <= 14 {
+			// 14: no action_apply_inventory; a count in inventory mode
+			// applies itself (TestQuantInventory14).
+			if n, msg := errName(kw(t, srv.URL, "stock.quant", "action_apply_inventory", []any{ids}, nil)); n != "builtins.AttributeError" || msg != "type object 'stock.quant' has no attribute 'action_apply_inventory'" {
+				t.Errorf("14 action_apply_inventory: %s %q", n, msg)
+			}
+			continue
+		}
 		kw(t, srv.URL, "stock.quant", "write", []any{ids, map[string]any{"inventory_quantity": 99}}, nil)
 		env, hasResult := rpc(t, srv.URL, "object", "execute_kw", "ferry", 2, "demo-key", "stock.quant", "action_apply_inventory", []any{ids}, map[string]any{})
 		if hasResult || env["error"] != nil {

@@ -6,7 +6,8 @@ import (
 )
 
 // Bank statements (16, 18, 19: account/models/account_bank_statement.py,
-// account_bank_statement_line.py). Since 16.0 a statement is an optional
+// account_bank_statement_line.py; 14 and 15's, with states and button_post,
+// are in odoo1415.go). Since 16.0 a statement is an optional
 // grouping of lines: account.bank.statement has name (default "<journal
 // code> Statement <date>"), reference, date, journal_id, balance_start,
 // balance_end (start plus the lines), balance_end_real and line_ids; a line
@@ -84,9 +85,14 @@ func init() {
 				s.counterpart = int64(c)
 			}
 			delete(out, "counterpart_account_id")
-			if st, ok := out["statement_id"].(float64); ok && out["journal_id"] == nil {
+			if st, ok := out["statement_id"].(float64); ok && (out["journal_id"] == nil || s.opts.Version <= 15) {
+				// 14, 15 (account_bank_statement.py create): the journal is
+				// always the statement's, the date its when none is given.
 				if r, ok := s.tables["account.bank.statement"].get(int64(st)); ok && asID(r["journal_id"]) != 0 {
 					out["journal_id"] = float64(asID(r["journal_id"]))
+					if d, ok := r["date"].(time.Time); ok && s.opts.Version <= 15 && out["date"] == nil {
+						out["date"] = d.Format("2006-01-02")
+					}
 				}
 			}
 		}
@@ -124,7 +130,7 @@ func init() {
 			// _compute_balance_end_real: the computed balance at creation.
 			r["balance_end_real"] = computeOf(s, "account.bank.statement", "balance_end", withID(r, id))
 		}
-		if n, _ := r["name"].(string); n == "" {
+		if n, _ := r["name"].(string); n == "" && s.opts.Version >= 16 {
 			d, _ := r["date"].(time.Time)
 			if d.IsZero() {
 				d = s.now()
@@ -150,6 +156,11 @@ func init() {
 			}
 			return nil
 		}
+		if s.opts.Version <= 15 {
+			if st := s.tables["account.bank.statement"].rows[asID(r["statement_id"])]; st["state"] != "open" {
+				return userError("You can only create statement line in open bank statements.")
+			}
+		}
 		j, ok := s.tables["account.journal"].get(asID(r["journal_id"]))
 		if !ok {
 			return missingError("Record does not exist or has been deleted.\n(Record: account.journal(%d,), User: 2)", asID(r["journal_id"]))
@@ -163,7 +174,6 @@ func init() {
 			return userError("You can't create a new statement line without a suspense account set on the %s journal.", j["name"])
 		}
 		date, _ := r["date"].(time.Time)
-		code, _ := j["code"].(string)
 		partner := asID(r["partner_id"])
 		vals := map[string]any{"move_type": "entry", "journal_id": float64(asID(r["journal_id"])), "date": date.Format("2006-01-02"),
 			"ref": r["ref"], "narration": r["narration"], "statement_line_id": float64(id)}
@@ -174,8 +184,14 @@ func init() {
 		if err != nil {
 			return err
 		}
-		s.setField("account.move", mid, "state", "posted")
-		s.setField("account.move", mid, "name", s.nextName(fmt.Sprintf("%s/%d", code, date.Year())))
+		if s.opts.Version >= 16 {
+			s.setField("account.move", mid, "state", "posted")
+			s.setField("account.move", mid, "name", s.nextName(s.entryPrefix(asID(r["journal_id"]), "entry", date, false)))
+		} else {
+			// 14, 15: the entry stays draft ("/") until the statement's
+			// button_post (odoo1415.go).
+			s.setField("account.move", mid, "name", "/")
+		}
 		amount, _ := r["amount"].(float64)
 		label, _ := r["payment_ref"].(string)
 		if _, err := s.ledgerLine(mid, asID(j["default_account_id"]), partner, label, amount, "product"); err != nil {

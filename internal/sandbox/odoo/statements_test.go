@@ -13,6 +13,7 @@ import (
 // fee line against the fees account (620000) is reconciled at once.
 func TestStatementReconcile(t *testing.T) {
 	t.Parallel()
+	// 14 and 15's statements post at button_post: TestStatements14.
 	for _, version := range []int{16, 17, 18, 19} {
 		srv := httptest.NewServer(New(Options{Version: version, Products: 2, Partners: 1}).Handler())
 		defer srv.Close()
@@ -108,6 +109,7 @@ func TestReconcileXMLRPC16(t *testing.T) {
 // fee line's counterpart_account_id works inside the statement's create.
 func TestStatementWithLines(t *testing.T) {
 	t.Parallel()
+	// 14 and 15's statements need their journal: TestStatements14.
 	for _, version := range []int{16, 18, 19} {
 		srv := httptest.NewServer(New(Options{Version: version, Products: 2, Partners: 1}).Handler())
 		defer srv.Close()
@@ -142,17 +144,21 @@ func TestStatementWithLines(t *testing.T) {
 // The chart as real databases have it: 16's l10n_generic_coa (seen on a real
 // 16.0) has the bank suspense account at 101401 and the bank at 101404, 18's
 // template (seen on a real 18.0) the bank at 101401 and suspense at 101402;
-// bank fees are 620000 on both. A bank journal's suspense account is the
-// chart's.
+// bank fees are 620000 on both. 15 is as 16 and 14 has the bank at 101402
+// and its outstanding accounts after it (both from their source). A bank
+// journal's suspense account is the chart's.
 func TestChartCodes(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 18} {
+	for _, version := range []int{14, 15, 16, 18} {
 		srv := httptest.NewServer(New(Options{Version: version, Products: 1, Partners: 1}).Handler())
 		defer srv.Close()
 		c := caller{t, srv.URL}
 		want := map[string]string{"101401": "Bank Suspense Account", "101402": "Outstanding Receipts", "101403": "Outstanding Payments", "101404": "Bank", "620000": "Bank Fees", "121000": "Account Receivable"}
-		if version >= 18 {
+		switch {
+		case version >= 18:
 			want["101401"], want["101402"], want["101403"], want["101404"] = "Bank", "Bank Suspense Account", "Outstanding Receipts", "Outstanding Payments"
+		case version <= 14:
+			want["101402"], want["101403"], want["101404"] = "Bank", "Outstanding Receipts", "Outstanding Payments"
 		}
 		for code, name := range want {
 			ids := c.ids("account.account", []any{[]any{"code", "=", code}})
@@ -162,8 +168,15 @@ func TestChartCodes(t *testing.T) {
 		}
 		j := c.ids("account.journal", []any{[]any{"type", "=", "bank"}})
 		sus := c.one("account.journal", j[0], "suspense_account_id")["suspense_account_id"].([]any)
-		if sus[1] != "101401 Bank Suspense Account" && version == 16 || sus[1] != "101402 Bank Suspense Account" && version >= 18 {
+		if sus[1] != "101401 Bank Suspense Account" && version <= 16 || sus[1] != "101402 Bank Suspense Account" && version >= 18 {
 			t.Errorf("%d bank journal's suspense account %v", version, sus)
+		}
+		if version <= 14 {
+			// 14's journals have their own outstanding accounts.
+			out := c.one("account.journal", j[0], "payment_debit_account_id", "payment_credit_account_id")
+			if out["payment_debit_account_id"].([]any)[1] != "101403 Outstanding Receipts" || out["payment_credit_account_id"].([]any)[1] != "101404 Outstanding Payments" {
+				t.Errorf("14 bank journal's outstanding accounts %v", out)
+			}
 		}
 	}
 }

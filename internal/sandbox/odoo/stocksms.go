@@ -1,12 +1,12 @@
 package odoo
 
 // stock_sms (Options.StockSMS, SetStockSMS, /_sandbox/stock-sms), from
-// addons/stock_sms (16 osamamagar/odoo16, 18 KaiO277/odoo, 19
+// addons/stock_sms (14 and 15 as 16, read; 16 osamamagar/odoo16, 18 KaiO277/odoo, 19
 // jnvdx6/skymedic-odoo; 17 taken to be as 16 and 18, which are the same):
 // once every other pre-validation wizard has passed, stock.picking
-// button_validate of an outgoing picking whose partner has a phone (16–18:
+// button_validate of an outgoing picking whose partner has a phone (14–18:
 // or a mobile) answers the confirm.stock.sms wizard action and validates
-// nothing, while the company has SMS confirmation on (16–18
+// nothing, while the company has SMS confirmation on (14–18
 // stock_move_sms_validation, default True; 19 stock_text_confirmation with
 // stock_confirmation_type "sms") and has_received_warning_stock_sms is false,
 // unless the context has skip_sms. The wizard (pick_ids) has send_sms, which

@@ -12,7 +12,7 @@ import (
 // (dont_send_sms also turns SMS confirmation off).
 func TestStockSMS(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		for _, method := range []string{"send_sms", "dont_send_sms"} {
 			t.Run("", func(t *testing.T) {
 				t.Parallel()

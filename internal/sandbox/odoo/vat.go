@@ -12,6 +12,11 @@ import (
 // partners creates none of them. The context key no_vat_validation skips the
 // check (all versions).
 //
+// 14 and 15 (checkVAT14: their check_vat, _construct_constraint_msg (14),
+// _run_vat_test and _build_vat_error_message (15)): the prefix is always two
+// characters, every non-empty vat is checked, there is no "eu" exception nor
+// a Steuernummer, and without a partner country 14 names the prefix's format.
+//
 // 16, 17 and 18 (check_vat, @api.constrains('vat', 'country_id');
 // _run_vat_test, _build_vat_error_message; 16 osamamagar/odoo16 and 18
 // KaiO277/odoo are the same, 17 is taken to be too): create and write first
@@ -51,6 +56,12 @@ import (
 func vatRef(version int, cc string) (string, bool) {
 	if cc == "ro" && version >= 18 {
 		return "RO1234567897 or 8001011234567 or 9000123456789", true
+	}
+	if version <= 15 {
+		// 14, 15's _ref_vat where it differs from 16's.
+		if ref, ok := map[string]string{"de": "DE123456788", "gr": "GR12345670", "el": "EL12345670", "hu": "HU12345676"}[cc]; ok {
+			return ref, true
+		}
 	}
 	ref, ok := map[string]string{
 		"at": "ATU12345675", "be": "BE0477472701", "bg": "BG1234567892", "ch": "CHE-123.456.788 TVA or CHE-123.456.788 MWST or CHE-123.456.788 IVA",
@@ -165,7 +176,8 @@ var vatChecks = map[string]func(version int, n string) bool{
 				return true
 			}
 		}
-		if version < 19 {
+		if version >= 16 && version < 19 {
+			// 14 and 15 have no check_vat_de: stdnum's de.vat alone.
 			st := compactVAT(n, " /-", "")
 			return digits(st) && len(st) >= 10 && len(st) <= 13
 		}
@@ -245,6 +257,13 @@ func splitVAT16(vat string) (string, string) {
 	if len(r) > 1 && unicode.IsLetter(r[1]) {
 		n = 2
 	}
+	return splitVATAt(r, n)
+}
+
+// splitVAT14 is 14 and 15's _split_vat: always a two-character prefix.
+func splitVAT14(vat string) (string, string) { return splitVATAt([]rune(vat), 2) }
+
+func splitVATAt(r []rune, n int) (string, string) {
 	if len(r) < n {
 		n = len(r)
 	}
@@ -268,8 +287,11 @@ func (s *Server) simpleVATCheck(cc, number string) bool {
 }
 
 // fixVAT16 is 16–18's _fix_vat_number.
-func fixVAT16(vat, countryCode string) string {
+func fixVAT16(version int, vat, countryCode string) string {
 	vc, number := splitVAT16(vat)
+	if version <= 15 {
+		vc, number = splitVAT14(vat)
+	}
 	if countryCode != "" && strings.ToLower(countryCode) != vc {
 		return vat
 	}
@@ -323,6 +345,45 @@ func (s *Server) checkVAT16(id int64) error {
 	}
 	name, _ := r["name"].(string)
 	return vatError16(s.opts.Version, strings.ToLower(country), vat, name)
+}
+
+// checkVAT14 is 14's check_vat and 15's check_vat with _run_vat_test (their
+// base_vat/models/res_partner.py): every non-empty vat is checked, even of
+// one character; its first two characters, when they are a country code (or
+// "xi"), with the rest, then, failing or not a code, the whole number against
+// the commercial partner's country; a number without a code on a partner
+// without a country passes. There is no "eu" exception. The message takes the
+// partner's country's format; 14 the number's prefix's when the partner has
+// no country, 15 then the generic one.
+func (s *Server) checkVAT14(id int64) error {
+	r := s.tables["res.partner"].rows[id]
+	vat, _ := r["vat"].(string)
+	if vat == "" {
+		return nil
+	}
+	country := s.vatCountry(id)
+	cc, number := splitVAT14(vat)
+	failed := false
+	legit := s.countryExists(cc) || cc == "xi"
+	if legit {
+		failed = !s.simpleVATCheck(cc, number)
+	}
+	if (!legit || failed) && country != "" {
+		failed = !s.simpleVATCheck(strings.ToLower(country), vat)
+	}
+	if !failed {
+		return nil
+	}
+	code := strings.ToLower(country)
+	if code == "" && s.opts.Version == 14 {
+		code = cc
+	}
+	expected, ok := vatRef(s.opts.Version, code)
+	if !ok {
+		expected = "'CC##' (CC=Country Code, ##=VAT Number)"
+	}
+	name, _ := r["name"].(string)
+	return validationError("\nThe VAT number [%s] for partner [%s] does not seem to be valid. \nNote: the expected format is %s", vat, name, expected)
 }
 
 // vatError19 is 19's _build_vat_error_message.
@@ -437,7 +498,7 @@ func init() {
 		for k, v := range vals {
 			out[k] = v
 		}
-		out["vat"] = fixVAT16(vat, country)
+		out["vat"] = fixVAT16(s.opts.Version, vat, country)
 		return out
 	}
 	constraints["res.partner"] = func(s *Server, id int64, vals map[string]any) error {
@@ -449,6 +510,9 @@ func init() {
 		skip := truthy(s.ctx["no_vat_validation"])
 		if skip && s.opts.Version < 19 {
 			return nil
+		}
+		if s.opts.Version <= 15 {
+			return s.checkVAT14(id)
 		}
 		if s.opts.Version < 19 {
 			return s.checkVAT16(id)

@@ -33,7 +33,7 @@ func TestBaseVAT(t *testing.T) {
 		fiNote = "\nNote: the expected format is FI12345671"
 		ccNote = "\nNote: the expected format is 'CC##' (CC=Country Code, ##=VAT Number)"
 	)
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		t.Run("", func(t *testing.T) {
 			t.Parallel()
 			srv := httptest.NewServer(New(Options{Version: version, Products: 1, Partners: 1}).Handler())
@@ -89,9 +89,15 @@ func TestBaseVAT(t *testing.T) {
 			// No country: 16–18 check a country prefix and name no format; 19
 			// checks nothing.
 			env := create(nil, map[string]any{"name": "Maaton", "vat": "FI52468398"})
+			wantNote := ccNote
+			if version == 14 {
+				// 14 names the format of the number's prefix
+				// (_construct_constraint_msg(partner_country_code or vat_country_code)).
+				wantNote = fiNote
+			}
 			if version >= 19 {
 				result[[]int64](t, env)
-			} else if _, msg := odooErr(t, env); msg != "\nThe VAT number [FI52468398] for partner [Maaton] does not seem to be valid. "+ccNote {
+			} else if _, msg := odooErr(t, env); msg != "\nThe VAT number [FI52468398] for partner [Maaton] does not seem to be valid. "+wantNote {
 				t.Errorf("%d no country: %q", version, msg)
 			}
 			result[[]int64](t, create(nil, map[string]any{"name": "Maaton 2", "vat": "52468398"}))
@@ -118,13 +124,19 @@ func TestBaseVAT(t *testing.T) {
 				t.Errorf("%d after the failed write: %v", version, got)
 			}
 
-			// One character: 16–18 skip it; 19 wants "/".
+			// One character: 16–18 skip it; 19 wants "/"; 14 and 15 check it
+			// as any number.
 			env = create(nil, map[string]any{"name": "Viiva", "vat": "x", "country_id": fi})
-			if version >= 19 {
+			switch {
+			case version >= 19:
 				if _, msg := odooErr(t, env); msg != "To explicitly indicate no (valid) VAT, use '/' instead. " {
 					t.Errorf("19 one character: %q", msg)
 				}
-			} else {
+			case version <= 15:
+				if _, msg := odooErr(t, env); msg != "\nThe VAT number [x] for partner [Viiva] does not seem to be valid. "+fiNote {
+					t.Errorf("%d one character: %q", version, msg)
+				}
+			default:
 				result[[]int64](t, env)
 			}
 			// no_vat_validation skips the check.

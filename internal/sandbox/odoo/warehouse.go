@@ -122,7 +122,7 @@ func wizardAction(model, name string, picking int64) map[string]any {
 // demand is each move's ordered quantity.
 func (s *Server) demand(picking int64) map[int64]float64 {
 	out := map[int64]float64{}
-	for _, m := range s.o2m(s.tables["stock.picking"].def.fields["move_ids"], picking) {
+	for _, m := range s.o2m(s.tables["stock.picking"].def.fields[pickingMoves(s.opts.Version)], picking) {
 		mv, _ := s.tables["stock.move"].get(m)
 		if mv["state"] == "cancel" {
 			continue
