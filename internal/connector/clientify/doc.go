@@ -55,7 +55,7 @@
 //
 // # Incremental reads and the pass contract
 //
-// ChangedCompanies, ChangedContacts and ChangedProducts hand over every
+// ChangedCompanyRecords, ChangedContactRecords and ChangedProductRecords hand over every
 // record changed at or after since, keyed by (id, modified), and with each
 // page a checkpoint through: every record whose latest change is before
 // through has been handed over. No record that existed when the read began
