@@ -124,10 +124,11 @@ func (c *Client) saleOrders(ctx context.Context, ids []any) ([]model.SaleOrder, 
 		ID          Int `json:"id"`
 		DefaultCode Str `json:"default_code"`
 		Barcode     Str `json:"barcode"`
+		DisplayName Str `json:"display_name"`
 	}
 	codes := map[int64]codeRow{}
 	if len(pids) > 0 {
-		rows, err := SearchRead[codeRow](ctx, c, "product.product", Query{Domain: []any{[]any{"id", "in", pids}}, Fields: []string{"default_code", "barcode"}, Context: inactiveToo})
+		rows, err := SearchRead[codeRow](ctx, c, "product.product", Query{Domain: []any{[]any{"id", "in", pids}}, Fields: []string{"default_code", "barcode", "display_name"}, Context: inactiveToo})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -175,7 +176,12 @@ func (c *Client) saleOrders(ctx context.Context, ids []any) ([]model.SaleOrder, 
 				so.UpdatedAt = l.WriteDate.Time
 			}
 			p := codes[l.ProductID.ID]
-			so.Lines = append(so.Lines, model.SaleLine{Name: strings.TrimSpace(string(l.Name)), SKU: string(p.DefaultCode), Barcode: string(p.Barcode),
+			name := strings.TrimSpace(string(l.Name))
+			if name == "" {
+				// Odoo fills a line's description from its product.
+				name = strings.TrimSpace(string(p.DisplayName))
+			}
+			so.Lines = append(so.Lines, model.SaleLine{Name: name, SKU: string(p.DefaultCode), Barcode: string(p.Barcode),
 				Price: l.PriceUnit.D(), Quantity: l.QtyToDeliver.D(), Ordered: l.Qty.D()})
 		}
 		out = append(out, so)
