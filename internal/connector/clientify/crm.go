@@ -74,6 +74,15 @@ func (f fieldSet) has(names ...string) bool {
 	return false
 }
 
+// pick is v when field is asked for, else "" (which leaves the value as
+// it is).
+func (f fieldSet) pick(field, v string) string {
+	if f.has(field) {
+		return v
+	}
+	return ""
+}
+
 // parseID reads a record id of ours.
 func parseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
@@ -287,7 +296,7 @@ func (c *Client) writeCompany(ctx context.Context, w model.Upsert[model.Company]
 		}
 	}
 	if f.has("street", "city", "state", "country", "zip") {
-		a := addressWith(cur.Addresses, m.Street, m.City, m.State, m.Country, m.Zip)
+		a := addressWith(cur.Addresses, f.pick("street", m.Street), f.pick("city", m.City), f.pick("state", m.State), f.pick("country", m.Country), f.pick("zip", m.Zip))
 		k, err := c.setEntries(ctx, "companies", id, "addresses", subject, addressEntries(cur.Addresses), []entry{addressEntry(a)})
 		if n += k; err != nil {
 			return cur, created, err

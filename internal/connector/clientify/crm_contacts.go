@@ -237,7 +237,7 @@ func (c *Client) writeContact(ctx context.Context, w model.Upsert[model.Contact]
 		}
 	}
 	if w.RemoteID != "" && f.has("street", "city", "country", "zip") {
-		a := addressWith(cur.Addresses, m.Street, m.City, "", m.Country, m.Zip)
+		a := addressWith(cur.Addresses, f.pick("street", m.Street), f.pick("city", m.City), "", f.pick("country", m.Country), f.pick("zip", m.Zip))
 		k, err := c.setEntries(ctx, "contacts", id, "addresses", subject, addressEntries(cur.Addresses), []entry{addressEntry(a)})
 		if n += k; err != nil {
 			return cur, created, err
