@@ -262,6 +262,11 @@
 //     turns off stock_move_sms_validation (16–18) or stock_text_confirmation
 //     (19). Generated customers have a phone (stocksms.go).
 //
+//   - Spain and its states for seed 004's merchants: res.country ES and
+//     res.country.state (name, code, country_id; display name "Name (CC)",
+//     base/models/res_country.py), res.partner state_id; sale.order.line
+//     qty_to_deliver (sale_stock: product_uom_qty less qty_delivered).
+//
 // Fields that differ per version, checked against each version's models
 // (16: osamamagar/odoo16, 18: KaiO277/odoo, 19: jnvdx6/skymedic-odoo; 17 from
 // the reference):
