@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferryhub/ferry/internal/flow"
 	cfysandbox "github.com/ferryhub/ferry/internal/sandbox/clientify"
 	odoosandbox "github.com/ferryhub/ferry/internal/sandbox/odoo"
 	"github.com/ferryhub/ferry/internal/store"
@@ -188,5 +189,33 @@ func TestCRMCommitThenFail(t *testing.T) {
 	}
 	if s := h.skips(t, "companies-in"); len(s) != 0 {
 		t.Fatalf("skipped %+v", s)
+	}
+}
+
+// A dry run of a two-way route reads both sides and writes nothing: no
+// record, no link, no cursor; it lists what it would do.
+func TestCRMDryRun(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newCRMHarness(t, dbURL(t, "sqlite"), odoosandbox.Options{Partners: -1, Products: -1}, cfysandbox.Options{Companies: 2, Contacts: -1, Products: -1}, twoWay("companies", nil))
+	h.odooCreate(t, map[string]any{"name": "Acme SL", "is_company": true, "ref": "B11111111"})
+	k, _ := flow.LookupKind("companies")
+	for _, name := range []string{"companies-out", "companies-in"} {
+		r, _ := h.rt.Route(name)
+		dry := &flow.DryRun{}
+		before := h.writes()
+		res, err := k.Pass(ctx, h.rt, r, flow.PassOptions{DryRun: dry})
+		if err != nil || len(dry.Actions) == 0 || res.Updated != len(dry.Actions) {
+			t.Fatalf("%s: %+v %+v (%v)", name, res, dry.Actions, err)
+		}
+		if n := h.writes(); n != before {
+			t.Fatalf("%s: a dry run wrote %d times", name, n-before)
+		}
+	}
+	if links, err := h.store.ListLinks(ctx, store.LinkFilter{Connection: "erp"}); err != nil || len(links) != 0 {
+		t.Fatalf("links after dry runs: %v (%v)", links, err)
+	}
+	if _, err := h.store.GetCursor(ctx, "companies-out", "companies"); err == nil {
+		t.Fatal("a dry run moved the cursor")
 	}
 }
