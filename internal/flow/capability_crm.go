@@ -106,3 +106,11 @@ type CRMOrderSink interface {
 	// is model.ErrGone. One result per order, in order.
 	UpsertCRMOrders(ctx context.Context, os []model.CRMOrder) ([]model.WriteResult, error)
 }
+
+// RecordHinter is a system whose webhooks name the record that changed (a
+// CRM that fires one for every change, its API's included): the two-way
+// routes from it sync that record at once, reading it afresh.
+type RecordHinter interface {
+	// RecordHint reads a verified delivery.
+	RecordHint(body []byte) (model.RecordHint, error)
+}

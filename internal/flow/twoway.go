@@ -115,6 +115,8 @@ type syncKind[T any] struct {
 // syncRunner is a syncKind without its type, for the job handler.
 type syncRunner interface {
 	run(ctx context.Context, rt *Runtime, r Route, args SyncArgs) (Result, error)
+	deleted(ctx context.Context, rt *Runtime, r Route, id string) error
+	nounOf() string
 }
 
 var syncKinds = map[string]syncRunner{}

@@ -183,3 +183,12 @@ func ContactKey(c Contact) string {
 
 // SKUKey is a SKU as the routes compare it: trimmed, case kept.
 func SKUKey(s string) string { return strings.TrimSpace(s) }
+
+// RecordHint is what a webhook says of one record: its resource
+// ("company", "contact", "product", …), its id, and whether it was deleted.
+// A hint is no record: the route reads the record itself.
+type RecordHint struct {
+	Resource string
+	ID       RemoteID
+	Deleted  bool
+}

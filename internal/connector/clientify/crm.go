@@ -330,3 +330,17 @@ func addressWith(have []Address, street, city, state, country, zip string) Addre
 	a.PostalCode = Text(pc)
 	return a
 }
+
+// RecordHint implements flow.RecordHinter: the record a delivery names
+// (DecodeWebhook) and whether it was deleted.
+func (c *Client) RecordHint(body []byte) (model.RecordHint, error) {
+	w, err := DecodeWebhook(body)
+	if err != nil {
+		return model.RecordHint{}, err
+	}
+	h := model.RecordHint{Resource: w.Resource, Deleted: w.Deleted()}
+	if w.ID > 0 {
+		h.ID = strconv.FormatInt(w.ID, 10)
+	}
+	return h, nil
+}
