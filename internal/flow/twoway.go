@@ -264,11 +264,13 @@ func (k *syncKind[T]) run(ctx context.Context, rt *Runtime, r Route, args SyncAr
 		return res, err
 	}
 	if args.Waiting == "" {
-		// A page: each waiting record goes to a job of its own.
+		// A page: each waiting record goes to a job of its own, once per
+		// page job (its retries make no second one).
 		now := time.Now().UTC().Format(time.RFC3339)
 		var ins []jobs.Insert
 		for _, id := range w.ids {
-			ins = append(ins, jobs.Insert{Args: SyncArgs{Route: r.Name, Noun: k.noun, Key: "wait:" + id + "@" + now, IDs: []string{id}, Waiting: now}, Queue: jobs.QueueName(r.To)})
+			key := fmt.Sprintf("wait:%s@%d", id, jobs.CurrentID(ctx))
+			ins = append(ins, jobs.Insert{Args: SyncArgs{Route: r.Name, Noun: k.noun, Key: key, IDs: []string{id}, Waiting: now}, Queue: jobs.QueueName(r.To)})
 		}
 		if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
 			return res, err
