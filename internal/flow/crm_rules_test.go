@@ -2,6 +2,7 @@ package flow_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -148,47 +149,132 @@ func TestCRMNoDeletions(t *testing.T) {
 }
 
 // A create that committed and then failed (the answer lost) is found by
-// its key before a second create, on both sides.
+// its key before a second create, on both sides and for every kind.
 func TestCRMCommitThenFail(t *testing.T) {
 	t.Parallel()
-	h := newCRMHarness(t, dbURL(t, "sqlite"), odoosandbox.Options{Partners: -1, Products: -1}, cfysandbox.Options{Companies: -1, Contacts: -1, Products: -1}, twoWay("companies", nil))
-	for _, ref := range []string{"B11111111", "B22222222", "B33333333"} {
-		h.odooCreate(t, map[string]any{"name": "Empresa " + ref, "is_company": true, "ref": ref, "phone": "+34 91" + ref[1:], "city": "Madrid"})
-	}
-	if err := h.csb.SetCommitThenFail(cfysandbox.CommitThenFail{Next: 4}); err != nil {
-		t.Fatal(err)
-	}
-	h.pass(t, "companies-out")
-	if err := h.csb.SetCommitThenFail(cfysandbox.CommitThenFail{}); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(h.csb.CommitFailures()); n != 4 {
-		t.Fatalf("%d writes committed and failed", n)
-	}
-	h.pass(t, "companies-out")
-	for _, ref := range []string{"B11111111", "B22222222", "B33333333"} {
-		c := h.cfyByTaxID(t, "companies", ref) // exactly one each
-		if first(t, c, "phones", "phone") != "+34 91"+ref[1:] {
-			t.Fatalf("%s in Clientify: %v", ref, c)
-		}
-	}
-	for _, ref := range []string{"B44444444", "B55555555"} {
-		if _, err := h.csb.UserCreate("companies", map[string]any{"name": "Nueva " + ref, "taxpayer_identification_number": ref}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	h.osb.FailAfterCommit("res.partner", "create", 1)
-	h.pass(t, "companies-in", "companies-in")
-	for _, ref := range []string{"B44444444", "B55555555"} {
-		if rows := h.osb.SearchRead("res.partner", []any{[]any{"ref", "=", ref}}, []string{"name"}); len(rows) != 1 {
-			t.Fatalf("Odoo partners of %s: %v", ref, rows)
-		}
-	}
-	if c := h.rt.Counts()["companies-in"]; c.Created != 2 || c.Failed != 0 {
-		t.Fatalf("companies crm → erp: %+v", c)
-	}
-	if s := h.skips(t, "companies-in"); len(s) != 0 {
-		t.Fatalf("skipped %+v", s)
+	for _, tc := range []struct {
+		flow, model string
+		// odoo makes three records in Odoo, crm two in Clientify (by a person).
+		odoo func(h *crmHarness, i int)
+		crm  func(h *crmHarness, i int) map[string]any
+		// count is how many records of key i a side has.
+		countOdoo func(h *crmHarness, i int) int
+		countCRM  func(h *crmHarness, i int) int
+	}{
+		{
+			flow: "companies", model: "res.partner",
+			odoo: func(h *crmHarness, i int) {
+				h.odooCreate(t, map[string]any{"name": fmt.Sprint("Empresa ", i), "is_company": true, "ref": fmt.Sprintf("B%08d", i), "phone": fmt.Sprint("+34 91000000", i), "city": "Madrid"})
+			},
+			crm: func(h *crmHarness, i int) map[string]any {
+				return map[string]any{"name": fmt.Sprint("Nueva ", i), "taxpayer_identification_number": fmt.Sprintf("B%08d", i)}
+			},
+			countOdoo: func(h *crmHarness, i int) int {
+				return len(h.osb.SearchRead("res.partner", []any{[]any{"ref", "=", fmt.Sprintf("B%08d", i)}}, []string{"id"}))
+			},
+			countCRM: func(h *crmHarness, i int) int {
+				n := 0
+				for _, r := range h.csb.Records("companies") {
+					if r["taxpayer_identification_number"] == fmt.Sprintf("B%08d", i) {
+						n++
+					}
+				}
+				return n
+			},
+		},
+		{
+			flow: "contacts", model: "res.partner",
+			odoo: func(h *crmHarness, i int) {
+				h.odooCreate(t, map[string]any{"name": fmt.Sprint("Persona ", i), "email": fmt.Sprintf("p%d@example.es", i), "phone": fmt.Sprint("+34 60000000", i), "mobile": fmt.Sprint("+34 61000000", i)})
+			},
+			crm: func(h *crmHarness, i int) map[string]any {
+				return map[string]any{"first_name": fmt.Sprint("Nueva ", i), "email": fmt.Sprintf("p%d@example.es", i)}
+			},
+			countOdoo: func(h *crmHarness, i int) int {
+				return len(h.osb.SearchRead("res.partner", []any{[]any{"email", "=", fmt.Sprintf("p%d@example.es", i)}}, []string{"id"}))
+			},
+			countCRM: func(h *crmHarness, i int) int {
+				n := 0
+				for _, r := range h.csb.Records("contacts") {
+					for _, e := range r["emails"].([]any) {
+						if e.(map[string]any)["email"] == fmt.Sprintf("p%d@example.es", i) {
+							n++
+						}
+					}
+				}
+				return n
+			},
+		},
+		{
+			flow: "crm_products", model: "product.template",
+			odoo: func(h *crmHarness, i int) {
+				if _, err := h.erp.Create(context.Background(), "product.template", []map[string]any{{"name": fmt.Sprint("Producto ", i), "default_code": fmt.Sprint("SKU-", i), "list_price": 10 + i}}, nil); err != nil {
+					t.Fatal(err)
+				}
+			},
+			crm: func(h *crmHarness, i int) map[string]any {
+				return map[string]any{"name": fmt.Sprint("Nuevo ", i), "sku": fmt.Sprint("SKU-", i), "price": 3}
+			},
+			countOdoo: func(h *crmHarness, i int) int {
+				return len(h.osb.SearchRead("product.product", []any{[]any{"default_code", "=", fmt.Sprint("SKU-", i)}}, []string{"id"}))
+			},
+			countCRM: func(h *crmHarness, i int) int {
+				n := 0
+				for _, r := range h.csb.Records("products") {
+					if r["sku"] == fmt.Sprint("SKU-", i) {
+						n++
+					}
+				}
+				return n
+			},
+		},
+	} {
+		t.Run(tc.flow, func(t *testing.T) {
+			t.Parallel()
+			h := newCRMHarness(t, dbURL(t, "sqlite"), odoosandbox.Options{Partners: -1, Products: -1}, cfysandbox.Options{Companies: -1, Contacts: -1, Products: -1}, twoWay(tc.flow, nil))
+			for i := 1; i <= 3; i++ {
+				tc.odoo(h, i)
+			}
+			// The first three writes commit and then fail (the first is a
+			// create).
+			if err := h.csb.SetCommitThenFail(cfysandbox.CommitThenFail{Next: 3}); err != nil {
+				t.Fatal(err)
+			}
+			h.pass(t, tc.flow+"-out")
+			if err := h.csb.SetCommitThenFail(cfysandbox.CommitThenFail{}); err != nil {
+				t.Fatal(err)
+			}
+			if n := len(h.csb.CommitFailures()); n != 3 {
+				t.Fatalf("%d writes committed and failed", n)
+			}
+			h.pass(t, tc.flow+"-out")
+			for i := 1; i <= 3; i++ {
+				if n := tc.countCRM(h, i); n != 1 {
+					t.Fatalf("Clientify holds record %d %d times", i, n)
+				}
+			}
+			for i := 4; i <= 5; i++ {
+				kind := map[string]string{"companies": "companies", "contacts": "contacts", "crm_products": "products"}[tc.flow]
+				if _, err := h.csb.UserCreate(kind, tc.crm(h, i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			h.osb.FailAfterCommit(tc.model, "create", 1)
+			h.pass(t, tc.flow+"-in", tc.flow+"-in")
+			for i := 4; i <= 5; i++ {
+				if n := tc.countOdoo(h, i); n != 1 {
+					t.Fatalf("Odoo holds record %d %d times", i, n)
+				}
+			}
+			if c := h.rt.Counts()[tc.flow+"-in"]; c.Created != 2 || c.Failed != 0 {
+				t.Fatalf("%s crm → erp: %+v; skipped %+v", tc.flow, c, h.skips(t, tc.flow+"-in"))
+			}
+			before := h.writes()
+			h.pass(t, tc.flow+"-out", tc.flow+"-in")
+			if n := h.writes(); n != before {
+				t.Fatalf("%d more writes", n-before)
+			}
+		})
 	}
 }
 
