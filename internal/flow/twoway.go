@@ -51,6 +51,12 @@ import (
 //   - A record that refers to one not there yet (a contact whose company the
 //     other side lacks) waits in a job of its own (TwoWayOptions.WaitFor),
 //     then parks with the reason.
+//
+// A kind is meant to run as both routes. One alone still writes back to its
+// source what a conflict or a first link decides there, since the decision
+// is the pair's; it only never reads the other side's changes by itself.
+// Webhooks of the source (twoway_hooks.go) hand the record they name to a
+// job at once.
 
 // TwoWayOptions configure one direction of a two-way route.
 type TwoWayOptions struct {
