@@ -44,7 +44,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 	var scenario string
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Run ferry against sandboxed systems (MyCashflow with Odoo, Ongoing WMS or OGOship; Shopify with Odoo), on SQLite in a temporary directory",
+		Short: "Run ferry against sandboxed systems (MyCashflow with Odoo, Ongoing WMS or OGOship; Shopify or Clientify with Odoo), on SQLite in a temporary directory",
 		Long: `demo starts sandboxes with generated data (new shop orders keep arriving), writes a ferry.yaml
 connecting them, and runs ferry on SQLite in a temporary data directory with every route of
 the integration and the HTTP server. It prints the URLs and credentials. Scenarios:
@@ -53,6 +53,8 @@ the integration and the HTTP server. It prints the URLs and credentials. Scenari
   mcf-ogoship  MyCashflow webshop ⇄ OGOship fulfilment (seed 001)
   shopify-odoo Shopify shop ⇄ Odoo ERP (seed 003: risky and cancelled orders held for review,
                auto-workflow to payment, refunds as credit notes, payouts as bank statements)
+  clientify-odoo Clientify CRM ⇄ Odoo ERP (seed 004: companies, contacts and products both ways,
+               confirmed sales as Clientify orders, Clientify's webhooks as hints)
 --once runs one full pass of every route instead, prints one JSON object with per-route
 counts, and exits 0 only if nothing failed.`,
 		Args: cobra.NoArgs,
@@ -61,9 +63,9 @@ counts, and exits 0 only if nothing failed.`,
 				return fmt.Errorf("--odoo-version %d: supported versions are 16, 17, 18 and 19", odooVersion)
 			}
 			switch scenario {
-			case "mcf-odoo", "mcf-ongoing", "mcf-ogoship", "shopify-odoo":
+			case "mcf-odoo", "mcf-ongoing", "mcf-ogoship", "shopify-odoo", "clientify-odoo":
 			default:
-				return fmt.Errorf("--scenario %q: use mcf-odoo, mcf-ongoing, mcf-ogoship or shopify-odoo", scenario)
+				return fmt.Errorf("--scenario %q: use mcf-odoo, mcf-ongoing, mcf-ogoship, shopify-odoo or clientify-odoo", scenario)
 			}
 			ctx := cmd.Context()
 			out := cmd.OutOrStdout()
@@ -86,6 +88,8 @@ counts, and exits 0 only if nothing failed.`,
 				return runWarehouseDemo(ctx, g, cmd, ogoshipDemo(), dataDir, addr, once, orderEvery, onceTimeout)
 			case "shopify-odoo":
 				return runShopifyDemo(ctx, g, cmd, dataDir, addr, once, orderEvery, onceTimeout, odooVersion)
+			case "clientify-odoo":
+				return runClientifyDemo(ctx, g, cmd, dataDir, addr, once, onceTimeout, odooVersion)
 			}
 			// The shop starts empty: Odoo is the product master, and the shop's
 			// catalogue arrives by the products route; orders then use it.
@@ -130,7 +134,7 @@ counts, and exits 0 only if nothing failed.`,
 	cmd.Flags().DurationVar(&orderEvery, "order-every", 15*time.Second, "how often the shop sandbox receives a new order (0 = never)")
 	cmd.Flags().DurationVar(&onceTimeout, "timeout", 10*time.Minute, "with --once: give up after this long")
 	cmd.Flags().IntVar(&odooVersion, "odoo-version", 17, "Odoo version the ERP sandbox behaves as: 16, 17, 18 or 19")
-	cmd.Flags().StringVar(&scenario, "scenario", "mcf-odoo", "the systems: mcf-odoo (MyCashflow ⇄ Odoo), mcf-ongoing (MyCashflow ⇄ Ongoing WMS), mcf-ogoship (MyCashflow ⇄ OGOship) or shopify-odoo (Shopify ⇄ Odoo)")
+	cmd.Flags().StringVar(&scenario, "scenario", "mcf-odoo", "the systems: mcf-odoo (MyCashflow ⇄ Odoo), mcf-ongoing (MyCashflow ⇄ Ongoing WMS), mcf-ogoship (MyCashflow ⇄ OGOship), shopify-odoo (Shopify ⇄ Odoo) or clientify-odoo (Clientify ⇄ Odoo)")
 	return cmd
 }
 

@@ -140,3 +140,32 @@ func TestDemoOnceShopify(t *testing.T) {
 		t.Fatalf("held %d, confirmed %q", res.Held, res.Confirmed)
 	}
 }
+
+// The Clientify scenario (seed 004): companies, contacts and products both
+// ways, each trap of the sandbox's data skipped with its reason, and the
+// confirmed sales as Clientify orders.
+func TestDemoOnceClientify(t *testing.T) {
+	t.Parallel()
+	out, _, err := runFerry(t, "demo", "--scenario", "clientify-odoo", "--once", "--data-dir", t.TempDir(), "--addr", freeAddr(t))
+	if err != nil {
+		t.Fatalf("demo --scenario clientify-odoo --once: %v\n%s", err, out)
+	}
+	var res struct {
+		Routes  map[string]demoCounts
+		Skipped map[string][]string
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	r := res.Routes
+	for _, name := range []string{"companies-in", "contacts-out", "contacts-in", "products-out", "products-in", "sales"} {
+		if r[name].Created == 0 || r[name].Failed > 0 {
+			t.Errorf("route %s: %+v", name, r[name])
+		}
+	}
+	for route, want := range map[string]string{"companies-in": "ref (tax id)", "contacts-in": "e-mail", "products-in": "SKU"} {
+		if s := strings.Join(res.Skipped[route], "\n"); !strings.Contains(s, want) || !strings.Contains(s, "merge them") {
+			t.Errorf("route %s skipped %q, want the trap of its %s", route, s, want)
+		}
+	}
+}

@@ -348,6 +348,7 @@ func Register(reg *jobs.Registry, rt *Runtime) {
 		}
 		return rt.pass(ctx, job.Args.Route, p, job.Log)
 	})
+	registerSync(reg, rt)
 	for _, name := range KindNames() {
 		k, _ := LookupKind(name)
 		if k.Register != nil {

@@ -19,7 +19,8 @@ import (
 // delivery is stored in the inbox, answered, and triggers a pass of every
 // orders and shipments route from that connection, so the record goes through
 // the same pass, jobs and links as a polled one (and a missed webhook is
-// caught by the next scheduled pass).
+// caught by the next scheduled pass). A CRM's record webhooks are hints for
+// the two-way routes from it (twoway_hooks.go).
 
 // WebhookSecretKey is the store setting holding a connection's webhook secret.
 func WebhookSecretKey(connection string) string { return "webhook_secret:" + connection }
@@ -97,10 +98,16 @@ func (e *WebhookError) Error() string { return e.Msg }
 // returns duplicate when the same event was received before (and does nothing
 // more).
 func ReceiveWebhook(ctx context.Context, rt *Runtime, connection string, h http.Header, body []byte) (duplicate bool, err error) {
-	routes := pushedRoutesFrom(rt, connection)
-	if len(routes) == 0 {
-		return false, &WebhookError{Status: http.StatusNotFound, Msg: fmt.Sprintf("no orders or shipments route reads from connection %q", connection)}
+	routes, hinted := pushedRoutesFrom(rt, connection), hintedRoutesFrom(rt, connection)
+	if len(routes) == 0 && len(hinted) == 0 {
+		return false, &WebhookError{Status: http.StatusNotFound, Msg: fmt.Sprintf("no orders, shipments or two-way route reads from connection %q", connection)}
 	}
+	logRoute := func() string {
+		if len(routes) > 0 {
+			return routes[0].Name
+		}
+		return hinted[0].Name
+	}()
 	conn, err := rt.Conn(ctx, connection)
 	if err != nil {
 		return false, err
@@ -126,7 +133,7 @@ func ReceiveWebhook(ctx context.Context, rt *Runtime, connection string, h http.
 	}
 	topic, key, err := v.VerifyWebhook(h, body, secret)
 	if err != nil {
-		rt.refuse(ctx, routes[0].Name, connection, err)
+		rt.refuse(ctx, logRoute, connection, err)
 		if errors.Is(err, model.ErrBadPayload) {
 			return false, &WebhookError{Status: http.StatusBadRequest, Msg: "the webhook is signed but its body cannot be used: " + err.Error()}
 		}
@@ -140,8 +147,15 @@ func ReceiveWebhook(ctx context.Context, rt *Runtime, connection string, h http.
 	for _, r := range routes {
 		ins = append(ins, jobs.Insert{Args: TickArgs{Route: r.Name}, WhileActive: true})
 	}
-	if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
-		// Stored but not acted on: the next scheduled pass reads the order anyway.
+	if len(ins) > 0 {
+		if _, err := rt.Queue.EnqueueMany(ctx, ins); err != nil {
+			// Stored but not acted on: the next scheduled pass reads the order anyway.
+			rt.Store.MarkInbox(ctx, id, time.Now().UTC(), err.Error())
+			return false, nil
+		}
+	}
+	if err := rt.takeHint(ctx, conn, hinted, body, key); err != nil {
+		// Stored but not acted on: the next scheduled pass reads the record anyway.
 		rt.Store.MarkInbox(ctx, id, time.Now().UTC(), err.Error())
 		return false, nil
 	}

@@ -59,19 +59,19 @@ type changeKey struct {
 // maxSecondReads bounds the re-reads of one crowded second.
 const maxSecondReads = 5
 
-// ChangedCompanies hands over, a page at a time, every company changed at
+// ChangedCompanyRecords hands over, a page at a time, every company changed at
 // or after since (see the pass contract above).
-func (c *Client) ChangedCompanies(ctx context.Context, since time.Time, page func(records []Company, through time.Time) error) error {
+func (c *Client) ChangedCompanyRecords(ctx context.Context, since time.Time, page func(records []Company, through time.Time) error) error {
 	return changed(ctx, c, companies, since, func(v Company) time.Time { return v.Modified.Time }, page)
 }
 
-// ChangedContacts hands over every contact changed at or after since.
-func (c *Client) ChangedContacts(ctx context.Context, since time.Time, page func(records []Contact, through time.Time) error) error {
+// ChangedContactRecords hands over every contact changed at or after since.
+func (c *Client) ChangedContactRecords(ctx context.Context, since time.Time, page func(records []Contact, through time.Time) error) error {
 	return changed(ctx, c, contacts, since, func(v Contact) time.Time { return v.Modified.Time }, page)
 }
 
-// ChangedProducts hands over every product changed at or after since.
-func (c *Client) ChangedProducts(ctx context.Context, since time.Time, page func(records []Product, through time.Time) error) error {
+// ChangedProductRecords hands over every product changed at or after since.
+func (c *Client) ChangedProductRecords(ctx context.Context, since time.Time, page func(records []Product, through time.Time) error) error {
 	return changed(ctx, c, products, since, func(v Product) time.Time { return v.Modified.Time }, page)
 }
 

@@ -28,7 +28,7 @@ type action struct {
 	idx int
 }
 
-// passRun reads ChangedProducts over a fake with the given initial
+// passRun reads ChangedProductRecords over a fake with the given initial
 // modified times and actions, and checks the pass contract after every
 // page: each record whose current modified is in [since, through) was
 // handed over at that version; at the end, every record that existed at
@@ -74,7 +74,7 @@ func passRun(t failer, f *fake, initial []time.Duration, since time.Duration, pa
 	handed := map[changeKey]bool{}
 	got := map[int64]bool{}
 	var last time.Time
-	err := c.ChangedProducts(context.Background(), base.Add(since), func(ps []Product, through time.Time) error {
+	err := c.ChangedProductRecords(context.Background(), base.Add(since), func(ps []Product, through time.Time) error {
 		if through.Before(last) {
 			t.Fatalf("through went back: %v after %v", through, last)
 		}
@@ -187,7 +187,7 @@ func TestPassQueryAndOrdering(t *testing.T) {
 	f := newFake(t)
 	f.add("products", map[string]any{"sku": "A"}, f.now.Add(-time.Minute))
 	since := time.Date(2025, 12, 21, 16, 31, 40, 500e6, time.FixedZone("CET", 3600))
-	err := f.client(t).ChangedProducts(context.Background(), since, func([]Product, time.Time) error { return nil })
+	err := f.client(t).ChangedProductRecords(context.Background(), since, func([]Product, time.Time) error { return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestPassQueryAndOrdering(t *testing.T) {
 		r.URL.RawQuery = q.Encode()
 		return false
 	}
-	err = f2.client(t).ChangedProducts(context.Background(), time.Time{}, func([]Product, time.Time) error { return nil })
+	err = f2.client(t).ChangedProductRecords(context.Background(), time.Time{}, func([]Product, time.Time) error { return nil })
 	var oe *OrderingError
 	if !errors.As(err, &oe) {
 		t.Fatalf("%v, want an OrderingError", err)

@@ -55,7 +55,7 @@
 //
 // # Incremental reads and the pass contract
 //
-// ChangedCompanies, ChangedContacts and ChangedProducts hand over every
+// ChangedCompanyRecords, ChangedContactRecords and ChangedProductRecords hand over every
 // record changed at or after since, keyed by (id, modified), and with each
 // page a checkpoint through: every record whose latest change is before
 // through has been handed over. No record that existed when the read began
@@ -116,6 +116,18 @@
 // lacks them (compared normalised), never removed. Such a sub-resource
 // POST that may have committed fails the call; the next write reads the
 // record and sees the entry or adds it.
+//
+// # The CRM routes
+//
+// The client is either end of the two-way routes companies, contacts and
+// crm_products (flow.CompanySide, ContactSide, CRMProductSide) and the sales
+// route's target (flow.CRMOrderSink), with seed 004's field tables (crm.go
+// has them field by field). Those writes send only the fields asked for and
+// read the record back; a record's e-mail, phones and address are its first
+// list entries, changed in place (PUT /{resource}/{id}/{list}/{itemId}/,
+// DRF's nested route, unconfirmed) or added, never removed (entries.go). A
+// contact's company is read as its taxpayer id (one GET per company of a
+// page) and written by finding the company with that id.
 //
 // # No deletions
 //
@@ -192,6 +204,11 @@
 //     UpdateOrder is PUT /orders/{id}/ (the DRF convention; the reference
 //     lists only GET and POST).
 //   - The deal body on create is not needed (deals are read only).
+//   - A list entry is changed by PUT on its sub-resource item (the CRM
+//     routes); a real account that refuses it fails the record's write
+//     with Clientify's answer.
+//   - A current customer is contact_type "Cliente actual" (seed 004's
+//     "tipo de cliente"); a contact created for one gets status client.
 //   - Webhook registration, signing and retries: the token header above;
 //     the slot API (/webhooks/{entity}/) is decoded (WebhookSlot) but the
 //     client does not register slots.

@@ -549,7 +549,7 @@ var passKinds = []passKind{
 	{
 		kind: sandbox.Companies,
 		pass: func(c *Client, since time.Time, page func([]version, time.Time) error) error {
-			return c.ChangedCompanies(context.Background(), since, func(vs []Company, through time.Time) error {
+			return c.ChangedCompanyRecords(context.Background(), since, func(vs []Company, through time.Time) error {
 				out := make([]version, len(vs))
 				for i, v := range vs {
 					out[i] = version{int64(v.ID), v.Modified.Time}
@@ -573,7 +573,7 @@ var passKinds = []passKind{
 	{
 		kind: sandbox.Contacts,
 		pass: func(c *Client, since time.Time, page func([]version, time.Time) error) error {
-			return c.ChangedContacts(context.Background(), since, func(vs []Contact, through time.Time) error {
+			return c.ChangedContactRecords(context.Background(), since, func(vs []Contact, through time.Time) error {
 				out := make([]version, len(vs))
 				for i, v := range vs {
 					out[i] = version{int64(v.ID), v.Modified.Time}
@@ -597,7 +597,7 @@ var passKinds = []passKind{
 	{
 		kind: sandbox.Products,
 		pass: func(c *Client, since time.Time, page func([]version, time.Time) error) error {
-			return c.ChangedProducts(context.Background(), since, func(vs []Product, through time.Time) error {
+			return c.ChangedProductRecords(context.Background(), since, func(vs []Product, through time.Time) error {
 				out := make([]version, len(vs))
 				for i, v := range vs {
 					out[i] = version{int64(v.ID), v.Modified.Time}
@@ -819,7 +819,7 @@ func TestSandboxChangedCrowdedSecond(t *testing.T) {
 		mu.Unlock()
 	}
 	got := map[int64]int{}
-	if err := c.ChangedProducts(context.Background(), clk.Add(-time.Hour), func(vs []Product, through time.Time) error {
+	if err := c.ChangedProductRecords(context.Background(), clk.Add(-time.Hour), func(vs []Product, through time.Time) error {
 		for _, v := range vs {
 			got[int64(v.ID)]++
 		}

@@ -34,6 +34,15 @@
 //     The customers route's target (UpsertCustomers) finds and makes them
 //     the same way, under the same locks, and writes a linked partner's
 //     changed fields without ever blanking one the shop leaves empty.
+//   - The CRM routes (seed 004, crm.go): companies are partners with
+//     is_company matched by ref (blanks, dots and hyphens aside, searched by
+//     the ref's digits), people are partners of type contact matched by
+//     e-mail (=ilike) or ref, products are variants matched by
+//     default_code; each feed reads archived records too, by keyset on
+//     (write_date, id). A name or price written to a variant of a template
+//     with several is refused with the reason (it is the template's). Sale
+//     orders in sale, done or cancel are the sales route's source, their
+//     lines' changes included (a delivery writes the lines, not the order).
 //   - A cancel or change after invoicing credits an unpaid posted invoice
 //     (16: account.move.reversal reverse_moves, refund_method "cancel"; 17+:
 //     refund_moves, then posted) and parks when it is paid. action_cancel runs

@@ -55,6 +55,12 @@ func accounting(version int, defs []*modelDef) (out []*modelDef) {
 	sol["invoice_lines"] = m2m("account.move.line")
 	sol["qty_invoiced"] = &field{typ: fFloat, compute: computeQtyInvoiced}
 	sol["qty_to_invoice"] = &field{typ: fFloat, compute: computeQtyToInvoice}
+	// sale_stock/models/sale_order_line.py: what is still to deliver.
+	sol["qty_to_deliver"] = &field{typ: fFloat, compute: func(s *Server, r record) any {
+		qty, _ := r["product_uom_qty"].(float64)
+		done, _ := r["qty_delivered"].(float64)
+		return qty - done
+	}}
 	byName["product.pricelist"].fields["currency_id"] = m2o("res.currency")
 	byName["res.company"].fields["currency_id"] = m2o("res.currency")
 	wizard := base(map[string]*field{"advance_payment_method": f(fSelection), "sale_order_ids": m2m("sale.order")})

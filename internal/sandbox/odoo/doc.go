@@ -363,6 +363,12 @@
 //     formats of their _ref_vat; the message names the partner's country's
 //     format, on 14 the prefix's when the partner has none.
 //
+// For seed 004's merchants, every version has Spain and its states:
+// res.country ES and res.country.state (name, code, country_id; display name
+// "Name (CC)", base/models/res_country.py), res.partner state_id; and
+// sale.order.line qty_to_deliver (sale_stock: product_uom_qty less
+// qty_delivered).
+//
 // Fields that differ per version, checked against each version's models
 // (14: KarimGil/odoo14base, 15: LucasLei-python/odoo15, 16:
 // osamamagar/odoo16, 18: KaiO277/odoo, 19: jnvdx6/skymedic-odoo; 17 from the

@@ -98,6 +98,7 @@ func models(version int, mods []string) []*modelDef {
 		"name": req(f(fChar)), "email": f(fChar), "phone": f(fChar), "ref": f(fChar), "type": f(fSelection),
 		"parent_id": m2o("res.partner"), "child_ids": o2m("res.partner", "parent_id"), "country_id": m2o("res.country"), "street": f(fChar),
 		"street2": f(fChar), "zip": f(fChar), "city": f(fChar), "vat": f(fChar), "lang": f(fChar), "is_company": f(fBool), "active": f(fBool), "customer_rank": f(fInt),
+		"state_id": m2o("res.country.state"),
 	})
 	if version < 19 {
 		// 19 has no mobile (odoo/addons/base/models/res_partner.py).
@@ -126,6 +127,16 @@ func models(version int, mods []string) []*modelDef {
 		{name: "res.partner", fields: partner, defaults: func(*Server) map[string]any { return map[string]any{"active": true, "type": "contact"} }},
 		{name: "res.users", fields: base(map[string]*field{"name": f(fChar), "login": f(fChar), "partner_id": m2o("res.partner"), "active": f(fBool)})},
 		{name: "res.country", fields: base(map[string]*field{"name": f(fChar), "code": f(fChar)})},
+		// base/models/res_country.py: a state's display name is "Name (CC)".
+		{name: "res.country.state", fields: base(map[string]*field{"name": req(f(fChar)), "code": req(f(fChar)), "country_id": req(m2o("res.country"))}),
+			display: func(s *Server, id int64, r record) string {
+				name, _ := r["name"].(string)
+				if c, ok := s.tables["res.country"].get(asID(r["country_id"])); ok {
+					code, _ := c["code"].(string)
+					return name + " (" + code + ")"
+				}
+				return name
+			}},
 		{name: "res.company", fields: company, defaults: func(*Server) map[string]any {
 			if version >= 19 {
 				return map[string]any{"stock_text_confirmation": false, "stock_confirmation_type": "sms"}
@@ -339,8 +350,12 @@ func (s *Server) generate() {
 		s.mustCreate("ir.module.module", map[string]any{"name": m, "state": state})
 	}
 	countries := map[string]int64{}
-	for _, c := range [][2]string{{"FI", "Finland"}, {"SE", "Sweden"}, {"EE", "Estonia"}, {"DE", "Germany"}} {
+	for _, c := range [][2]string{{"FI", "Finland"}, {"SE", "Sweden"}, {"EE", "Estonia"}, {"DE", "Germany"}, {"ES", "Spain"}} {
 		countries[c[0]] = s.mustCreate("res.country", map[string]any{"code": c[0], "name": c[1]})
+	}
+	// Spain's provinces that seed 004's merchants sell in (base/data/res.country.state.csv).
+	for _, st := range [][2]string{{"M", "Madrid"}, {"B", "Barcelona"}, {"V", "Valencia"}, {"SE", "Sevilla"}, {"BI", "Bizkaia"}, {"Z", "Zaragoza"}, {"MA", "Málaga"}} {
+		s.mustCreate("res.country.state", map[string]any{"code": st[0], "name": st[1], "country_id": float64(countries["ES"])})
 	}
 	cur := s.generateCurrencies()
 	s.mustCreate("res.company", map[string]any{"name": "Ferry Demo Oy", "country_id": float64(countries["FI"]), "currency_id": float64(cur)})
