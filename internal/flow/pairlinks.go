@@ -46,7 +46,8 @@ type pairSide struct {
 	// echo.
 	Wrote string    `json:"wrote,omitempty"`
 	At    time.Time `json:"at,omitzero"`
-	// Gone marks a record deleted there.
+	// Gone marks a record deleted there (or no longer one of the kind's:
+	// a company made a person, a product no longer sold).
 	Gone bool `json:"gone,omitempty"`
 }
 
@@ -91,7 +92,9 @@ func (l *pairLink) side(conn string) *pairSide {
 // set records fields f of the record id there, updated at at; wrote marks
 // ferry's own write.
 func (s *pairSide) set(id string, f recFields, at time.Time, wrote bool) {
-	s.ID, s.Seen, s.Hash, s.At = id, f, f.hash(), at.UTC()
+	// A record read or written is there (again: a record that left the
+	// route's set, an Odoo company made a person, may come back).
+	s.ID, s.Seen, s.Hash, s.At, s.Gone = id, f, f.hash(), at.UTC(), false
 	if wrote {
 		s.Wrote = s.Hash
 	} else if s.Wrote != s.Hash {

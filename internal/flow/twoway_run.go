@@ -77,7 +77,7 @@ func (s *syncRun[T]) run(ctx context.Context, ids []string, byID map[string]T) e
 			if l != nil && !l.side(e.from).Gone {
 				l.side(e.from).Gone = true
 				s.rt.logLine(ctx, store.LevelWarn, e.route, fmt.Sprintf("%s %s %s", e.from, k.noun, id),
-					fmt.Sprintf("%s %s %s was deleted in %s; ferry deletes nothing: %s %s stays in %s (delete it there by hand if it should go)", e.from, k.noun, id, e.from, k.noun, l.side(e.to).ID, e.to))
+					fmt.Sprintf("%s %s %s was deleted in %s (or is no %s there any more); ferry deletes nothing: %s %s stays in %s (delete it there by hand if it should go)", e.from, k.noun, id, e.from, k.noun, k.noun, l.side(e.to).ID, e.to))
 				if err := s.rt.putPair(ctx, l); err != nil {
 					return err
 				}
@@ -142,12 +142,12 @@ func (s *syncRun[T]) gone(ctx context.Context, p *syncPlan[T], side string) {
 	if side == e.from {
 		other = e.to
 	}
-	p.l.side(side).Gone = true
 	p.l.side(e.from).set(p.id, p.fx, s.k.updated(p.x), false)
-	reason := fmt.Sprintf("%s %s %s was deleted in %s; ferry deletes nothing and does not create it again, so the change of %s %s is not written there (%s keeps its own; delete it there too by hand if it should go)",
-		side, k.noun, p.l.side(side).ID, side, other, p.l.side(other).ID, other)
+	p.l.side(side).Gone = true
+	reason := fmt.Sprintf("%s %s %s was deleted in %s (or is no %s there any more); ferry deletes nothing and does not create it again, so the change of %s %s is not written there (%s keeps its own; delete it there too by hand if it should go)",
+		side, k.noun, p.l.side(side).ID, side, k.noun, other, p.l.side(other).ID, other)
 	if side == e.from {
-		reason = fmt.Sprintf("%s %s %s was deleted in %s; ferry deletes nothing: %s %s stays", side, k.noun, p.id, side, other, p.l.side(other).ID)
+		reason = fmt.Sprintf("%s %s %s was deleted in %s (or is no %s there any more); ferry deletes nothing: %s %s stays", side, k.noun, p.id, side, k.noun, other, p.l.side(other).ID)
 	}
 	s.skip(ctx, p.x, p.id, reason, store.LevelWarn)
 	if err := s.rt.putPair(ctx, p.l); err != nil {
