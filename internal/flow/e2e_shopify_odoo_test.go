@@ -260,3 +260,63 @@ func toFloatAny(v any) float64 {
 	f, _ := v.(float64)
 	return f
 }
+
+// Shopify's lines without a SKU (gift wrapping) go on the Odoo product the
+// route's custom_line_sku names, with their name and price, and the order's
+// total is the shop's; without the option such an order waits for a person.
+func TestShopifyCustomLines(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, sfy, _ := newShopify(t, "sfy", sfysandbox.Options{Orders: 150, Products: 6, RestoreRate: 1000, MaximumAvailable: 20000})
+	esb, erp := newOdoo(t, "erp", odoosandbox.Options{Version: 17, Currency: "EUR", Products: -1})
+	if _, err := erp.Create(ctx, "account.tax", []map[string]any{{"name": "ALV 24 % (sis.)", "amount": 24, "amount_type": "percent", "type_tax_use": "sale", "price_include": true}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := erp.Create(ctx, "product.template", []map[string]any{{"name": "Shop extras", "default_code": "CUSTOM", "type": "service", "list_price": 0}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	carriers, err := erp.CarrierNames(ctx)
+	if err != nil || len(carriers) == 0 {
+		t.Fatalf("Odoo carriers %v (%v)", carriers, err)
+	}
+	opts := &flow.OrdersOptions{BatchSize: 10, Overlap: time.Minute, HoldRisk: "off", ShippingMethods: []flow.Rule{{Match: "*", To: carriers[0]}}}
+	routes := []flow.Route{
+		{Name: "products", Flow: "products", From: "sfy", To: "erp", Options: &flow.ProductsOptions{BatchSize: 50}},
+		{Name: "orders", Flow: "orders", From: "sfy", To: "erp", Options: opts},
+	}
+	h := newHarnessWith(t, mcfsandbox.Options{Orders: -1, Products: -1}, routes, erp, harnessOpts{extra: map[string]connector.Conn{"sfy": sfy}})
+	h.pass(t, "products")
+	h.pass(t, "orders")
+	parked := h.rt.Counts()["orders"].Parked
+	if parked == 0 {
+		t.Fatal("no order with a line without SKU waited")
+	}
+	// The option set, the parked orders run again (they depend on the route).
+	opts2 := *opts
+	opts2.CustomLineSKU = "CUSTOM"
+	h.rt.SetRoute(flow.Route{Name: "orders", Flow: "orders", From: "sfy", To: "erp", Options: &opts2})
+	if _, err := h.queue.RetryIssues(ctx, store.IssueFilter{DependsOn: "route:orders"}); err != nil {
+		t.Fatal(err)
+	}
+	h.pass(t, "orders")
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		issues, _ := h.store.ListIssues(ctx, store.IssueFilter{Route: "orders", Open: true})
+		if len(issues) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still parked: %+v", issues)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	lines := esb.SearchRead("sale.order.line", []any{[]any{"product_id.default_code", "=", "CUSTOM"}}, []string{"name", "price_unit", "order_id"})
+	if len(lines) < parked {
+		t.Fatalf("%d lines on the CUSTOM product for %d parked orders", len(lines), parked)
+	}
+	for _, l := range lines {
+		if l["name"] != "Gift wrapping" || toFloatAny(l["price_unit"]) <= 0 {
+			t.Errorf("custom line %v", l)
+		}
+	}
+}

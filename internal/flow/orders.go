@@ -60,6 +60,11 @@ type OrdersOptions struct {
 	// imported them into the target as cancelled quotations, for the record,
 	// instead of skipping them. Only targets that hold orders take them.
 	ImportCancelled bool `yaml:"import_cancelled" json:"import_cancelled"`
+	// CustomLineSKU is the target's product (its SKU) that order lines
+	// without a SKU go on, with their own name and price: a shop's gift
+	// wrapping, tips or custom items. Empty: such an order waits for a
+	// person.
+	CustomLineSKU string `yaml:"custom_line_sku" json:"custom_line_sku,omitempty"`
 	// Workflows say how far the target takes each order, by its financial
 	// status and payment gateway; the first rule that matches applies. Empty:
 	// the target's default (confirm, invoice, post the invoice). Not empty: an
@@ -804,9 +809,22 @@ func mapOrder(r Route, opts *OrdersOptions, o model.Order) (model.OrderImport, e
 		}
 		imp.Workflow = w
 	}
-	for _, l := range o.Lines {
+	if sku := strings.TrimSpace(opts.CustomLineSKU); sku != "" {
+		// Lines the shop sells without a product (gift wrapping, a custom
+		// item) go on the target's product of that SKU, with their own name
+		// and price.
+		lines := make([]model.Line, len(imp.Order.Lines))
+		for i, l := range imp.Order.Lines {
+			if l.Kind == model.LineProduct && l.SKU == "" {
+				l.SKU = sku
+			}
+			lines[i] = l
+		}
+		imp.Order.Lines = lines
+	}
+	for _, l := range imp.Order.Lines {
 		if l.Kind == model.LineProduct && l.SKU == "" {
-			return imp, jobs.NeedsAction(fmt.Sprintf("order %s: line %q has no SKU, so it cannot be matched to a product in %s; give the product a product code in the shop", o.Number, l.Name, r.To), "")
+			return imp, jobs.NeedsAction(fmt.Sprintf("order %s: line %q has no SKU, so it cannot be matched to a product in %s; give the product a product code in the shop, or set the route's custom_line_sku to a product of %s for such lines", o.Number, l.Name, r.To, r.To), "route:"+r.Name)
 		}
 	}
 	if o.Customer.Email == "" {
