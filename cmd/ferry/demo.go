@@ -169,6 +169,24 @@ func demoAdmin(ctx context.Context, h *hub.Hub) (string, error) {
 	return pw, nil
 }
 
+// startDemoHub opens a working hub on cfg with its queue running, for the
+// --once runs; stop ends the queue (30 s for running jobs) and closes it.
+func startDemoHub(ctx context.Context, cfg *config.Config) (h *hub.Hub, stop func(), err error) {
+	if h, err = hub.Open(ctx, cfg, hub.Options{Logger: newLogger(cfg), Work: true}); err != nil {
+		return nil, nil, err
+	}
+	if err := h.Queue.Start(ctx); err != nil {
+		h.Close()
+		return nil, nil, err
+	}
+	return h, func() {
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		h.Queue.Stop(stopCtx)
+		h.Close()
+	}, nil
+}
+
 // startSandbox serves a sandbox on a free loopback port and returns its URL.
 func startSandbox(ctx context.Context, serve func(net.Listener) error) (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -259,19 +277,11 @@ func printCLIHint(out io.Writer, path string) {
 // orders reach Odoo; the warehouse ships; shipments, payments and prices flow
 // back. It prints the per-route counts and fails if any record failed.
 func demoOnce(ctx context.Context, cfg *config.Config, out io.Writer, timeout time.Duration, shop *mcfsandbox.Server, erp *odoosandbox.Server) error {
-	h, err := hub.Open(ctx, cfg, hub.Options{Logger: newLogger(cfg), Work: true})
+	h, stop, err := startDemoHub(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	if err := h.Queue.Start(ctx); err != nil {
-		return err
-	}
-	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		h.Queue.Stop(stopCtx)
-	}()
+	defer stop()
 	passCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	run := func(names ...string) error {

@@ -144,19 +144,11 @@ routes:
 // confirmed. It prints the counts and the records skipped with their
 // reasons (the sandbox's traps), and fails if any record failed.
 func clientifyDemoOnce(ctx context.Context, cfg *config.Config, out io.Writer, timeout time.Duration, erp *odoosandbox.Server, odooURL string) error {
-	h, err := hub.Open(ctx, cfg, hub.Options{Logger: newLogger(cfg), Work: true})
+	h, stop, err := startDemoHub(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	if err := h.Queue.Start(ctx); err != nil {
-		return err
-	}
-	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		h.Queue.Stop(stopCtx)
-	}()
+	defer stop()
 	passCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	for _, r := range clientifyRoutes {

@@ -179,19 +179,11 @@ routes:
 // sent back, refunds and payouts booked. It prints the counts and what waits
 // for review, and fails if any record failed.
 func shopifyDemoOnce(ctx context.Context, cfg *config.Config, out io.Writer, timeout time.Duration, shop *shopifysandbox.Server, erp *odoosandbox.Server) error {
-	h, err := hub.Open(ctx, cfg, hub.Options{Logger: newLogger(cfg), Work: true})
+	h, stop, err := startDemoHub(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	if err := h.Queue.Start(ctx); err != nil {
-		return err
-	}
-	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		h.Queue.Stop(stopCtx)
-	}()
+	defer stop()
 	passCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	run := func(names ...string) error {

@@ -77,19 +77,11 @@ func runWarehouseDemo(ctx context.Context, g *globals, cmd *cobra.Command, d war
 // warehouseDemoOnce runs every route once in the order of a day of trade:
 // products, 10 orders, the warehouse ships them, stock and tracking go back.
 func warehouseDemoOnce(ctx context.Context, cfg *config.Config, out io.Writer, timeout time.Duration, shop *mcfsandbox.Server, d warehouseDemo) error {
-	h, err := hub.Open(ctx, cfg, hub.Options{Logger: newLogger(cfg), Work: true})
+	h, stop, err := startDemoHub(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	if err := h.Queue.Start(ctx); err != nil {
-		return err
-	}
-	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		h.Queue.Stop(stopCtx)
-	}()
+	defer stop()
 	passCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	pass := func(names ...string) error {

@@ -88,6 +88,22 @@ const (
 // order was not imported by ferry.
 const unlinkedPatience = 6 * time.Hour
 
+// awaitLink is what a job does when the order link it needs is missing: it
+// waits while the event of at is recent (the order's import may have
+// committed in the target and not stored its link yet), then fails with
+// gone. Soon after the event it looks again soon, later ever less often (a
+// tenth of the event's age, 5 s to 10 min); with no time to judge by, the
+// job's retries, which end, decide.
+func awaitLink(at time.Time, why, gone error) error {
+	if at.IsZero() {
+		return why
+	}
+	if age := time.Since(at); age < unlinkedPatience {
+		return jobs.RetryIn(min(max(age/10, 5*time.Second), 10*time.Minute), why)
+	}
+	return gone
+}
+
 // shopOrder returns the shop's id of the order the ERP knows as erpOrderID, from
 // the orders route's link. With no link the job waits while the event of at is
 // recent (unlinkedPatience), then fails for good; with no time it retries as
@@ -96,17 +112,7 @@ func shopOrder(ctx context.Context, rt *Runtime, r Route, erpOrderID string, at 
 	l, err := rt.Store.GetLinkByRemote(ctx, r.From, orderLink, erpOrderID)
 	if errors.Is(err, store.ErrNotFound) {
 		why := fmt.Errorf("%s order %s has no link to a %s order yet; its import may still be under way, so this waits for it until %v after the event", r.From, erpOrderID, r.To, unlinkedPatience)
-		if at.IsZero() {
-			// No time to judge by: the job's retries, which end, do.
-			return "", why
-		}
-		if age := time.Since(at); age < unlinkedPatience {
-			// Soon after the event the link is likely on its way: look again
-			// soon; later ever less often (a tenth of the event's age, 5 s to
-			// 10 min).
-			return "", jobs.RetryIn(min(max(age/10, 5*time.Second), 10*time.Minute), why)
-		}
-		return "", jobs.Permanentf("%s order %s was not imported by ferry from %s; nothing to update there", r.From, erpOrderID, r.To)
+		return "", awaitLink(at, why, jobs.Permanentf("%s order %s was not imported by ferry from %s; nothing to update there", r.From, erpOrderID, r.To))
 	}
 	if err != nil {
 		return "", err
