@@ -168,13 +168,7 @@ func erpOrder(ctx context.Context, rt *Runtime, r Route, shopOrderID string, at 
 			}
 		}
 		why := fmt.Errorf("%s order %s has no link to a %s order yet; its import may still be under way, so this waits for it until %v after the event", r.From, shopOrderID, r.To, unlinkedPatience)
-		if at.IsZero() {
-			return "", why
-		}
-		if age := time.Since(at); age < unlinkedPatience {
-			return "", jobs.RetryIn(min(max(age/10, 5*time.Second), 10*time.Minute), why)
-		}
-		return "", &notImportedError{fmt.Sprintf("%s order %s was not imported by ferry into %s (see the orders route's skipped orders); book it there by hand", r.From, shopOrderID, r.To)}
+		return "", awaitLink(at, why, &notImportedError{fmt.Sprintf("%s order %s was not imported by ferry into %s (see the orders route's skipped orders); book it there by hand", r.From, shopOrderID, r.To)})
 	}
 	if err != nil {
 		return "", err
@@ -319,6 +313,13 @@ func creditRefund(ctx context.Context, rt *Runtime, r Route, rf model.Refund, qu
 	}
 	if err != nil {
 		return res, err
+	}
+	if wr.RemoteID == "" {
+		// Nothing was booked (an order cancelled before it was invoiced, or
+		// imported net of the refund): a skip with the target's reason, not
+		// an unchanged record.
+		res.Skipped++
+		return res, rt.Store.PutSkips(ctx, []store.Skip{{Route: r.Name, Entity: rf.ID, Label: entity, Reason: nonEmpty(wr.Warning, r.To+" booked nothing for it")}})
 	}
 	if wr.Warning != "" {
 		rt.logLine(ctx, store.LevelWarn, r.Name, entity, wr.Warning)

@@ -213,6 +213,39 @@ type HeldOrder struct {
 // those still waiting first, then the newest; reviewed ones stay listed with
 // who decided.
 func (rt *Runtime) HeldOrders(ctx context.Context) ([]HeldOrder, error) {
+	out, err := rt.heldOrders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rt.fillHeldStates(ctx, out)
+	sort.SliceStable(out, func(i, j int) bool {
+		wi, wj := out[i].Review == reviewHeld, out[j].Review == reviewHeld
+		if wi != wj {
+			return wi
+		}
+		return out[i].At.After(out[j].At)
+	})
+	return out, nil
+}
+
+// WaitingReview counts, per orders route, the held orders no one decided on
+// yet, from the store alone (no call to the targets).
+func (rt *Runtime) WaitingReview(ctx context.Context) (map[string]int, error) {
+	held, err := rt.heldOrders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for _, h := range held {
+		if h.Review == reviewHeld {
+			out[h.Route]++
+		}
+	}
+	return out, nil
+}
+
+// heldOrders reads the review links of every orders route's target.
+func (rt *Runtime) heldOrders(ctx context.Context) ([]HeldOrder, error) {
 	var out []HeldOrder
 	seen := map[string]bool{}
 	for _, r := range rt.Routes() {
@@ -234,14 +267,6 @@ func (rt *Runtime) HeldOrders(ctx context.Context) ([]HeldOrder, error) {
 				RemoteID: l.RemoteID, TargetNumber: d.Number, Reason: d.Hold, Review: d.Review, ReviewedBy: d.ReviewedBy, At: l.SyncedAt})
 		}
 	}
-	rt.fillHeldStates(ctx, out)
-	sort.SliceStable(out, func(i, j int) bool {
-		wi, wj := out[i].Review == reviewHeld, out[j].Review == reviewHeld
-		if wi != wj {
-			return wi
-		}
-		return out[i].At.After(out[j].At)
-	})
 	return out, nil
 }
 

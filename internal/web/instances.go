@@ -54,7 +54,8 @@ func (s *Server) instances(ctx context.Context) ([]Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	held, err := s.hub.Flows.HeldOrders(ctx)
+	// From the store: the page reads no target.
+	waiting, err := s.hub.Flows.WaitingReview(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -97,9 +98,9 @@ func (s *Server) instances(ctx context.Context) ([]Instance, error) {
 			routeShop[r.Name] = name
 		}
 	}
-	for _, h := range held {
-		if in := byName[routeShop[h.Route]]; in != nil && h.Review == "held" {
-			in.Waiting++
+	for route, n := range waiting {
+		if in := byName[routeShop[route]]; in != nil {
+			in.Waiting += n
 		}
 	}
 	sort.Strings(order)
