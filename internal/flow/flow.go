@@ -113,11 +113,14 @@ type Result struct {
 	// them.
 	Enqueued int `json:"enqueued,omitempty"`
 	Queued   int `json:"queued,omitempty"`
+	// Invoiced are the orders the target invoiced in this write (an
+	// instance's "invoices" figure).
+	Invoiced int `json:"invoiced,omitempty"`
 }
 
 // Add returns r plus o.
 func (r Result) Add(o Result) Result {
-	return Result{r.Created + o.Created, r.Updated + o.Updated, r.Unchanged + o.Unchanged, r.Parked + o.Parked, r.Failed + o.Failed, r.Skipped + o.Skipped, r.Enqueued + o.Enqueued, r.Queued + o.Queued}
+	return Result{r.Created + o.Created, r.Updated + o.Updated, r.Unchanged + o.Unchanged, r.Parked + o.Parked, r.Failed + o.Failed, r.Skipped + o.Skipped, r.Enqueued + o.Enqueued, r.Queued + o.Queued, r.Invoiced + o.Invoiced}
 }
 
 var (
@@ -254,7 +257,16 @@ func (rt *Runtime) Count(route string, r Result) {
 	if err := rt.Store.AddRouteStats(ctx, route, time.Now(), c); err != nil {
 		rt.Log.Warn("route counts not stored", "route", route, "err", err)
 	}
+	if r.Invoiced > 0 {
+		if err := rt.Store.AddRouteStats(ctx, InvoicesStat(route), time.Now(), store.Counts{Created: r.Invoiced}); err != nil {
+			rt.Log.Warn("route counts not stored", "route", route, "err", err)
+		}
+	}
 }
+
+// InvoicesStat is the name the hourly counts of the invoices an orders
+// route's target made are kept under, beside the route's own.
+func InvoicesStat(route string) string { return route + ":invoices" }
 
 // Counts returns the counts of every route since the runtime started.
 func (rt *Runtime) Counts() map[string]Result {

@@ -730,6 +730,9 @@ func importLocked(ctx context.Context, rt *Runtime, r Route, orders []model.Orde
 					return res, err
 				}
 			}
+			if rr.Invoiced {
+				res.Invoiced++
+			}
 			if rr.Created {
 				res.Created++
 				did.add("order "+o.Number, "created in "+r.To+" as "+nonEmpty(rr.Number, rr.RemoteID))

@@ -67,6 +67,8 @@ type WriteResult struct {
 	Created bool
 	// Err is set when this record failed; the others still count.
 	Err error
+	// Invoiced says the target made the record's invoice in this write.
+	Invoiced bool
 	// Warning says what went only partly right (the order is in, its invoice is
 	// not); the route logs it.
 	Warning string

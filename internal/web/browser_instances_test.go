@@ -9,7 +9,7 @@ import (
 )
 
 // TestInstancesInBrowser: the shop's panel shows the orders the env imported
-// today as the orders route counted them, and Run now with a period queues a
+// today as the orders route counted them, and the invoices Odoo made for them, and Run now with a period queues a
 // pass of that route.
 func TestInstancesInBrowser(t *testing.T) {
 	chrome := chromium(t)
@@ -27,13 +27,17 @@ func TestInstancesInBrowser(t *testing.T) {
 	if len(api) != 1 || api[0].Name != "shop" {
 		t.Fatalf("instances: %+v", api)
 	}
-	imported := -1
+	imported, invoiced := -1, -1
 	for _, k := range api[0].KPIs {
-		if k.Label == "orders imported" {
+		switch k.Label {
+		case "orders imported":
 			imported = k.Today
+		case "invoices created":
+			invoiced = k.Today
 		}
 	}
-	if imported <= 0 {
+	// Odoo invoices every order the env imported (the default workflow).
+	if imported <= 0 || invoiced != imported {
 		t.Fatalf("the shop's figures: %+v", api[0].KPIs)
 	}
 	tb.signIn("oper", operPass, "/instances")
@@ -41,6 +45,9 @@ func TestInstancesInBrowser(t *testing.T) {
 	got := tb.text(`section.instance[data-instance="shop"] .kpi[data-kpi="orders imported"] .today`)
 	if n, _ := strconv.Atoi(strings.TrimSpace(got)); n != imported {
 		t.Fatalf("the page says %q orders imported today, the API %d", got, imported)
+	}
+	if got := tb.text(`section.instance[data-instance="shop"] .kpi[data-kpi="invoices created"] .today`); strings.TrimSpace(got) != strconv.Itoa(invoiced) {
+		t.Fatalf("the page says %q invoices created today, the API %d", got, invoiced)
 	}
 	tb.shot("instances")
 	row := `section.instance[data-instance="shop"] tr[data-route="orders"]`

@@ -2,9 +2,12 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sort"
+	"time"
 
+	"github.com/ferryhub/ferry/internal/flow"
 	"github.com/ferryhub/ferry/internal/store"
 )
 
@@ -91,6 +94,13 @@ func (s *Server) instances(ctx context.Context) ([]Instance, error) {
 		if ok {
 			in.KPIs = append(in.KPIs, KPI{Label: role.label, Route: r.Name, Today: role.count(r.Today), Week: role.count(r.Week), Problems: r.Week.Parked + r.Week.Failed})
 		}
+		if r.Flow == "orders" {
+			k, err := s.invoicesKPI(ctx, r.Name)
+			if err != nil {
+				return nil, err
+			}
+			in.KPIs = append(in.KPIs, k)
+		}
 	}
 	routeShop := map[string]string{}
 	for _, name := range order {
@@ -109,6 +119,25 @@ func (s *Server) instances(ctx context.Context) ([]Instance, error) {
 		out = append(out, *byName[name])
 	}
 	return out, nil
+}
+
+// invoicesKPI counts the invoices the target of the orders route made for
+// its orders, today and in the last 7 days.
+func (s *Server) invoicesKPI(ctx context.Context, route string) (KPI, error) {
+	now := time.Now()
+	stats, err := s.st().ListRouteStats(ctx, flow.InvoicesStat(route), now.Add(-7*24*time.Hour).Truncate(time.Hour))
+	if err != nil {
+		return KPI{}, fmt.Errorf("route %s: invoice counts: %w", route, err)
+	}
+	k := KPI{Label: "invoices created", Route: route}
+	midnight := now.Truncate(24 * time.Hour)
+	for _, st := range stats {
+		k.Week += st.Created
+		if !st.Hour.Before(midnight) {
+			k.Today += st.Created
+		}
+	}
+	return k, nil
 }
 
 func (s *Server) instancesPage(w http.ResponseWriter, r *http.Request) {

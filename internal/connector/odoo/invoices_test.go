@@ -105,7 +105,7 @@ func TestOneInvoicePerOrder(t *testing.T) {
 			}
 			partnerOf := map[int64]any{}
 			for _, r := range res {
-				if r.Err != nil || r.Warning != "" {
+				if r.Err != nil || r.Warning != "" || !r.Invoiced {
 					t.Fatalf("%+v", r)
 				}
 				o := sb.SearchRead("sale.order", []any{[]any{"id", "=", mustInt(t, r.RemoteID)}}, []string{"partner_id", "invoice_ids", "name"})
@@ -121,6 +121,17 @@ func TestOneInvoicePerOrder(t *testing.T) {
 			for _, m := range moves {
 				if strings.Contains(fmt.Sprint(m["invoice_origin"]), ",") || m["state"] != "posted" {
 					t.Errorf("invoice %v", m)
+				}
+			}
+			// A second import of the same orders finds them invoiced: no
+			// invoice is counted twice.
+			again, err := c.ImportOrders(ctx, imps)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range again {
+				if r.Err != nil || r.Invoiced {
+					t.Errorf("re-import: %+v", r)
 				}
 			}
 			for _, call := range calls() {

@@ -274,6 +274,15 @@ func (c *Client) invoice(ctx context.Context, ids []int64, keepDraft map[int64]b
 		if done, err := c.createInvoices(ctx, todo, partner, out); err != nil || !done {
 			return err
 		}
+		made := map[string]bool{}
+		for _, id := range todo {
+			made[fmt.Sprint(id)] = true
+		}
+		for i := range out {
+			if made[out[i].RemoteID] && out[i].Warning == "" && out[i].Err == nil {
+				out[i].Invoiced = true
+			}
+		}
 		if rows, err = SearchRead[orderRow](ctx, c, "sale.order", confirmed); err != nil {
 			return err
 		}
