@@ -357,4 +357,21 @@ type TargetOrderState struct {
 	// Delivery says how far it is delivered ("not delivered", "partially
 	// delivered", "delivered"), where the target knows.
 	Delivery string `json:"delivery,omitempty"`
+	// Invoices are the order's invoices and credit notes, Deliveries its
+	// delivery orders, in the target's words, where it has them.
+	Invoices   []TargetDoc `json:"invoices,omitempty"`
+	Deliveries []TargetDoc `json:"deliveries,omitempty"`
+}
+
+// TargetDoc is a document the target made for an order: an invoice, a credit
+// note, a delivery order.
+type TargetDoc struct {
+	ID RemoteID `json:"id"`
+	// Name is the target's number ("INV/2026/00042", "WH/OUT/00017").
+	Name string `json:"name"`
+	// Kind is "invoice", "credit note" or "delivery".
+	Kind  string `json:"kind"`
+	State string `json:"state,omitempty"`
+	// URL opens it in the target's screens.
+	URL string `json:"url,omitempty"`
 }

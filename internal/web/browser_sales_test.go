@@ -126,3 +126,49 @@ func (e *env) apiRaw(t *testing.T, method, path, body string) (int, string) {
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
 }
+
+// TestSalesOrdersInBrowser is seed 003's sale orders, invoices and delivery
+// orders: the Sales page lists the orders ferry imported with their state in
+// Odoo now and their invoices and delivery orders by Odoo's numbers, each
+// linked to Odoo's form.
+func TestSalesOrdersInBrowser(t *testing.T) {
+	chrome := chromium(t)
+	e, _ := newShopifyEnv(t)
+	tb := newTab(t, e, chrome)
+	var sales salesData
+	e.api(t, "GET", "/api/v1/sales", "", &sales)
+	if sales.OrdersError != "" || len(sales.Orders) == 0 {
+		t.Fatalf("orders %d (%s)", len(sales.Orders), sales.OrdersError)
+	}
+	var number, invoice, delivery string
+	for _, o := range sales.Orders {
+		if o.Target == nil || len(o.Target.Invoices) == 0 || len(o.Target.Deliveries) == 0 {
+			continue
+		}
+		// The numbers are Odoo's own.
+		moves := e.erp.SearchRead("account.move", []any{[]any{"id", "=", toNum(string(o.Target.Invoices[0].ID))}}, []string{"name"})
+		picks := e.erp.SearchRead("stock.picking", []any{[]any{"id", "=", toNum(string(o.Target.Deliveries[0].ID))}}, []string{"name"})
+		if len(moves) != 1 || moves[0]["name"] != o.Target.Invoices[0].Name || len(picks) != 1 || picks[0]["name"] != o.Target.Deliveries[0].Name {
+			t.Fatalf("order %s: %+v; Odoo has %v and %v", o.ShopNumber, o.Target, moves, picks)
+		}
+		number, invoice, delivery = o.ShopNumber, o.Target.Invoices[0].Name, o.Target.Deliveries[0].Name
+		break
+	}
+	if number == "" {
+		t.Fatalf("no order with an invoice and a delivery order: %+v", sales.Orders)
+	}
+	tb.signIn("viewer", viewerPass, "/sales")
+	row := `#order-list tr[data-order="` + number + `"]`
+	tb.do("see the orders", chromedp.WaitVisible(chromedp.CSS(row)))
+	if got := tb.text(row + " td.invoices"); !strings.Contains(got, invoice) {
+		t.Fatalf("the invoices cell says %q, want %s", got, invoice)
+	}
+	if got := tb.text(row + " td.deliveries"); !strings.Contains(got, delivery) {
+		t.Fatalf("the deliveries cell says %q, want %s", got, delivery)
+	}
+	href, err := chromedp.Run(tb.ctx, chromedp.AttributeValue(chromedp.CSS(row+" td.invoices a"), "href"))
+	if err != nil || !strings.Contains(href.Value, "model=account.move") {
+		t.Fatalf("the invoice links to %q (%v)", href.Value, err)
+	}
+	tb.shot("sales-orders")
+}

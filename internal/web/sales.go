@@ -10,8 +10,10 @@ import (
 
 // The sales page is seed 003's Sales tab as far as ferry moved the records:
 // the risky quotations held for review (confirmed or cancelled from here,
-// which runs the route's workflow in the target), the credit notes of
-// refunds and the bank statements of payouts, each linked to the target.
+// which runs the route's workflow in the target), the quotations and sales
+// orders ferry imported with their invoices and delivery orders, the
+// customers, the credit notes of refunds and the bank statements of payouts,
+// each linked to the target.
 
 // salesData is the sales page's data.
 type salesData struct {
@@ -21,7 +23,16 @@ type salesData struct {
 	Payouts []flow.MoneyRecord `json:"payouts"`
 	// Customers are the newest customers the customers routes wrote.
 	Customers []flow.CustomerRecord `json:"customers"`
+	// Orders are the newest orders each orders route imported, with their
+	// quotation or sales order, invoices and delivery orders in the target,
+	// read live; OrdersError says why the target could not be read.
+	Orders      []flow.OrderView `json:"orders"`
+	OrdersError string           `json:"orders_error,omitempty"`
 }
+
+// salesOrders is how many orders per orders route the sales page lists; the
+// Orders page pages through all of them.
+const salesOrders = 50
 
 func (s *Server) sales(r *http.Request) (salesData, error) {
 	var d salesData
@@ -42,6 +53,20 @@ func (s *Server) sales(r *http.Request) (salesData, error) {
 	}
 	if d.Customers, err = s.hub.Flows.CustomerRecords(r.Context(), 200); err != nil {
 		return d, err
+	}
+	d.Orders = []flow.OrderView{}
+	for _, rt := range s.hub.Flows.Routes() {
+		if rt.Flow != "orders" {
+			continue
+		}
+		pg, err := flow.OrderViews(r.Context(), s.hub.Flows, rt.Name, flow.OrderQuery{Show: "imported", Limit: salesOrders})
+		if err != nil {
+			return d, err
+		}
+		if pg.TargetError != "" {
+			d.OrdersError = pg.TargetError
+		}
+		d.Orders = append(d.Orders, pg.Orders...)
 	}
 	return d, nil
 }

@@ -3,6 +3,7 @@ package odoo
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -23,7 +24,7 @@ func TestOrderStatesReadsOdoosOwnState(t *testing.T) {
 			if err != nil || res[0].Err != nil || res[1].Err != nil {
 				t.Fatalf("%+v %v", res, err)
 			}
-			inv := sb.SearchRead("account.move", []any{[]any{"move_type", "=", "out_invoice"}, []any{"state", "=", "posted"}}, []string{"invoice_origin"})
+			inv := sb.SearchRead("account.move", []any{[]any{"move_type", "=", "out_invoice"}, []any{"state", "=", "posted"}}, []string{"invoice_origin", "name"})
 			if len(inv) != 2 {
 				t.Fatalf("%d posted invoices", len(inv))
 			}
@@ -47,6 +48,20 @@ func TestOrderStatesReadsOdoosOwnState(t *testing.T) {
 			}
 			if cancelled.State != "cancelled" || cancelled.Payment != "credited" {
 				t.Fatalf("cancelled order: %+v", cancelled)
+			}
+			// The Sales page lists each order's documents, linked to Odoo.
+			if len(paidOne.Invoices) != 1 || paidOne.Invoices[0].Kind != "invoice" || paidOne.Invoices[0].Name != inv[0]["name"] || !strings.Contains(paidOne.Invoices[0].URL, "model=account.move") {
+				t.Fatalf("paid order's invoices: %+v (Odoo's %v)", paidOne.Invoices, inv[0]["name"])
+			}
+			if len(paidOne.Deliveries) != 1 || !strings.Contains(paidOne.Deliveries[0].Name, "OUT") || !strings.Contains(paidOne.Deliveries[0].URL, "model=stock.picking") {
+				t.Fatalf("paid order's deliveries: %+v", paidOne.Deliveries)
+			}
+			kinds := map[string]int{}
+			for _, d := range cancelled.Invoices {
+				kinds[d.Kind]++
+			}
+			if kinds["invoice"] != 1 || kinds["credit note"] != 1 {
+				t.Fatalf("cancelled order's invoices: %+v", cancelled.Invoices)
 			}
 			if _, ok := states["999999"]; ok || len(states) != 2 {
 				t.Fatalf("states %+v", states)
