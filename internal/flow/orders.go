@@ -65,6 +65,11 @@ type OrdersOptions struct {
 	// wrapping, tips or custom items. Empty: such an order waits for a
 	// person.
 	CustomLineSKU string `yaml:"custom_line_sku" json:"custom_line_sku,omitempty"`
+	// CreateProducts makes the target create a product for an order line
+	// whose SKU it lacks (its name and unit price from the line), instead of
+	// parking the order until someone creates it (seed 003's "product auto
+	// creation"). Default false.
+	CreateProducts bool `yaml:"create_products" json:"create_products"`
 	// Workflows say how far the target takes each order, by its financial
 	// status and payment gateway; the first rule that matches applies. Empty:
 	// the target's default (confirm, invoice, post the invoice). Not empty: an
@@ -774,7 +779,7 @@ func orderRef(r Route, opts *OrdersOptions, o model.Order) string {
 
 // mapOrder applies the route's mappings to an order.
 func mapOrder(r Route, opts *OrdersOptions, o model.Order) (model.OrderImport, error) {
-	imp := model.OrderImport{Order: o, Ref: orderRef(r, opts, o), Carrier: o.ShippingMethod.Name, PaymentMethod: o.PaymentMethod.Name}
+	imp := model.OrderImport{Order: o, Ref: orderRef(r, opts, o), Carrier: o.ShippingMethod.Name, PaymentMethod: o.PaymentMethod.Name, CreateProducts: opts.CreateProducts}
 	if len(opts.ShippingMethods) > 0 && o.ShippingMethod.ID != "" {
 		to, ok := Lookup(opts.ShippingMethods, o.ShippingMethod.Name)
 		if !ok {

@@ -23,6 +23,9 @@ type OrderImport struct {
 	// confirms or cancels it there. A cancelled shop order comes in as a
 	// cancelled quotation instead (Order.Status).
 	Hold string `json:"hold,omitempty"`
+	// CreateProducts lets the target create the products of lines whose SKU
+	// it lacks, from the line's name and unit price.
+	CreateProducts bool `json:"create_products,omitempty"`
 	// Workflow says how far the target takes a confirmed order; nil is the
 	// target's default (confirm, invoice, post the invoice).
 	Workflow *Workflow `json:"workflow,omitempty"`

@@ -10,13 +10,25 @@ import (
 	"github.com/ferryhub/ferry/internal/model"
 )
 
-// storableDomain selects the products that keep stock: detailed_type "product"
-// on 16 and 17, is_storable on 18 and later.
+// storableDomain selects the products that keep stock: type "product" on 14,
+// detailed_type "product" on 15 to 17, is_storable on 18 and later.
 func storableDomain(version int) []any {
-	if version >= 18 {
+	switch {
+	case version >= 18:
 		return []any{"is_storable", "=", true}
+	case version >= 15:
+		return []any{"detailed_type", "=", "product"}
 	}
-	return []any{"detailed_type", "=", "product"}
+	return []any{"type", "=", "product"}
+}
+
+// typeField is product.template's field for its kind (goods, service):
+// detailed_type from 15 to 17, type on 14 and from 18 on.
+func typeField(version int) string {
+	if version >= 15 && version < 18 {
+		return "detailed_type"
+	}
+	return "type"
 }
 
 type stockRow struct {

@@ -29,7 +29,7 @@ var (
 		if v >= 18 {
 			return append(f, "type", "is_storable")
 		}
-		return append(f, "detailed_type")
+		return append(f, typeField(v))
 	}}
 	FeedVariants = Feed{Name: "variants", Model: "product.product", Fields: fixed("product_tmpl_id", "default_code", "barcode", "lst_price", "product_template_attribute_value_ids", "active")}
 	FeedQuants   = Feed{Name: "quants", Model: "stock.quant", Domain: []any{[]any{"location_id.usage", "=", "internal"}}, Fields: fixed("product_id", "location_id", "quantity", "reserved_quantity")}

@@ -12,7 +12,7 @@ import (
 // (the sandbox's company currency is a fresh Odoo's USD).
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			c, _ := sandboxClient(t, version)

@@ -28,7 +28,7 @@ func crmWord(t *rapid.T, label string, empty bool) string {
 // model.ErrGone to an update and missing from a read.
 func TestCRMMappingsRoundTrip(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{17, 19} {
+	for _, version := range []int{14, 15, 17, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			c, _ := sandboxClient(t, version)

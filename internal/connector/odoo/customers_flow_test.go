@@ -57,7 +57,7 @@ func (s *shopCustomers) change(i int, f func(*model.Party)) {
 // order imported afterwards has the route's partner.
 func TestCustomersRouteIntoOdoo(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()

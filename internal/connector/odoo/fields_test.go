@@ -19,7 +19,7 @@ import (
 // field the version has (tax_id on 16–18, tax_ids on 19) and read back set.
 func TestLineTaxesFieldPerVersion(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()

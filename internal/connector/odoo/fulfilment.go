@@ -205,11 +205,7 @@ func (c *Client) ApplyShopConfig(ctx context.Context, cfg model.ShopConfig) (mod
 		var tvals, cvals []map[string]any
 		for _, m := range missing {
 			tv := map[string]any{"name": "Shipping: " + m.Name, "sale_ok": false, "purchase_ok": false, "list_price": 0}
-			if version >= 18 {
-				tv["type"] = "service"
-			} else {
-				tv["detailed_type"] = "service"
-			}
+			tv[typeField(version)] = "service"
 			tvals = append(tvals, tv)
 		}
 		tids, err := c.Create(ctx, "product.template", tvals, bulkContext)

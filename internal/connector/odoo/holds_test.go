@@ -95,7 +95,7 @@ func idsOf(v any) []int64 {
 // notes why; a cancelled quotation cannot be confirmed.
 func TestHeldAndCancelledQuotations(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
@@ -194,7 +194,7 @@ func TestHeldAndCancelledQuotations(t *testing.T) {
 // on a held quotation.
 func TestWorkflowSteps(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()

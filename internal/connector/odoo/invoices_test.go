@@ -87,7 +87,7 @@ func groupingOdoo(t *testing.T, version int) (*Client, *sandbox.Server, func() [
 // consolidated_billing False.
 func TestOneInvoicePerOrder(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()

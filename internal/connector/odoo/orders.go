@@ -874,7 +874,9 @@ type lookups struct {
 	// converted holds the refs of orders whose gross prices were sent net.
 	converted map[string]bool
 	products  map[string]int64
-	taxes     []taxRow
+	// notCreated says why a product the orders asked to create is not there.
+	notCreated map[string]string
+	taxes      []taxRow
 	carriers  map[string]carrierRow
 }
 
@@ -902,6 +904,9 @@ func (c *Client) orderLookups(ctx context.Context, imps []model.OrderImport, tod
 		for _, r := range rows {
 			l.products[string(r.DefaultCode)] = int64(r.ID)
 		}
+	}
+	if err := c.createMissingProducts(ctx, imps, todo, l); err != nil {
+		return nil, err
 	}
 	taxes, carriers, err := c.refData(ctx, imps, todo)
 	if err != nil {
@@ -1047,6 +1052,9 @@ func (c *Client) orderVals(imp model.OrderImport, partners map[string]int64, l *
 		case model.LineProduct:
 			pid, ok := l.products[line.SKU]
 			if !ok {
+				if why := l.notCreated[line.SKU]; why != "" {
+					return nil, &RecordError{Entity: entity, Msg: fmt.Sprintf("no Odoo product has the internal reference %q (line %q), and creating it failed: %s", line.SKU, line.Name, why), Action: true}
+				}
 				return nil, &RecordError{Entity: entity, Msg: fmt.Sprintf("no Odoo product has the internal reference %q (line %q)", line.SKU, line.Name), Action: true}
 			}
 			v["product_id"] = pid

@@ -31,7 +31,7 @@ func vatRefusing(t *testing.T, version int) (*Client, *sandbox.Server) {
 // with Odoo's message; the others are imported.
 func TestOneBadCustomerDoesNotFailThePage(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
@@ -68,7 +68,7 @@ func TestOneBadCustomerDoesNotFailThePage(t *testing.T) {
 // customer of an order for maija.mixedcase@example.fi; none is created.
 func TestCustomerFoundWhateverTheCase(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()

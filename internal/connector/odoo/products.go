@@ -65,15 +65,16 @@ func skus(p model.Product) []string {
 	return out
 }
 
-// templateVals are a template's own values: name, prices, storability (16/17
-// detailed_type "product", 18+ is_storable) and, without variants, the SKU and
-// barcode, which Odoo puts on the template's single variant.
+// templateVals are a template's own values: name, prices, storability (14
+// type "product", 15–17 detailed_type "product", 18+ is_storable) and, without
+// variants, the SKU and barcode, which Odoo puts on the template's single
+// variant.
 func templateVals(p model.Product, version int) map[string]any {
 	v := map[string]any{"name": p.Name, "list_price": p.Price.Float64(), "description_sale": p.Description, "weight": p.Weight.Float64(), "sale_ok": true, "active": p.Active}
 	if version >= 18 {
 		v["type"], v["is_storable"] = "consu", true
 	} else {
-		v["detailed_type"] = "product"
+		v[typeField(version)] = "product"
 	}
 	if len(p.Variants) == 0 {
 		v["default_code"], v["barcode"] = p.SKU, p.Barcode

@@ -16,7 +16,7 @@ import (
 // or 56.01) parks naming both totals, its quotation deleted.
 func TestTotalsToTheCent(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()

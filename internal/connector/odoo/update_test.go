@@ -24,7 +24,7 @@ import (
 // whose invoice is paid parks the update, naming the invoice.
 func TestUpdateConfirmedOrder(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
