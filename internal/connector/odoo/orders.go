@@ -877,7 +877,7 @@ type lookups struct {
 	// notCreated says why a product the orders asked to create is not there.
 	notCreated map[string]string
 	taxes      []taxRow
-	carriers  map[string]carrierRow
+	carriers   map[string]carrierRow
 }
 
 func (c *Client) orderLookups(ctx context.Context, imps []model.OrderImport, todo []int) (*lookups, error) {
