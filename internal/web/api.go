@@ -133,6 +133,9 @@ func (s *Server) endpoints() []endpoint {
 		{Method: "GET", Path: "/api/v1/instances", Role: store.RoleViewer, Summary: "Each shop (the source of an orders route) with its figures of today and 7 days, the orders waiting for review, and the routes that serve it", Resp: []Instance{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
 			return s.instances(r.Context())
 		}},
+		{Method: "GET", Path: "/api/v1/instances/{name}/configuration", Role: store.RoleViewer, Summary: "An instance's configuration: the seed's settings with their values in force and where each is set, and the settings of its connections and routes", Resp: InstanceConfig{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
+			return s.instanceConfig(r.Context(), r.PathValue("name"))
+		}},
 		{Method: "GET", Path: "/api/v1/processes", Role: store.RoleViewer, Summary: "A queue per route: its records waiting, waiting for a retry or their time, running, parked and failed, and the newest ones", Resp: []ProcessQueue{}, h: func(w http.ResponseWriter, r *http.Request) (any, error) {
 			return s.processes(r.Context())
 		}},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/ferryhub/ferry/internal/flow"
@@ -80,6 +81,11 @@ func (s *Server) instances(ctx context.Context) ([]Instance, error) {
 		if !ok || role.shopIsFrom {
 			end = r.From
 		}
+		label := role.label
+		// A shop that is the product master: its products go to the ERP.
+		if ok && !shop[end] && !role.shopIsFrom && shop[r.From] {
+			end, label = r.From, strings.Replace(role.label, "exported", "imported", 1)
+		}
 		if !shop[end] {
 			continue
 		}
@@ -92,7 +98,7 @@ func (s *Server) instances(ctx context.Context) ([]Instance, error) {
 		}
 		in.Routes = append(in.Routes, r)
 		if ok {
-			in.KPIs = append(in.KPIs, KPI{Label: role.label, Route: r.Name, Today: role.count(r.Today), Week: role.count(r.Week), Problems: r.Week.Parked + r.Week.Failed})
+			in.KPIs = append(in.KPIs, KPI{Label: label, Route: r.Name, Today: role.count(r.Today), Week: role.count(r.Week), Problems: r.Week.Parked + r.Week.Failed})
 		}
 		if r.Flow == "orders" {
 			k, err := s.invoicesKPI(ctx, r.Name)

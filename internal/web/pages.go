@@ -28,12 +28,12 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pageNames are the templates that render a whole page with the layout.
-var pageNames = []string{"login", "error", "overview", "instances", "orders", "sales", "reports", "processes", "products", "jobs", "job", "logs", "mappings", "settings"}
+var pageNames = []string{"login", "error", "overview", "instances", "orders", "sales", "reports", "processes", "products", "jobs", "job", "logs", "mappings", "settings", "configuration"}
 
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
 	for _, name := range pageNames {
-		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/pager.html", "templates/"+name+".html"))
+		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/pager.html", "templates/fields.html", "templates/"+name+".html"))
 	}
 	// The overview's live part is also served alone, for the page's polling.
 	out["overview_live"] = out["overview"]
@@ -231,6 +231,7 @@ func (s *Server) mountDashboard() {
 	page("GET /logs", store.RoleViewer, s.logsPage)
 	page("GET /mappings", store.RoleViewer, s.mappingsPage)
 	page("GET /settings", store.RoleViewer, s.settingsPage)
+	page("GET /instances/{name}/configuration", store.RoleViewer, s.configurationPage)
 
 	page("POST /connections/{name}/test", store.RoleOperator, s.formTest)
 	page("POST /routes/{name}/run", store.RoleOperator, s.formRun)
