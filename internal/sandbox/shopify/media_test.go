@@ -2,6 +2,7 @@ package shopify
 
 import (
 	"bytes"
+	"encoding/json"
 	"image"
 	"image/color"
 	"image/png"
@@ -450,4 +451,29 @@ func FuzzParseUploadForm(f *testing.F) {
 			t.Fatalf("an error with data: %v", err)
 		}
 	})
+}
+
+// The control endpoints: a product's media as JSON, and the 503 fault.
+func TestMediaControlEndpoints(t *testing.T) {
+	t.Parallel()
+	ts := newShop(t, Options{Orders: -1, Products: 1})
+	tg := ts.stage(imageInput("c.png", "PUT"))[0]
+	pic := tinyPNG(t, 2, 3, 7)
+	upload(t, tg, pic)
+	a := ts.gql(setFilesQ, map[string]any{"in": map[string]any{"title": "Ctl", "files": []any{map[string]any{"originalSource": tg.ResourceURL, "alt": "A"}}}})
+	pid := dig(a.Data, "productSet", "product", "id").(string)
+	code, body := send(t, "GET", ts.http.URL+"/_sandbox/products/"+pid+"/media", "", nil)
+	var got []MediaInfo
+	if err := json.Unmarshal([]byte(body), &got); code != 200 || err != nil || len(got) != 1 || !bytes.Equal(got[0].Bytes, pic) || got[0].Alt != "A" || got[0].Height != 3 {
+		t.Fatalf("media control: %d %s", code, body)
+	}
+	if code, _ := send(t, "POST", ts.http.URL+"/_sandbox/uploads/fail", "application/json", []byte(`{"count":1}`)); code != 200 {
+		t.Fatal(code)
+	}
+	if code, _ := send(t, "PUT", tg.URL, "image/png", pic); code != 503 {
+		t.Errorf("fault: %d", code)
+	}
+	if code, _ := send(t, "PUT", tg.URL, "image/png", pic); code != 200 {
+		t.Errorf("after the fault: %d", code)
+	}
 }
