@@ -408,6 +408,21 @@
 // served (sale.order, account.move(.line), stock.picking, product.product,
 // product.pricelist(.item), delivery.carrier) exists in all six.
 //
+// Product images (images.go, all six versions, product/models of 13+):
+// product.template image_1920 (stored) and image_1024, image_512, image_256,
+// image_128 (the same bytes: Odoo shrinks only larger images [U]);
+// product.product image_variant_1920 (stored) and image_1920 and the sizes,
+// its own image or else the template's. Writing a variant's image_1920 is
+// _set_image_1920: the template takes it when the variant is its only active
+// one or the template has none, else the variant keeps it. Values are base64
+// strings, false when empty; fields_get type "binary". A write that is not
+// base64 is binascii.Error "Incorrect padding"; bytes that are not an image
+// (GIF, JPEG, PNG, a WebP header) are UserError "This file could not be
+// decoded as an image file." (14 adds " Please try with a different file.").
+// Writing an image moves write_date. Generated products get a 16×16 PNG of
+// their own but every fourth (ODOO-004, -008 …), which has none. The web
+// client's bin_size context is not honoured [U].
+//
 // Not yet: read_group, multi-step routes, partial reservations (a short
 // move reserves nothing), and no_variant attributes beyond leaving them out of
 // the combinations.

@@ -156,7 +156,7 @@ func positional(kw map[string]any) []any {
 var actions = map[string]func(s *Server, ids []int64, kw map[string]any) (any, bool, error){}
 
 func typeName(t fieldType) string {
-	return [...]string{"char", "text", "integer", "float", "boolean", "datetime", "date", "selection", "many2one", "one2many", "many2many"}[t]
+	return [...]string{"char", "text", "integer", "float", "boolean", "datetime", "date", "selection", "many2one", "one2many", "many2many", "binary"}[t]
 }
 
 func idList(v any) []int64 {

@@ -62,6 +62,7 @@ func models(version int, mods []string) []*modelDef {
 		"qty_available": {typ: fFloat, compute: computeQty(false)}, "free_qty": {typ: fFloat, compute: computeQty(true)},
 		"virtual_available": {typ: fFloat, compute: computeQty(true)},
 	})
+	imageFields(template, product)
 	picking := base(map[string]*field{
 		"name": f(fChar), "state": f(fSelection), "origin": f(fChar), "sale_id": m2o("sale.order"), "partner_id": m2o("res.partner"),
 		"picking_type_code": f(fSelection), pickingMoves(version): o2m("stock.move", "picking_id"), "date_done": f(fDatetime), "backorder_id": m2o("stock.picking"),
@@ -433,6 +434,10 @@ func (s *Server) generate() {
 		} else {
 			// Every third product comes in sizes: one variant per value.
 			vals["attribute_line_ids"] = []any{[]any{0.0, 0.0, map[string]any{"attribute_id": float64(size), "value_ids": []any{[]any{6.0, 0.0, []any{float64(sizes[0]), float64(sizes[1]), float64(sizes[2])}}}}}}
+		}
+		if i%4 != 0 {
+			// Most products have a picture; every fourth has none.
+			vals["image_1920"] = demoImage(i)
 		}
 		tid := s.mustCreate("product.template", vals)
 		variants := s.activeVariants(tid)

@@ -22,6 +22,7 @@ const (
 	fMany2one
 	fOne2many
 	fMany2many
+	fBinary // base64 text; only image fields use it
 )
 
 // field describes one field of a model.
@@ -365,6 +366,15 @@ func (s *Server) fromWire(model, name string, f *field, v any, old any) (any, er
 		return id, nil
 	case fOne2many, fMany2many:
 		return s.applyCommands(f, v, old)
+	case fBinary:
+		str, ok := v.(string)
+		if !ok {
+			return nil, bad()
+		}
+		if err := s.checkImage(str); err != nil {
+			return nil, err
+		}
+		return str, nil
 	}
 	return nil, bad()
 }

@@ -1,7 +1,6 @@
 package shopify
 
 import (
-	"strconv"
 	"time"
 )
 
@@ -32,16 +31,7 @@ type VariantInfo struct {
 func (s *Server) Product(ref string) (ProductInfo, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var p *product
-	if _, n, ok := parseGID(ref); ok {
-		p = s.st.prodByID[n]
-	} else if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
-		p = s.st.prodByID[n]
-	} else if ref == "" && len(s.st.products) > 0 {
-		p = s.st.products[0]
-	} else {
-		p = s.productByHandle(ref)
-	}
+	p := s.findProduct(ref)
 	if p == nil {
 		return ProductInfo{}, false
 	}

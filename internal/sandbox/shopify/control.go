@@ -414,6 +414,22 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"created": s.GenerateOrders(v.Orders)})
+	case strings.HasPrefix(path, "products/") && strings.HasSuffix(path, "/media") && r.Method == http.MethodGet:
+		ref, _ := refAndAction(r, "products/", "media")
+		if m, ok := s.ProductMedia(ref); ok {
+			writeJSON(w, http.StatusOK, m)
+		} else {
+			writeJSON(w, http.StatusNotFound, map[string]any{"error": "no product " + ref})
+		}
+	case path == "uploads/fail" && post:
+		var v struct {
+			Count int `json:"count"`
+		}
+		if !decode(&v) {
+			return
+		}
+		s.FailNextUploads(v.Count)
+		writeJSON(w, http.StatusOK, map[string]int{"failing": v.Count})
 	case strings.HasPrefix(path, "products/") && r.Method == http.MethodGet:
 		ref := pathRef(strings.TrimPrefix(r.URL.EscapedPath(), "/_sandbox/products/"))
 		if p, ok := s.Product(ref); ok {

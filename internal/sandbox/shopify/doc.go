@@ -15,6 +15,8 @@
 //	                                         (or Content-Type application/graphql with the query as body)
 //	POST /admin/oauth/access_token           client-credentials grant, below
 //	GET  /_bulk/{id}.jsonl?key=…             a bulk operation's result (no token, like a signed URL)
+//	POST|PUT /staged-uploads/{token}[/{name}] the upload bucket of stagedUploadsCreate (below)
+//	GET  /cdn/shop/files/{filename}?v=…      a READY media's bytes (the CDN)
 //	     /_sandbox/…                         control endpoints, below (no auth, no faults)
 //
 // Versions: 2025-01, 2025-04, 2025-07, 2025-10, 2026-01 and unstable are served
@@ -265,6 +267,10 @@
 //	customerCreate / customerUpdate  UserError without code: "Email has already been taken" (field
 //	    email, case-insensitive), "Phone has already been taken", "Email is invalid", "Phone is
 //	    invalid" (E.164 only [U]), no name, e-mail or phone (field null) [U]; customers/create, /update
+//	stagedUploadsCreate(input: [StagedUploadInput!]!)  stagedTargets{url resourceUrl parameters{name
+//	    value}}; userErrors (field input.N.x, no code): blank filename or mimeType, a non-image
+//	    mimeType for IMAGE/PRODUCT_IMAGE/SHOP_IMAGE/COLLECTION_IMAGE, VIDEO/MODEL_3D without
+//	    fileSize, an image over 20 MB [U messages]. Media below
 //	orderUpdate (note tags email shippingAddress), orderClose, orderOpen (not a cancelled order),
 //	tagsAdd / tagsRemove on Order, Product, Customer (comma lists split, case-insensitive)
 //
@@ -279,6 +285,52 @@
 // variants answer null as line items' variant.
 //
 // Other mutations answer null.
+//
+// # Product media (stageduploads.go, media.go, productfiles.go)
+//
+// The bucket stands in for Shopify's Google Cloud Storage. A POST target's
+// url is /staged-uploads/{token} with parameters Content-Type,
+// success_action_status (201), acl, key, x-goog-date, x-goog-credential,
+// x-goog-algorithm, x-goog-signature and policy: a multipart form must send
+// them all unchanged before its file field (fields after the file are never
+// read, as in the bucket), and answers 201 with an XML PostResponse. A PUT
+// target's url is the resourceUrl with X-Goog-* signing query, parameters
+// content_type and acl: the raw bytes go with that Content-Type, answer 200.
+// resourceUrl is /staged-uploads/{token}/{filename}. Errors are GCS-style XML
+// <Error><Code/><Message/><Details/></Error> [U codes]: unknown token 404
+// NoSuchUpload, expired (1 h) 403 AccessDenied, changed parameter 403
+// AccessDenied, missing parameter, no file, empty body or no form 400
+// InvalidArgument, over fileSize (else 20 MB) 400 EntityTooLarge, PUT with
+// another Content-Type or without the signature 403 SignatureDoesNotMatch,
+// the wrong method 405, GET 403 (private). FailNextUploads(n) makes the next
+// n bucket requests answer 503 ServiceUnavailable.
+//
+// productSet's files: [FileSetInput!] is the product's whole set (the
+// mutation's description: list fields keep what they name, delete the
+// rest); omitted, the media stay. id keeps a MediaImage (alt updated,
+// a different originalSource re-read); without id, originalSource (a staged
+// resourceUrl or an http(s) URL) makes a new MediaImage named filename or
+// the URL's last path element; duplicateResolutionMode APPEND_UUID adds
+// _{uuid} to a name in use, RAISE_ERROR fails the media
+// DUPLICATE_FILENAME_ERROR, REPLACE refills the file of that name. Dropped
+// files are deleted unless another product shows them [U]. userErrors
+// (INVALID_INPUT, DUPLICATED_VALUE [U]): no originalSource nor id, unknown
+// id, the same id twice, a contentType other than IMAGE, a non-http(s)
+// source, over 250 files. A source that cannot be read is a FAILED media
+// with mediaErrors, as Shopify reads sources after answering: a staged
+// target with nothing uploaded IMAGE_DOWNLOAD_FAILURE, a forged staged URL
+// INVALID_SIGNED_URL, bytes that are not GIF/JPEG/PNG/WebP
+// UNSUPPORTED_IMAGE_FILE_TYPE, over 20 MB or 25 MP INVALID_IMAGE_FILE_SIZE /
+// INVALID_IMAGE_RESOLUTION. External URLs are never fetched (FAILED
+// IMAGE_DOWNLOAD_FAILURE) but loopback ones (localhost, 127/8, ::1), read in
+// the background: PROCESSING until done. Options.MediaProcessing holds every
+// new media PROCESSING that long. Product: media(first… sortKey POSITION|ID)
+// mediaCount featuredMedia and the deprecated images featuredImage (READY
+// only); MediaImage: id alt mediaContentType status fileStatus mediaErrors
+// fileErrors mimeType createdAt updatedAt preview image{id url src width
+// height altText} (null until READY) originalSource{url fileSize}; node(id)
+// finds it. Image URLs are {host}/cdn/shop/files/{filename}?v={unix time},
+// served while READY. REST webhook bodies keep "images": [] [U].
 //
 // # Cost and throttling (§1.4)
 //
@@ -372,6 +424,9 @@
 //	PUT/GET /_sandbox/oauth                       {"ttl": "2s", "scopes": [...]} → OAuthInfo {client_id token_ttl
 //	                                              grants live_tokens scopes}
 //	POST /_sandbox/oauth/expire                   every issued token expires now → {"expired": n}
+//	GET  /_sandbox/products/{ref}/media           []MediaInfo {id filename alt mimeType status error source url
+//	                                              width height bytes (base64)}
+//	POST /_sandbox/uploads/fail                   {"count": n}: the next n bucket requests answer 503
 //
 // Control paths bypass http.ServeMux, whose path cleaning would fold gid://
 // and redirect a POST into a GET.
@@ -381,7 +436,7 @@
 // SetAvailable, Quantities,
 // DrainBucket, SetThrottle, SetWebhookTricks, Deliveries, WaitDeliveries,
 // SetCommitThenFail, CommitFailures, Faults, Grants, SetTokenTTL,
-// ExpireTokens, SetScopes, OAuth.
+// ExpireTokens, SetScopes, OAuth, ProductMedia, StagedUpload, FailNextUploads.
 //
 // # Data
 //

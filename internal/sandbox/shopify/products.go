@@ -137,7 +137,7 @@ func (s *Server) productObj(p *product) obj {
 	for _, t := range p.tags {
 		tags = append(tags, t)
 	}
-	return obj{"__typename": "Product", "id": gid("Product", p.id), "legacyResourceId": strconv.FormatInt(p.id, 10),
+	o := obj{"__typename": "Product", "id": gid("Product", p.id), "legacyResourceId": strconv.FormatInt(p.id, 10),
 		"title": p.title, "handle": p.handle, "status": p.status, "vendor": p.vendor, "productType": p.productType,
 		"tags": tags, "descriptionHtml": p.bodyHTML(), "description": p.plainDescription(),
 		"createdAt": p.createdAt, "updatedAt": p.updatedAt, "publishedAt": nilTime(p.createdAt),
@@ -170,6 +170,8 @@ func (s *Server) productObj(p *product) obj {
 			return ec.paginate(args, items, func(x any) any { return s.variantObj(x.(*variant)) })
 		}),
 	}
+	s.productMediaFields(p, o)
+	return o
 }
 
 func (p *product) optionObj(i int, o *prodOption) obj {

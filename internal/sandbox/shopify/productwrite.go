@@ -245,6 +245,11 @@ func (s *Server) productSet(ec *execCtx, args map[string]any) (any, error) {
 		}
 	}
 
+	files, setFiles, fe := s.planFiles(in)
+	if fe != nil {
+		return fail(fe.field, fe.msg, fe.code)
+	}
+
 	now := s.st.touch(ec.now)
 	created := p == nil
 	if created {
@@ -289,6 +294,11 @@ func (s *Server) productSet(ec *execCtx, args map[string]any) (any, error) {
 	p.renumber()
 	if created {
 		s.fileProduct(p)
+	}
+	if setFiles {
+		s.applyFiles(ec, p, files, now)
+	}
+	if created {
 		s.emitProduct("products/create", p)
 	} else {
 		s.emitProduct("products/update", p)

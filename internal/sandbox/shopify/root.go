@@ -139,6 +139,10 @@ func (s *Server) node(id string) any {
 		if b := st.bulkByID[n]; b != nil {
 			return s.bulkObj(b)
 		}
+	case "MediaImage":
+		if f := st.files[n]; f != nil {
+			return s.mediaObj(f)
+		}
 	case "WebhookSubscription":
 		for _, sub := range st.subs {
 			if sub.id == n {
@@ -183,6 +187,7 @@ func (s *Server) newMutationRoot() obj {
 		"productCreate":                 resolver(s.productCreate),
 		"productUpdate":                 resolver(s.productUpdate),
 		"productSet":                    resolver(s.productSet),
+		"stagedUploadsCreate":           resolver(s.stagedUploadsCreate),
 		"productVariantsBulkCreate":     resolver(s.productVariantsBulkCreate),
 		"productVariantsBulkUpdate":     resolver(s.productVariantsBulkUpdate),
 		"productVariantsBulkDelete":     resolver(s.productVariantsBulkDelete),

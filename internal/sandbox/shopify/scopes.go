@@ -89,6 +89,7 @@ var rootNeeds = map[string]need{
 	"productVariantsBulkCreate": {"write_products"}, "productVariantsBulkUpdate": {"write_products"},
 	"productVariantsBulkDelete": {"write_products"},
 	"customerCreate":            {"write_customers"}, "customerUpdate": {"write_customers"},
+	"stagedUploadsCreate": {"write_files", "write_products", "write_themes"},
 }
 
 // typeNeeds are the read scopes of the objects node and nodes answer.
@@ -96,7 +97,7 @@ var typeNeeds = map[string]need{
 	"Order": {"read_orders"}, "LineItem": {"read_orders"}, "Refund": {"read_orders"}, "OrderTransaction": {"read_orders"},
 	"Fulfillment": {"read_orders"}, "Customer": {"read_customers"}, "Product": {"read_products"},
 	"ProductVariant": {"read_products"}, "InventoryItem": {"read_inventory"}, "InventoryLevel": {"read_inventory"},
-	"Location": {"read_locations"}, "FulfillmentOrder": readFO,
+	"Location": {"read_locations"}, "FulfillmentOrder": readFO, "MediaImage": {"read_products", "read_files"},
 }
 
 // topicNeed is a webhook topic's scope: a subscription needs the read scope

@@ -76,6 +76,10 @@ type Options struct {
 	Faults fault.Config
 	// CommitThenFail makes mutations take effect and then fail (commitfault.go).
 	CommitThenFail CommitThenFail
+	// MediaProcessing is how long new product media stay PROCESSING once
+	// their source is read (Shopify processes media after answering);
+	// default 0: READY or FAILED at once.
+	MediaProcessing time.Duration
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }
@@ -207,6 +211,13 @@ type Server struct {
 	commit      CommitThenFail
 	commitRng   *rand.Rand
 	commitLog   []CommitFailure
+	// uploadFailures is how many upload requests still answer 503.
+	uploadFailures int
+
+	// mediaCtx ends the media downloads still running when the server closes.
+	mediaCtx  context.Context
+	mediaStop context.CancelFunc
+	mediaWG   sync.WaitGroup
 
 	queryRoot, mutationRoot obj
 	hooks                   *dispatcher
@@ -232,6 +243,7 @@ func New(opts Options) (*Server, error) {
 		oauth:   &oauth{ttl: opts.TokenTTL, scopes: slices.Clone(opts.Scopes), issued: map[string]time.Time{}},
 		buckets: &buckets{plan: Plan{opts.MaximumAvailable, opts.RestoreRate}, m: map[string]*bucket{}}}
 	s.setCommitThenFail(opts.CommitThenFail)
+	s.mediaCtx, s.mediaStop = context.WithCancel(context.Background())
 	s.hooks = newDispatcher(s)
 	s.queryRoot = s.newQueryRoot()
 	s.mutationRoot = s.newMutationRoot()
@@ -240,6 +252,10 @@ func New(opts Options) (*Server, error) {
 	mux.Handle("/_sandbox/faults", s.faults.Handler())
 	mux.HandleFunc("/_sandbox/", s.serveControl)
 	mux.HandleFunc("/_bulk/", s.serveBulkFile)
+	// The upload bucket and the CDN are other hosts in Shopify: no token, no
+	// API faults (FailNextUploads fails uploads).
+	mux.HandleFunc("/staged-uploads/", s.serveUpload)
+	mux.HandleFunc("/cdn/shop/files/", s.serveCDN)
 	mux.Handle("/admin/oauth/access_token", s.faults.Wrap(http.HandlerFunc(s.serveToken)))
 	mux.Handle("/admin/", s.faults.Wrap(http.HandlerFunc(s.serveAPI)))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -273,8 +289,13 @@ func (s *Server) ShopDomain() string { return s.opts.Shop + ".myshopify.com" }
 // GraphQLPath is the endpoint's path for version.
 func GraphQLPath(version string) string { return "/admin/api/" + version + "/graphql.json" }
 
-// Close stops webhook deliveries still queued or waiting for a retry.
-func (s *Server) Close() { s.hooks.close() }
+// Close stops webhook deliveries still queued or waiting for a retry and the
+// media downloads still running.
+func (s *Server) Close() {
+	s.mediaStop()
+	s.mediaWG.Wait()
+	s.hooks.close()
+}
 
 // Serve serves on ln until ctx ends, then shuts down gracefully (5 s at most).
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {

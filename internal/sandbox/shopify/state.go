@@ -59,6 +59,11 @@ type state struct {
 	subs       []*subscription
 	payouts    []*payout
 	balance    []*balanceTx
+	// staged are the upload targets by token; files the MediaImages by id
+	// and by filename (the CDN path), shared by the products showing them.
+	staged     map[string]*stagedTarget
+	files      map[int64]*mediaFile
+	fileByName map[string]*mediaFile
 }
 
 func newState() *state {
@@ -67,7 +72,8 @@ func newState() *state {
 		prodByID: map[int64]*product{}, varByID: map[int64]*variant{}, itemByID: map[int64]*invItem{},
 		locByID: map[int64]*location{}, levelByID: map[int64]*level{}, foByID: map[int64]*fulfillmentOrder{},
 		foLine: map[int64]*foLine{}, fulfilByID: map[int64]*fulfillment{}, refundByID: map[int64]*refund{},
-		txByID: map[int64]*transaction{}, bulkByID: map[int64]*bulkOp{}}
+		txByID: map[int64]*transaction{}, bulkByID: map[int64]*bulkOp{},
+		staged: map[string]*stagedTarget{}, files: map[int64]*mediaFile{}, fileByName: map[string]*mediaFile{}}
 }
 
 // id hands out the next numeric id; one counter for every type keeps ids
@@ -211,6 +217,7 @@ type product struct {
 	createdAt, updatedAt time.Time
 	options              []*prodOption
 	variants             []*variant
+	media                []*mediaFile // in position order
 }
 
 // prodOption is one of a product's options (Size, Color) with its values in
