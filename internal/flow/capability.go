@@ -63,6 +63,17 @@ type StockSink interface {
 	SetStockLevels(ctx context.Context, levels []model.Stock) (errs []error, err error)
 }
 
+// AvailableStockSink is a stock target that reports several quantities (a
+// shop's on hand and available) and may set its Available rather than its
+// Quantity: the stock pass compares the one SetStockLevels sets, so that
+// what the shop holds for its own open orders neither hides a difference
+// nor makes one.
+type AvailableStockSink interface {
+	StockSink
+	// WritesAvailable says SetStockLevels sets the levels' Available.
+	WritesAvailable() bool
+}
+
 // ProductSource is the master of products (an ERP).
 type ProductSource interface {
 	// ChangedProducts reads the products changed at or after since (all when

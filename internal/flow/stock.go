@@ -123,8 +123,16 @@ func passStock(ctx context.Context, rt *Runtime, r Route, p PassOptions) (Result
 		if err != nil {
 			return Result{}, fmt.Errorf("route %s: reading stock from %s: %w", r.Name, r.To, err)
 		}
+		// The quantity the target's write sets is the one to compare.
+		avail := false
+		if a, err := As[AvailableStockSink](ctx, rt, r, r.To, "a stock target"); err == nil {
+			avail = a.WritesAvailable()
+		}
 		have = make(map[string]model.Stock, len(list))
 		for _, l := range list {
+			if avail {
+				l.Quantity = l.Available
+			}
 			have[l.SKU] = l
 		}
 	}

@@ -145,3 +145,49 @@ func TestStockConvergesOnTheShopsOwnChanges(t *testing.T) {
 		}
 	}
 }
+
+// shopStock is a shop's stock with on hand and available apart (units
+// committed to its open orders): it sets available, as Shopify does.
+type shopStock struct {
+	fakeStock
+	writes int
+}
+
+func (s *shopStock) WritesAvailable() bool { return true }
+
+func (s *shopStock) SetStockLevels(_ context.Context, levels []model.Stock) ([]error, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, l := range levels {
+		have := s.levels[l.SKU]
+		if have.Available != l.Available {
+			s.writes++
+			committed := have.Quantity - have.Available
+			s.levels[l.SKU] = model.Stock{SKU: l.SKU, Quantity: l.Available + committed, Available: l.Available}
+		}
+	}
+	return make([]error, len(levels)), nil
+}
+
+// A target that sets its available quantity is compared by it: on hand
+// equal to the source's hides nothing (the shop sold units since), and on
+// hand apart from it by the committed units is no difference to send.
+func TestStockComparesTheQuantityTheTargetSets(t *testing.T) {
+	t.Parallel()
+	erp := &fakeStock{levels: map[string]model.Stock{}}
+	shop := &shopStock{fakeStock: fakeStock{levels: map[string]model.Stock{}}}
+	erp.set("A", 10, 10)
+	erp.set("B", 10, 10)
+	shop.set("A", 10, 8)  // sold 2 since the last write: on hand still 10
+	shop.set("B", 12, 10) // in step, 2 committed
+	h := newHarnessWith(t, mcfsandbox.Options{Orders: -1, Products: -1}, []flow.Route{{Name: "stock", Flow: "stock", From: "erp", To: "tgt", Options: &flow.StockOptions{Quantity: "available", BatchSize: 50}}}, erp, harnessOpts{extra: map[string]connector.Conn{"tgt": shop}})
+	h.pass(t, "stock")
+	shop.mu.Lock()
+	defer shop.mu.Unlock()
+	if a := shop.levels["A"]; a.Available != model.DecimalFromInt(10) {
+		t.Errorf("A: the shop has %s available, the source 10", a.Available)
+	}
+	if c := h.rt.Counts()["stock"]; shop.writes != 1 || c.Updated != 1 || c.Unchanged != 1 {
+		t.Errorf("%d writes, counts %+v: want A written, B unchanged", shop.writes, c)
+	}
+}

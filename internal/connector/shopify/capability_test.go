@@ -11,6 +11,7 @@ import (
 
 	"github.com/ferryhub/ferry/internal/flow/flowtest"
 	"github.com/ferryhub/ferry/internal/model"
+	"github.com/ferryhub/ferry/internal/remote"
 	sandbox "github.com/ferryhub/ferry/internal/sandbox/shopify"
 )
 
@@ -94,6 +95,36 @@ func TestSetStockLevelsStaleCompare(t *testing.T) {
 	}
 	if q, _ := e.sb.Quantities("FRY-00003-01", 0); q["available"] != 5 {
 		t.Fatalf("available %v", q)
+	}
+}
+
+// Every write's answer lost (the connection drops before the shop acts):
+// after its rounds the call fails with the lost answer, a transient error
+// the caller retries, not a SKU error blaming the shop for changing.
+func TestSetStockLevelsLostAnswers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sandbox.Options{}, nil)
+	h := e.sb.Handler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Shopify-Access-Token") != "" {
+			b := make([]byte, r.ContentLength)
+			r.Body.Read(b)
+			if contains(b, "InventorySet") {
+				conn, _, _ := w.(http.Hijacker).Hijack()
+				conn.Close()
+				return
+			}
+			r.Body = nopCloser(b)
+		}
+		h.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	s := e.c.settings
+	s.BaseURL = srv.URL + "/admin/api"
+	c, _ := New("shop", s, Credentials{AccessToken: e.sb.Options().AccessToken}, srv.Client())
+	errs, err := c.SetStockLevels(context.Background(), []model.Stock{{SKU: "FRY-00003-01", Available: model.DecimalFromInt(5)}})
+	if err == nil || !remote.IsTransient(err) || !remote.IsAmbiguous(err) {
+		t.Fatalf("lost answers: %v, errs %v", err, errs)
 	}
 }
 

@@ -36,6 +36,11 @@ func (c *Client) SetStockLevels(ctx context.Context, levels []model.Stock) ([]er
 	return errs, nil
 }
 
+// WritesAvailable says SetStockLevels sets the available quantity
+// (flow.AvailableStockSink): the stock route compares it, not on hand, which
+// also counts the units committed to open orders.
+func (c *Client) WritesAvailable() bool { return c.settings.StockName != "on_hand" }
+
 type pendingSet struct {
 	i       int // index in the batch
 	sku     string
@@ -57,8 +62,15 @@ func (c *Client) setBatch(ctx context.Context, loc Location, levels []model.Stoc
 	for i, l := range levels {
 		pending = append(pending, &pendingSet{i: i, sku: l.SKU, want: want(l)})
 	}
+	// lost is the last write whose answer was lost: rounds that ran out on
+	// lost answers are the network's fault, for the caller to retry, not a
+	// shop that kept changing.
+	var lost error
 	for round := 0; len(pending) > 0; round++ {
 		if round > 3 {
+			if lost != nil {
+				return fmt.Errorf("shopify %s: setting stock at %s: %w", c.settings.Shop, loc.Name, lost)
+			}
 			for _, p := range pending {
 				errs[p.i] = &SKUError{Shop: c.settings.Shop, SKU: p.sku, Err: errors.New("the shop kept changing the quantity while it was set; try again")}
 			}
@@ -90,11 +102,13 @@ func (c *Client) setBatch(ctx context.Context, loc Location, levels []model.Stoc
 		err := c.do(ctx, "InventorySet", map[string]any{"input": input}, &d)
 		switch {
 		case remote.IsAmbiguous(err):
-			pending = send // read back: those at their level are done
+			pending, lost = send, err // read back: those at their level are done
 			continue
 		case err != nil:
 			return fmt.Errorf("shopify %s: setting stock at %s: %w", c.settings.Shop, loc.Name, err)
-		case d.InventorySetQuantities == nil || len(d.InventorySetQuantities.UserErrors) == 0:
+		}
+		lost = nil
+		if d.InventorySetQuantities == nil || len(d.InventorySetQuantities.UserErrors) == 0 {
 			return nil
 		}
 		// The mutation changed nothing: sort the errors out by quantity index,

@@ -3,6 +3,7 @@ package shopify
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -126,5 +127,36 @@ func TestRefundLine(t *testing.T) {
 	}
 	if _, err := ts.RefundLine(id, ""); err == nil {
 		t.Fatal("a cancelled order was refunded")
+	}
+}
+
+// Partial refunds may add up to what the order took in, and no more: each
+// refund counts once against the refundable amount.
+func TestRefundsUpToReceived(t *testing.T) {
+	t.Parallel()
+	ts := newShop(t, Options{Orders: -1, Products: 2})
+	id, _, err := ts.CreateOrder(OrderSpec{Email: "r@example.com", Lines: []LineSpec{{SKU: "FRY-00001-01", Quantity: 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := ts.gql(`query O($id: ID!) { order(id: $id) { lineItems(first: 5) { nodes { id } } } }`, map[string]any{"id": id})
+	line := dig(a.Data, "order", "lineItems", "nodes", 0, "id")
+	refund := func(items string) answer {
+		return ts.gql(fmt.Sprintf(`mutation R($id: ID!, $line: ID!) { refundCreate(input: {orderId: $id, refundLineItems: [{lineItemId: $line, quantity: 1, restockType: NO_RESTOCK}]%s}) { refund { id } userErrors { message } } }`, items), map[string]any{"id": id, "line": line})
+	}
+	if r := refund(""); dig(r.Data, "refundCreate", "refund", "id") == nil {
+		t.Fatalf("first unit: %s", r.Raw)
+	}
+	// The other unit and the shipping: the rest of the order exactly.
+	if r := refund(", shipping: {fullRefund: true}"); dig(r.Data, "refundCreate", "refund", "id") == nil {
+		t.Fatalf("the rest: %s", r.Raw)
+	}
+	a = ts.gql(`query O($id: ID!) { order(id: $id) { displayFinancialStatus } }`, map[string]any{"id": id})
+	if dig(a.Data, "order", "displayFinancialStatus") != "REFUNDED" {
+		t.Fatalf("order refunded in full: %s", a.Raw)
+	}
+	r := ts.gql(`mutation R($id: ID!) { refundCreate(input: {orderId: $id, transactions: [{orderId: $id, amount: "1.00", kind: REFUND, gateway: "shopify_payments"}]}) { refund { id } userErrors { message } } }`, map[string]any{"id": id})
+	if msg := dig(r.Data, "refundCreate", "userErrors", 0, "message"); msg != "Refund amount exceeds the amount that can be refunded." {
+		t.Fatalf("a cent more than was taken: %s", r.Raw)
 	}
 }

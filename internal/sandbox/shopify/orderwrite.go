@@ -256,7 +256,9 @@ func (s *Server) refundCreate(ec *execCtx, args map[string]any) (any, error) {
 			r.amount += parseCents(argStr(argMap(x)["amount"]))
 		}
 	}
-	if r.amount > o.received()-o.refunded() && o.received() > 0 {
+	// received is net of the refunds already made: what is left to refund
+	// on an order that took money (an unpaid one refunds goods only).
+	if r.amount > o.received() && o.received()+o.refunded() > 0 {
 		return fail([]string{"transactions"}, "Refund amount exceeds the amount that can be refunded.")
 	}
 	if r.amount > 0 && len(o.txs) > 0 {
