@@ -145,7 +145,7 @@ func TestConnectionTestNamesMissingModules(t *testing.T) {
 
 func TestStockAndDeliveriesAgainstSandbox(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 18} {
+	for _, version := range []int{14, 15, 16, 18} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
