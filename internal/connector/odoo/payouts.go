@@ -173,7 +173,11 @@ func (c *Client) BookPayout(ctx context.Context, journal string, p model.Payout,
 	if len(open) > 0 {
 		warn(&res, "to reconcile by hand: "+strings.Join(open, ", "))
 	} else if version <= 15 {
-		if err := c.validateStatement(ctx, entity, st); err != nil {
+		// The lines are booked and reconciled already, so a refused
+		// validation is a warning, not a failed payout.
+		if err := c.validateStatement(ctx, entity, st); refused(err) {
+			warn(&res, fmt.Sprintf("statement %s stays posted: %v", st.Name, err))
+		} else if err != nil {
 			return res, err
 		}
 	}
