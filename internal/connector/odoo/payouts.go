@@ -13,12 +13,12 @@ import (
 
 // Payouts (flow.PayoutSink). A payout is an account.bank.statement in the
 // bank journal, its reference "payout <id>" (the statement's reference,
-// "External Reference", exists 16–19), made in one create with its lines so
+// "External Reference", exists 14–19), made in one create with its lines so
 // that it exists whole or not at all: one line per payout line at its gross
 // amount (ref the balance transaction's id, payment_ref the order number and
 // type) and one per fee, negative, against the bank fees account
 // (counterpart_account_id, which the line's create takes out of its values on
-// 16–19). Community has no reconciliation widget over RPC, so a line is
+// 14–19). Community has no reconciliation widget over RPC, so a line is
 // reconciled with the journal items: its suspense item is moved to the
 // account of what it pays (the invoice's receivable, a credit note's, or the
 // outstanding receipts of a payment already registered on the invoice) and
