@@ -12,7 +12,7 @@ import (
 // allows it; without it the order fails naming the SKU, and nothing is made.
 func TestOrdersCreateMissingProducts(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{14, 16, 19} {
+	for _, version := range []int{14, 15, 16, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()

@@ -23,7 +23,7 @@ type backorderRow struct {
 // ShipPartial validates an outgoing picking with the quantities shipped per
 // SKU, as a warehouse reports a partial shipment, and returns the backorder
 // Odoo makes of the rest (0 when everything shipped). Quantities go to
-// quantity_done on 16 and to quantity with picked on 17 and later; context
+// quantity_done up to 16 and to quantity with picked on 17 and later; context
 // skip_backorder makes the backorder without Odoo's wizard (reference §2.1).
 // A picking already done is not validated again: its backorder is returned,
 // so a call repeated after an unclear failure does the work once.
@@ -33,23 +33,18 @@ func (c *Client) ShipPartial(ctx context.Context, pickingID int64, trackingRef s
 	if err != nil {
 		return 0, err
 	}
-	type pickRow struct {
-		ID    Int `json:"id"`
-		State Str `json:"state"`
-		Moves IDs `json:"move_ids"`
-	}
-	picks, err := SearchRead[pickRow](ctx, c, "stock.picking", Query{Domain: []any{[]any{"id", "=", pickingID}}, Fields: []string{"state", "move_ids"}})
+	state, pickMoves, found, err := c.pickingMoves(ctx, version, pickingID)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", entity, err)
 	}
-	if len(picks) == 0 {
+	if !found {
 		return 0, &RecordError{Entity: entity, Msg: "it does not exist in Odoo"}
 	}
-	if picks[0].State == "done" {
+	if state == "done" {
 		return c.Backorder(ctx, pickingID)
 	}
 	var mids []any
-	for _, m := range picks[0].Moves {
+	for _, m := range pickMoves {
 		mids = append(mids, m)
 	}
 	moves, err := SearchRead[moveRow](ctx, c, "stock.move", Query{Domain: []any{[]any{"id", "in", mids}, []any{"state", "!=", "cancel"}}, Fields: []string{"product_id", "product_uom_qty", "state"}})

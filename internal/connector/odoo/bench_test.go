@@ -25,7 +25,7 @@ import (
 //
 //	go test -run '^$' -bench BenchmarkImportOrders -benchtime 2000x ./internal/connector/odoo/
 func BenchmarkImportOrders(b *testing.B) {
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		b.Run(fmt.Sprint(version), func(b *testing.B) {
 			ctx := context.Background()
 			c, sb := sandboxClient(b, version)

@@ -118,7 +118,7 @@ func cancelClient(t *testing.T, s *cancelOdoo) *Client {
 func TestCancelForReal(t *testing.T) {
 	t.Parallel()
 	imp := model.OrderImport{Ref: "SHOP-7", Order: model.Order{Number: "7"}}
-	for _, version := range []int{16, 17, 18} {
+	for _, version := range []int{14, 15, 16, 17, 18} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
@@ -150,7 +150,7 @@ func TestCancelForReal(t *testing.T) {
 // for real and its unpaid invoice credited.
 func TestCancelAgainstSandbox(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()

@@ -15,7 +15,7 @@ type Feed struct {
 	Name   string
 	Model  string
 	Domain []any
-	// Fields are the fields read on a major version (16 vs 17+ names differ).
+	// Fields are the fields read on a major version (names differ: move_lines before 16, quantity_done before 17).
 	Fields func(version int) []string
 }
 
@@ -40,7 +40,9 @@ var (
 		}
 		return append(f, "quantity_done")
 	}}
-	FeedPickings = Feed{Name: "pickings", Model: "stock.picking", Fields: fixed("name", "state", "origin", "sale_id", "picking_type_code", "date_done", "backorder_id", "move_ids")}
+	FeedPickings = Feed{Name: "pickings", Model: "stock.picking", Fields: func(v int) []string {
+		return []string{"name", "state", "origin", "sale_id", "picking_type_code", "date_done", "backorder_id", movesField(v)}
+	}}
 	FeedInvoices = Feed{Name: "invoices", Model: "account.move", Domain: []any{[]any{"move_type", "in", []any{"out_invoice", "out_refund"}}}, Fields: fixed("name", "move_type", "state", "payment_state", "invoice_origin", "amount_total", "amount_residual", "partner_id")}
 )
 

@@ -377,7 +377,7 @@ func parseServerVersion(res []byte) (ServerVersion, error) {
 	return out, nil
 }
 
-// Version returns the server's major version (16..19).
+// Version returns the server's major version (14..19).
 func (c *Client) Version(ctx context.Context) (int, error) {
 	_, v, _, err := c.session(ctx)
 	return v, c.ofAccount(err)

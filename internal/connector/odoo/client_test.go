@@ -222,3 +222,24 @@ func FuzzValues(f *testing.F) {
 		_ = json.Unmarshal(b, &tm)
 	})
 }
+
+// TestConnectionTestRefusesOdoo13: a server older than MinVersion is named
+// in the connection test and not logged in to; a forced version below it is
+// a settings error.
+func TestConnectionTestRefusesOdoo13(t *testing.T) {
+	t.Parallel()
+	c, calls := recorded(t, map[string]string{"common.version": "version_13.json"})
+	rep, err := c.Test(context.Background())
+	if err != nil || rep.OK || rep.Summary != "Odoo 13.0: ferry speaks Odoo 14 and later" || calls.Load() != 1 {
+		t.Fatalf("%+v %v (%d calls)", rep, err, calls.Load())
+	}
+	s := *DefaultSettings()
+	s.URL, s.Database, s.Version = "http://odoo.example", "ferry", 13
+	if _, err := New("erp", s, "admin", "k", nil); err == nil || !strings.Contains(err.Error(), "version 13: ferry speaks Odoo 14 and later") {
+		t.Fatalf("forced 13: %v", err)
+	}
+	s.Version = 14
+	if _, err := New("erp", s, "admin", "k", nil); err != nil {
+		t.Fatalf("forced 14: %v", err)
+	}
+}

@@ -11,8 +11,13 @@ import (
 	"github.com/ferryhub/ferry/internal/remote"
 )
 
+// MinVersion is the oldest major version the client speaks: 14 brought the
+// API keys it logs in with (base/models/res_users.py res.users.apikeys).
+const MinVersion = 14
+
 // RequiredModules are the modules the routes need, for a major version: the
-// picking's carrier fields live in delivery on 16 and in stock_delivery from 17.
+// picking's carrier fields live in delivery up to 16 and in stock_delivery
+// from 17.
 func RequiredModules(version int) []string {
 	mods := []string{"sale_management", "stock", "account"}
 	if version >= 17 {
@@ -33,6 +38,11 @@ func (c *Client) Test(ctx context.Context) (connector.TestReport, error) {
 	v, err := c.serverVersion(ctx)
 	if err != nil {
 		rep.Summary, rep.Details = c.diagnose(err)
+		return rep, nil
+	}
+	if v.Major != 0 && v.Major < MinVersion {
+		rep.Summary = fmt.Sprintf("Odoo %s: ferry speaks Odoo %d and later", v.Version, MinVersion)
+		rep.Details = []string{fmt.Sprintf("Odoo %s at %s; upgrade the server", v.Version, c.s.URL)}
 		return rep, nil
 	}
 	uid, major, protocol, err := c.session(ctx)

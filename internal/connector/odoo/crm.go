@@ -26,7 +26,7 @@ import (
 //	         no write: display_name follows name), ref, phone, street, city,
 //	         state_id (by name) ⇄ State, country_id (ISO code) ⇄ Country, zip
 //	contact  name, email, ref, parent_id (a company, by its ref) ⇄ CompanyRef,
-//	         phone and mobile (16–18; 19 has no mobile) ⇄ Phones, street, city,
+//	         phone and mobile (14–18; 19 has no mobile) ⇄ Phones, street, city,
 //	         country_id, zip, customer_rank > 0 ⇄ Customer
 //	product  default_code ⇄ SKU, the name (display_name without "[code] ") ⇄
 //	         Name, lst_price ⇄ Price; name and price are written to the

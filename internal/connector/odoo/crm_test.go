@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"pgregory.net/rapid"
 
@@ -190,4 +191,43 @@ func sameContact(a, b model.Contact) bool {
 	}
 	a.Phones, b.Phones = nil, nil
 	return reflect.DeepEqual(a, b)
+}
+
+// TestChangedSaleOrdersOnEveryVersion: a confirmed order comes out of the
+// sales feed with its line, SKU and quantity to deliver (seed 004 runs on 14).
+func TestChangedSaleOrdersOnEveryVersion(t *testing.T) {
+	t.Parallel()
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
+		t.Run(fmt.Sprint(version), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			c, _ := sandboxClient(t, version)
+			levels, err := c.StockLevels(ctx)
+			if err != nil || len(levels) == 0 {
+				t.Fatalf("%v %v", levels, err)
+			}
+			res, err := c.ImportOrders(ctx, []model.OrderImport{{Ref: "SHOP-77", Order: model.Order{ID: "77", Number: "77", Status: model.OrderOpen,
+				Customer: model.Party{Email: "sales@example.fi", Name: "Sales"},
+				Lines:    []model.Line{{Kind: model.LineProduct, SKU: levels[0].SKU, Name: "x", Quantity: model.DecimalFromInt(3), UnitPrice: model.DecimalFromInt(10), TaxRate: model.MustDecimal("25.5")}}}}})
+			if err != nil || res[0].Err != nil {
+				t.Fatalf("import: %+v %v", res, err)
+			}
+			var got []model.SaleOrder
+			err = c.ChangedSaleOrders(ctx, time.Time{}, func(os []model.SaleOrder, bad []error, _ time.Time) error {
+				for _, e := range bad {
+					if e != nil {
+						t.Errorf("bad order: %v", e)
+					}
+				}
+				got = append(got, os...)
+				return nil
+			})
+			if err != nil || len(got) != 1 || got[0].ID != res[0].RemoteID || got[0].State != "sale" || got[0].CustomerID == "" {
+				t.Fatalf("%+v %v", got, err)
+			}
+			if l := got[0].Lines; len(l) != 1 || l[0].SKU != levels[0].SKU || l[0].Quantity != model.DecimalFromInt(3) {
+				t.Fatalf("lines %+v", l)
+			}
+		})
+	}
 }

@@ -23,7 +23,7 @@ import (
 // does (an EUR pricelist, no USD one).
 func TestOrderCurrencyAndDate(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18} {
+	for _, version := range []int{14, 15, 16, 17, 18} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()

@@ -481,7 +481,7 @@ func TestUpsertCustomers(t *testing.T) {
 		}},
 	}
 	for _, tc := range tests {
-		for _, version := range []int{16, 17, 18, 19} {
+		for _, version := range []int{14, 15, 16, 17, 18, 19} {
 			t.Run(fmt.Sprintf("%s/%d", tc.name, version), func(t *testing.T) {
 				t.Parallel()
 				c, sb := sandboxClient(t, version)

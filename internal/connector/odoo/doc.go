@@ -1,9 +1,9 @@
-// Package odoo is ferry's client of Odoo 16, 17, 18 and 19 and the mapping
+// Package odoo is ferry's client of Odoo 14 to 19 and the mapping
 // between Odoo's records and internal/model. It is written from
 // shared/reference/odoo.md and shares no code with internal/sandbox/odoo.
 //
 // Transport: JSON-RPC (POST /jsonrpc, services common and object, execute_kw)
-// for 16–18, and the JSON-2 API (POST /json/2/<model>/<method>, bearer API key)
+// for 14–18, and the JSON-2 API (POST /json/2/<model>/<method>, bearer API key)
 // for 19 and later, chosen from GET /web/version (19+; JSON-2 never calls the
 // deprecated /jsonrpc), else common.version, or forced by Settings.Protocol.
 // Every call goes through remote.Caller (timeouts, retries, rate limit, metrics,
@@ -25,7 +25,7 @@
 //
 // Choices where Odoo leaves one (docs/odoo.md has each step per version):
 //   - One invoice per order: consolidated_billing False (18+), else one
-//     invoicing wizard per round of orders of distinct customers (16/17).
+//     invoicing wizard per round of orders of distinct customers (14–17).
 //   - Posting is serialized per journal (store lock odoo:<conn>:post:sale);
 //     after a duplicate-number refusal the invoices are posted one at a time,
 //     a refused one again after a short wait (it takes the next number).
@@ -44,7 +44,7 @@
 //     orders in sale, done or cancel are the sales route's source, their
 //     lines' changes included (a delivery writes the lines, not the order).
 //   - A cancel or change after invoicing credits an unpaid posted invoice
-//     (16: account.move.reversal reverse_moves, refund_method "cancel"; 17+:
+//     (14–16: account.move.reversal reverse_moves, refund_method "cancel"; 17+:
 //     refund_moves, then posted) and parks when it is paid. action_cancel runs
 //     with disable_cancel_warning, through sale.order.cancel if answered.
 //   - A confirmed order is changed by quantities to 0 and new lines, never
@@ -64,11 +64,18 @@
 //     refused step is a warning on the imported order.
 //   - A refund is a credit note made directly (out_refund, ref "<order ref>
 //     refund <id>", reversed_entry_id the invoice), reconciled on posting
-//     from 17 and by js_assign_outstanding_line on 16, restocked goods
+//     from 17 and by js_assign_outstanding_line on 14–16, restocked goods
 //     returned (stock.return.picking) and validated.
 //   - A payout is a bank statement (reference "payout <id>") made with its
 //     lines and fee lines in one create; each line's suspense item is moved
 //     to what it pays and reconciled (account.move.line.reconcile).
+//   - 14 and 15 (checked against internal/sandbox/odoo's 14 and 15 modes):
+//     a picking's moves are move_lines; 14 sets stock by counts in inventory
+//     mode (no action_apply_inventory), and a stock.inventory.conflict
+//     answer (15+) is counted again and applied once more; receivables are
+//     found by the account's internal_type; a payout's statement is posted
+//     before its lines are reconciled and validated once all are. Older
+//     servers are refused (MinVersion).
 //
 // Besides the flow capabilities, the client writes products with attributes
 // and variants into Odoo (UpsertProducts: the SKU and barcode on each

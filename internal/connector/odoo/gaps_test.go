@@ -13,7 +13,7 @@ import (
 	sandbox "github.com/ferryhub/ferry/internal/sandbox/odoo"
 )
 
-var versions = []int{16, 17, 18, 19}
+var versions = []int{14, 15, 16, 17, 18, 19}
 
 // clock is a settable time for the sandbox's write_date.
 type clock struct {

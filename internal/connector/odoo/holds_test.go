@@ -300,7 +300,7 @@ func TestWorkflowSteps(t *testing.T) {
 // it as an import would.
 func TestUpdateHeldQuotation(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 19} {
+	for _, version := range []int{14, 15, 16, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()

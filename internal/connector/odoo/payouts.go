@@ -13,18 +13,20 @@ import (
 
 // Payouts (flow.PayoutSink). A payout is an account.bank.statement in the
 // bank journal, its reference "payout <id>" (the statement's reference,
-// "External Reference", exists 16–19), made in one create with its lines so
+// "External Reference", exists 14–19), made in one create with its lines so
 // that it exists whole or not at all: one line per payout line at its gross
 // amount (ref the balance transaction's id, payment_ref the order number and
 // type) and one per fee, negative, against the bank fees account
 // (counterpart_account_id, which the line's create takes out of its values on
-// 16–19). Community has no reconciliation widget over RPC, so a line is
+// 14–19). Community has no reconciliation widget over RPC, so a line is
 // reconciled with the journal items: its suspense item is moved to the
 // account of what it pays (the invoice's receivable, a credit note's, or the
 // outstanding receipts of a payment already registered on the invoice) and
 // account.move.line.reconcile matches the two (16 answers a summary, 17+
 // None). A repeated call finds the statement and only reconciles what is
-// still open.
+// still open. On 14 and 15 a statement is made with its journal and date,
+// posted before its lines are reconciled (their entries are drafts until
+// then) and validated once none is left open (account_bank_statement.py).
 
 // feeAccountCode is the bank fees account of Odoo's generic chart
 // (l10n_generic_coa 16, account's generic_coa template 18: 6200 → 620000).
@@ -91,6 +93,10 @@ func (c *Client) BookPayout(ctx context.Context, journal string, p model.Payout,
 		return res, fmt.Errorf("%s: reading journal %q: %w", entity, journal, err)
 	}
 	bank := js[0]
+	version, err := c.Version(ctx)
+	if err != nil {
+		return res, fmt.Errorf("%s: %w", entity, err)
+	}
 	ref := "payout " + string(p.ID)
 	st, found, err := c.statementByRef(ctx, ref, jid)
 	if err != nil {
@@ -136,6 +142,11 @@ func (c *Client) BookPayout(ctx context.Context, journal string, p model.Payout,
 		// journal_id, date and the balances follow from the lines (16–19:
 		// computed): the starting balance is the previous statement's end.
 		vals := map[string]any{"name": "Payout " + string(p.ID), "reference": ref, "line_ids": lines}
+		if version <= 15 {
+			// 14 and 15 require the journal and take the lines' dates
+			// from the statement (account_bank_statement.py).
+			vals["journal_id"], vals["date"] = jid, date
+		}
 		_, cerr := c.Create(ctx, "account.bank.statement", []map[string]any{vals}, nil)
 		if isName(cerr, "AccessError") {
 			return res, fmt.Errorf("%s: creating its bank statement in %s: %w (the Odoo user needs Show Full Accounting Features, account.group_account_user; from 18 its Basic group, account.group_account_basic, is enough)", entity, bank.Name, cerr)
@@ -150,14 +161,82 @@ func (c *Client) BookPayout(ctx context.Context, journal string, p model.Payout,
 		res.Created = true
 	}
 	res.RemoteID, res.Number = st.ID.String(), string(st.Name)
+	if version <= 15 {
+		if err := c.postStatement(ctx, entity, st); err != nil {
+			return res, err
+		}
+	}
 	open, err := c.reconcilePayout(ctx, entity, st, bank, p, targets)
 	if err != nil {
 		return res, err
 	}
 	if len(open) > 0 {
 		warn(&res, "to reconcile by hand: "+strings.Join(open, ", "))
+	} else if version <= 15 {
+		// The lines are booked and reconciled already, so a refused
+		// validation is a warning, not a failed payout.
+		if err := c.validateStatement(ctx, entity, st); refused(err) {
+			warn(&res, fmt.Sprintf("statement %s stays posted: %v", st.Name, err))
+		} else if err != nil {
+			return res, err
+		}
 	}
 	return res, nil
+}
+
+// statementState is a 14 or 15 statement's state and balances.
+type statementState struct {
+	State      Str `json:"state"`
+	BalanceEnd Num `json:"balance_end"`
+	EndReal    Num `json:"balance_end_real"`
+}
+
+func (c *Client) statementState(ctx context.Context, st statementRow) (statementState, error) {
+	rows, err := SearchRead[statementState](ctx, c, "account.bank.statement", Query{Domain: []any{[]any{"id", "=", int64(st.ID)}}, Fields: []string{"state", "balance_end", "balance_end_real"}})
+	if err != nil || len(rows) == 0 {
+		return statementState{}, fmt.Errorf("reading statement %s: %w", st.Name, err)
+	}
+	return rows[0], nil
+}
+
+// postStatement posts a 14 or 15 statement still new ("open"): its lines'
+// entries stay drafts, which cannot be reconciled, until button_post, which
+// refuses a bank statement whose ending balance is not the computed one
+// (account_bank_statement.py button_post), so that is set first.
+func (c *Client) postStatement(ctx context.Context, entity string, st statementRow) error {
+	s, err := c.statementState(ctx, st)
+	if err != nil {
+		return fmt.Errorf("%s: %w", entity, err)
+	}
+	if s.State != "open" {
+		return nil
+	}
+	if s.EndReal != s.BalanceEnd {
+		if err := c.Write(ctx, "account.bank.statement", []int64{int64(st.ID)}, map[string]any{"balance_end_real": s.BalanceEnd.D().Float64()}); err != nil {
+			return fmt.Errorf("%s: setting the ending balance of statement %s: %w", entity, st.Name, err)
+		}
+	}
+	if _, err := c.Call(ctx, "account.bank.statement", "button_post", []int64{int64(st.ID)}, nil); err != nil {
+		return fmt.Errorf("%s: posting statement %s: %w", entity, st.Name, err)
+	}
+	return nil
+}
+
+// validateStatement validates a posted 14 or 15 statement whose lines are
+// all reconciled (button_validate), as 16 has no further step after the
+// reconciliation.
+func (c *Client) validateStatement(ctx context.Context, entity string, st statementRow) error {
+	s, err := c.statementState(ctx, st)
+	if err != nil {
+		return fmt.Errorf("%s: %w", entity, err)
+	}
+	if s.State != "posted" {
+		return nil
+	}
+	if _, err := c.Call(ctx, "account.bank.statement", "button_validate", []int64{int64(st.ID)}, nil); err != nil {
+		return fmt.Errorf("%s: validating statement %s: %w", entity, st.Name, err)
+	}
+	return nil
 }
 
 // lineLabel is a statement line's label: the order number and the type.
@@ -179,7 +258,17 @@ func (c *Client) statementByRef(ctx context.Context, ref string, journal int64) 
 // feeAccount is the bank fees account: code 620000, else an expense account
 // named like bank fees (a localized chart); 0 when Odoo has neither.
 func (c *Client) feeAccount(ctx context.Context) (int64, error) {
-	for _, d := range [][]any{{[]any{"code", "=", feeAccountCode}}, {[]any{"name", "ilike", "bank fee"}, []any{"account_type", "=", "expense"}}} {
+	version, err := c.Version(ctx)
+	if err != nil {
+		return 0, err
+	}
+	// 14 and 15 have no account_type: the account's internal_group, stored
+	// from its user_type_id (account/models/account_account.py).
+	expense := []any{"account_type", "=", "expense"}
+	if version <= 15 {
+		expense = []any{"internal_group", "=", "expense"}
+	}
+	for _, d := range [][]any{{[]any{"code", "=", feeAccountCode}}, {[]any{"name", "ilike", "bank fee"}, expense}} {
 		rows, err := SearchRead[accountRow](ctx, c, "account.account", Query{Domain: d, Fields: []string{"code", "name"}, Limit: 1})
 		if err != nil {
 			return 0, fmt.Errorf("looking up the bank fees account: %w", err)
@@ -338,12 +427,16 @@ func (c *Client) outstandingReceipts(ctx context.Context, moves []moneyMoveRow) 
 	if len(invs) == 0 {
 		return nil, nil
 	}
+	version, err := c.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
 	type recvRow struct {
 		ID      Int      `json:"id"`
 		MoveID  Many2one `json:"move_id"`
 		Matched IDs      `json:"matched_credit_ids"`
 	}
-	recv, err := SearchRead[recvRow](ctx, c, "account.move.line", Query{Domain: []any{[]any{"move_id", "in", invs}, []any{"account_id.account_type", "=", "asset_receivable"}}, Fields: []string{"move_id", "matched_credit_ids"}})
+	recv, err := SearchRead[recvRow](ctx, c, "account.move.line", Query{Domain: []any{[]any{"move_id", "in", invs}, receivableLeaf(version, "=")}, Fields: []string{"move_id", "matched_credit_ids"}})
 	if err != nil {
 		return nil, fmt.Errorf("reading the invoices' receivables: %w", err)
 	}
@@ -381,7 +474,7 @@ func (c *Client) outstandingReceipts(ctx context.Context, moves []moneyMoveRow) 
 		invOfMove[it.MoveID.ID] = invOfCredit[int64(it.ID)]
 	}
 	open, err := SearchRead[journalItemRow](ctx, c, "account.move.line", Query{Domain: []any{[]any{"move_id", "in", payMoves}, []any{"reconciled", "=", false}, []any{"account_id.reconcile", "=", true},
-		[]any{"account_id.account_type", "!=", "asset_receivable"}, []any{"amount_residual", ">", 0}}, Fields: journalItemFields})
+		receivableLeaf(version, "!="), []any{"amount_residual", ">", 0}}, Fields: journalItemFields})
 	if err != nil {
 		return nil, fmt.Errorf("reading the payments' outstanding receipts: %w", err)
 	}

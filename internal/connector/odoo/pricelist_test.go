@@ -12,7 +12,7 @@ import (
 // minimum quantity 0 reads as 1, on every version.
 func TestPricelistMinimumQuantityZeroIsOne(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()

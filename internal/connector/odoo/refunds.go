@@ -211,12 +211,27 @@ type journalItemRow struct {
 
 var journalItemFields = []string{"move_id", "account_id", "partner_id", "amount_residual", "balance", "reconciled"}
 
+// receivableLeaf is the domain leaf of journal items on (op "=") or off
+// (op "!=") a receivable account: account_type from 16; on 14 and 15 the
+// account's internal_type, stored from its user_type_id
+// (account/models/account_account.py).
+func receivableLeaf(version int, op string) []any {
+	if version <= 15 {
+		return []any{"account_id.internal_type", op, "receivable"}
+	}
+	return []any{"account_id.account_type", op, "asset_receivable"}
+}
+
 // receivableItems are the open receivable journal items of moves.
 func (c *Client) receivableItems(ctx context.Context, moves []any) ([]journalItemRow, error) {
 	if len(moves) == 0 {
 		return nil, nil
 	}
-	return SearchRead[journalItemRow](ctx, c, "account.move.line", Query{Domain: []any{[]any{"move_id", "in", moves}, []any{"account_id.account_type", "=", "asset_receivable"}, []any{"reconciled", "=", false}}, Fields: journalItemFields})
+	version, err := c.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return SearchRead[journalItemRow](ctx, c, "account.move.line", Query{Domain: []any{[]any{"move_id", "in", moves}, receivableLeaf(version, "="), []any{"reconciled", "=", false}}, Fields: journalItemFields})
 }
 
 // applyCredit reconciles a posted credit note with the invoice it reverses

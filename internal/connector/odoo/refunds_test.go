@@ -64,7 +64,7 @@ func invoiceOf(t *testing.T, sb *sandbox.Server, order string) map[string]any {
 // without an invoice needs a person.
 func TestRefundOrder(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 17, 18, 19} {
+	for _, version := range []int{14, 15, 16, 17, 18, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
@@ -180,7 +180,7 @@ func TestRefundOrder(t *testing.T) {
 // make the shop's refunded amounts to the cent.
 func TestRefundPriceExcludedTax(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 19} {
+	for _, version := range []int{14, 15, 16, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()

@@ -1,11 +1,15 @@
 package odoo
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -145,7 +149,7 @@ func TestConnectionTestNamesMissingModules(t *testing.T) {
 
 func TestStockAndDeliveriesAgainstSandbox(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 18} {
+	for _, version := range []int{14, 15, 16, 18} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
@@ -264,4 +268,102 @@ func allInvoices(ctx context.Context, c *Client, since time.Time) ([]model.Invoi
 		return nil
 	})
 	return out, err
+}
+
+// TestSetStockLevelsRecountsAConflict: on 15 a delivery validated between
+// the count and its application makes action_apply_inventory answer the
+// stock.inventory.conflict wizard; the level is counted again and applied.
+func TestSetStockLevelsRecountsAConflict(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sb := sandbox.New(sandbox.Options{Version: 15})
+	var once sync.Once
+	var pick int64
+	var moved error
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if bytes.Contains(body, []byte(`"action_apply_inventory"`)) {
+			once.Do(func() { moved = sb.ValidatePicking(pick, "") })
+		}
+		sb.Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	s := *DefaultSettings()
+	s.URL, s.Database, s.RateLimit, s.Timeout = srv.URL, "ferry", 0, 5*time.Second
+	c, err := New("erp", s, "admin", "demo-key", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	levels, err := c.StockLevels(ctx)
+	if err != nil || len(levels) == 0 {
+		t.Fatalf("%d levels, %v", len(levels), err)
+	}
+	sku := levels[0].SKU
+	res, err := c.ImportOrders(ctx, []model.OrderImport{{Ref: "SHOP-901", Order: model.Order{ID: "901", Number: "901", Status: model.OrderOpen,
+		Customer: model.Party{Email: "conflict@example.fi", Name: "Conflict"},
+		Lines:    []model.Line{{Kind: model.LineProduct, SKU: sku, Name: "x", Quantity: model.DecimalFromInt(2), UnitPrice: model.DecimalFromInt(10), TaxRate: model.MustDecimal("25.5")}}}}})
+	if err != nil || res[0].Err != nil {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	picks := sb.OpenPickings()
+	if len(picks) != 1 {
+		t.Fatalf("%d open deliveries", len(picks))
+	}
+	pick = picks[0]
+	errs, err := c.SetStockLevels(ctx, []model.Stock{{SKU: sku, Quantity: model.DecimalFromInt(40)}})
+	if err != nil || errs[0] != nil || moved != nil {
+		t.Fatalf("set: %v %v (delivery: %v)", errs, err, moved)
+	}
+	if sb.Calls("stock.quant", "action_apply_inventory") != 2 {
+		t.Errorf("action_apply_inventory called %d times", sb.Calls("stock.quant", "action_apply_inventory"))
+	}
+	after, _ := c.StockLevels(ctx)
+	for _, l := range after {
+		if l.SKU == sku && l.Quantity != model.DecimalFromInt(40) {
+			t.Fatalf("%s on hand %v after the recount", sku, l.Quantity)
+		}
+	}
+	if p := one(t, sb, "stock.picking", fmt.Sprint(pick), "state"); p["state"] != "done" {
+		t.Errorf("the delivery moved nothing: %v", p)
+	}
+}
+
+// TestSetStockLevelsOfANewProduct: a product with no quant yet gets one with
+// the level, and a second level replaces it; on 14 both in inventory mode.
+func TestSetStockLevelsOfANewProduct(t *testing.T) {
+	t.Parallel()
+	for _, version := range []int{14, 15, 16, 18} {
+		t.Run(fmt.Sprint(version), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			c, _ := sandboxClient(t, version)
+			vals := map[string]any{"name": "Uusi", "default_code": "NEW-1", typeField(version): "product"}
+			if version >= 18 {
+				vals["type"], vals["is_storable"] = "consu", true
+			}
+			if _, err := c.Create(ctx, "product.product", []map[string]any{vals}, nil); err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range []int64{7, 3} {
+				errs, err := c.SetStockLevels(ctx, []model.Stock{{SKU: "NEW-1", Quantity: model.DecimalFromInt(n)}})
+				if err != nil || errs[0] != nil {
+					t.Fatalf("set %d: %v %v", n, errs, err)
+				}
+				levels, err := c.StockLevels(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := model.Decimal(-1)
+				for _, l := range levels {
+					if l.SKU == "NEW-1" {
+						got = l.Quantity
+					}
+				}
+				if got != model.DecimalFromInt(n) {
+					t.Fatalf("set %d: on hand %v", n, got)
+				}
+			}
+		})
+	}
 }

@@ -19,7 +19,7 @@ type Settings struct {
 	// Protocol is "auto" (default: JSON-2 on 19 and later, JSON-RPC before),
 	// "jsonrpc" or "json2".
 	Protocol string `yaml:"protocol" json:"protocol"`
-	// Version forces the major version (16..19) instead of asking the server.
+	// Version forces the major version (14..19) instead of asking the server.
 	Version int `yaml:"version" json:"version,omitempty"`
 	// Warehouse is the code of the warehouse stock is read from; default the first.
 	Warehouse string `yaml:"warehouse" json:"warehouse,omitempty"`
@@ -53,8 +53,8 @@ func (s *Settings) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("protocol %q: use auto, jsonrpc or json2", s.Protocol))
 	}
-	if s.Version != 0 && (s.Version < 16 || s.Version > 30) {
-		errs = append(errs, fmt.Errorf("version %d: ferry speaks Odoo 16 and later", s.Version))
+	if s.Version != 0 && (s.Version < MinVersion || s.Version > 30) {
+		errs = append(errs, fmt.Errorf("version %d: ferry speaks Odoo %d and later", s.Version, MinVersion))
 	}
 	if s.PageSize < 1 || s.PageSize > 5000 {
 		errs = append(errs, fmt.Errorf("page_size %d: want 1..5000", s.PageSize))

@@ -23,7 +23,7 @@ import (
 // proxy in front of the sandbox) is named exactly.
 func TestValidateThroughTheSMSWarning(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 18} {
+	for _, version := range []int{14, 15, 16, 18} {
 		for _, wizard := range []string{"confirm.stock.sms", "stock.track.confirmation"} {
 			t.Run(fmt.Sprint(version, wizard), func(t *testing.T) {
 				t.Parallel()

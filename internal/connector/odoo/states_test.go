@@ -10,7 +10,7 @@ import (
 // The Orders page shows Odoo's own state of each order, read live.
 func TestOrderStatesReadsOdoosOwnState(t *testing.T) {
 	t.Parallel()
-	for _, version := range []int{16, 19} {
+	for _, version := range []int{14, 15, 16, 19} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
